@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mscope {
+
+class BpeTokenizer;
+class JobControl;
+class MambaModel;
+
+/// A progress bar on stderr (stdout stays machine-readable). Draws in place on a terminal and
+/// prints a line every 10% otherwise, so logs of CI runs stay short.
+class ProgressBar
+{
+public:
+    explicit ProgressBar(QString label);
+    ~ProgressBar();
+    void update(double fraction, const QString &what = {});
+    void finish();
+    /// Hooks this bar to a job's progress callback.
+    void attach(JobControl &job);
+
+private:
+    QString m_label;
+    bool m_tty = false;
+    int m_lastDecile = -1;
+    bool m_done = false;
+    QElapsedTimer m_timer;
+};
+
+/// Shared plumbing of the CLI commands: common options, model and tokenizer loading, output.
+class CliSupport
+{
+public:
+    /// Adds --model, --threads and --chunk.
+    static void addModelOptions(QCommandLineParser &parser);
+    /// Parses `args` (args[0] is the command name); on --help prints and exits 0; on errors throws
+    /// FileError with the parser's message.
+    static void parse(QCommandLineParser &parser, const QStringList &args);
+    /// --model or the bundled demo model; applies --threads.
+    static QString modelDir(const QCommandLineParser &parser);
+    static std::shared_ptr<const MambaModel> loadModel(const QCommandLineParser &parser);
+    static int chunkTokens(const QCommandLineParser &parser);
+    /// --tokenizer FILE, else the model directory's tokenizer.json.
+    static std::unique_ptr<BpeTokenizer> loadTokenizer(const QCommandLineParser &parser,
+                                                       const QString &modelDir);
+    /// Reads and tokenizes a UTF-8 text file.
+    static std::vector<int32_t> tokenizeFile(const BpeTokenizer &tokenizer, const QString &path);
+    static int intOption(const QCommandLineParser &parser, const QString &name, int64_t min,
+                         int64_t max, int64_t fallback);
+    static void printJson(const QJsonDocument &doc);
+};
+
+}  // namespace mscope

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ModelCommands.h"
+
+#include "BpeTokenizer.h"
+#include "CliSupport.h"
+#include "EngineThreads.h"
+#include "FileError.h"
+#include "ForwardPass.h"
+#include "JobControl.h"
+#include "MambaModel.h"
+#include "PerplexityEvaluator.h"
+#include "ResourceLocator.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <cmath>
+#include <cstdio>
+
+namespace mscope {
+
+namespace {
+
+QString architectureName(const ModelConfig &c)
+{
+    return c.architecture == Architecture::Mamba2 ? QStringLiteral("mamba2")
+                                                  : QStringLiteral("mamba");
+}
+
+QJsonArray toJsonArray(const std::vector<double> &v)
+{
+    QJsonArray a;
+    for (double x : v)
+        a.append(x);
+    return a;
+}
+
+}  // namespace
+
+int ModelCommands::info(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Architecture, shapes, parameter count, storage "
+                                                    "type and vocabulary of a model."));
+    CliSupport::addModelOptions(parser);
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    CliSupport::parse(parser, args);
+    const auto model = CliSupport::loadModel(parser);
+    const ModelConfig &c = model->config();
+    QJsonObject o{{QStringLiteral("directory"), model->directory()},
+                  {QStringLiteral("architecture"), architectureName(c)},
+                  {QStringLiteral("d_model"), c.dModel},
+                  {QStringLiteral("n_layer"), c.nLayer},
+                  {QStringLiteral("d_inner"), c.dInner},
+                  {QStringLiteral("d_state"), c.dState},
+                  {QStringLiteral("d_conv"), c.convKernel},
+                  {QStringLiteral("dt_rank"), c.dtRank},
+                  {QStringLiteral("vocab_size"), c.vocabSize},
+                  {QStringLiteral("logits"), model->logitCount()},
+                  {QStringLiteral("use_bias"), c.useBias},
+                  {QStringLiteral("use_conv_bias"), c.useConvBias},
+                  {QStringLiteral("tied_lm_head"), model->lmHeadTied()},
+                  {QStringLiteral("parameters"), double(model->parameterCount())},
+                  {QStringLiteral("storage"), storageTypeName(model->storageType())},
+                  {QStringLiteral("tokenizer"), model->tokenizerPath()},
+                  {QStringLiteral("fingerprint"), model->fingerprint()}};
+    if (parser.isSet(QStringLiteral("json"))) {
+        CliSupport::printJson(QJsonDocument(o));
+    } else {
+        for (auto it = o.begin(); it != o.end(); ++it)
+            std::printf("%-14s %s\n", qPrintable(it.key()),
+                        qPrintable(it.value().isString() ? it.value().toString()
+                                                         : it.value().toVariant().toString()));
+    }
+    return 0;
+}
+
+int ModelCommands::tokenize(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Token ids of a UTF-8 text file."));
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Model directory whose tokenizer.json "
+                                                              "to use (default: the demo model)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"ids\": [...]} (default).")});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Text file."));
+    CliSupport::parse(parser, args);
+    if (parser.positionalArguments().size() != 1)
+        throw FileError({}, QStringLiteral("tokenize takes exactly one FILE"));
+    const QString dir = parser.isSet(QStringLiteral("tokenizer")) ? QString()
+                                                                  : CliSupport::modelDir(parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, dir);
+    const auto ids = CliSupport::tokenizeFile(*tokenizer, parser.positionalArguments().first());
+    QJsonArray a;
+    for (int32_t id : ids)
+        a.append(id);
+    CliSupport::printJson(QJsonDocument(QJsonObject{{QStringLiteral("ids"), a}}));
+    return 0;
+}
+
+int ModelCommands::score(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Per-position next-token NLL of a token-id sequence, with the final SSM state norms."));
+    CliSupport::addModelOptions(parser);
+    parser.addOption({QStringLiteral("ids"), QStringLiteral("JSON file: a list of token ids, or "
+                                                            "{\"ids\": [...]}."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("logits-last"),
+                      QStringLiteral("Also print the logits of the last K positions."),
+                      QStringLiteral("K")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
+    CliSupport::parse(parser, args);
+    if (!parser.isSet(QStringLiteral("ids")))
+        throw FileError({}, QStringLiteral("score needs --ids FILE"));
+    const QString idsPath = parser.value(QStringLiteral("ids"));
+    QFile f(idsPath);
+    if (!f.open(QIODevice::ReadOnly))
+        throw FileError(idsPath, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
+    if (err.error != QJsonParseError::NoError)
+        throw FileError(idsPath, QStringLiteral("invalid JSON at offset %1: %2")
+                                     .arg(err.offset)
+                                     .arg(err.errorString()));
+    const QJsonArray arr = doc.isArray() ? doc.array()
+                                         : doc.object().value(QStringLiteral("ids")).toArray();
+    std::vector<int32_t> ids;
+    for (const QJsonValue &v : arr) {
+        if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
+            throw FileError(idsPath, QStringLiteral("token ids must be integers"));
+        ids.push_back(int32_t(v.toDouble()));
+    }
+    if (ids.size() < 2)
+        throw FileError(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
+
+    const auto model = CliSupport::loadModel(parser);
+    const int lastK = CliSupport::intOption(parser, QStringLiteral("logits-last"), 0, 1 << 20, 0);
+    const int chunk = CliSupport::chunkTokens(parser);
+    ForwardPass forward(model);
+    RecurrentState state(model->config());
+    std::vector<float> nll(ids.size(), 0.0f);
+    std::vector<std::vector<float>> logits, chunkLogits;
+    ForwardPass::Hidden hidden;
+    const int64_t n = int64_t(ids.size());
+    for (int64_t t0 = 0; t0 < n; t0 += chunk) {
+        const int64_t len = std::min<int64_t>(chunk, n - t0);
+        forward.embed(std::span(ids).subspan(size_t(t0), size_t(len)), hidden);
+        forward.runLayers(hidden, state);
+        const int64_t scored = std::min(len, n - 1 - t0);
+        // Logits are wanted for positions [n - lastK, n): this chunk's share of them.
+        const int64_t wantFrom = n - lastK;
+        const int want = int(std::clamp<int64_t>(t0 + len - wantFrom, 0, len));
+        forward.scoreNextTokens(hidden, std::span(ids).subspan(size_t(t0) + 1, size_t(scored)),
+                                nll.data() + t0, want, &chunkLogits);
+        for (auto &row : chunkLogits)
+            logits.push_back(std::move(row));
+    }
+    QJsonArray nllJson;
+    double total = 0.0;
+    for (int64_t t = 0; t < n - 1; ++t) {
+        nllJson.append(double(nll[size_t(t)]));
+        total += nll[size_t(t)];
+    }
+    std::vector<double> norms;
+    for (int l = 0; l < state.layerCount(); ++l)
+        norms.push_back(state.ssmNorm(l));
+    QJsonObject o{{QStringLiteral("nll"), nllJson},
+                  {QStringLiteral("total_nll"), total},
+                  {QStringLiteral("state_norms"), toJsonArray(norms)}};
+    if (lastK > 0) {
+        QJsonArray rows;
+        for (const auto &row : logits) {
+            QJsonArray r;
+            for (float v : row)
+                r.append(double(v));
+            rows.append(r);
+        }
+        o.insert(QStringLiteral("logits_last"), rows);
+    }
+    CliSupport::printJson(QJsonDocument(o));
+    return 0;
+}
+
+int ModelCommands::eval(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Perplexity of text files: fixed windows of W tokens with a fresh state each (default), or "
+        "--stream: one pass per file with the state carried, bucketed by position."));
+    CliSupport::addModelOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("window"), QStringLiteral("Window length W in tokens."),
+                      QStringLiteral("W")});
+    parser.addOption({QStringLiteral("first"),
+                      QStringLiteral("Use only the first N tokens of each file."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("stream"), QStringLiteral("Streaming, position-wise protocol.")});
+    parser.addOption({QStringLiteral("bos"), QStringLiteral("Start every window with BOS.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
+    parser.addPositionalArgument(QStringLiteral("FILE..."),
+                                 QStringLiteral("UTF-8 text files (default: the demo test books)."));
+    CliSupport::parse(parser, args);
+    const bool stream = parser.isSet(QStringLiteral("stream"));
+    if (!stream && !parser.isSet(QStringLiteral("window")))
+        throw FileError({}, QStringLiteral("eval needs --window W (or --stream)"));
+    const int window = CliSupport::intOption(parser, QStringLiteral("window"), 2, 1 << 30, 0);
+    const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 2, 1 << 30, 0);
+    QStringList files = parser.positionalArguments();
+    if (files.isEmpty()) {
+        for (const QString &f : ResourceLocator::demoTexts())
+            if (QFileInfo(f).fileName().startsWith(QStringLiteral("test_")))
+                files << f;
+    }
+    if (files.isEmpty())
+        throw FileError({}, QStringLiteral("no text files given"));
+
+    const auto model = CliSupport::loadModel(parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+    std::vector<std::vector<int32_t>> docs;
+    for (const QString &f : files)
+        docs.push_back(CliSupport::tokenizeFile(*tokenizer, f));
+
+    ForwardPass forward(model);
+    PerplexityEvaluator evaluator(forward, CliSupport::chunkTokens(parser));
+    JobControl job;
+    ProgressBar bar(QStringLiteral("eval"));
+    bar.attach(job);
+    QElapsedTimer timer;
+    timer.start();
+    QJsonObject o;
+    QJsonArray fileList;
+    for (const QString &f : files)
+        fileList.append(f);
+    if (stream) {
+        PositionBuckets buckets(1);
+        double nllSum = 0.0;
+        int64_t scored = 0;
+        int64_t longest = 0;
+        for (auto &d : docs) {
+            if (first > 0 && int64_t(d.size()) > first)
+                d.resize(size_t(first));
+            longest = std::max<int64_t>(longest, int64_t(d.size()));
+        }
+        buckets = PositionBuckets(longest);
+        for (size_t i = 0; i < docs.size(); ++i) {
+            job.setProgressCallback([&bar, i, n = docs.size()](double f, const QString &what) {
+                bar.update((double(i) + f) / double(n), what);
+            });
+            const StreamResult r = evaluator.stream(docs[i], &job);
+            buckets.merge(r.buckets());
+            for (float v : r.nll)
+                nllSum += v;
+            scored += int64_t(r.nll.size());
+        }
+        o = {{QStringLiteral("protocol"), QStringLiteral("stream")},
+             {QStringLiteral("ppl"), std::exp(nllSum / double(scored))},
+             {QStringLiteral("nll_mean"), nllSum / double(scored)},
+             {QStringLiteral("tokens_scored"), double(scored)},
+             {QStringLiteral("windows"), double(docs.size())},
+             {QStringLiteral("buckets"), buckets.toJson()}};
+    } else {
+        const FixedWindowResult r = evaluator.fixedWindows(docs, window, first,
+                                                           parser.isSet(QStringLiteral("bos")), &job);
+        o = {{QStringLiteral("protocol"), QStringLiteral("fixed")},
+             {QStringLiteral("window"), window},
+             {QStringLiteral("ppl"), r.perplexity()},
+             {QStringLiteral("nll_mean"), r.meanNll()},
+             {QStringLiteral("tokens_scored"), double(r.tokensScored)},
+             {QStringLiteral("windows"), double(r.windows)},
+             {QStringLiteral("buckets"), r.buckets().toJson()},
+             {QStringLiteral("final_state_norm_per_layer"), toJsonArray(r.finalSsmNorm)}};
+    }
+    bar.finish();
+    const double secs = timer.elapsed() / 1000.0;
+    o.insert(QStringLiteral("files"), fileList);
+    o.insert(QStringLiteral("first"), double(first));
+    o.insert(QStringLiteral("seconds"), secs);
+    o.insert(QStringLiteral("tokens_per_second"),
+             o.value(QStringLiteral("tokens_scored")).toDouble() / std::max(secs, 1e-9));
+    CliSupport::printJson(QJsonDocument(o));
+    return 0;
+}
+
+int ModelCommands::demo(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The bundled demo: perplexity against position on a demo book, streaming past the demo "
+        "model's 256-token training context."));
+    CliSupport::addModelOptions(parser);
+    parser.addOption({QStringLiteral("first"), QStringLiteral("Tokens to stream (default 16384)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("text"), QStringLiteral("Text file (default: Dracula)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
+    CliSupport::parse(parser, args);
+    const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 16, 1 << 30, 16384);
+    QString text = parser.value(QStringLiteral("text"));
+    if (text.isEmpty()) {
+        const QString base = ResourceLocator::resourcesDir();
+        text = base + QStringLiteral("/texts/test_dracula.txt");
+    }
+    const auto model = CliSupport::loadModel(parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+    std::vector<int32_t> ids = CliSupport::tokenizeFile(*tokenizer, text);
+    if (int64_t(ids.size()) > first)
+        ids.resize(size_t(first));
+
+    ForwardPass forward(model);
+    PerplexityEvaluator evaluator(forward, CliSupport::chunkTokens(parser));
+    JobControl job;
+    ProgressBar bar(QStringLiteral("demo"));
+    bar.attach(job);
+    const StreamResult r = evaluator.stream(ids, &job);
+    bar.finish();
+    const PositionBuckets buckets = r.buckets();
+    if (parser.isSet(QStringLiteral("json"))) {
+        CliSupport::printJson(QJsonDocument(QJsonObject{
+            {QStringLiteral("text"), text},
+            {QStringLiteral("tokens"), double(ids.size())},
+            {QStringLiteral("baseline"), buckets.toJson()}}));
+        return 0;
+    }
+    std::printf("MambaScope demo: %s on %s (%zu tokens, streaming)\n",
+                qPrintable(QFileInfo(model->directory()).fileName()),
+                qPrintable(QFileInfo(text).fileName()), ids.size());
+    std::printf("%-18s %10s\n", "positions", "baseline");
+    for (const PositionBucket &b : buckets.buckets()) {
+        if (b.count == 0)
+            continue;
+        std::printf("[%6lld, %6lld)   %10.2f\n", (long long)b.begin, (long long)b.end,
+                    b.perplexity());
+    }
+    return 0;
+}
+
+}  // namespace mscope

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "RecurrentState.h"
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace mscope {
+
+class MambaModel;
+struct ScanParameters;
+
+/// The Mamba-1 forward pass over one chunk of tokens at a time, fp32 (method.md §1). Hidden
+/// activations are Eigen matrices of D rows × T columns (one column per token). A ForwardPass owns
+/// its scratch buffers, so it allocates nothing per chunk once warm; use one per thread/job.
+class ForwardPass
+{
+public:
+    using Hidden = Eigen::MatrixXf;
+
+    /// `scan` null means the model as loaded.
+    explicit ForwardPass(std::shared_ptr<const MambaModel> model,
+                         std::shared_ptr<const ScanParameters> scan = nullptr);
+    ~ForwardPass();
+
+    const MambaModel &model() const { return *m_model; }
+    std::shared_ptr<const MambaModel> modelPtr() const { return m_model; }
+    const ScanParameters &scanParameters() const { return *m_scan; }
+    std::shared_ptr<const ScanParameters> scanParametersPtr() const { return m_scan; }
+    void setScanParameters(std::shared_ptr<const ScanParameters> scan);
+
+    /// Embedding lookup; throws FileError when an id is outside the embedding table.
+    void embed(std::span<const int32_t> ids, Hidden &hidden) const;
+    /// Runs layers [firstLayer, endLayer) over the chunk in place, advancing those layers' state.
+    /// endLayer < 0 means all layers.
+    void runLayers(Hidden &hidden, RecurrentState &state, int firstLayer = 0, int endLayer = -1);
+    /// Final norm, LM head and log-softmax, one block of columns at a time (never all T × vocab
+    /// logits at once). nll[t] = -log p(targets[t] | column t) for t < targets.size().
+    /// When `lastLogits` > 0 the raw logits of the last columns are copied into `logitsOut`.
+    void scoreNextTokens(const Hidden &hidden, std::span<const int32_t> targets, float *nll,
+                         int lastLogits = 0, std::vector<std::vector<float>> *logitsOut = nullptr);
+
+    /// Called with Δ (after softplus and scaling, [T, E] token-major) for every layer and chunk;
+    /// the spectrum analysis uses it to measure mean Δ per channel on a calibration text.
+    using DeltaObserver = std::function<void(int layer, const float *delta, int tokens, int channels)>;
+    void setDeltaObserver(DeltaObserver observer) { m_deltaObserver = std::move(observer); }
+
+private:
+    void runLayer(int l, Hidden &hidden, RecurrentState::Layer &state);
+
+    std::shared_ptr<const MambaModel> m_model;
+    std::shared_ptr<const ScanParameters> m_scan;
+    DeltaObserver m_deltaObserver;
+    std::vector<std::vector<float>> m_convWeightT;  // per layer [K, E]: vectorizes over channels
+    // Scratch, resized to the chunk length on demand.
+    Eigen::MatrixXf m_u, m_xz, m_xpad, m_xdbl, m_delta, m_y, m_out, m_logits;
+};
+
+}  // namespace mscope

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "MambaModel.h"
+
+#include "FileError.h"
+#include "JobControl.h"
+#include "SystemMemory.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <cmath>
+
+namespace mscope {
+
+namespace {
+
+QString layerKey(int layer, const char *suffix)
+{
+    return QStringLiteral("backbone.layers.%1.%2").arg(layer).arg(QLatin1String(suffix));
+}
+
+void requireFinite(const FloatTensor &t, const QString &file, const QString &name)
+{
+    const int64_t n = t.elementCount();
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(t.data[i]))
+            throw FileError(file, QStringLiteral("tensor '%1' has a non-finite value (%2) at element %3")
+                                      .arg(name)
+                                      .arg(double(t.data[i]))
+                                      .arg(i));
+    }
+}
+
+}  // namespace
+
+std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const JobControl *job)
+{
+    const QFileInfo dirInfo(dir);
+    if (!dirInfo.exists())
+        throw FileError(dir, QStringLiteral("no such model directory"));
+    if (!dirInfo.isDir())
+        throw FileError(dir, QStringLiteral("not a directory (a model is a folder with config.json "
+                                            "and model.safetensors)"));
+    const QDir modelDir(dir);
+    const QString configPath = modelDir.filePath(QStringLiteral("config.json"));
+    if (!QFileInfo::exists(configPath))
+        throw FileError(dir, QStringLiteral("no config.json in the model directory"));
+
+    std::shared_ptr<MambaModel> model(new MambaModel);
+    model->m_dir = dirInfo.absoluteFilePath();
+    model->m_config = ModelConfig::fromJsonFile(configPath);
+    const ModelConfig &c = model->m_config;
+    if (c.architecture != Architecture::Mamba1)
+        throw FileError(configPath, QStringLiteral("Mamba-2 models are not supported yet by this "
+                                                   "version of the engine"));
+    const QString tok = modelDir.filePath(QStringLiteral("tokenizer.json"));
+    if (QFileInfo::exists(tok))
+        model->m_tokenizerPath = tok;
+
+    if (job)
+        job->report(0.0, QStringLiteral("Opening %1").arg(dir));
+    model->m_checkpoint = std::make_unique<Checkpoint>(dir);
+    const Checkpoint &ckpt = *model->m_checkpoint;
+
+    // Refuse up front what would not fit once widened to fp32, instead of being OOM-killed later.
+    const qint64 widened = ckpt.totalTensorBytes() *
+                           (ckpt.dominantStorageType() == StorageType::F32 ? 1 : 2);
+    const qint64 available = SystemMemory::availableBytes();
+    if (available > 0 && ckpt.dominantStorageType() != StorageType::F32 && widened > available)
+        throw FileError(dir, QStringLiteral("the model needs %1 MiB as fp32 but only %2 MiB of memory "
+                                            "is available")
+                                 .arg(widened >> 20)
+                                 .arg(available >> 20));
+
+    const int64_t D = c.dModel, E = c.dInner, N = c.dState, K = c.convKernel, R = c.dtRank;
+    const QString embKey = ckpt.contains(QStringLiteral("backbone.embeddings.weight"))
+                               ? QStringLiteral("backbone.embeddings.weight")
+                               : QStringLiteral("backbone.embedding.weight");
+    model->m_embeddings = ckpt.floatTensor(embKey);
+    const auto &embShape = model->m_embeddings.shape;
+    if (embShape.size() != 2 || embShape[1] != D ||
+        (embShape[0] != c.vocabSize && embShape[0] != c.paddedVocabSize()))
+        throw FileError(ckpt.fileOf(embKey),
+                        QStringLiteral("tensor '%1' has shape [%2], expected [%3, %4] from config.json")
+                            .arg(embKey,
+                                 [&] {
+                                     QStringList s;
+                                     for (auto v : embShape)
+                                         s << QString::number(v);
+                                     return s.join(QStringLiteral(", "));
+                                 }())
+                            .arg(c.paddedVocabSize())
+                            .arg(D));
+    const int64_t V = embShape[0];
+    qint64 params = V * D;
+
+    auto tensor = [&](const QString &key, std::vector<int64_t> shape) {
+        FloatTensor t = ckpt.floatTensor(key, shape);
+        params += t.elementCount();
+        return t;
+    };
+    auto optional = [&](const QString &key, std::vector<int64_t> shape, bool expected) {
+        if (!expected && !ckpt.contains(key))
+            return FloatTensor{};
+        return tensor(key, std::move(shape));
+    };
+
+    model->m_layers.resize(size_t(c.nLayer));
+    for (int l = 0; l < c.nLayer; ++l) {
+        job ? job->throwIfCancelled() : void();
+        MambaLayerWeights &w = model->m_layers[size_t(l)];
+        w.norm = tensor(layerKey(l, "norm.weight"), {D});
+        w.inProj = tensor(layerKey(l, "mixer.in_proj.weight"), {2 * E, D});
+        w.inProjBias = optional(layerKey(l, "mixer.in_proj.bias"), {2 * E}, c.useBias);
+        w.convWeight = tensor(layerKey(l, "mixer.conv1d.weight"), {E, 1, K});
+        w.convBias = optional(layerKey(l, "mixer.conv1d.bias"), {E}, c.useConvBias);
+        w.xProj = tensor(layerKey(l, "mixer.x_proj.weight"), {R + 2 * N, E});
+        w.dtProjWeight = tensor(layerKey(l, "mixer.dt_proj.weight"), {E, R});
+        w.dtProjBias = tensor(layerKey(l, "mixer.dt_proj.bias"), {E});
+        w.aLog = tensor(layerKey(l, "mixer.A_log"), {E, N});
+        w.d = tensor(layerKey(l, "mixer.D"), {E});
+        w.outProj = tensor(layerKey(l, "mixer.out_proj.weight"), {D, E});
+        w.outProjBias = optional(layerKey(l, "mixer.out_proj.bias"), {D}, c.useBias);
+        requireFinite(w.aLog, ckpt.fileOf(layerKey(l, "mixer.A_log")), layerKey(l, "mixer.A_log"));
+        requireFinite(w.dtProjBias, ckpt.fileOf(layerKey(l, "mixer.dt_proj.bias")),
+                      layerKey(l, "mixer.dt_proj.bias"));
+        requireFinite(w.dtProjWeight, ckpt.fileOf(layerKey(l, "mixer.dt_proj.weight")),
+                      layerKey(l, "mixer.dt_proj.weight"));
+        if (job)
+            job->report(double(l + 1) / (c.nLayer + 1), QStringLiteral("Loading layer %1").arg(l));
+    }
+    model->m_finalNorm = tensor(QStringLiteral("backbone.norm_f.weight"), {D});
+    const QString headKey = QStringLiteral("lm_head.weight");
+    if (!c.tieEmbeddings && ckpt.contains(headKey)) {
+        model->m_lmHead = tensor(headKey, {V, D});
+        model->m_lmHeadTied = false;
+    } else {
+        // Tied (or an original-format file that stores the same matrix again: use the embedding).
+        model->m_lmHead = model->m_embeddings;
+        model->m_lmHeadTied = true;
+        if (!c.tieEmbeddings)
+            throw FileError(dir, QStringLiteral("missing tensor 'lm_head.weight' (config.json says "
+                                                "the embeddings are not tied)"));
+    }
+    model->m_parameterCount = params;
+
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArray::number(c.dModel) + ',' + QByteArray::number(c.nLayer) + ',' +
+                 QByteArray::number(c.dInner) + ',' + QByteArray::number(c.dState) + ',' +
+                 QByteArray::number(V));
+    for (const auto &w : model->m_layers) {
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(w.aLog.data),
+                                    qsizetype(w.aLog.elementCount() * 4)));
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(w.dtProjBias.data),
+                                    qsizetype(w.dtProjBias.elementCount() * 4)));
+    }
+    model->m_fingerprint = QString::fromLatin1(hash.result().toHex().left(16));
+    if (job)
+        job->report(1.0, QStringLiteral("Model loaded"));
+    return model;
+}
+
+}  // namespace mscope

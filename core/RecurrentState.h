@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace mscope {
+
+struct ModelConfig;
+
+/// What a Mamba-1 model carries from one chunk of tokens to the next: per layer the last K-1
+/// conv inputs and the SSM state s[E, N]. Its size is independent of the sequence length, which
+/// is what keeps streaming evaluation in constant memory.
+class RecurrentState
+{
+public:
+    explicit RecurrentState(const ModelConfig &config);
+
+    struct Layer
+    {
+        std::vector<float> conv;  // [(K-1), E] token-major: the K-1 most recent conv inputs
+        std::vector<float> ssm;   // [E, N]
+    };
+
+    void reset();
+    int layerCount() const { return int(m_layers.size()); }
+    Layer &layer(int l) { return m_layers[size_t(l)]; }
+    const Layer &layer(int l) const { return m_layers[size_t(l)]; }
+
+    /// L2 norm of the whole SSM state of a layer (what transformers' cache reports).
+    double ssmNorm(int l) const;
+    /// Per channel L2 over d_state, then the max and the mean over channels (method.md §3).
+    double ssmChannelNormMax(int l) const;
+    double ssmChannelNormMean(int l) const;
+    /// L2 norm of the conv state of a layer.
+    double convNorm(int l) const;
+
+private:
+    int m_channels = 0;
+    int m_stateSize = 0;
+    std::vector<Layer> m_layers;
+};
+
+}  // namespace mscope

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+#include <vector>
+
+namespace mscope {
+
+class MambaModel;
+
+/// The state-transition parameters the selective scan actually uses, per layer: A = -exp(A_log)
+/// after any modulation, and a multiplier on Δ after the softplus. The model's weights stay
+/// untouched; modulations produce a different ScanParameters for the same model.
+struct ScanParameters
+{
+    struct Layer
+    {
+        std::vector<float> negA;        // [E * N], row-major like A_log, values < 0
+        std::vector<float> deltaScale;  // [E], or empty for 1 everywhere
+    };
+    std::vector<Layer> layers;
+
+    /// A = -exp(A_log) of the model as loaded.
+    static std::shared_ptr<ScanParameters> fromModel(const MambaModel &model);
+    /// First layer whose parameters differ from `other` (layers().size() when equal): the GUI
+    /// recomputes only from there on.
+    int firstDifferingLayer(const ScanParameters &other) const;
+};
+
+}  // namespace mscope

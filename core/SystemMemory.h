@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtGlobal>
+
+namespace mscope {
+
+/// What the operating system says about memory, for refusing jobs that cannot fit and for
+/// reporting peak memory in benchmarks.
+class SystemMemory
+{
+public:
+    /// MemAvailable from /proc/meminfo, or -1 when unknown.
+    static qint64 availableBytes();
+    /// Peak resident set size of this process (VmHWM), or -1 when unknown.
+    static qint64 peakResidentBytes();
+    /// Current resident set size (VmRSS), or -1 when unknown.
+    static qint64 residentBytes();
+};
+
+}  // namespace mscope
