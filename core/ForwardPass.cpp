@@ -24,17 +24,6 @@ RowMajorMap matrix(const FloatTensor &t, int64_t rows, int64_t cols)
 // Parallelize elementwise loops only when there is enough work to pay for waking threads.
 constexpr int64_t kParallelThreshold = 1 << 15;
 
-inline float silu(float v)
-{
-    return v / (1.0f + std::exp(-v));
-}
-
-// PyTorch's softplus with threshold 20.
-inline float softplus(float v)
-{
-    return v > 20.0f ? v : std::log1p(std::exp(v));
-}
-
 void rmsNorm(const Eigen::MatrixXf &in, const float *weight, double eps, Eigen::MatrixXf &out)
 {
     const int64_t D = in.rows(), T = in.cols();
@@ -139,8 +128,8 @@ void ForwardPass::runLayer(int l, Hidden &hidden, RecurrentState::Layer &state)
             for (int64_t e = 0; e < E; ++e)
                 out[e] += wk[e] * in[e];
         }
-        for (int64_t e = 0; e < E; ++e)
-            out[e] = silu(out[e]);
+        auto v = Eigen::Map<Eigen::ArrayXf>(out, E);
+        v = v / (1.0f + (-v).exp());
     }
 
     // 4-5. x_proj gives [dt_raw | B | C]; Δ = softplus(W_dt · dt_raw + b) (· modulation scale).
@@ -148,15 +137,16 @@ void ForwardPass::runLayer(int l, Hidden &hidden, RecurrentState::Layer &state)
     m_xdbl.noalias() = matrix(w.xProj, R + 2 * N, E) * xc;
     m_delta.resize(E, T);
     m_delta.noalias() = matrix(w.dtProjWeight, E, R) * m_xdbl.topRows(R);
-    const float *dtBias = w.dtProjBias.data;
+    const auto dtBias = VectorMap(w.dtProjBias.data, E).array();
     const float *deltaScale = sp.deltaScale.empty() ? nullptr : sp.deltaScale.data();
 #pragma omp parallel for schedule(static) if (T * E > kParallelThreshold)
     for (int64_t t = 0; t < T; ++t) {
-        float *dt = m_delta.data() + t * E;
-        for (int64_t e = 0; e < E; ++e) {
-            const float v = softplus(dt[e] + dtBias[e]);
-            dt[e] = deltaScale ? v * deltaScale[e] : v;
-        }
+        auto dt = m_delta.col(t).array();
+        dt += dtBias;
+        // PyTorch's softplus: identity above 20; Eigen's exp/log1p are vectorized.
+        dt = (dt > 20.0f).select(dt, dt.exp().log1p());
+        if (deltaScale)
+            dt *= Eigen::Map<const Eigen::ArrayXf>(deltaScale, E);
     }
     if (m_deltaObserver)
         m_deltaObserver(l, m_delta.data(), int(T), int(E));
@@ -181,10 +171,8 @@ void ForwardPass::runLayer(int l, Hidden &hidden, RecurrentState::Layer &state)
     // 7. Gate with silu(z), out_proj, residual add.
 #pragma omp parallel for schedule(static) if (T * E > kParallelThreshold)
     for (int64_t t = 0; t < T; ++t) {
-        float *y = m_y.data() + t * E;
-        const float *z = m_xz.data() + t * 2 * E + E;
-        for (int64_t e = 0; e < E; ++e)
-            y[e] *= silu(z[e]);
+        const auto z = m_xz.col(t).tail(E).array();
+        m_y.col(t).array() *= z / (1.0f + (-z).exp());
     }
     m_out.resize(D, T);
     m_out.noalias() = matrix(w.outProj, D, E) * m_y;

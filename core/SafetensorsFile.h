@@ -25,7 +25,8 @@ struct TensorInfo
     QString name;
     StorageType type = StorageType::F32;
     std::vector<int64_t> shape;
-    const std::byte *data = nullptr;  // into the file mapping; valid while the SafetensorsFile lives
+    // Into the file mapping; valid while the SafetensorsFile lives.
+    const std::byte *data = nullptr;
     int64_t byteSize = 0;
     int64_t elementCount() const;
 };

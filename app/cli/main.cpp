@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli: the engine from the command line. stdout carries results (JSON or tables),
 // stderr carries progress and errors; the exit code is non-zero on any error.
+#include "BlasRuntime.h"
 #include "FileError.h"
 #include "ModelCommands.h"
 
@@ -42,6 +43,7 @@ void printUsage(FILE *to)
 
 int main(int argc, char **argv)
 {
+    BlasRuntime::ensureTunedKernels(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mambascope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MAMBASCOPE_VERSION));

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Mamba-1 forward pass against HuggingFace transformers outputs (tests/data), and its kernels
+// against straightforward reference loops.
+#include "FastExp.h"
+#include "FileError.h"
+#include "ForwardPass.h"
+#include "MambaModel.h"
+#include "PerplexityEvaluator.h"
+#include "SelectiveScan.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <cmath>
+#include <random>
+
+using namespace mscope;
+
+namespace {
+
+QJsonObject readJson(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot open %s", qPrintable(path));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+std::vector<int32_t> ids(const QJsonArray &a)
+{
+    std::vector<int32_t> out;
+    for (const QJsonValue &v : a)
+        out.push_back(v.toInt());
+    return out;
+}
+
+struct Scored
+{
+    std::vector<float> nll;
+    std::vector<std::vector<float>> lastLogits;
+    RecurrentState state;
+};
+
+// Runs `tokens` through the model in chunks of `chunk`, scoring each next token.
+Scored run(const std::shared_ptr<const MambaModel> &model, const std::vector<int32_t> &tokens,
+           int chunk, int lastLogits)
+{
+    ForwardPass forward(model);
+    Scored s{std::vector<float>(tokens.size(), 0.0f), {}, RecurrentState(model->config())};
+    ForwardPass::Hidden hidden;
+    const int64_t n = int64_t(tokens.size());
+    for (int64_t t0 = 0; t0 < n; t0 += chunk) {
+        const int64_t len = std::min<int64_t>(chunk, n - t0);
+        forward.embed(std::span(tokens).subspan(size_t(t0), size_t(len)), hidden);
+        forward.runLayers(hidden, s.state);
+        std::vector<std::vector<float>> logits;
+        const int want = int(std::clamp<int64_t>(t0 + len - (n - lastLogits), 0, len));
+        forward.scoreNextTokens(hidden,
+                                std::span(tokens).subspan(size_t(t0) + 1,
+                                                          size_t(std::min(len, n - 1 - t0))),
+                                s.nll.data() + t0, want, &logits);
+        for (auto &row : logits)
+            s.lastLogits.push_back(std::move(row));
+    }
+    s.nll.resize(size_t(n - 1));
+    return s;
+}
+
+}  // namespace
+
+class ForwardTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void fastExpMatchesStdExp();
+    void scanKernelMatchesReferenceLoop_data();
+    void scanKernelMatchesReferenceLoop();
+    void demoModelMatchesTransformers();
+    void checkpointsMatchTransformers_data();
+    void checkpointsMatchTransformers();
+    void chunkingDoesNotChangeResults();
+    void fixedWindowOfWholeTextEqualsStreaming();
+    void tokenOutsideVocabularyIsAnError();
+};
+
+void ForwardTest::fastExpMatchesStdExp()
+{
+    // Relative error bound of the polynomial (FastExp.h): 2e-7 over the range the scan uses.
+    double worst = 0.0;
+    for (double x = -87.0; x <= 20.0; x += 1e-3) {
+        const double exact = std::exp(double(float(x)));
+        const double rel = std::abs(double(fastExp(float(x))) - exact) / exact;
+        worst = std::max(worst, rel);
+    }
+    QVERIFY2(worst < 2e-7, qPrintable(QString::number(worst)));
+    QCOMPARE(fastExp(0.0f), 1.0f);
+    QVERIFY(fastExp(-1000.0f) < 1e-37f);
+}
+
+void ForwardTest::scanKernelMatchesReferenceLoop_data()
+{
+    QTest::addColumn<int>("stateSize");
+    QTest::addColumn<int>("channels");
+    QTest::newRow("N=16 (AVX2, two vectors)") << 16 << 200;
+    QTest::newRow("N=8 (AVX2, one vector)") << 8 << 77;
+    QTest::newRow("N=5 (generic loop)") << 5 << 130;
+    QTest::newRow("N=128 (Mamba-2 sized state)") << 128 << 16;
+}
+
+void ForwardTest::scanKernelMatchesReferenceLoop()
+{
+    QFETCH(int, stateSize);
+    QFETCH(int, channels);
+    const int T = 97, N = stateSize, E = channels;
+    std::mt19937 rng(42);
+    std::normal_distribution<float> normal;
+    std::uniform_real_distribution<float> uniform(1e-3f, 0.5f);
+    std::vector<float> delta(size_t(T) * E), x(size_t(T) * E), bc(size_t(T) * 2 * N),
+        negA(size_t(E) * N), d(static_cast<size_t>(E));
+    for (auto &v : delta) v = uniform(rng);
+    for (auto &v : x) v = normal(rng);
+    for (auto &v : bc) v = normal(rng);
+    for (auto &v : negA) v = -std::exp(normal(rng) * 2.0f);
+    for (auto &v : d) v = normal(rng);
+    std::vector<float> state0(size_t(E) * N);
+    for (auto &v : state0) v = normal(rng);
+
+    auto runWith = [&](void (*kernel)(const SelectiveScanArgs &), std::vector<float> &state,
+                       std::vector<float> &y) {
+        state = state0;
+        y.assign(size_t(T) * E, 0.0f);
+        SelectiveScanArgs a;
+        a.tokens = T;
+        a.channels = E;
+        a.stateSize = N;
+        a.delta = delta.data();
+        a.x = x.data();
+        a.bc = bc.data();
+        a.bcStride = 2 * N;
+        a.negA = negA.data();
+        a.d = d.data();
+        a.state = state.data();
+        a.y = y.data();
+        kernel(a);
+    };
+    std::vector<float> s1, y1, s2, y2;
+    runWith(selectiveScan, s1, y1);
+    runWith(selectiveScanReference, s2, y2);
+    // fp32 accumulation and the 2e-7 exp error over 97 steps: 1e-4 relative to the scale of y.
+    double scale = 0.0, err = 0.0;
+    for (size_t i = 0; i < y1.size(); ++i) {
+        scale = std::max(scale, double(std::abs(y2[i])));
+        err = std::max(err, double(std::abs(y1[i] - y2[i])));
+    }
+    QVERIFY2(err <= 1e-4 * scale, qPrintable(QStringLiteral("%1 vs scale %2").arg(err).arg(scale)));
+    for (size_t i = 0; i < s1.size(); ++i)
+        QVERIFY(std::abs(s1[i] - s2[i]) <= 1e-4 * std::max(1.0f, std::abs(s2[i])));
+}
+
+void ForwardTest::demoModelMatchesTransformers()
+{
+    const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
+    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    // The reference scores 512 tokens; its last target is `next_token_id`.
+    std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const QJsonArray refNll = ref[QStringLiteral("hf_per_position_nll")].toArray();
+    const Scored s = run(model, tokens, 128, 8);
+    QCOMPARE(int(s.nll.size()), refNll.size() - 1);
+    // Tolerances from the issue: 2e-4 absolute on NLL and logits (fp32 reduction order differs
+    // from PyTorch's; measured here about 1e-5), 1e-4 relative on state norms.
+    for (size_t t = 0; t < s.nll.size(); ++t)
+        QVERIFY2(std::abs(s.nll[t] - refNll[int(t)].toDouble()) < 2e-4, qPrintable(QString::number(t)));
+    const QJsonArray refLogits = ref[QStringLiteral("hf_logits_last8")].toArray();
+    QCOMPARE(int(s.lastLogits.size()), 8);
+    for (int r = 0; r < 8; ++r) {
+        const QJsonArray row = refLogits[r].toArray();
+        QCOMPARE(int(s.lastLogits[size_t(r)].size()), row.size());
+        for (int v = 0; v < row.size(); ++v)
+            QVERIFY(std::abs(s.lastLogits[size_t(r)][size_t(v)] - row[v].toDouble()) < 2e-4);
+    }
+    const QJsonArray norms = ref[QStringLiteral("hf_final_ssm_state_norm_per_layer")].toArray();
+    for (int l = 0; l < norms.size(); ++l)
+        QVERIFY(std::abs(s.state.ssmNorm(l) / norms[l].toDouble() - 1.0) < 1e-4);
+}
+
+void ForwardTest::checkpointsMatchTransformers_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const char *c : {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded"})
+        QTest::newRow(c) << QString::fromLatin1(c);
+}
+
+void ForwardTest::checkpointsMatchTransformers()
+{
+    QFETCH(QString, name);
+    const QString dir = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/") + name;
+    const QJsonObject ref = readJson(dir + QStringLiteral("/reference.json"));
+    const auto model = MambaModel::load(dir);
+    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const Scored s = run(model, tokens, 64, 4);
+    const QJsonArray refNll = ref[QStringLiteral("per_position_nll")].toArray();
+    QCOMPARE(int(s.nll.size()), refNll.size());
+    double worst = 0.0;
+    for (size_t t = 0; t < s.nll.size(); ++t)
+        worst = std::max(worst, std::abs(s.nll[t] - refNll[int(t)].toDouble()));
+    QVERIFY2(worst < 2e-4, qPrintable(QString::number(worst)));
+    const QJsonArray refLogits = ref[QStringLiteral("logits_last")].toArray();
+    QCOMPARE(int(s.lastLogits.size()), refLogits.size());
+    for (int r = 0; r < refLogits.size(); ++r) {
+        const QJsonArray row = refLogits[r].toArray();
+        QCOMPARE(int(s.lastLogits[size_t(r)].size()), row.size());
+        for (int v = 0; v < row.size(); ++v)
+            QVERIFY(std::abs(s.lastLogits[size_t(r)][size_t(v)] - row[v].toDouble()) < 2e-4);
+    }
+    const QJsonArray ssm = ref[QStringLiteral("final_ssm_state_norm_per_layer")].toArray();
+    const QJsonArray conv = ref[QStringLiteral("final_conv_state_norm_per_layer")].toArray();
+    QCOMPARE(s.state.layerCount(), ssm.size());
+    for (int l = 0; l < ssm.size(); ++l) {
+        QVERIFY(std::abs(s.state.ssmNorm(l) / ssm[l].toDouble() - 1.0) < 1e-4);
+        QVERIFY(std::abs(s.state.convNorm(l) / conv[l].toDouble() - 1.0) < 1e-4);
+    }
+}
+
+void ForwardTest::chunkingDoesNotChangeResults()
+{
+    const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
+    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const Scored whole = run(model, tokens, 512, 0);
+    for (int chunk : {1, 3, 37, 256}) {
+        const Scored chunked = run(model, tokens, chunk, 0);
+        // Same arithmetic per token; only BLAS blocking differs with the chunk width.
+        for (size_t t = 0; t < whole.nll.size(); ++t)
+            QVERIFY2(std::abs(whole.nll[t] - chunked.nll[t]) < 2e-5,
+                     qPrintable(QStringLiteral("chunk %1 position %2").arg(chunk).arg(t)));
+        for (int l = 0; l < whole.state.layerCount(); ++l)
+            QVERIFY(std::abs(whole.state.ssmNorm(l) / chunked.state.ssmNorm(l) - 1.0) < 1e-5);
+    }
+}
+
+void ForwardTest::fixedWindowOfWholeTextEqualsStreaming()
+{
+    const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
+    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    ForwardPass forward(model);
+    PerplexityEvaluator evaluator(forward, 100);
+    const StreamResult streamed = evaluator.stream(tokens);
+    const FixedWindowResult fixed = evaluator.fixedWindows({tokens}, int(tokens.size()));
+    QCOMPARE(fixed.windows, int64_t(1));
+    QCOMPARE(int64_t(streamed.nll.size()), fixed.tokensScored);
+    QVERIFY(std::abs(streamed.meanNll() - fixed.meanNll()) < 1e-6);  // same NLLs, summed in another order
+    // And two half windows differ from one long one: a fresh state per window.
+    const FixedWindowResult halves = evaluator.fixedWindows({tokens}, int(tokens.size()) / 2);
+    QCOMPARE(halves.windows, int64_t(2));
+    QVERIFY(std::abs(halves.meanNll() - fixed.meanNll()) > 1e-3);
+    // The reference total NLL over 511 scored positions (the 512th target lies outside).
+    const QJsonArray refNll = ref[QStringLiteral("hf_per_position_nll")].toArray();
+    double sum = 0.0;
+    for (int t = 0; t + 1 < refNll.size(); ++t)
+        sum += refNll[t].toDouble();
+    QVERIFY(std::abs(fixed.nllSum - sum) < 511 * 2e-5);
+}
+
+void ForwardTest::tokenOutsideVocabularyIsAnError()
+{
+    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    ForwardPass forward(model);
+    ForwardPass::Hidden hidden;
+    const std::vector<int32_t> bad{1, 2, 4096};
+    try {
+        forward.embed(bad, hidden);
+        QFAIL("no error");
+    } catch (const FileError &e) {
+        QVERIFY(e.message().contains(QStringLiteral("token id 4096 at position 2")));
+    }
+}
+
+QTEST_GUILESS_MAIN(ForwardTest)
+#include "tst_forward.moc"
