@@ -21,7 +21,8 @@ public:
     ~BpeTokenizer();
 
     std::vector<int32_t> encode(const QString &text) const;
-    /// Bytes must be valid UTF-8, else FileError(sourceName, "invalid UTF-8 at byte N").
+    /// Bytes must be valid UTF-8, else FileError(sourceName, "invalid UTF-8 at byte N"). A byte
+    /// order mark is text like any other (U+FEFF), as for HuggingFace.
     std::vector<int32_t> encodeUtf8(const QByteArray &utf8, const QString &sourceName = {}) const;
     QString decode(const std::vector<int32_t> &ids) const;
     int vocabSize() const;  // largest id + 1, added tokens included
