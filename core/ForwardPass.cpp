@@ -24,6 +24,18 @@ RowMajorMap matrix(const FloatTensor &t, int64_t rows, int64_t cols)
 // Parallelize elementwise loops only when there is enough work to pay for waking threads.
 constexpr int64_t kParallelThreshold = 1 << 15;
 
+// PyTorch's softplus (identity above 20) with vectorized exp and log: log1p(e) is computed as
+// log(u)·e/(u-1), u = 1+e, which is exact to about 1 ulp (Goldberg's trick) where a plain log(1+e)
+// would lose e's low bits; Eigen 3.4 has no vectorized log1p for float.
+template<typename ArrayRef>
+void softplusInPlace(ArrayRef v)
+{
+    thread_local Eigen::ArrayXf e, u;
+    e = v.exp();
+    u = 1.0f + e;
+    v = (v > 20.0f).select(v, (u == 1.0f).select(e, u.log() * e / (u - 1.0f)));
+}
+
 void rmsNorm(const Eigen::MatrixXf &in, const float *weight, double eps, Eigen::MatrixXf &out)
 {
     const int64_t D = in.rows(), T = in.cols();
@@ -143,8 +155,7 @@ void ForwardPass::runLayer(int l, Hidden &hidden, RecurrentState::Layer &state)
     for (int64_t t = 0; t < T; ++t) {
         auto dt = m_delta.col(t).array();
         dt += dtBias;
-        // PyTorch's softplus: identity above 20; Eigen's exp/log1p are vectorized.
-        dt = (dt > 20.0f).select(dt, dt.exp().log1p());
+        softplusInPlace(dt);
         if (deltaScale)
             dt *= Eigen::Map<const Eigen::ArrayXf>(deltaScale, E);
     }
