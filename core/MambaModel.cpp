@@ -53,6 +53,9 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     if (c.architecture != Architecture::Mamba1)
         throw FileError(configPath, QStringLiteral("Mamba-2 models are not supported yet by this "
                                                    "version of the engine"));
+    if (!c.rmsNorm)
+        throw FileError(configPath, QStringLiteral("rms_norm is false: models with LayerNorm are not "
+                                                   "supported (every public Mamba uses RMSNorm)"));
     const QString tok = modelDir.filePath(QStringLiteral("tokenizer.json"));
     if (QFileInfo::exists(tok))
         model->m_tokenizerPath = tok;

@@ -7,6 +7,7 @@
 #include "MambaModel.h"
 #include "PerplexityEvaluator.h"
 #include "SelectiveScan.h"
+#include "TestMain.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -279,5 +280,5 @@ void ForwardTest::tokenOutsideVocabularyIsAnError()
     }
 }
 
-QTEST_GUILESS_MAIN(ForwardTest)
+MAMBASCOPE_TEST_MAIN(ForwardTest)
 #include "tst_forward.moc"
