@@ -2,14 +2,23 @@
 #include "CliSupport.h"
 
 #include "BpeTokenizer.h"
+#include "DeltaStatistics.h"
 #include "EngineThreads.h"
 #include "FileError.h"
+#include "ForwardPass.h"
 #include "JobControl.h"
 #include "MambaModel.h"
+#include "Modulation.h"
 #include "ResourceLocator.h"
+#include "ScanParameters.h"
 #include "TextFile.h"
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonObject>
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -125,7 +134,8 @@ int CliSupport::chunkTokens(const QCommandLineParser &parser)
 std::unique_ptr<BpeTokenizer> CliSupport::loadTokenizer(const QCommandLineParser &parser,
                                                         const QString &modelDir)
 {
-    if (parser.isSet(QStringLiteral("tokenizer")))
+    // optionNames(): unlike isSet(), no warning for commands that have no --tokenizer option.
+    if (parser.optionNames().contains(QStringLiteral("tokenizer")))
         return BpeTokenizer::fromFile(parser.value(QStringLiteral("tokenizer")));
     const QString path = modelDir + QStringLiteral("/tokenizer.json");
     if (!QFileInfo::exists(path))
@@ -146,6 +156,133 @@ void CliSupport::printJson(const QJsonDocument &doc)
     std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+void CliSupport::addModulationOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("modulation"),
+                      QStringLiteral("Apply a modulation preset (JSON, see "
+                                     "docs/modulation-format.md) at inference."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("modulate"),
+                      QStringLiteral("Apply FAMILY:FACTOR in every layer, e.g. power:0.45, "
+                                     "linear:8, delta:2, winsorize:0.01, tau-cap:1 (or one factor "
+                                     "per layer separated by '/'). Repeatable; applied after "
+                                     "--modulation. tau-cap measures mean Δ on the bundled "
+                                     "calibration text with windows of the training length."),
+                      QStringLiteral("FAMILY:FACTOR")});
+    parser.addOption({QStringLiteral("train-length"),
+                      QStringLiteral("Training context length L_train used by tau-cap (default: "
+                                     "from config.json when it says; else 256 for the bundled "
+                                     "demo model and 2048, the public checkpoints' length, "
+                                     "otherwise)."),
+                      QStringLiteral("N")});
+}
+
+int CliSupport::trainingLength(const MambaModel &model, const QCommandLineParser &parser)
+{
+    if (parser.optionNames().contains(QStringLiteral("train-length")))
+        return intOption(parser, QStringLiteral("train-length"), 1, 1 << 30, 0);
+    QFile config(QDir(model.directory()).filePath(QStringLiteral("config.json")));
+    if (config.open(QIODevice::ReadOnly)) {
+        const QJsonObject o = QJsonDocument::fromJson(config.readAll()).object();
+        for (const char *key : {"training_length", "train_length", "max_seq_len", "seq_length",
+                                "n_ctx", "max_position_embeddings"}) {
+            const int v = o.value(QLatin1String(key)).toInt(0);
+            if (v > 0)
+                return v;
+        }
+    }
+    const QString demo = ResourceLocator::demoModelDir();
+    if (!demo.isEmpty() &&
+        QFileInfo(model.directory()).canonicalFilePath() == QFileInfo(demo).canonicalFilePath())
+        return 256;
+    return 2048;
+}
+
+DeltaStatistics CliSupport::measureDeltaStatistics(const MambaModel &model,
+                                                   const QCommandLineParser &parser,
+                                                   const QString &textPath, int windowLength,
+                                                   const ScanParameters *scan)
+{
+    const auto tokenizer = loadTokenizer(parser, model.directory());
+    const std::vector<int32_t> ids = tokenizeFile(*tokenizer, textPath);
+    JobControl job;
+    ProgressBar bar(QStringLiteral("Δ statistics"));
+    bar.attach(job);
+    DeltaStatistics stats = DeltaStatistics::measure(model, ids, windowLength, 64, &job, scan);
+    bar.finish();
+    return stats;
+}
+
+ModulationSet CliSupport::modulationFor(const MambaModel &model, const QCommandLineParser &parser,
+                                        const QString &deltaText)
+{
+    ModulationSet set;
+    if (parser.optionNames().contains(QStringLiteral("modulation")))
+        set = ModulationSet::load(parser.value(QStringLiteral("modulation")), &model);
+    const int layers = model.config().nLayer;
+    for (const QString &spec : parser.values(QStringLiteral("modulate"))) {
+        ModulationSet more = ModulationSet::fromShorthand(spec, layers);
+        for (Modulation &m : more.steps)
+            set.steps.push_back(std::move(m));
+        if (set.calibrationMethod.isEmpty())
+            set.calibrationMethod = more.calibrationMethod;
+    }
+    const bool needsStats =
+        std::any_of(set.steps.begin(), set.steps.end(), [](const Modulation &m) {
+            return m.family == ModulationFamily::TauCap && !m.isIdentity();
+        });
+    if (needsStats && !set.deltaStatistics) {
+        if (set.trainingLength <= 0)
+            set.trainingLength = trainingLength(model, parser);
+        const QString text = deltaText.isEmpty() ? ResourceLocator::calibrationText() : deltaText;
+        if (text.isEmpty())
+            throw FileError({}, QStringLiteral("tau-cap needs a calibration text to measure Δ on, "
+                                               "and the bundled one was not found"));
+        // Δ is measured on the model as loaded, as the demo recipe does.
+        set.deltaStatistics = std::make_shared<DeltaStatistics>(
+            measureDeltaStatistics(model, parser, text, set.trainingLength));
+        set.calibrationTexts << text;
+        set.calibrationTextHashes << sha256OfFile(text);
+    }
+    if (set.modelFingerprint.isEmpty() && !set.steps.empty()) {
+        set.modelFingerprint = model.fingerprint();
+        set.modelName = QFileInfo(model.directory()).fileName();
+    }
+    set.validateFor(model, QStringLiteral("--modulate"));
+    return set;
+}
+
+std::unique_ptr<ForwardPass> CliSupport::forwardPassFor(std::shared_ptr<const MambaModel> model,
+                                                        const QCommandLineParser &parser)
+{
+    const ModulationSet set = modulationFor(*model, parser);
+    auto scan = set.apply(*model);
+    return std::make_unique<ForwardPass>(std::move(model), std::move(scan));
+}
+
+QString CliSupport::sha256OfFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw FileError(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&f))
+        throw FileError(path, QStringLiteral("cannot be read"));
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+void CliSupport::refuseCalibrationOverlap(const ModulationSet &modulation,
+                                          const QStringList &evalFiles)
+{
+    if (modulation.calibrationTextHashes.isEmpty())
+        return;
+    for (const QString &f : evalFiles) {
+        if (modulation.calibrationTextHashes.contains(sha256OfFile(f)))
+            throw FileError(f, QStringLiteral("the modulation was calibrated on this text; "
+                                              "evaluate on texts kept apart from calibration"));
+    }
 }
 
 }  // namespace mscope

@@ -12,8 +12,12 @@
 namespace mscope {
 
 class BpeTokenizer;
+class ForwardPass;
 class JobControl;
 class MambaModel;
+class ModulationSet;
+struct DeltaStatistics;
+struct ScanParameters;
 
 /// A progress bar on stderr (stdout stays machine-readable). Draws in place on a terminal and
 /// prints a line every 10% otherwise, so logs of CI runs stay short.
@@ -56,6 +60,32 @@ public:
     static int intOption(const QCommandLineParser &parser, const QString &name, int64_t min,
                          int64_t max, int64_t fallback);
     static void printJson(const QJsonDocument &doc);
+
+    // Modulations (spectrum scaling) for every command that evaluates.
+    /// Adds --modulation FILE, --modulate FAMILY:FACTOR (repeatable) and --train-length N.
+    static void addModulationOptions(QCommandLineParser &parser);
+    /// The modulation those options ask for, checked against `model` (identity when none): the
+    /// preset file's steps, then each --modulate in order. A tau-cap step without Δ statistics
+    /// gets them measured on `deltaText` (default: the bundled calibration text) with windows of
+    /// the training length.
+    static ModulationSet modulationFor(const MambaModel &model, const QCommandLineParser &parser,
+                                       const QString &deltaText = {});
+    /// A forward pass over `model` with modulationFor() applied.
+    static std::unique_ptr<ForwardPass> forwardPassFor(std::shared_ptr<const MambaModel> model,
+                                                       const QCommandLineParser &parser);
+    /// --train-length, else a training length in config.json, else 256 for the bundled demo model
+    /// and 2048 (the public checkpoints') otherwise.
+    static int trainingLength(const MambaModel &model, const QCommandLineParser &parser);
+    /// Mean Δ per channel over up to 64 windows of `windowLength` tokens of `textPath`, tokenized
+    /// with the model's tokenizer (or --tokenizer), with a progress bar.
+    static DeltaStatistics measureDeltaStatistics(const MambaModel &model,
+                                                  const QCommandLineParser &parser,
+                                                  const QString &textPath, int windowLength,
+                                                  const ScanParameters *scan = nullptr);
+    /// Refuses to evaluate on a text the modulation was calibrated on (same SHA-256).
+    static void refuseCalibrationOverlap(const ModulationSet &modulation,
+                                         const QStringList &evalFiles);
+    static QString sha256OfFile(const QString &path);
 };
 
 }  // namespace mscope

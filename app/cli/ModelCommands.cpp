@@ -8,6 +8,7 @@
 #include "ForwardPass.h"
 #include "JobControl.h"
 #include "MambaModel.h"
+#include "Modulation.h"
 #include "PerplexityEvaluator.h"
 #include "ResourceLocator.h"
 
@@ -115,6 +116,7 @@ int ModelCommands::score(const QStringList &args)
                       QStringLiteral("Also print the logits of the last K positions."),
                       QStringLiteral("K")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
+    CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("ids")))
         throw FileError({}, QStringLiteral("score needs --ids FILE"));
@@ -142,7 +144,8 @@ int ModelCommands::score(const QStringList &args)
     const auto model = CliSupport::loadModel(parser);
     const int lastK = CliSupport::intOption(parser, QStringLiteral("logits-last"), 0, 1 << 20, 0);
     const int chunk = CliSupport::chunkTokens(parser);
-    ForwardPass forward(model);
+    const auto forwardPass = CliSupport::forwardPassFor(model, parser);
+    ForwardPass &forward = *forwardPass;
     RecurrentState state(model->config());
     std::vector<float> nll(ids.size(), 0.0f);
     std::vector<std::vector<float>> logits, chunkLogits;
@@ -206,6 +209,7 @@ int ModelCommands::eval(const QStringList &args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
     parser.addPositionalArgument(QStringLiteral("FILE..."),
                                  QStringLiteral("UTF-8 text files (default: the demo test books)."));
+    CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     const bool stream = parser.isSet(QStringLiteral("stream"));
     if (!stream && !parser.isSet(QStringLiteral("window")))
@@ -227,7 +231,9 @@ int ModelCommands::eval(const QStringList &args)
     for (const QString &f : files)
         docs.push_back(CliSupport::tokenizeFile(*tokenizer, f));
 
-    ForwardPass forward(model);
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
+    CliSupport::refuseCalibrationOverlap(modulation, files);
+    ForwardPass forward(model, modulation.apply(*model));
     PerplexityEvaluator evaluator(forward, CliSupport::chunkTokens(parser));
     JobControl job;
     ProgressBar bar(QStringLiteral("eval"));
@@ -281,6 +287,8 @@ int ModelCommands::eval(const QStringList &args)
     const double secs = timer.elapsed() / 1000.0;
     o.insert(QStringLiteral("files"), fileList);
     o.insert(QStringLiteral("first"), double(first));
+    if (!modulation.isIdentity())
+        o.insert(QStringLiteral("modulation"), modulation.describe());
     o.insert(QStringLiteral("seconds"), secs);
     o.insert(QStringLiteral("tokens_per_second"),
              o.value(QStringLiteral("tokens_scored")).toDouble() / std::max(secs, 1e-9));

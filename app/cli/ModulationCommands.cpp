@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ModulationCommands.h"
+
+#include "BpeTokenizer.h"
+#include "Calibrator.h"
+#include "CheckpointBaker.h"
+#include "CliSupport.h"
+#include "DeltaStatistics.h"
+#include "FileError.h"
+#include "ForwardPass.h"
+#include "JobControl.h"
+#include "MambaModel.h"
+#include "Modulation.h"
+#include "ResourceLocator.h"
+#include "ScanParameters.h"
+#include "SpectrumAnalysis.h"
+#include "StateTrace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <cstdio>
+
+namespace mscope {
+
+namespace {
+
+QJsonArray toJsonArray(const std::vector<float> &v)
+{
+    QJsonArray a;
+    for (float x : v)
+        a.append(double(x));
+    return a;
+}
+
+QJsonArray toJsonArray(const std::vector<double> &v)
+{
+    QJsonArray a;
+    for (double x : v)
+        a.append(x);
+    return a;
+}
+
+// The preset without its Δ statistics: enough to say what was applied, short enough to print.
+QJsonObject modulationSummary(const ModulationSet &set)
+{
+    QJsonObject o = set.toJson();
+    o.remove(QStringLiteral("delta_statistics"));
+    o.insert(QStringLiteral("description"), set.describe());
+    return o;
+}
+
+void writeOutput(const QString &path, const QByteArray &bytes)
+{
+    if (path == QLatin1String("-")) {
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+        std::fflush(stdout);
+        return;
+    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
+}
+
+// The demo test books: what `eval` uses by default, so never calibration material.
+QStringList demoTestBooks()
+{
+    QStringList out;
+    for (const QString &f : ResourceLocator::demoTexts())
+        if (QFileInfo(f).fileName().startsWith(QStringLiteral("test_")))
+            out << f;
+    return out;
+}
+
+struct SpectrumVariant
+{
+    QString name;
+    std::shared_ptr<ScanParameters> scan;
+    std::shared_ptr<DeltaStatistics> stats;
+    std::vector<LayerSpectrum> layers;
+};
+
+}  // namespace
+
+int ModulationCommands::spectrum(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Spectrum of every layer's state transition: α = exp(A_log), λ = exp(-α) and, with "
+        "--calib, mean Δ per channel (64 windows of the training length, fresh state each), the "
+        "per-token pole exp(-α·Δ̄) and the memory τ = 1/(α·Δ̄). For the model as loaded and, "
+        "with a modulation, after it (Δ̄ then measured under the modulation).\n"
+        "--json prints per-layer summaries (add --values for every mode); --csv prints one row "
+        "per (variant, layer, channel, state)."));
+    CliSupport::addModelOptions(parser);
+    CliSupport::addModulationOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("calib"),
+                      QStringLiteral("Text to measure mean Δ on (enables τ and the pole)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("target-length"),
+                      QStringLiteral("Length for the share of τ beyond it (default: the preset's "
+                                     "target length, else 16384)."),
+                      QStringLiteral("L")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON summaries (default).")});
+    parser.addOption(
+        {QStringLiteral("values"), QStringLiteral("With --json: every mode's values too.")});
+    parser.addOption({QStringLiteral("csv"), QStringLiteral("Print CSV, one row per mode.")});
+    CliSupport::parse(parser, args);
+    if (parser.isSet(QStringLiteral("json")) && parser.isSet(QStringLiteral("csv")))
+        throw FileError({}, QStringLiteral("choose one of --json and --csv"));
+
+    const auto model = CliSupport::loadModel(parser);
+    const QString calib = parser.value(QStringLiteral("calib"));
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser, calib);
+    const int trainLength = modulation.trainingLength > 0
+                                ? modulation.trainingLength
+                                : CliSupport::trainingLength(*model, parser);
+    const int target =
+        CliSupport::intOption(parser, QStringLiteral("target-length"), 1, 1 << 30,
+                              modulation.targetLength > 0 ? modulation.targetLength : 16384);
+
+    std::vector<SpectrumVariant> variants;
+    variants.push_back({QStringLiteral("as_loaded"), ScanParameters::fromModel(*model), {}, {}});
+    if (!modulation.isIdentity())
+        variants.push_back({QStringLiteral("modulated"), modulation.apply(*model), {}, {}});
+    // A tau-cap shorthand has just measured Δ̄ of the model as loaded on the same text: reuse it.
+    if (!calib.isEmpty() && modulation.deltaStatistics &&
+        modulation.deltaStatistics->windowLength == trainLength &&
+        modulation.calibrationTexts.contains(calib))
+        variants.front().stats = std::make_shared<DeltaStatistics>(*modulation.deltaStatistics);
+    for (SpectrumVariant &v : variants) {
+        if (!calib.isEmpty() && !v.stats)
+            v.stats = std::make_shared<DeltaStatistics>(CliSupport::measureDeltaStatistics(
+                *model, parser, calib, trainLength, v.scan.get()));
+        v.layers = SpectrumAnalysis::compute(*model, *v.scan, v.stats.get());
+    }
+
+    if (parser.isSet(QStringLiteral("csv"))) {
+        std::printf("variant,layer,channel,state,alpha,lambda,mean_delta,pole,tau\n");
+        for (const SpectrumVariant &v : variants) {
+            for (size_t l = 0; l < v.layers.size(); ++l) {
+                const LayerSpectrum &s = v.layers[l];
+                for (int e = 0; e < s.channels; ++e) {
+                    for (int n = 0; n < s.stateSize; ++n) {
+                        const size_t i = size_t(e) * s.stateSize + n;
+                        if (s.tau.empty())
+                            std::printf("%s,%zu,%d,%d,%.9g,%.9g,,,\n", qPrintable(v.name), l, e, n,
+                                        s.alpha[i], s.lambda[i]);
+                        else
+                            std::printf("%s,%zu,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g\n",
+                                        qPrintable(v.name), l, e, n, s.alpha[i], s.lambda[i],
+                                        s.meanDelta[size_t(e)], s.pole[i], s.tau[i]);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    QJsonObject out{{QStringLiteral("model"), model->directory()},
+                    {QStringLiteral("fingerprint"), model->fingerprint()},
+                    {QStringLiteral("training_length"), trainLength},
+                    {QStringLiteral("target_length"), target},
+                    {QStringLiteral("calibration_text"), calib.isEmpty() ? QJsonValue() : calib}};
+    if (!modulation.isIdentity())
+        out.insert(QStringLiteral("modulation"), modulationSummary(modulation));
+    QJsonArray layers;
+    for (int l = 0; l < model->config().nLayer; ++l) {
+        QJsonObject layer{{QStringLiteral("layer"), l}};
+        for (const SpectrumVariant &v : variants) {
+            const LayerSpectrum &s = v.layers[size_t(l)];
+            QJsonObject summary = SpectrumAnalysis::summarize(s, trainLength, target).toJson();
+            if (parser.isSet(QStringLiteral("values"))) {
+                summary.insert(QStringLiteral("alpha_values"), toJsonArray(s.alpha));
+                summary.insert(QStringLiteral("lambda_values"), toJsonArray(s.lambda));
+                if (!s.tau.empty()) {
+                    summary.insert(QStringLiteral("tau_values"), toJsonArray(s.tau));
+                    summary.insert(QStringLiteral("pole_values"), toJsonArray(s.pole));
+                    summary.insert(QStringLiteral("mean_delta_values"), toJsonArray(s.meanDelta));
+                }
+            }
+            layer.insert(v.name, summary);
+        }
+        layers.append(layer);
+    }
+    out.insert(QStringLiteral("layers"), layers);
+    CliSupport::printJson(QJsonDocument(out));
+    return 0;
+}
+
+int ModulationCommands::trace(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "State norms over one long text (streaming, state carried): per layer the L2 norm over "
+        "d_state of each channel's SSM state, max and mean over channels, at log-spaced "
+        "positions."));
+    CliSupport::addModelOptions(parser);
+    CliSupport::addModulationOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("text"), QStringLiteral("Text file (default: Dracula)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("first"),
+                      QStringLiteral("Tokens of the text to run (default 65536)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("per-octave"),
+                      QStringLiteral("Trace positions per doubling of the position (default 4)."),
+                      QStringLiteral("K")});
+    parser.addOption({QStringLiteral("json"),
+                      QStringLiteral("Write the trace as JSON to FILE ('-' for stdout)."),
+                      QStringLiteral("FILE")});
+    CliSupport::parse(parser, args);
+    if (!parser.isSet(QStringLiteral("json")))
+        throw FileError({}, QStringLiteral("trace needs --json FILE (or --json - for stdout)"));
+    const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 1, 1 << 30, 65536);
+    const int perOctave = CliSupport::intOption(parser, QStringLiteral("per-octave"), 1, 64, 4);
+    QString text = parser.value(QStringLiteral("text"));
+    if (text.isEmpty())
+        text = ResourceLocator::resourcesDir() + QStringLiteral("/texts/test_dracula.txt");
+
+    const auto model = CliSupport::loadModel(parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+    std::vector<int32_t> ids = CliSupport::tokenizeFile(*tokenizer, text);
+    if (int64_t(ids.size()) > first)
+        ids.resize(size_t(first));
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
+    CliSupport::refuseCalibrationOverlap(modulation, {text});
+    ForwardPass forward(model, modulation.apply(*model));
+    JobControl job;
+    ProgressBar bar(QStringLiteral("trace"));
+    bar.attach(job);
+    QElapsedTimer timer;
+    timer.start();
+    const auto points = StateTrace::run(
+        forward, ids, StateTrace::logSpacedPositions(int64_t(ids.size()), perOctave), &job);
+    bar.finish();
+
+    QJsonObject out = StateTrace::toJson(points);
+    out.insert(QStringLiteral("model"), model->directory());
+    out.insert(QStringLiteral("text"), text);
+    out.insert(QStringLiteral("tokens"), double(ids.size()));
+    out.insert(QStringLiteral("training_length"), CliSupport::trainingLength(*model, parser));
+    out.insert(QStringLiteral("seconds"), timer.elapsed() / 1000.0);
+    if (!modulation.isIdentity())
+        out.insert(QStringLiteral("modulation"), modulationSummary(modulation));
+    writeOutput(parser.value(QStringLiteral("json")),
+                QJsonDocument(out).toJson(QJsonDocument::Compact) + '\n');
+    return 0;
+}
+
+int ModulationCommands::calibrate(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Calibrate one modulation factor per layer for a target context length: minimize the "
+        "fixed-window perplexity at that length on calibration texts, by SPSA (the paper's "
+        "recipe: 30 iterations, 2 evaluations each plus 1 of the iterate) or per-layer "
+        "golden-section search, within a budget of forward passes of target-length tokens. "
+        "Calibration texts must be kept apart from evaluation texts: the demo test books and "
+        "every --exclude file are refused, and `eval` refuses to score a text a preset was "
+        "calibrated on. Progress goes to stderr, a JSON summary to stdout, the preset to --out."));
+    CliSupport::addModelOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("family"), QStringLiteral("power (default), linear or delta."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("target-length"),
+                      QStringLiteral("Context length to calibrate for (required)."),
+                      QStringLiteral("L")});
+    parser.addOption({QStringLiteral("calib"),
+                      QStringLiteral("Calibration text (repeatable; default: the bundled "
+                                     "val_senseandsensibility.txt)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("exclude"),
+                      QStringLiteral("An evaluation text; refuse a --calib file with the same "
+                                     "content (repeatable)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("method"), QStringLiteral("spsa (default) or coordinate."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("budget"),
+                      QStringLiteral("Forward passes of L tokens to spend (default 200)."),
+                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("iterations"), QStringLiteral("SPSA iterations (default 30)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("windows"),
+                      QStringLiteral("Windows of L tokens per objective evaluation (default: "
+                                     "budget / (1 + 3·iterations), at least 1)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("bos"), QStringLiteral("Start every window with BOS.")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Where to write the preset (JSON)."),
+                      QStringLiteral("FILE")});
+    CliSupport::parse(parser, args);
+    if (!parser.isSet(QStringLiteral("target-length")))
+        throw FileError({}, QStringLiteral("calibrate needs --target-length L"));
+    if (!parser.isSet(QStringLiteral("out")))
+        throw FileError({}, QStringLiteral("calibrate needs --out FILE"));
+
+    CalibrationOptions options;
+    const QString familyName = parser.value(QStringLiteral("family"));
+    if (!familyName.isEmpty()) {
+        const auto family = modulationFamilyFromName(familyName);
+        if (!family)
+            throw FileError(
+                {},
+                QStringLiteral("unknown --family '%1' (power, linear or delta)").arg(familyName));
+        options.family = *family;
+    }
+    const QString method = parser.value(QStringLiteral("method"));
+    if (method.isEmpty() || method == QLatin1String("spsa"))
+        options.method = CalibrationOptions::Method::Spsa;
+    else if (method == QLatin1String("coordinate"))
+        options.method = CalibrationOptions::Method::Coordinate;
+    else
+        throw FileError({},
+                        QStringLiteral("unknown --method '%1' (spsa or coordinate)").arg(method));
+    options.targetLength =
+        CliSupport::intOption(parser, QStringLiteral("target-length"), 2, 1 << 30, 0);
+    options.budget = CliSupport::intOption(parser, QStringLiteral("budget"), 1, 1 << 30, 200);
+    options.iterations = CliSupport::intOption(parser, QStringLiteral("iterations"), 1, 100000, 30);
+    options.windowsPerEvaluation =
+        CliSupport::intOption(parser, QStringLiteral("windows"), 1, 1 << 20, 0);
+    options.chunkTokens = CliSupport::chunkTokens(parser);
+    options.prependBos = parser.isSet(QStringLiteral("bos"));
+    if (parser.isSet(QStringLiteral("seed"))) {
+        bool ok = false;
+        options.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
+        if (!ok)
+            throw FileError({}, QStringLiteral("--seed must be a non-negative integer"));
+    }
+
+    QStringList calibFiles = parser.values(QStringLiteral("calib"));
+    if (calibFiles.isEmpty())
+        calibFiles << ResourceLocator::calibrationText();
+    QStringList excluded = parser.values(QStringLiteral("exclude")) + demoTestBooks();
+    QStringList excludedHashes;
+    for (const QString &f : excluded)
+        excludedHashes << CliSupport::sha256OfFile(f);
+    for (const QString &f : calibFiles) {
+        const QString hash = CliSupport::sha256OfFile(f);
+        const qsizetype i = excludedHashes.indexOf(hash);
+        if (i >= 0)
+            throw FileError(f, QStringLiteral("is an evaluation text (same content as %1); "
+                                              "calibration and evaluation texts must be disjoint")
+                                   .arg(excluded[i]));
+        options.calibrationTexts << QFileInfo(f).fileName();
+        options.calibrationTextHashes << hash;
+    }
+
+    const auto model = CliSupport::loadModel(parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+    for (const QString &f : calibFiles)
+        options.calibrationDocs.push_back(CliSupport::tokenizeFile(*tokenizer, f));
+
+    JobControl job;
+    ProgressBar bar(QStringLiteral("calibrate"));
+    int evaluations = 0;
+    QElapsedTimer timer;
+    timer.start();
+    QJsonArray trajectory;
+    const auto onStep = [&](const CalibrationStep &s) {
+        ++evaluations;
+        bar.update(double(s.forwardPasses) / double(s.budget),
+                   QStringLiteral("it %1 %2: ppl %3, best %4 (%5/%6 passes)")
+                       .arg(s.iteration)
+                       .arg(s.phase)
+                       .arg(s.objective, 0, 'f', 2)
+                       .arg(s.bestObjective, 0, 'f', 2)
+                       .arg(s.forwardPasses)
+                       .arg(s.budget));
+        trajectory.append(QJsonObject{{QStringLiteral("iteration"), s.iteration},
+                                      {QStringLiteral("phase"), s.phase},
+                                      {QStringLiteral("forward_passes"), s.forwardPasses},
+                                      {QStringLiteral("objective"), s.objective},
+                                      {QStringLiteral("best_objective"), s.bestObjective},
+                                      {QStringLiteral("factors"), toJsonArray(s.factors)}});
+    };
+    ModulationSet set = Calibrator::run(model, options, &job, onStep);
+    bar.finish();
+    set.calibrationTexts = options.calibrationTexts;
+    set.save(parser.value(QStringLiteral("out")));
+
+    const int passes =
+        trajectory.isEmpty()
+            ? 0
+            : trajectory.last().toObject().value(QStringLiteral("forward_passes")).toInt();
+    CliSupport::printJson(QJsonDocument(
+        QJsonObject{{QStringLiteral("out"), parser.value(QStringLiteral("out"))},
+                    {QStringLiteral("family"), modulationFamilyName(options.family)},
+                    {QStringLiteral("method"), Calibrator::methodName(options.method)},
+                    {QStringLiteral("target_length"), options.targetLength},
+                    {QStringLiteral("budget"), options.budget},
+                    {QStringLiteral("forward_passes"), passes},
+                    {QStringLiteral("evaluations"), evaluations},
+                    {QStringLiteral("seconds"), timer.elapsed() / 1000.0},
+                    {QStringLiteral("best_objective"), set.calibrationScore.value_or(0.0)},
+                    {QStringLiteral("factors"), toJsonArray(set.steps.front().layerFactors)},
+                    {QStringLiteral("trajectory"), trajectory}}));
+    return 0;
+}
+
+int ModulationCommands::bake(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Write a modulation into a new checkpoint: A_log rewritten in every layer, everything else "
+        "copied (same files, layout and storage types), plus MODULATION.md and modulation.json. "
+        "The result loads as an ordinary model. power, linear, winsorize and tau-cap can be "
+        "baked; delta cannot (it scales Δ after the softplus)."));
+    CliSupport::addModelOptions(parser);
+    CliSupport::addModulationOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"),
+                      QStringLiteral("A tokenizer.json to use (for "
+                                     "tau-cap's Δ statistics)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("New checkpoint directory."),
+                      QStringLiteral("DIR")});
+    CliSupport::parse(parser, args);
+    if (!parser.isSet(QStringLiteral("out")))
+        throw FileError({}, QStringLiteral("bake needs --out DIR"));
+    if (!parser.isSet(QStringLiteral("modulation")) && !parser.isSet(QStringLiteral("modulate")))
+        throw FileError({},
+                        QStringLiteral("bake needs --modulation FILE or --modulate FAMILY:FACTOR"));
+    const auto model = CliSupport::loadModel(parser);
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
+    const QString out = parser.value(QStringLiteral("out"));
+    JobControl job;
+    ProgressBar bar(QStringLiteral("bake"));
+    bar.attach(job);
+    CheckpointBaker::bake(*model, modulation, out, &job);
+    bar.finish();
+    CliSupport::printJson(
+        QJsonDocument(QJsonObject{{QStringLiteral("out"), out},
+                                  {QStringLiteral("applied"), modulation.describe()},
+                                  {QStringLiteral("source_fingerprint"), model->fingerprint()}}));
+    return 0;
+}
+
+}  // namespace mscope
