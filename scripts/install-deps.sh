@@ -6,9 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-svg-dev libqt6svg6 qt6-qpa-plugins libgl-dev
+  qt6-svg-dev libqt6svg6 qt6-qpa-plugins libgl-dev libqt6opengl6-dev
   libeigen3-dev libopenblas-openmp-dev
   xvfb xauth
+  dpkg-dev appstream desktop-file-utils librsvg2-bin man-db
+  clang libclang-rt-14-dev libomp-14-dev
 )
 
 SUDO=""

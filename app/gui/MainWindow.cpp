@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "MainWindow.h"
+
+#include "AboutDialog.h"
+#include "AppSettings.h"
+#include "CalibrationDialog.h"
+#include "ChartStyle.h"
+#include "DeltaStatistics.h"
+#include "FileError.h"
+#include "JobStatusWidget.h"
+#include "LayerSpectrumChart.h"
+#include "LiveCurves.h"
+#include "MambaModel.h"
+#include "ModelPanel.h"
+#include "ModulationEditor.h"
+#include "PerplexityChart.h"
+#include "PerplexityPanel.h"
+#include "ResourceLocator.h"
+#include "ScalingPanel.h"
+#include "SettingsDialog.h"
+#include "SpectrumHeatmap.h"
+#include "SpectrumPanel.h"
+#include "StateNormChart.h"
+#include "StatePanel.h"
+#include "ViewExporter.h"
+#include "WorkbenchSession.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QWhatsThis>
+#include <cmath>
+
+namespace mscope {
+
+namespace {
+
+// Bumped when the dock layout changes shape, so an old saved layout is not restored onto it.
+constexpr int kLayoutVersion = 1;
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowTitle(tr("MambaScope"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks |
+                   QMainWindow::AllowTabbedDocks);
+    resize(1440, 900);
+
+    m_session = new WorkbenchSession(this);
+    m_editor = new ModulationEditor(this);
+    m_curves = new LiveCurves(m_session->liveEvaluation(), this);
+    m_modulationTimer.setSingleShot(true);
+    connect(&m_modulationTimer, &QTimer::timeout, this, &MainWindow::applyModulationNow);
+
+    createActions();
+    createPanels();
+    createMenus();
+    createToolBars();
+    connectSession();
+
+    m_jobStatus = new JobStatusWidget;
+    statusBar()->addPermanentWidget(m_jobStatus);
+    connect(m_jobStatus, &JobStatusWidget::cancelRequested, m_session,
+            &WorkbenchSession::cancelForegroundJob);
+
+    m_defaultLayout = saveState(kLayoutVersion);
+    const QByteArray geometry = AppSettings::windowGeometry();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    restoreState(AppSettings::windowState(), kLayoutVersion);
+    updateActions();
+    updateLengths();
+    statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &objectName) const
+{
+    return findChild<QAction *>(objectName);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString &text, const QString &name, const QKeySequence &shortcut,
+                       const QString &tip) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!shortcut.isEmpty())
+            a->setShortcut(shortcut);
+        a->setStatusTip(tip);
+        a->setToolTip(tip);
+        return a;
+    };
+    m_openModel = make(tr("&Open Model…"), QStringLiteral("actionOpenModel"), QKeySequence::Open,
+                       tr("Open a Mamba model folder (config.json and safetensors)"));
+    m_addText = make(tr("Add &Text…"), QStringLiteral("actionAddText"), QKeySequence(tr("Ctrl+T")),
+                     tr("Add a UTF-8 text file to evaluate or calibrate on"));
+    m_loadPreset = make(tr("&Load Scaling Preset…"), QStringLiteral("actionLoadPreset"),
+                        QKeySequence(tr("Ctrl+L")), tr("Load a modulation preset (JSON)"));
+    m_savePreset = make(tr("&Save Scaling Preset…"), QStringLiteral("actionSavePreset"),
+                        QKeySequence::Save, tr("Save the current scaling as a preset (JSON)"));
+    m_bake = make(tr("&Bake Checkpoint…"), QStringLiteral("actionBake"), QKeySequence(tr("Ctrl+B")),
+                  tr("Write a new checkpoint with the current scaling built into A_log"));
+    m_quit =
+        make(tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence::Quit, tr("Quit MambaScope"));
+    m_quit->setMenuRole(QAction::QuitRole);
+
+    m_undo = m_editor->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undo->setObjectName(QStringLiteral("actionUndo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_redo = m_editor->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redo->setObjectName(QStringLiteral("actionRedo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_reset = make(tr("Rese&t Scaling"), QStringLiteral("actionResetScaling"),
+                   QKeySequence(tr("Ctrl+R")), tr("Back to the model as loaded"));
+    m_settings = make(tr("&Settings…"), QStringLiteral("actionSettings"), QKeySequence::Preferences,
+                      tr("Threads, chunk size, max tokens, cache"));
+    m_settings->setMenuRole(QAction::PreferencesRole);
+    if (m_settings->shortcut().isEmpty())
+        m_settings->setShortcut(QKeySequence(tr("Ctrl+,")));
+
+    m_recompute = make(tr("&Recompute Curves"), QStringLiteral("actionRecompute"),
+                       QKeySequence::Refresh, tr("Compute the curves again"));
+    if (m_recompute->shortcut().isEmpty())
+        m_recompute->setShortcut(QKeySequence(Qt::Key_F5));
+    m_cancel = make(tr("&Cancel Running Job"), QStringLiteral("actionCancel"),
+                    QKeySequence(Qt::Key_Escape), tr("Stop the most recent background job"));
+    m_calibrate =
+        make(tr("&Calibrate…"), QStringLiteral("actionCalibrate"), QKeySequence(tr("Ctrl+K")),
+             tr("Search the per-layer factors automatically (in the background)"));
+    m_stopCalibration =
+        make(tr("Stop Calibration"), QStringLiteral("actionStopCalibration"),
+             QKeySequence(tr("Ctrl+Shift+K")), tr("Stop and keep the best factors so far"));
+    m_pin = make(tr("&Pin Current Curve"), QStringLiteral("actionPin"), QKeySequence(tr("Ctrl+P")),
+                 tr("Keep the current curve on the chart for comparison"));
+    m_clearPins = make(tr("Clear Pinned Curves"), QStringLiteral("actionClearPins"),
+                       QKeySequence(tr("Ctrl+Shift+P")), tr("Remove the pinned curves"));
+    m_logScale = make(tr("&Log Perplexity Axis"), QStringLiteral("actionLogScale"),
+                      QKeySequence(tr("Ctrl+G")), tr("Perplexity on a log or linear axis"));
+    m_logScale->setCheckable(true);
+    // Short labels where they sit in the perplexity panel's tool bar.
+    m_pin->setIconText(tr("Pin"));
+    m_clearPins->setIconText(tr("Clear pins"));
+    m_logScale->setIconText(tr("Log axis"));
+    m_logScale->setChecked(true);
+    m_resetLayout = make(tr("Reset &Layout"), QStringLiteral("actionResetLayout"), QKeySequence(),
+                         tr("Put every panel back where it started"));
+    m_whatsThis = QWhatsThis::createAction(this);
+    m_whatsThis->setObjectName(QStringLiteral("actionWhatsThis"));
+    m_about = make(tr("&About MambaScope"), QStringLiteral("actionAbout"), QKeySequence(),
+                   tr("Version and licences"));
+    m_about->setMenuRole(QAction::AboutRole);
+    m_aboutQt =
+        make(tr("About &Qt"), QStringLiteral("actionAboutQt"), QKeySequence(), tr("About Qt"));
+    m_aboutQt->setMenuRole(QAction::AboutQtRole);
+
+    connect(m_openModel, &QAction::triggered, this, &MainWindow::openModelDialog);
+    connect(m_addText, &QAction::triggered, this, &MainWindow::addTextDialog);
+    connect(m_loadPreset, &QAction::triggered, this, &MainWindow::loadPresetDialog);
+    connect(m_savePreset, &QAction::triggered, this, &MainWindow::savePresetDialog);
+    connect(m_bake, &QAction::triggered, this, &MainWindow::bakeDialog);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_reset, &QAction::triggered, m_editor, &ModulationEditor::reset);
+    connect(m_settings, &QAction::triggered, this, &MainWindow::settingsDialog);
+    connect(m_recompute, &QAction::triggered, this, [this] { m_session->applyEngineSettings(); });
+    connect(m_cancel, &QAction::triggered, m_session, &WorkbenchSession::cancelForegroundJob);
+    connect(m_calibrate, &QAction::triggered, this, &MainWindow::calibrateDialog);
+    connect(m_stopCalibration, &QAction::triggered, m_session, &WorkbenchSession::stopCalibration);
+    connect(m_resetLayout, &QAction::triggered, this,
+            [this] { restoreState(m_defaultLayout, kLayoutVersion); });
+    connect(m_about, &QAction::triggered, this, [this] {
+        AboutDialog dialog(this);
+        dialog.exec();
+    });
+    connect(m_aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                                  Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    m_docks << dock;
+    return dock;
+}
+
+void MainWindow::createPanels()
+{
+    m_modelPanel = new ModelPanel;
+    m_spectrumPanel = new SpectrumPanel;
+    m_scalingPanel = new ScalingPanel(m_editor);
+    m_scalingPanel->setObjectName(QStringLiteral("scalingPanel"));
+    m_scalingPanel->setActions(m_undo, m_redo, m_reset, m_loadPreset, m_savePreset, m_calibrate);
+    m_perplexityPanel = new PerplexityPanel;
+    m_statePanel = new StatePanel;
+    m_perplexityPanel->setProtocol(m_session->streaming(), m_session->fixedWindow());
+    m_perplexityPanel->toolBar()->addAction(m_pin);
+    m_perplexityPanel->toolBar()->addAction(m_clearPins);
+    m_perplexityPanel->toolBar()->addAction(m_logScale);
+
+    // Perplexity is the centre of attention: the central area, everything else around it.
+    // Every panel is a dock, so users can rearrange them all; the layout is saved on exit.
+    setCentralWidget(nullptr);
+    QDockWidget *model = addPanel(m_modelPanel, tr("Model & Texts"), QStringLiteral("dockModel"),
+                                  Qt::LeftDockWidgetArea);
+    QDockWidget *perplexity = addPanel(m_perplexityPanel, tr("Perplexity vs Context Length"),
+                                       QStringLiteral("dockPerplexity"), Qt::RightDockWidgetArea);
+    QDockWidget *spectrum = addPanel(m_spectrumPanel, tr("Spectrum"),
+                                     QStringLiteral("dockSpectrum"), Qt::RightDockWidgetArea);
+    QDockWidget *scaling = addPanel(m_scalingPanel, tr("Scaling"), QStringLiteral("dockScaling"),
+                                    Qt::BottomDockWidgetArea);
+    QDockWidget *state = addPanel(m_statePanel, tr("State Convergence"),
+                                  QStringLiteral("dockState"), Qt::BottomDockWidgetArea);
+    splitDockWidget(perplexity, spectrum, Qt::Horizontal);
+    splitDockWidget(scaling, state, Qt::Horizontal);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    resizeDocks({model, perplexity, spectrum}, {290, 680, 530}, Qt::Horizontal);
+    resizeDocks({scaling, state}, {680, 530}, Qt::Horizontal);
+    resizeDocks({perplexity, scaling}, {560, 320}, Qt::Vertical);
+
+    model->setWhatsThis(m_modelPanel->whatsThis());
+    const QKeySequence keys[] = {QKeySequence(tr("Alt+1")), QKeySequence(tr("Alt+2")),
+                                 QKeySequence(tr("Alt+3")), QKeySequence(tr("Alt+4")),
+                                 QKeySequence(tr("Alt+5"))};
+    int i = 0;
+    for (QDockWidget *d : {model, perplexity, spectrum, scaling, state})
+        d->toggleViewAction()->setShortcut(keys[i++]);
+}
+
+void MainWindow::addExportActions(QMenu *menu, ExportableView *view, QWidget *widget,
+                                  const QString &title)
+{
+    QMenu *sub = menu->addMenu(title);
+    const QString base = view->exportName();
+    for (const auto &[format, label] : {std::pair{QStringLiteral("png"), tr("Image (PNG)…")},
+                                        std::pair{QStringLiteral("svg"), tr("Vector Image (SVG)…")},
+                                        std::pair{QStringLiteral("csv"), tr("Data (CSV)…")}}) {
+        QAction *a = sub->addAction(label);
+        a->setObjectName(QStringLiteral("actionExport-%1-%2").arg(base, format));
+        a->setStatusTip(tr("Export %1 as %2").arg(title, format.toUpper()));
+        connect(a, &QAction::triggered, this, [this, view, format] { exportView(view, format); });
+        widget->addAction(a);
+    }
+    widget->setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openModel);
+    m_recentMenu = file->addMenu(tr("Open &Recent Model"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addAction(m_addText);
+    file->addSeparator();
+    file->addAction(m_loadPreset);
+    file->addAction(m_savePreset);
+    file->addAction(m_bake);
+    file->addSeparator();
+    QMenu *exports = file->addMenu(tr("&Export"));
+    addExportActions(exports, m_perplexityPanel->chart(), m_perplexityPanel->chart(),
+                     tr("Perplexity Chart"));
+    addExportActions(exports, m_spectrumPanel->heatmap(), m_spectrumPanel->heatmap(),
+                     tr("Spectrum Heat Map"));
+    addExportActions(exports, m_spectrumPanel->layerChart(), m_spectrumPanel->layerChart(),
+                     tr("Layer Spectrum"));
+    addExportActions(exports, m_statePanel->chart(), m_statePanel->chart(), tr("State Norm Chart"));
+    if (QAction *png = action(QStringLiteral("actionExport-perplexity-vs-context-png")))
+        png->setShortcut(QKeySequence(tr("Ctrl+E")));
+    if (QAction *csv = action(QStringLiteral("actionExport-perplexity-vs-context-csv")))
+        csv->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    file->addSeparator();
+    file->addAction(m_quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+    edit->addSeparator();
+    edit->addAction(m_reset);
+    edit->addSeparator();
+    edit->addAction(m_settings);
+
+    QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(m_recompute);
+    analysis->addAction(m_cancel);
+    analysis->addSeparator();
+    analysis->addAction(m_calibrate);
+    analysis->addAction(m_stopCalibration);
+    analysis->addSeparator();
+    analysis->addAction(m_pin);
+    analysis->addAction(m_clearPins);
+    analysis->addAction(m_logScale);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *d : m_docks)
+        m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_resetLayout);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_whatsThis);
+    help->addSeparator();
+    help->addAction(m_about);
+    help->addAction(m_aboutQt);
+}
+
+void MainWindow::createToolBars()
+{
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("toolBarMain"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(m_openModel);
+    bar->addSeparator();
+    bar->addAction(m_calibrate);
+    bar->addSeparator();
+
+    auto *trainingLabel = new QLabel(tr(" Training length: "));
+    m_trainingLength = new QSpinBox;
+    m_trainingLength->setObjectName(QStringLiteral("trainingLength"));
+    m_trainingLength->setRange(16, 1 << 24);
+    m_trainingLength->setGroupSeparatorShown(true);
+    m_trainingLength->setSuffix(tr(" tokens"));
+    m_trainingLength->setKeyboardTracking(false);
+    m_trainingLength->setToolTip(
+        tr("The context length the model was trained on (orange in every "
+           "chart): beyond it, Mamba models tend to fail. Guessed from the "
+           "model folder; correct it here if needed."));
+    auto *targetLabel = new QLabel(tr("  Target length: "));
+    m_targetLength = new QSpinBox;
+    m_targetLength->setObjectName(QStringLiteral("targetLength"));
+    m_targetLength->setRange(16, 1 << 24);
+    m_targetLength->setGroupSeparatorShown(true);
+    m_targetLength->setSuffix(tr(" tokens"));
+    m_targetLength->setKeyboardTracking(false);
+    m_targetLength->setToolTip(
+        tr("The context length you want the model to handle (green): "
+           "calibration optimizes perplexity there."));
+    bar->addWidget(trainingLabel);
+    bar->addWidget(m_trainingLength);
+    bar->addWidget(targetLabel);
+    bar->addWidget(m_targetLength);
+    connect(m_trainingLength, &QSpinBox::valueChanged, m_session,
+            &WorkbenchSession::setTrainingLength);
+    connect(m_targetLength, &QSpinBox::valueChanged, m_session, &WorkbenchSession::setTargetLength);
+}
+
+void MainWindow::connectSession()
+{
+    WorkbenchSession *s = m_session;
+    connect(s, &WorkbenchSession::modelLoading, this, [this](const QString &dir) {
+        m_modelPanel->setLoading(dir);
+        statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(dir)));
+    });
+    connect(s, &WorkbenchSession::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(s, &WorkbenchSession::modelFailed, this, [this](const QString &message) {
+        m_modelPanel->setModel(m_session->model());
+        if (!message.isEmpty())
+            showError(tr("Cannot open the model"), message);
+        updateActions();
+    });
+    connect(s, &WorkbenchSession::textsChanged, this, [this] {
+        m_modelPanel->setTexts(m_session->texts(), m_session->bundledTexts());
+        for (const QString &t : m_session->texts())
+            m_modelPanel->setTokenCount(t, m_session->tokenCount(t));
+        m_modelPanel->setEvaluationText(m_session->evaluationText());
+        m_modelPanel->setCalibrationTexts(m_session->calibrationTexts());
+    });
+    connect(s, &WorkbenchSession::tokenCountChanged, m_modelPanel, &ModelPanel::setTokenCount);
+    connect(s, &WorkbenchSession::textFailed, this,
+            [this](const QString &message) { showError(tr("Problem with a text"), message); });
+    connect(s, &WorkbenchSession::evaluationReset, this,
+            [this](const QString &text, const QString &protocol, qint64 length) {
+                m_curves->reset(length);
+                m_perplexityPanel->chart()->clearCurves();
+                m_perplexityPanel->chart()->setContext(text, protocol);
+                m_statePanel->chart()->clearCurves();
+                m_perplexityPanel->setSummary(QString());
+            });
+    connect(s, &WorkbenchSession::lengthsChanged, this, &MainWindow::updateLengths);
+    connect(s, &WorkbenchSession::deltaStatisticsChanged, this, &MainWindow::updateSpectrumNote);
+    connect(s, &WorkbenchSession::spectrumReady, this,
+            [this](const SpectrumDensity &original, const SpectrumDensity &modulated) {
+                m_spectrumPanel->setDensities(original, modulated);
+                updateSpectrumNote();
+            });
+    connect(s, &WorkbenchSession::jobsChanged, this, &MainWindow::updateJobStatus);
+    connect(s, &WorkbenchSession::calibrationStep, this, &MainWindow::onCalibrationStep);
+    connect(s, &WorkbenchSession::calibrationFinished, this,
+            [this](const ModulationSet &result, bool stoppedEarly) {
+                m_scalingPanel->setCalibrationStatus(QString());
+                if (!stoppedEarly && !result.steps.empty()) {
+                    m_editor->setFactors(result.steps.front().layerFactors, tr("Calibrate"),
+                                         m_calibrationGesture);
+                    m_lastCalibration = result;
+                    statusBar()->showMessage(
+                        tr("Calibration done: perplexity at %1 tokens %2 (from %3)")
+                            .arg(result.targetLength)
+                            .arg(result.calibrationScore.value_or(NAN), 0, 'f', 2)
+                            .arg(m_calibrationStartObjective, 0, 'f', 2));
+                } else {
+                    statusBar()->showMessage(
+                        tr("Calibration stopped; the sliders keep the best "
+                           "factors found"));
+                }
+                m_calibrationGesture = 0;
+                applyModulationNow();
+                updateActions();
+            });
+    connect(s, &WorkbenchSession::calibrationFailed, this, [this](const QString &message) {
+        m_scalingPanel->setCalibrationStatus(QString());
+        m_calibrationGesture = 0;
+        updateActions();
+        showError(tr("Calibration failed"), message);
+    });
+    connect(s, &WorkbenchSession::bakeFinished, this, [this](const QString &dir) {
+        statusBar()->showMessage(tr("Checkpoint written to %1").arg(QDir::toNativeSeparators(dir)));
+    });
+    connect(s, &WorkbenchSession::bakeFailed, this, [this](const QString &message) {
+        showError(tr("Cannot bake the checkpoint"), message);
+    });
+
+    LiveEvaluation *live = s->liveEvaluation();
+    connect(live, &LiveEvaluation::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Curve not computed: %1").arg(message));
+    });
+    connect(live, &LiveEvaluation::chunkReady, this,
+            [this](LiveEvaluation::Role, int, qint64, const QVector<float> &,
+                   const QVector<LayerStateNorm> &, double, double rate) { m_lastRate = rate; });
+    connect(m_curves, &LiveCurves::updated, this, &MainWindow::redrawCurves);
+    connect(
+        m_curves, &LiveCurves::currentFinished, this,
+        [this](int firstLayer, qint64 positions, double seconds) {
+            const PerplexityCurve &b = m_curves->baseline();
+            const PerplexityCurve &c = m_curves->current();
+            const int layers = m_session->model() ? m_session->model()->config().nLayer : 0;
+            QString how =
+                firstLayer >= layers ? tr("unchanged")
+                : firstLayer > 0
+                    ? tr("recomputed from layer %1 in %2 s").arg(firstLayer).arg(seconds, 0, 'f', 2)
+                    : tr("computed in %1 s").arg(seconds, 0, 'f', 2);
+            if (seconds > 0 && firstLayer < layers)
+                how += tr(" (%1 tokens/s)").arg(QLocale().toString(qint64(positions / seconds)));
+            m_perplexityPanel->setSummary(
+                tr("Perplexity over the last octave (%1–%2 tokens): baseline <b>%3</b> → "
+                   "<b>%4</b> with %5 · %6")
+                    .arg(ChartStyle::tokenCount(double(c.lastOctaveBegin()), true),
+                         ChartStyle::tokenCount(double(c.length()), true))
+                    .arg(b.lastOctavePerplexity(), 0, 'f', 1)
+                    .arg(c.lastOctavePerplexity(), 0, 'f', 1)
+                    .arg(m_editor->describe().toHtmlEscaped(), how));
+        });
+
+    connect(m_editor, &ModulationEditor::changed, this, &MainWindow::scheduleModulation);
+    connect(m_scalingPanel, &ScalingPanel::editFinished, this, &MainWindow::applyModulationNow);
+    connect(m_scalingPanel, &ScalingPanel::layerClicked, this, [this](int layer) {
+        m_spectrumPanel->setSelectedLayer(layer);
+        m_scalingPanel->setSelectedLayer(layer);
+    });
+    connect(m_spectrumPanel, &SpectrumPanel::layerSelected, m_scalingPanel,
+            &ScalingPanel::setSelectedLayer);
+    connect(m_spectrumPanel, &SpectrumPanel::quantityChanged, m_session,
+            &WorkbenchSession::setSpectrumQuantity);
+
+    connect(m_modelPanel, &ModelPanel::openModelRequested, this, &MainWindow::openModelDialog);
+    connect(m_modelPanel, &ModelPanel::recentModelChosen, this, &MainWindow::openModel);
+    connect(m_modelPanel, &ModelPanel::addTextRequested, this, &MainWindow::addTextDialog);
+    connect(m_modelPanel, &ModelPanel::evaluationTextChosen, m_session,
+            &WorkbenchSession::setEvaluationText);
+    connect(m_modelPanel, &ModelPanel::calibrationTextsChanged, m_session,
+            &WorkbenchSession::setCalibrationTexts);
+    connect(m_perplexityPanel, &PerplexityPanel::protocolChanged, this,
+            [this](bool streaming, int window) {
+                m_session->setFixedWindow(window);
+                m_session->setStreaming(streaming);
+            });
+    connect(m_pin, &QAction::triggered, this, [this] {
+        m_perplexityPanel->chart()->pinCurrent(m_editor->describe());
+        updateActions();
+    });
+    connect(m_clearPins, &QAction::triggered, this, [this] {
+        m_perplexityPanel->chart()->clearPinned();
+        updateActions();
+    });
+    connect(m_logScale, &QAction::toggled, m_perplexityPanel->chart(),
+            &PerplexityChart::setLogPerplexity);
+
+    m_modelPanel->setTexts(s->texts(), s->bundledTexts());
+    m_modelPanel->setEvaluationText(s->evaluationText());
+    m_modelPanel->setCalibrationTexts(s->calibrationTexts());
+    m_modelPanel->setRecentModels(AppSettings::recentModels());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model, texts, lengths
+
+void MainWindow::openDemo()
+{
+    const QString demo = ResourceLocator::demoModelDir();
+    if (demo.isEmpty()) {
+        showError(tr("No demo model"), tr("The bundled demo model was not found. Set "
+                                          "MAMBASCOPE_RESOURCES or open a model folder."));
+        return;
+    }
+    openModel(demo);
+}
+
+void MainWindow::openModel(const QString &dir)
+{
+    m_session->openModel(dir);
+    updateActions();
+}
+
+void MainWindow::onModelLoaded()
+{
+    const auto model = m_session->model();
+    const int layers = model->config().nLayer;
+    setWindowTitle(tr("%1 — MambaScope").arg(m_session->modelName()));
+    m_modelPanel->setModel(model);
+    m_modelPanel->setRecentModels(AppSettings::recentModels());
+    m_lastCalibration.reset();
+    m_editor->setLayerCount(layers);
+    m_statePanel->setLayerCount(layers);
+    m_spectrumPanel->setSelectedLayer(0);
+    m_scalingPanel->setSelectedLayer(0);
+    m_perplexityPanel->chart()->clearPinned();
+    m_perplexityPanel->chart()->setCurrentLabel(m_editor->describe());
+    updateLengths();
+    updateSpectrumNote();
+    updateActions();
+    statusBar()->showMessage(tr("Opened %1: %2 layers, %3 parameters")
+                                 .arg(m_session->modelName())
+                                 .arg(layers)
+                                 .arg(QLocale().toString(model->parameterCount())),
+                             8000);
+}
+
+void MainWindow::updateLengths()
+{
+    const QSignalBlocker b1(m_trainingLength), b2(m_targetLength);
+    m_trainingLength->setValue(m_session->trainingLength());
+    m_targetLength->setValue(m_session->targetLength());
+    const double training = m_session->trainingLength(), target = m_session->targetLength();
+    m_perplexityPanel->chart()->setTrainingLength(int64_t(training));
+    m_perplexityPanel->chart()->setTargetLength(int64_t(target));
+    m_statePanel->chart()->setTrainingLength(int64_t(training));
+    m_statePanel->chart()->setTargetLength(int64_t(target));
+    m_spectrumPanel->setLengths(training, target);
+}
+
+void MainWindow::updateSpectrumNote()
+{
+    const auto stats = m_session->deltaStatistics();
+    if (!m_session->model()) {
+        m_spectrumPanel->setNote(QString());
+        m_spectrumPanel->heatmap()->setPlaceholder(tr("Open a model to see its spectrum"));
+    } else if (!stats && m_session->spectrumQuantity() == SpectrumQuantity::Tau) {
+        m_spectrumPanel->setNote(tr("Measuring the mean step Δ̄ for τ; showing α meanwhile."));
+    } else if (stats) {
+        m_spectrumPanel->setNote(tr("τ = 1/(Δ̄·α), Δ̄ measured over %1 tokens in windows of %2.")
+                                     .arg(QLocale().toString(qint64(stats->tokens)))
+                                     .arg(stats->windowLength));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modulation and curves
+
+void MainWindow::scheduleModulation()
+{
+    m_perplexityPanel->chart()->setCurrentLabel(m_editor->describe());
+    updateActions();
+    // While a slider is dragged, recompute at most every 60 ms (each new value cancels the stale
+    // pass anyway); any other edit (release, typed value, undo) right away.
+    if (m_session->isCalibrating()) {
+        // The calibration needs the cores: let the curve catch up now and then, not at each step.
+        if (!m_modulationTimer.isActive())
+            m_modulationTimer.start(1500);
+    } else if (m_scalingPanel->isDragging()) {
+        if (!m_modulationTimer.isActive())
+            m_modulationTimer.start(60);
+    } else {
+        m_modulationTimer.start(0);
+    }
+}
+
+void MainWindow::applyModulationNow()
+{
+    m_modulationTimer.stop();
+    if (!m_session->model())
+        return;
+    m_session->setModulation(m_editor->modulationSet());
+}
+
+void MainWindow::redrawCurves()
+{
+    PerplexityChart *chart = m_perplexityPanel->chart();
+    if (!m_curves->baseline().isEmpty() || m_curves->baselineComplete())
+        chart->setBaseline(m_curves->baseline());
+    if (!m_curves->current().isEmpty() || m_curves->currentComplete())
+        chart->setCurrent(m_curves->current(), m_curves->currentComplete());
+    StateNormChart *states = m_statePanel->chart();
+    states->setBaseline(m_curves->baselineStates());
+    if (!m_curves->currentStates().isEmpty() || m_curves->currentComplete())
+        states->setCurrent(m_curves->currentStates(), m_curves->currentComplete());
+}
+
+void MainWindow::updateJobStatus()
+{
+    const auto &jobs = m_session->jobs();
+    if (jobs.isEmpty()) {
+        m_jobStatus->finish();
+        updateActions();
+        return;
+    }
+    const WorkbenchSession::Job &job = jobs.last();
+    if (!m_jobStatus->isBusy())
+        m_jobStatus->start(job.label, bool(job.cancel));
+    QString label = job.label;
+    if (jobs.size() > 1)
+        label += tr(" (+%1 more)").arg(jobs.size() - 1);
+    m_jobStatus->setActivity(label);
+    m_jobStatus->setProgress(job.fraction);
+    m_jobStatus->setRate(job.tokensPerSecond);
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    const bool model = bool(m_session->model());
+    const bool calibrating = m_session->isCalibrating();
+    m_savePreset->setEnabled(model);
+    m_loadPreset->setEnabled(model);
+    m_reset->setEnabled(model && !m_editor->isIdentity());
+    const bool bakeable =
+        model && !m_editor->isIdentity() && m_editor->modulationSet().isBakeable();
+    m_bake->setEnabled(bakeable);
+    m_bake->setToolTip(bakeable
+                           ? tr("Write a new checkpoint with the current scaling built into A_log")
+                           : tr("Needs a scaling that can be written into A_log (not Δ scaling)"));
+    m_calibrate->setEnabled(model && !calibrating);
+    m_stopCalibration->setEnabled(calibrating);
+    m_recompute->setEnabled(model);
+    m_cancel->setEnabled(!m_session->jobs().isEmpty());
+    m_pin->setEnabled(model);
+    m_clearPins->setEnabled(m_perplexityPanel->chart()->pinnedCount() > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presets, calibration, baking
+
+QString MainWindow::loadPresetFile(const QString &path)
+{
+    if (!m_session->model())
+        return tr("No model is open.");
+    try {
+        const ModulationSet set = ModulationSet::load(path, m_session->model().get());
+        m_editor->loadSet(set, tr("Load preset %1").arg(QFileInfo(path).fileName()));
+        if (set.targetLength > 0)
+            m_session->setTargetLength(set.targetLength);
+        if (set.trainingLength > 0)
+            m_session->setTrainingLength(set.trainingLength);
+        AppSettings::addRecentPreset(path);
+        statusBar()->showMessage(
+            tr("Loaded %1: %2").arg(QFileInfo(path).fileName(), set.describe()), 6000);
+        applyModulationNow();
+        return {};
+    } catch (const FileError &e) {
+        return e.message();
+    }
+}
+
+QString MainWindow::savePresetFile(const QString &path)
+{
+    if (!m_session->model())
+        return tr("No model is open.");
+    ModulationSet set = m_session->model() ? m_editor->modulationSet() : ModulationSet();
+    const ModulationSet context = m_session->modulation();
+    set.modelFingerprint = context.modelFingerprint;
+    set.modelName = context.modelName;
+    set.trainingLength = m_session->trainingLength();
+    set.targetLength = m_session->targetLength();
+    for (const Modulation &m : set.steps)
+        if (m.family == ModulationFamily::TauCap)
+            set.deltaStatistics = m_session->deltaStatistics();
+    // Keep the calibration's provenance when the sliders still hold its result.
+    if (m_lastCalibration && set.steps.size() == 1 && !m_lastCalibration->steps.empty() &&
+        m_lastCalibration->steps.front().layerFactors == set.steps.front().layerFactors) {
+        set.targetLength = m_lastCalibration->targetLength;
+        set.calibrationTexts = m_lastCalibration->calibrationTexts;
+        set.calibrationTextHashes = m_lastCalibration->calibrationTextHashes;
+        set.calibrationScore = m_lastCalibration->calibrationScore;
+        set.calibrationMethod = m_lastCalibration->calibrationMethod;
+    }
+    try {
+        set.save(path);
+        AppSettings::addRecentPreset(path);
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 6000);
+        return {};
+    } catch (const FileError &e) {
+        return e.message();
+    }
+}
+
+void MainWindow::loadPresetDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load Scaling Preset"), dialogDirectory(),
+                                     tr("Scaling presets (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    rememberDirectory(path);
+    const QString problem = loadPresetFile(path);
+    if (!problem.isEmpty())
+        showError(tr("Cannot load the preset"), problem);
+}
+
+void MainWindow::savePresetDialog()
+{
+    const QString suggestion =
+        QDir(dialogDirectory())
+            .filePath(QStringLiteral("%1-%2.json")
+                          .arg(m_session->modelName(), modulationFamilyName(m_editor->family())));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Scaling Preset"), suggestion,
+                                                tr("Scaling presets (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    rememberDirectory(path);
+    const QString problem = savePresetFile(path);
+    if (!problem.isEmpty())
+        showError(tr("Cannot save the preset"), problem);
+}
+
+void MainWindow::calibrateDialog()
+{
+    if (!m_session->model() || m_session->isCalibrating())
+        return;
+    CalibrationDialog dialog(m_editor->family(), m_session->targetLength(),
+                             m_session->calibrationTexts(), m_lastRate, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    startCalibration(dialog.options());
+}
+
+void MainWindow::startCalibration(const CalibrationOptions &options)
+{
+    if (!m_session->model() || m_session->isCalibrating())
+        return;
+    m_editor->setFamily(options.family);
+    m_calibrationGesture = m_editor->newGesture();
+    m_calibrationStartObjective = 0.0;
+    m_lastCalibration.reset();
+    m_scalingPanel->setCalibrationStatus(tr("Calibrating: preparing the calibration texts…"),
+                                         m_stopCalibration);
+    m_session->startCalibration(options);
+    updateActions();
+}
+
+void MainWindow::onCalibrationStep(const CalibrationStep &step)
+{
+    if (step.iteration == 0 && m_calibrationStartObjective == 0.0)
+        m_calibrationStartObjective = step.objective;
+    if (!step.bestFactors.empty() && step.bestFactors != m_editor->factors())
+        m_editor->setFactors(step.bestFactors, tr("Calibrate"), m_calibrationGesture);
+    m_scalingPanel->setCalibrationStatus(
+        tr("Calibrating: %1 of %2 forward passes · %3 · best perplexity %4 (start %5)")
+            .arg(step.forwardPasses)
+            .arg(step.budget)
+            .arg(step.phase)
+            .arg(step.bestObjective, 0, 'f', 2)
+            .arg(m_calibrationStartObjective, 0, 'f', 2),
+        m_stopCalibration);
+}
+
+void MainWindow::bakeDialog()
+{
+    if (!m_session->model())
+        return;
+    const QString suggestion = QDir(QFileInfo(m_session->model()->directory()).absolutePath())
+                                   .filePath(m_session->modelName() + QStringLiteral("-modulated"));
+    const QString dir = QFileDialog::getSaveFileName(
+        this, tr("Bake Checkpoint into a New Folder"), suggestion, QString(), nullptr,
+        QFileDialog::ShowDirsOnly | QFileDialog::DontConfirmOverwrite);
+    if (dir.isEmpty())
+        return;
+    bakeInto(dir);
+}
+
+void MainWindow::bakeInto(const QString &dir)
+{
+    // The session may not have seen the latest slider values yet (they reach it on a timer).
+    applyModulationNow();
+    m_session->bake(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialogs, export, drag and drop
+
+void MainWindow::openModelDialog()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), dialogDirectory());
+    if (dir.isEmpty())
+        return;
+    AppSettings::setLastDirectory(QFileInfo(dir).absolutePath());
+    openModel(dir);
+}
+
+void MainWindow::addTextDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Add Texts"), dialogDirectory(), tr("Text files (*.txt);;All files (*)"));
+    for (const QString &p : paths) {
+        rememberDirectory(p);
+        m_session->addText(p);
+    }
+}
+
+void MainWindow::settingsDialog()
+{
+    SettingsDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_session->applyEngineSettings();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = AppSettings::recentModels();
+    for (const QString &dir : recent) {
+        QAction *a = m_recentMenu->addAction(QDir::toNativeSeparators(dir));
+        connect(a, &QAction::triggered, this, [this, dir] { openModel(dir); });
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+QString MainWindow::dialogDirectory() const
+{
+    const QString last = AppSettings::lastDirectory();
+    return last.isEmpty() ? QDir::homePath() : last;
+}
+
+void MainWindow::rememberDirectory(const QString &path)
+{
+    AppSettings::setLastDirectory(QFileInfo(path).absolutePath());
+}
+
+void MainWindow::exportView(ExportableView *view, const QString &format)
+{
+    const QString filter = format == QLatin1String("png")   ? tr("PNG images (*.png)")
+                           : format == QLatin1String("svg") ? tr("SVG images (*.svg)")
+                                                            : tr("CSV files (*.csv)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"),
+        QDir(dialogDirectory()).filePath(view->exportName() + QLatin1Char('.') + format), filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QLatin1Char('.') + format;
+    rememberDirectory(path);
+    try {
+        if (format == QLatin1String("png"))
+            ViewExporter::savePng(view->exportWidget(), path);
+        else if (format == QLatin1String("svg"))
+            ViewExporter::saveSvg(view->exportWidget(), path, view->exportName());
+        else
+            ViewExporter::saveText(view->toCsv(), path);
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 6000);
+    } catch (const FileError &e) {
+        showError(tr("Cannot export"), e.message());
+    }
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    // Window-modal and non-blocking: background jobs keep delivering while it is open.
+    auto *box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    AppSettings::setWindowLayout(saveGeometry(), saveState(kLayoutVersion));
+    m_session->stopCalibration();
+    m_session->liveEvaluation()->cancel();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir()) {
+            openModel(info.absoluteFilePath());
+        } else if (info.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0 &&
+                   info.fileName() != QLatin1String("config.json")) {
+            const QString problem = loadPresetFile(info.absoluteFilePath());
+            if (!problem.isEmpty())
+                showError(tr("Cannot load the preset"), problem);
+        } else if (info.fileName() == QLatin1String("config.json") ||
+                   info.suffix() == QLatin1String("safetensors")) {
+            openModel(info.absolutePath());
+        } else if (info.isFile()) {
+            m_session->addText(info.absoluteFilePath());
+        }
+    }
+    event->acceptProposedAction();
+}
+
+}  // namespace mscope

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Modulation.h"
+
+#include <QByteArray>
+#include <QMainWindow>
+#include <QTimer>
+#include <optional>
+
+class QAction;
+class QDockWidget;
+class QMenu;
+class QSpinBox;
+
+namespace mscope {
+
+class ExportableView;
+class JobStatusWidget;
+class LiveCurves;
+class ModelPanel;
+class ModulationEditor;
+class PerplexityPanel;
+class ScalingPanel;
+class SpectrumPanel;
+class StatePanel;
+class WorkbenchSession;
+struct CalibrationOptions;
+struct CalibrationStep;
+
+/// The workbench window: five dockable panels (model & texts, spectrum, scaling, perplexity
+/// against context length, state convergence) around one session, with menus for every action,
+/// the lengths toolbar and the job status bar. Owns no computation: the session does that.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens the bundled demo model (what a first start shows).
+    void openDemo();
+    void openModel(const QString &dir);
+    /// Preset I/O without dialogs; returns the problem, or an empty string on success.
+    QString loadPresetFile(const QString &path);
+    QString savePresetFile(const QString &path);
+    /// Bakes the current scaling into a new checkpoint folder, in the background.
+    void bakeInto(const QString &dir);
+    /// Starts a calibration in the background; the sliders follow its best point.
+    void startCalibration(const CalibrationOptions &options);
+
+    WorkbenchSession *session() const { return m_session; }
+    ModulationEditor *editor() const { return m_editor; }
+    LiveCurves *liveCurves() const { return m_curves; }
+    ModelPanel *modelPanel() const { return m_modelPanel; }
+    SpectrumPanel *spectrumPanel() const { return m_spectrumPanel; }
+    ScalingPanel *scalingPanel() const { return m_scalingPanel; }
+    PerplexityPanel *perplexityPanel() const { return m_perplexityPanel; }
+    StatePanel *statePanel() const { return m_statePanel; }
+    JobStatusWidget *jobStatus() const { return m_jobStatus; }
+    QAction *action(const QString &objectName) const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createPanels();
+    void createActions();
+    void createMenus();
+    void createToolBars();
+    void connectSession();
+    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                          Qt::DockWidgetArea area);
+    void addExportActions(QMenu *menu, ExportableView *view, QWidget *widget, const QString &title);
+    void exportView(ExportableView *view, const QString &format);
+    void showError(const QString &title, const QString &message);
+    void applyModulationNow();
+    void scheduleModulation();
+    void redrawCurves();
+    void updateJobStatus();
+    void updateLengths();
+    void updateSpectrumNote();
+    void updateActions();
+    void onModelLoaded();
+    void onCalibrationStep(const CalibrationStep &step);
+    void openModelDialog();
+    void addTextDialog();
+    void loadPresetDialog();
+    void savePresetDialog();
+    void bakeDialog();
+    void calibrateDialog();
+    void settingsDialog();
+    void rebuildRecentMenu();
+    QString dialogDirectory() const;
+    void rememberDirectory(const QString &path);
+
+    WorkbenchSession *m_session = nullptr;
+    ModulationEditor *m_editor = nullptr;
+    LiveCurves *m_curves = nullptr;
+    ModelPanel *m_modelPanel = nullptr;
+    SpectrumPanel *m_spectrumPanel = nullptr;
+    ScalingPanel *m_scalingPanel = nullptr;
+    PerplexityPanel *m_perplexityPanel = nullptr;
+    StatePanel *m_statePanel = nullptr;
+    JobStatusWidget *m_jobStatus = nullptr;
+    QList<QDockWidget *> m_docks;
+    QSpinBox *m_trainingLength = nullptr;
+    QSpinBox *m_targetLength = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QTimer m_modulationTimer;
+    QByteArray m_defaultLayout;
+    double m_lastRate = 0.0;
+    int m_calibrationGesture = 0;
+    std::optional<ModulationSet> m_lastCalibration;
+    double m_calibrationStartObjective = 0.0;
+
+    QAction *m_openModel = nullptr;
+    QAction *m_addText = nullptr;
+    QAction *m_loadPreset = nullptr;
+    QAction *m_savePreset = nullptr;
+    QAction *m_bake = nullptr;
+    QAction *m_quit = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+    QAction *m_reset = nullptr;
+    QAction *m_settings = nullptr;
+    QAction *m_recompute = nullptr;
+    QAction *m_cancel = nullptr;
+    QAction *m_calibrate = nullptr;
+    QAction *m_stopCalibration = nullptr;
+    QAction *m_pin = nullptr;
+    QAction *m_clearPins = nullptr;
+    QAction *m_logScale = nullptr;
+    QAction *m_resetLayout = nullptr;
+    QAction *m_whatsThis = nullptr;
+    QAction *m_about = nullptr;
+    QAction *m_aboutQt = nullptr;
+};
+
+}  // namespace mscope

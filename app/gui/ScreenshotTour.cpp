@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ScreenshotTour.h"
+
+#include "LiveCurves.h"
+#include "MainWindow.h"
+#include "ModulationEditor.h"
+#include "PerplexityChart.h"
+#include "PerplexityPanel.h"
+#include "ScalingPanel.h"
+#include "SpectrumPanel.h"
+#include "StatePanel.h"
+#include "WorkbenchSession.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHash>
+#include <QImage>
+#include <QPixmap>
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+namespace mscope {
+
+namespace {
+
+bool waitFor(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+// A 256-colour copy of a screenshot: the most frequent colours first, then, greedily, the colours
+// worst served by the palette so far (frequency times distance), every pixel mapped to its nearest
+// entry. User interfaces are mostly flat colour, so they stay crisp and gradients keep their hue,
+// while the file shrinks to a size a repository can carry.
+QImage withAdaptivePalette(const QImage &source)
+{
+    const QImage image = source.convertToFormat(QImage::Format_RGB32);
+    QHash<QRgb, int> counts;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            ++counts[line[x]];
+    }
+    std::vector<std::pair<int, QRgb>> colors;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        colors.push_back({it.value(), it.key()});
+    std::sort(colors.begin(), colors.end(),
+              [](const auto &a, const auto &b) { return a.first > b.first; });
+    auto distance = [](QRgb a, QRgb b) {
+        const long dr = qRed(a) - qRed(b), dg = qGreen(a) - qGreen(b), db = qBlue(a) - qBlue(b);
+        return 3 * dr * dr + 4 * dg * dg + 2 * db * db;
+    };
+    QList<QRgb> palette;
+    const size_t popular = std::min<size_t>(160, colors.size());
+    for (size_t i = 0; i < popular; ++i)
+        palette.append(colors[i].second);
+    std::vector<long> nearestDistance(colors.size(), std::numeric_limits<long>::max());
+    for (size_t c = 0; c < colors.size(); ++c)
+        for (QRgb p : palette)
+            nearestDistance[c] = std::min(nearestDistance[c], distance(colors[c].second, p));
+    while (palette.size() < 256 && palette.size() < qsizetype(colors.size())) {
+        size_t worst = 0;
+        double worstError = -1;
+        for (size_t c = 0; c < colors.size(); ++c) {
+            const double error = double(colors[c].first) * double(nearestDistance[c]);
+            if (error > worstError) {
+                worstError = error;
+                worst = c;
+            }
+        }
+        if (worstError <= 0)
+            break;
+        const QRgb added = colors[worst].second;
+        palette.append(added);
+        for (size_t c = 0; c < colors.size(); ++c)
+            nearestDistance[c] = std::min(nearestDistance[c], distance(colors[c].second, added));
+    }
+    QHash<QRgb, int> nearest;
+    auto indexOf = [&](QRgb c) {
+        const auto it = nearest.constFind(c);
+        if (it != nearest.constEnd())
+            return it.value();
+        int best = 0;
+        long bestDistance = std::numeric_limits<long>::max();
+        for (int i = 0; i < palette.size(); ++i) {
+            const long d = distance(c, palette[i]);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = i;
+            }
+        }
+        nearest.insert(c, best);
+        return best;
+    };
+    QImage out(image.size(), QImage::Format_Indexed8);
+    out.setColorTable(palette);
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *in = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        uchar *line = out.scanLine(y);
+        for (int x = 0; x < image.width(); ++x)
+            line[x] = uchar(indexOf(in[x]));
+    }
+    return out;
+}
+
+bool save(QWidget *w, const QString &path)
+{
+    QImage image = w->grab().toImage();
+    bool ok = image.save(path, "PNG", 9);
+    // Keep pictures meant for the repository under 300 KB.
+    if (ok && QFileInfo(path).size() > 280 * 1024)
+        ok = withAdaptivePalette(image).save(path, "PNG", 9);
+    std::printf("%s %s (%dx%d, %lld KB)\n", ok ? "wrote" : "FAILED", qPrintable(path),
+                image.width(), image.height(),
+                static_cast<long long>(QFileInfo(path).size() / 1024));
+    return ok;
+}
+
+}  // namespace
+
+int ScreenshotTour::run(const QString &outDir)
+{
+    QDir().mkpath(outDir);
+    MainWindow window;
+    window.resize(1500, 940);
+    window.show();
+    bool finished = false;
+    QObject::connect(window.liveCurves(), &LiveCurves::currentFinished, [&] { finished = true; });
+    bool spectrum = false;
+    QObject::connect(window.session(), &WorkbenchSession::spectrumReady, [&] { spectrum = true; });
+    window.openDemo();
+    auto settle = [&](int timeoutMs) {
+        const bool ok =
+            waitFor([&] { return finished && !window.session()->liveEvaluation()->isRunning(); },
+                    timeoutMs);
+        waitFor([&] { return window.session()->jobs().isEmpty(); }, timeoutMs);
+        waitFor([] { return false; }, 300);  // let the last redraws land
+        return ok;
+    };
+    if (!settle(600000)) {
+        std::fprintf(stderr, "screenshots: the baseline curve never finished\n");
+        return 1;
+    }
+    finished = false;
+    window.editor()->setAllFactors(0.75);
+    settle(600000);
+    window.perplexityPanel()->chart()->pinCurrent(window.editor()->describe());
+    finished = false;
+    spectrum = false;
+    window.editor()->setAllFactors(0.45);
+    settle(600000);
+    waitFor([&] { return spectrum; }, 60000);
+    window.spectrumPanel()->setSelectedLayer(1);
+    window.scalingPanel()->setSelectedLayer(1);
+    waitFor([] { return false; }, 300);
+
+    bool ok = save(&window, QDir(outDir).filePath(QStringLiteral("mambascope-window.png")));
+    ok &= save(window.perplexityPanel(),
+               QDir(outDir).filePath(QStringLiteral("perplexity-panel.png")));
+    ok &= save(window.spectrumPanel(), QDir(outDir).filePath(QStringLiteral("spectrum-panel.png")));
+    ok &= save(window.scalingPanel(), QDir(outDir).filePath(QStringLiteral("scaling-panel.png")));
+    ok &= save(window.statePanel(), QDir(outDir).filePath(QStringLiteral("state-panel.png")));
+    return ok ? 0 : 1;
+}
+
+}  // namespace mscope

@@ -1,0 +1,804 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "WorkbenchSession.h"
+
+#include "AppSettings.h"
+#include "BpeTokenizer.h"
+#include "CheckpointBaker.h"
+#include "DeltaStatistics.h"
+#include "EngineThreads.h"
+#include "FileError.h"
+#include "JobControl.h"
+#include "MambaModel.h"
+#include "ResourceLocator.h"
+#include "ScanParameters.h"
+#include "TextFile.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <algorithm>
+#include <new>
+
+namespace mscope {
+
+namespace {
+
+// Windows of the Δ statistics (each one training length long): enough for a stable mean.
+constexpr int kDeltaWindows = 16;
+constexpr int kSpectrumBins = 160;
+
+// The first `maxTokens` tokens of a text without tokenizing all of it: BPE tokens depend only on
+// the word they are in, so a prefix cut at a space gives the same tokens except near the cut,
+// which we drop. Falls back to the whole text when the prefix is too short.
+std::vector<int32_t> encodeFile(const BpeTokenizer &tokenizer, const QString &path,
+                                int64_t maxTokens)
+{
+    const QByteArray bytes = TextFile::readUtf8(path);
+    if (maxTokens > 0 && bytes.size() > maxTokens * 12) {
+        qsizetype cut = qsizetype(maxTokens * 8);
+        while (cut > 0 && bytes[cut] != ' ' && bytes[cut] != '\n')
+            --cut;
+        if (cut > 0) {
+            std::vector<int32_t> ids = tokenizer.encodeUtf8(bytes.left(cut), path);
+            if (int64_t(ids.size()) > maxTokens + 64) {
+                ids.resize(size_t(maxTokens));
+                return ids;
+            }
+        }
+    }
+    std::vector<int32_t> ids = tokenizer.encodeUtf8(bytes, path);
+    if (maxTokens > 0 && int64_t(ids.size()) > maxTokens)
+        ids.resize(size_t(maxTokens));
+    return ids;
+}
+
+QString sha256Of(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+}  // namespace
+
+WorkbenchSession::WorkbenchSession(QObject *parent)
+    : QObject(parent), m_live(new LiveEvaluation(this))
+{
+    m_bundled = ResourceLocator::demoTexts();
+    m_texts = m_bundled;
+    for (const QString &t : AppSettings::extraTexts())
+        if (QFileInfo::exists(t) && !m_texts.contains(t))
+            m_texts << t;
+    // Pride and Prejudice starts with its story at once (the other books open with front matter
+    // and tables of contents, which make the first few hundred positions of a curve erratic).
+    for (const QString &t : m_texts)
+        if (QFileInfo(t).fileName().startsWith(QLatin1String("test_prideandprejudice")))
+            m_evaluationText = t;
+    if (m_evaluationText.isEmpty() && !m_texts.isEmpty())
+        m_evaluationText = m_texts.first();
+    const QString calibration = ResourceLocator::calibrationText();
+    if (m_texts.contains(calibration))
+        m_calibrationTexts << calibration;
+    m_streaming = AppSettings::streamingProtocol();
+    m_fixedWindow = AppSettings::fixedWindow();
+
+    connect(m_live, &LiveEvaluation::passStarted, this,
+            [this](LiveEvaluation::Role role, int firstLayer, qint64) {
+                const QString label =
+                    role == LiveEvaluation::Role::Baseline ? tr("Computing the baseline curve")
+                    : firstLayer >= (m_model ? m_model->config().nLayer : 0) ? tr("Curve unchanged")
+                    : firstLayer > 0 ? tr("Recomputing the curve from layer %1").arg(firstLayer)
+                                     : tr("Recomputing the curve");
+                if (!m_liveJob)
+                    m_liveJob = beginJob(label, [this] { m_live->cancel(); });
+                for (Job &j : m_jobs)
+                    if (j.id == m_liveJob)
+                        j.label = label;
+                emit jobsChanged();
+            });
+    connect(m_live, &LiveEvaluation::chunkReady, this,
+            [this](LiveEvaluation::Role, int, qint64, const QVector<float> &,
+                   const QVector<LayerStateNorm> &, double fraction, double rate) {
+                if (m_liveJob)
+                    updateJob(m_liveJob, fraction, rate);
+            });
+    connect(m_live, &LiveEvaluation::idle, this, [this] {
+        if (m_liveJob)
+            endJob(m_liveJob);
+        m_liveJob = 0;
+    });
+}
+
+WorkbenchSession::~WorkbenchSession()
+{
+    for (const Job &j : m_jobs)
+        if (j.cancel)
+            j.cancel();
+    QThreadPool::globalInstance()->waitForDone();
+}
+
+QString WorkbenchSession::modelName() const
+{
+    return m_model ? QFileInfo(m_model->directory()).fileName() : QString();
+}
+
+int WorkbenchSession::beginJob(const QString &label, std::function<void()> cancel)
+{
+    Job j;
+    j.id = ++m_lastJobId;
+    j.label = label;
+    j.cancel = std::move(cancel);
+    m_jobs.append(j);
+    emit jobsChanged();
+    return j.id;
+}
+
+void WorkbenchSession::updateJob(int id, double fraction, double tokensPerSecond)
+{
+    for (Job &j : m_jobs) {
+        if (j.id == id) {
+            j.fraction = fraction;
+            j.tokensPerSecond = tokensPerSecond;
+        }
+    }
+    emit jobsChanged();
+}
+
+void WorkbenchSession::endJob(int id)
+{
+    m_jobs.erase(
+        std::remove_if(m_jobs.begin(), m_jobs.end(), [id](const Job &j) { return j.id == id; }),
+        m_jobs.end());
+    emit jobsChanged();
+}
+
+void WorkbenchSession::cancelForegroundJob()
+{
+    for (auto it = m_jobs.rbegin(); it != m_jobs.rend(); ++it) {
+        if (it->cancel) {
+            it->cancel();
+            return;
+        }
+    }
+}
+
+int WorkbenchSession::guessTrainingLength(const QString &modelDir)
+{
+    const QDir dir(modelDir);
+    QFile config(dir.filePath(QStringLiteral("config.json")));
+    if (config.open(QIODevice::ReadOnly)) {
+        const QJsonObject o = QJsonDocument::fromJson(config.readAll()).object();
+        for (const char *key : {"training_context_length", "max_position_embeddings", "n_ctx",
+                                "max_seq_len", "seq_len"}) {
+            const int v = o.value(QLatin1String(key)).toInt();
+            if (v > 0)
+                return v;
+        }
+    }
+    // Model cards of our own and many public ones say "context N tokens" / "trained ... N tokens".
+    for (const QString &name : {QStringLiteral("MODEL_CARD.md"), QStringLiteral("README.md")}) {
+        QFile card(dir.filePath(name));
+        if (!card.open(QIODevice::ReadOnly))
+            continue;
+        static const QRegularExpression re(
+            QStringLiteral("context(?: length)?:?\\s+(\\d[\\d,]*)\\s+tokens"),
+            QRegularExpression::CaseInsensitiveOption);
+        const auto match = re.match(QString::fromUtf8(card.read(1 << 20)));
+        if (match.hasMatch()) {
+            const int v = match.captured(1).remove(QLatin1Char(',')).toInt();
+            if (v > 0)
+                return v;
+        }
+    }
+    return 2048;  // the public state-spaces checkpoints
+}
+
+void WorkbenchSession::openModel(const QString &dir)
+{
+    const int generation = ++m_modelGeneration;
+    m_loading = true;
+    emit modelLoading(dir);
+    auto job = std::make_shared<JobControl>();
+    const int id =
+        beginJob(tr("Loading %1").arg(QFileInfo(dir).fileName()), [job] { job->cancel(); });
+    job->setProgressCallback([this, id](double f, const QString &) {
+        QMetaObject::invokeMethod(
+            this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
+    });
+    QThreadPool::globalInstance()->start([this, dir, job, id, generation] {
+        try {
+            auto model = MambaModel::load(dir, job.get());
+            const QString tokenizerPath = model->tokenizerPath().isEmpty()
+                                              ? ResourceLocator::neoxTokenizer()
+                                              : model->tokenizerPath();
+            std::shared_ptr<const BpeTokenizer> tokenizer = BpeTokenizer::fromFile(tokenizerPath);
+            std::shared_ptr<const ScanParameters> baseline = ScanParameters::fromModel(*model);
+            QMetaObject::invokeMethod(
+                this,
+                [this, model, tokenizer, baseline, id, generation, dir] {
+                    endJob(id);
+                    if (generation != m_modelGeneration)
+                        return;  // another model was asked for meanwhile
+                    m_loading = false;
+                    // The live curve still points at the old model until the new text is ready.
+                    m_live->configure(LiveEvaluation::Config{});
+                    m_model = model;
+                    m_tokenizer = tokenizer;
+                    m_baselineScan = baseline;
+                    m_deltaStats.reset();
+                    m_modulation = ModulationSet();
+                    m_tokens.clear();
+                    m_tokenCounts.clear();
+                    m_evaluationTokens.reset();
+                    const int saved = AppSettings::trainingLength(model->fingerprint());
+                    m_trainingLength = saved > 0 ? saved : guessTrainingLength(dir);
+                    AppSettings::addRecentModel(dir);
+                    emit modelLoaded();
+                    emit lengthsChanged();
+                    emit deltaStatisticsChanged();
+                    tokenizeTexts();
+                    requestSpectrum();
+                },
+                Qt::QueuedConnection);
+        } catch (const Cancelled &) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id] {
+                    endJob(id);
+                    m_loading = false;
+                    emit modelFailed(QString());
+                },
+                Qt::QueuedConnection);
+        } catch (const FileError &e) {
+            const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    m_loading = false;
+                    emit modelFailed(message);
+                },
+                Qt::QueuedConnection);
+        } catch (const std::bad_alloc &) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, dir] {
+                    endJob(id);
+                    m_loading = false;
+                    emit modelFailed(tr("%1: not enough memory to load this model").arg(dir));
+                },
+                Qt::QueuedConnection);
+        }
+    });
+}
+
+std::shared_ptr<const std::vector<int32_t>> WorkbenchSession::prefixTokens(const QString &path,
+                                                                           int64_t tokens) const
+{
+    const auto whole = m_tokens.value(path);
+    if (!whole)
+        return nullptr;
+    if (tokens <= 0 || int64_t(whole->size()) <= tokens)
+        return whole;
+    return std::make_shared<const std::vector<int32_t>>(whole->begin(), whole->begin() + tokens);
+}
+
+void WorkbenchSession::tokenizeTexts()
+{
+    if (!m_model || !m_tokenizer)
+        return;
+    const int generation = m_modelGeneration;
+    const auto tokenizer = m_tokenizer;
+    const QString evaluation = m_evaluationText;
+    const int64_t maxTokens = AppSettings::maxTokens();
+    QStringList all = m_texts;
+    // The evaluation text first (the curves wait for it), then the calibration texts.
+    all.removeAll(evaluation);
+    QStringList ordered{evaluation};
+    for (const QString &c : m_calibrationTexts)
+        if (all.removeAll(c))
+            ordered << c;
+    ordered << all;
+    const int id = beginJob(tr("Counting tokens"), {});
+    QThreadPool::globalInstance()->start([this, generation, tokenizer, evaluation, maxTokens,
+                                          ordered, id] {
+        // A prefix of the evaluation text is all the curves need: start them before counting.
+        try {
+            auto prefix = std::make_shared<const std::vector<int32_t>>(
+                encodeFile(*tokenizer, evaluation, maxTokens));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, evaluation, prefix] {
+                    if (generation != m_modelGeneration || evaluation != m_evaluationText)
+                        return;
+                    m_evaluationTokens = prefix;
+                    configureLiveEvaluation();
+                    requestCurve();
+                    measureDeltaStatistics();
+                },
+                Qt::QueuedConnection);
+        } catch (const FileError &e) {
+            const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
+        }
+        for (int i = 0; i < ordered.size(); ++i) {
+            const QString path = ordered[i];
+            try {
+                auto ids =
+                    std::make_shared<const std::vector<int32_t>>(encodeFile(*tokenizer, path, 0));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, path, ids, id, i, n = ordered.size()] {
+                        updateJob(id, double(i + 1) / double(n));
+                        if (generation != m_modelGeneration)
+                            return;
+                        m_tokens.insert(path, ids);
+                        m_tokenCounts.insert(path, qint64(ids->size()));
+                        emit tokenCountChanged(path, qint64(ids->size()));
+                    },
+                    Qt::QueuedConnection);
+            } catch (const FileError &e) {
+                const QString message = e.message();
+                QMetaObject::invokeMethod(
+                    this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
+            }
+        }
+        QMetaObject::invokeMethod(
+            this, [this, id] { endJob(id); }, Qt::QueuedConnection);
+    });
+}
+
+void WorkbenchSession::addText(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (m_texts.contains(absolute))
+        return;
+    try {
+        TextFile::readUtf8(absolute);  // refuse binaries and bad UTF-8 right away, with the reason
+    } catch (const FileError &e) {
+        emit textFailed(e.message());
+        return;
+    }
+    m_texts << absolute;
+    QStringList extra = AppSettings::extraTexts();
+    if (!extra.contains(absolute)) {
+        extra << absolute;
+        AppSettings::setExtraTexts(extra);
+    }
+    emit textsChanged();
+    if (!m_tokenizer)
+        return;
+    const auto tokenizer = m_tokenizer;
+    const int generation = m_modelGeneration;
+    QThreadPool::globalInstance()->start([this, tokenizer, absolute, generation] {
+        try {
+            auto ids =
+                std::make_shared<const std::vector<int32_t>>(encodeFile(*tokenizer, absolute, 0));
+            QMetaObject::invokeMethod(
+                this,
+                [this, absolute, ids, generation] {
+                    if (generation != m_modelGeneration)
+                        return;
+                    m_tokens.insert(absolute, ids);
+                    m_tokenCounts.insert(absolute, qint64(ids->size()));
+                    emit tokenCountChanged(absolute, qint64(ids->size()));
+                },
+                Qt::QueuedConnection);
+        } catch (const FileError &e) {
+            const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
+        }
+    });
+}
+
+void WorkbenchSession::setEvaluationText(const QString &path)
+{
+    if (path == m_evaluationText)
+        return;
+    m_evaluationText = path;
+    m_evaluationTokens = prefixTokens(path, AppSettings::maxTokens());
+    if (m_evaluationTokens) {
+        configureLiveEvaluation();
+        requestCurve();
+    } else {
+        tokenizeTexts();
+    }
+}
+
+void WorkbenchSession::setCalibrationTexts(const QStringList &paths)
+{
+    m_calibrationTexts = paths;
+}
+
+void WorkbenchSession::setTrainingLength(int tokens)
+{
+    if (tokens <= 0 || tokens == m_trainingLength)
+        return;
+    m_trainingLength = tokens;
+    if (m_model)
+        AppSettings::setTrainingLength(m_model->fingerprint(), tokens);
+    emit lengthsChanged();
+    // Δ statistics are measured over windows of the training length.
+    measureDeltaStatistics();
+    requestSpectrum();
+}
+
+void WorkbenchSession::setTargetLength(int tokens)
+{
+    if (tokens <= 0 || tokens == m_targetLength)
+        return;
+    m_targetLength = tokens;
+    emit lengthsChanged();
+    requestSpectrum();
+}
+
+void WorkbenchSession::setStreaming(bool on)
+{
+    if (on == m_streaming)
+        return;
+    m_streaming = on;
+    AppSettings::setStreamingProtocol(on);
+    configureLiveEvaluation();
+    requestCurve();
+}
+
+void WorkbenchSession::setFixedWindow(int tokens)
+{
+    if (tokens == m_fixedWindow)
+        return;
+    m_fixedWindow = tokens;
+    AppSettings::setFixedWindow(tokens);
+    if (!m_streaming) {
+        configureLiveEvaluation();
+        requestCurve();
+    }
+}
+
+void WorkbenchSession::applyEngineSettings()
+{
+    if (!m_model)
+        return;
+    m_evaluationTokens = prefixTokens(m_evaluationText, AppSettings::maxTokens());
+    if (!m_evaluationTokens || int64_t(m_evaluationTokens->size()) < AppSettings::maxTokens()) {
+        // Need more of the text than the prefix we have (or it is not counted yet).
+        if (!m_tokens.contains(m_evaluationText)) {
+            tokenizeTexts();
+            return;
+        }
+    }
+    configureLiveEvaluation();
+    requestCurve();
+}
+
+void WorkbenchSession::configureLiveEvaluation()
+{
+    if (!m_model || !m_evaluationTokens)
+        return;
+    LiveEvaluation::Config c;
+    c.model = m_model;
+    c.ids = m_evaluationTokens;
+    c.streaming = m_streaming;
+    c.window = m_fixedWindow;
+    c.windowBos = AppSettings::fixedWindowBos();
+    c.maxTokens = AppSettings::maxTokens();
+    c.chunkTokens = AppSettings::chunkTokens();
+    c.threads = AppSettings::threads();
+    c.cacheBytes = int64_t(AppSettings::cacheMiB()) << 20;
+    if (!c.streaming && int64_t(c.ids->size()) < c.window) {
+        emit textFailed(tr("%1: %2 tokens is less than one window of %3; choose a shorter window")
+                            .arg(QFileInfo(m_evaluationText).fileName())
+                            .arg(c.ids->size())
+                            .arg(c.window));
+        return;
+    }
+    m_live->configure(c);
+    const QString protocol = m_streaming ? tr("streaming") : tr("windows of %1").arg(m_fixedWindow);
+    emit evaluationReset(QFileInfo(m_evaluationText).fileName(), protocol, m_live->curveLength());
+}
+
+void WorkbenchSession::setModulation(const ModulationSet &modulation)
+{
+    m_modulation = modulation;
+    requestCurve();
+    requestSpectrum();
+}
+
+ModulationSet WorkbenchSession::modulation() const
+{
+    ModulationSet set = m_modulation;
+    set.deltaStatistics = m_deltaStats;
+    set.trainingLength = m_trainingLength;
+    if (m_model) {
+        set.modelFingerprint = m_model->fingerprint();
+        set.modelName = modelName();
+    }
+    return set;
+}
+
+void WorkbenchSession::requestCurve()
+{
+    if (!m_model || !m_live->isConfigured())
+        return;
+    m_live->request(modulation());
+}
+
+void WorkbenchSession::measureDeltaStatistics()
+{
+    if (!m_model || !m_tokenizer)
+        return;
+    QString source;
+    for (const QString &c : m_calibrationTexts)
+        if (c != m_evaluationText && source.isEmpty())
+            source = c;
+    if (source.isEmpty())
+        source = m_evaluationText;
+    const auto model = m_model;
+    const auto tokenizer = m_tokenizer;
+    const int window = m_trainingLength;
+    const int generation = m_modelGeneration;
+    const int threads = AppSettings::threads();
+    auto job = std::make_shared<JobControl>();
+    const int id = beginJob(tr("Measuring Δ on %1").arg(QFileInfo(source).fileName()),
+                            [job] { job->cancel(); });
+    QThreadPool::globalInstance()->start(
+        [this, model, tokenizer, source, window, generation, job, id, threads] {
+            try {
+                EngineThreads::set(threads);
+                const auto ids = encodeFile(*tokenizer, source, int64_t(window) * kDeltaWindows);
+                auto stats = std::make_shared<const DeltaStatistics>(
+                    DeltaStatistics::measure(*model, ids, window, kDeltaWindows, job.get()));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, stats, generation, id] {
+                        endJob(id);
+                        if (generation != m_modelGeneration)
+                            return;
+                        m_deltaStats = stats;
+                        emit deltaStatisticsChanged();
+                        requestSpectrum();
+                        // A τ-cap scaling depends on Δ: its curve was computed without (or with
+                        // old) stats.
+                        for (const Modulation &m : m_modulation.steps)
+                            if (m.family == ModulationFamily::TauCap)
+                                requestCurve();
+                    },
+                    Qt::QueuedConnection);
+            } catch (const Cancelled &) {
+                QMetaObject::invokeMethod(
+                    this, [this, id] { endJob(id); }, Qt::QueuedConnection);
+            } catch (const FileError &e) {
+                const QString message = e.message();
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, message] {
+                        endJob(id);
+                        emit textFailed(message);
+                    },
+                    Qt::QueuedConnection);
+            }
+        });
+}
+
+void WorkbenchSession::setSpectrumQuantity(SpectrumQuantity quantity)
+{
+    if (quantity == m_quantity)
+        return;
+    m_quantity = quantity;
+    requestSpectrum();
+}
+
+SpectrumQuantity WorkbenchSession::effectiveQuantity() const
+{
+    return SpectrumDensity::available(m_quantity, m_deltaStats.get()) ? m_quantity
+                                                                      : SpectrumQuantity::Alpha;
+}
+
+void WorkbenchSession::requestSpectrum()
+{
+    if (!m_model || !m_baselineScan)
+        return;
+    if (m_spectrumRunning) {
+        m_spectrumPending = true;  // coalesce: one more run with whatever is current then
+        return;
+    }
+    m_spectrumRunning = true;
+    const int generation = ++m_spectrumGeneration;
+    const auto model = m_model;
+    const auto baseline = m_baselineScan;
+    const auto stats = m_deltaStats;
+    const ModulationSet set = modulation();
+    const SpectrumQuantity q = effectiveQuantity();
+    const double training = m_trainingLength;
+    const double target = m_targetLength;
+    // Reusable when quantity, statistics and threshold are the same (the range is checked below).
+    const bool cacheUsable =
+        m_originalDensityStats == stats && m_originalDensityScan == baseline &&
+        m_originalDensity.quantity == q && !m_originalDensity.isEmpty() &&
+        m_originalDensity.threshold == (q == SpectrumQuantity::Tau ? training : 0.0);
+    const SpectrumDensity cached = cacheUsable ? m_originalDensity : SpectrumDensity();
+    QThreadPool::globalInstance()->start(
+        [this, model, baseline, stats, set, q, training, target, generation, cached] {
+            SpectrumDensity original, modulated;
+            try {
+                std::shared_ptr<const ScanParameters> scaled;
+                if (!set.isIdentity())
+                    scaled = set.apply(*model);
+                const auto range = SpectrumDensity::axisRange({baseline.get(), scaled.get()},
+                                                              stats.get(), q, {training, target});
+                const double threshold = q == SpectrumQuantity::Tau ? training : 0.0;
+                if (!cached.isEmpty() && cached.axisMin == range.first &&
+                    cached.axisMax == range.second)
+                    original = cached;
+                else
+                    original = SpectrumDensity::compute(*baseline, stats.get(), q, range,
+                                                        kSpectrumBins, threshold);
+                if (scaled)
+                    modulated = SpectrumDensity::compute(*scaled, stats.get(), q, range,
+                                                         kSpectrumBins, threshold);
+            } catch (const FileError &) {
+                // A τ cap before the Δ statistics are in: the curve reports it; show the model as
+                // loaded.
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, original, modulated, generation, stats, baseline] {
+                    m_spectrumRunning = false;
+                    m_originalDensity = original;
+                    m_originalDensityStats = stats;
+                    m_originalDensityScan = baseline;
+                    if (generation == m_spectrumGeneration)
+                        emit spectrumReady(original, modulated);
+                    if (m_spectrumPending) {
+                        m_spectrumPending = false;
+                        requestSpectrum();
+                    }
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void WorkbenchSession::startCalibration(CalibrationOptions options)
+{
+    if (!m_model || !m_tokenizer || m_calibrationJob)
+        return;
+    QStringList paths;
+    for (const QString &c : m_calibrationTexts)
+        if (c != m_evaluationText)
+            paths << c;
+    if (paths.isEmpty()) {
+        emit calibrationFailed(
+            tr("Tick at least one calibration text other than the evaluation "
+               "text in the Model & texts panel."));
+        return;
+    }
+    m_calibrationJob = std::make_shared<JobControl>();
+    auto job = m_calibrationJob;
+    const int id = beginJob(tr("Calibrating (%1)").arg(Calibrator::methodName(options.method)),
+                            [job] { job->cancel(); });
+    m_calibrationJobId = id;
+    QHash<QString, std::shared_ptr<const std::vector<int32_t>>> known;
+    for (const QString &p : paths)
+        if (m_tokens.contains(p))
+            known.insert(p, m_tokens.value(p));
+    const auto model = m_model;
+    const auto tokenizer = m_tokenizer;
+    const int threads = AppSettings::threads();
+    QThreadPool::globalInstance()->start([this, options, paths, known, model, tokenizer, job, id,
+                                          threads]() mutable {
+        try {
+            EngineThreads::set(threads);
+            options.calibrationDocs.clear();
+            options.calibrationTexts.clear();
+            options.calibrationTextHashes.clear();
+            for (const QString &p : paths) {
+                job->throwIfCancelled();
+                options.calibrationDocs.push_back(known.contains(p) ? *known.value(p)
+                                                                    : encodeFile(*tokenizer, p, 0));
+                options.calibrationTexts << QFileInfo(p).fileName();
+                options.calibrationTextHashes << sha256Of(p);
+            }
+            ModulationSet result =
+                Calibrator::run(model, options, job.get(), [this, id](const CalibrationStep &s) {
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, id, s] {
+                            updateJob(id, s.budget > 0 ? double(s.forwardPasses) / s.budget : -1.0);
+                            emit calibrationStep(s);
+                        },
+                        Qt::QueuedConnection);
+                });
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, result] {
+                    endJob(id);
+                    m_calibrationJob.reset();
+                    emit calibrationFinished(result, false);
+                },
+                Qt::QueuedConnection);
+        } catch (const Cancelled &) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id] {
+                    endJob(id);
+                    m_calibrationJob.reset();
+                    emit calibrationFinished(ModulationSet(), true);
+                },
+                Qt::QueuedConnection);
+        } catch (const FileError &e) {
+            const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    m_calibrationJob.reset();
+                    emit calibrationFailed(message);
+                },
+                Qt::QueuedConnection);
+        } catch (const std::bad_alloc &) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id] {
+                    endJob(id);
+                    m_calibrationJob.reset();
+                    emit calibrationFailed(tr("not enough memory for this calibration"));
+                },
+                Qt::QueuedConnection);
+        }
+    });
+}
+
+void WorkbenchSession::stopCalibration()
+{
+    if (m_calibrationJob)
+        m_calibrationJob->cancel();
+}
+
+void WorkbenchSession::bake(const QString &outDir)
+{
+    if (!m_model)
+        return;
+    const auto model = m_model;
+    const ModulationSet set = modulation();
+    auto job = std::make_shared<JobControl>();
+    const int id =
+        beginJob(tr("Baking %1").arg(QFileInfo(outDir).fileName()), [job] { job->cancel(); });
+    job->setProgressCallback([this, id](double f, const QString &) {
+        QMetaObject::invokeMethod(
+            this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
+    });
+    QThreadPool::globalInstance()->start([this, model, set, outDir, job, id] {
+        try {
+            CheckpointBaker::bake(*model, set, outDir, job.get());
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, outDir] {
+                    endJob(id);
+                    emit bakeFinished(outDir);
+                },
+                Qt::QueuedConnection);
+        } catch (const Cancelled &) {
+            QMetaObject::invokeMethod(
+                this, [this, id] { endJob(id); }, Qt::QueuedConnection);
+        } catch (const FileError &e) {
+            const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    emit bakeFailed(message);
+                },
+                Qt::QueuedConnection);
+        }
+    });
+}
+
+}  // namespace mscope

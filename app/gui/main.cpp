@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// mambascope: the workbench window. Opens the model given on the command line, else the demo.
+#include "BlasRuntime.h"
+#include "LatencyBenchmark.h"
+#include "MainWindow.h"
+#include "ResourceLocator.h"
+#include "ScreenshotTour.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QIcon>
+
+using namespace mscope;
+
+int main(int argc, char **argv)
+{
+    BlasRuntime::ensureTunedKernels(argv);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("MambaScope"));
+    QApplication::setOrganizationName(QStringLiteral("MambaScope"));
+    QApplication::setApplicationVersion(QStringLiteral(MAMBASCOPE_VERSION));
+    // The installed .desktop file and icon (packaging/), or the icon in the source tree.
+    QApplication::setDesktopFileName(QStringLiteral("org.mambascope.MambaScope"));
+    QIcon icon = QIcon::fromTheme(QStringLiteral("org.mambascope.MambaScope"));
+    if (icon.isNull() && !ResourceLocator::resourcesDir().isEmpty())
+        icon = QIcon(ResourceLocator::resourcesDir() + QStringLiteral("/icons/mambascope.svg"));
+    QApplication::setWindowIcon(icon);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate(
+        "main",
+        "Workbench for the length generalization of Mamba models: spectra, scaling, "
+        "perplexity against context length."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("model"),
+        QApplication::translate("main", "Model folder (default: the demo)."));
+    const QCommandLineOption latency(
+        QStringLiteral("latency"),
+        QApplication::translate("main", "Measure slider-to-curve latency headless, then exit."));
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QApplication::translate("main", "Engine threads for --latency (default 2)."),
+        QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption repeats(
+        QStringLiteral("repeats"),
+        QApplication::translate("main", "Measurements per case for --latency."),
+        QStringLiteral("N"), QStringLiteral("5"));
+    const QCommandLineOption tokens(
+        QStringLiteral("tokens"),
+        QApplication::translate("main", "Tokens of the text for --latency."), QStringLiteral("N"),
+        QStringLiteral("16384"));
+    const QCommandLineOption json(
+        QStringLiteral("json"),
+        QApplication::translate("main", "Also write --latency results as JSON."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption screenshots(
+        QStringLiteral("screenshots"),
+        QApplication::translate("main", "Save screenshots of the views into DIR, then exit."),
+        QStringLiteral("DIR"));
+    parser.addOptions({latency, threads, repeats, tokens, json, screenshots});
+    parser.process(app);
+
+    if (parser.isSet(latency)) {
+        // Measurements must not touch the user's settings.
+        QApplication::setOrganizationName(QStringLiteral("MambaScope-latency"));
+        LatencyBenchmark::Options o;
+        o.modelDir = parser.positionalArguments().value(0);
+        o.threads = parser.value(threads).toInt();
+        o.repeats = std::max(1, parser.value(repeats).toInt());
+        o.maxTokens = std::max(64LL, parser.value(tokens).toLongLong());
+        o.jsonPath = parser.value(json);
+        return LatencyBenchmark::run(o);
+    }
+    if (parser.isSet(screenshots)) {
+        QApplication::setOrganizationName(QStringLiteral("MambaScope-screenshots"));
+        return ScreenshotTour::run(parser.value(screenshots));
+    }
+
+    MainWindow window;
+    window.show();
+    const QString model = parser.positionalArguments().value(0);
+    if (model.isEmpty())
+        window.openDemo();
+    else
+        window.openModel(QDir(model).absolutePath());
+    return app.exec();
+}

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The reusable views and controls: curve bucketing, spectrum densities against the engine's
+// SpectrumAnalysis, rendering (sampled pixels of grab()), export, the slider mapping, undo/redo.
+#include "BpeTokenizer.h"
+#include "DeltaStatistics.h"
+#include "FactorScale.h"
+#include "FileError.h"
+#include "LayerFactorControl.h"
+#include "MambaModel.h"
+#include "ModulationEditor.h"
+#include "PerplexityChart.h"
+#include "PerplexityCurve.h"
+#include "ScalingPanel.h"
+#include "ScanParameters.h"
+#include "SpectrumAnalysis.h"
+#include "SpectrumDensity.h"
+#include "SpectrumHeatmap.h"
+#include "StateNormChart.h"
+#include "TextFile.h"
+#include "ViewExporter.h"
+#include "widgets/GuiTestMain.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <cmath>
+
+using namespace mscope;
+
+namespace {
+
+// Share of pixels in `rect` of `image` that are not (near) white: the view drew something there.
+double inkedShare(const QImage &image, const QRect &rect)
+{
+    int inked = 0, total = 0;
+    for (int y = rect.top(); y <= rect.bottom(); y += 2) {
+        for (int x = rect.left(); x <= rect.right(); x += 2) {
+            const QColor c = image.pixelColor(x, y);
+            ++total;
+            if (c.red() + c.green() + c.blue() < 3 * 235)
+                ++inked;
+        }
+    }
+    return total ? double(inked) / total : 0.0;
+}
+
+// Pixels that are clearly blue (the scaled spectrum's ink), not grey.
+int bluePixels(const QImage &image)
+{
+    int n = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.blue() > c.red() + 40 && c.blue() > 120)
+                ++n;
+        }
+    return n;
+}
+
+}  // namespace
+
+class WidgetsTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void perplexityCurveBuckets();
+    void factorScaleRoundTrips_data();
+    void factorScaleRoundTrips();
+    void editorUndoRedoAndGestures();
+    void editorLoadsMultiStepPresets();
+    void scalingPanelFollowsEditor();
+    void spectrumDensityMatchesSpectrumAnalysis();
+    void spectrumHeatmapRenders();
+    void spectrumStaysFastForDeepWideModels();
+    void perplexityChartRendersAndExports();
+    void stateNormChartRenders();
+    void exportReportsUnwritablePaths();
+
+private:
+    std::shared_ptr<const MambaModel> m_model;
+    std::shared_ptr<const DeltaStatistics> m_stats;
+};
+
+void WidgetsTest::initTestCase()
+{
+    m_model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const auto tokenizer = BpeTokenizer::fromFile(m_model->tokenizerPath());
+    const QByteArray text = TextFile::readUtf8(QStringLiteral(MAMBASCOPE_RESOURCES
+                                                              "/texts/val_senseandsensibility.txt"))
+                                .left(20000);
+    const auto ids = tokenizer->encodeUtf8(text);
+    m_stats =
+        std::make_shared<const DeltaStatistics>(DeltaStatistics::measure(*m_model, ids, 256, 8));
+}
+
+void WidgetsTest::perplexityCurveBuckets()
+{
+    PerplexityCurve curve(1000, 1);
+    std::vector<int64_t> edges;
+    for (const auto &b : curve.buckets())
+        edges.push_back(b.end);
+    QCOMPARE(edges, (std::vector<int64_t>{16, 32, 64, 128, 256, 512, 1000}));
+    std::vector<float> nll(1000, std::log(20.0f));
+    std::fill(nll.begin() + 512, nll.end(), std::log(40.0f));
+    curve.addRange(0, std::span<const float>(nll.data(), 300));
+    curve.addRange(300, std::span<const float>(nll.data() + 300, 700));
+    QCOMPARE(curve.positionsAdded(), int64_t(1000));
+    QVERIFY(std::fabs(curve.lastOctavePerplexity() - 40.0) < 1e-3);
+    QVERIFY(std::fabs(curve.perplexityOver(0, 256) - 20.0) < 1e-3);
+    QCOMPARE(curve.points().size(), 7);
+    QVERIFY(std::fabs(curve.buckets()[1].center() - std::sqrt(16.0 * 32.0)) < 1e-9);
+
+    PerplexityCurve half(16384, 2);
+    QVERIFY(half.buckets().size() > 18);  // twice as many points per doubling
+    for (size_t i = 1; i < half.buckets().size(); ++i)
+        QCOMPARE(half.buckets()[i].begin, half.buckets()[i - 1].end);
+}
+
+void WidgetsTest::factorScaleRoundTrips_data()
+{
+    QTest::addColumn<int>("family");
+    QTest::newRow("power") << int(ModulationFamily::Power);
+    QTest::newRow("linear") << int(ModulationFamily::Linear);
+    QTest::newRow("delta") << int(ModulationFamily::Delta);
+    QTest::newRow("winsorize") << int(ModulationFamily::Winsorize);
+    QTest::newRow("tau-cap") << int(ModulationFamily::TauCap);
+}
+
+void WidgetsTest::factorScaleRoundTrips()
+{
+    QFETCH(int, family);
+    const FactorScale scale = FactorScale::forFamily(ModulationFamily(family));
+    // The identity is reachable exactly (a reset slider means "unchanged").
+    QCOMPARE(scale.fromSlider(scale.toSlider(scale.identity())), scale.identity());
+    for (int p = 0; p <= scale.sliderSteps(); p += 37) {
+        const double f = scale.fromSlider(p);
+        QVERIFY(std::isinf(f) || (f >= scale.minimum() && f <= scale.maximum()));
+        // Values snap to what the spin box shows, and stay put through the slider.
+        const double again = scale.fromSlider(scale.toSlider(f));
+        const double tolerance = scale.logarithmic() ? 0.01 * f : std::pow(10.0, -scale.decimals());
+        QVERIFY2(std::isinf(f) || std::fabs(again - f) <= tolerance,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(f).arg(again)));
+    }
+    if (ModulationFamily(family) == ModulationFamily::TauCap) {
+        QVERIFY(std::isinf(scale.fromSlider(scale.sliderSteps())));
+        QCOMPARE(scale.format(scale.identity()), QStringLiteral("∞"));
+    }
+}
+
+void WidgetsTest::editorUndoRedoAndGestures()
+{
+    ModulationEditor editor;
+    editor.setLayerCount(4);
+    QVERIFY(editor.isIdentity());
+    int changes = 0;
+    connect(&editor, &ModulationEditor::changed, this, [&] { ++changes; });
+
+    // One drag: many values, one undo step.
+    const int gesture = editor.newGesture();
+    for (double v : {0.9, 0.8, 0.7, 0.6})
+        editor.setFactor(2, v, gesture);
+    QCOMPARE(editor.undoStack()->count(), 1);
+    QCOMPARE(changes, 4);
+    editor.setAllFactors(0.45);
+    QCOMPARE(editor.undoStack()->count(), 2);
+    QCOMPARE(editor.describe(), QStringLiteral("power 0.45"));
+    editor.undoStack()->undo();
+    QCOMPARE(editor.factors(), (std::vector<double>{1.0, 1.0, 0.6, 1.0}));
+    editor.undoStack()->undo();
+    QVERIFY(editor.isIdentity());
+    editor.undoStack()->redo();
+    QCOMPARE(editor.factor(2), 0.6);
+
+    editor.setFamily(ModulationFamily::TauCap);
+    QVERIFY(std::isinf(editor.factor(0)));
+    QVERIFY(editor.isIdentity());
+    editor.undoStack()->undo();
+    QCOMPARE(editor.family(), ModulationFamily::Power);
+    QCOMPARE(editor.factor(2), 0.6);
+    editor.reset();
+    QVERIFY(editor.isIdentity());
+}
+
+void WidgetsTest::editorLoadsMultiStepPresets()
+{
+    ModulationEditor editor;
+    editor.setLayerCount(3);
+    ModulationSet single;
+    Modulation step = Modulation::uniform(ModulationFamily::Linear, 2.0, 3);
+    step.layerFactors[1] = 4.0;
+    single.steps.push_back(step);
+    editor.loadSet(single, QStringLiteral("load"));
+    QCOMPARE(editor.family(), ModulationFamily::Linear);
+    QCOMPARE(editor.factors(), (std::vector<double>{2.0, 4.0, 2.0}));
+    QVERIFY(editor.presetSteps().empty());
+
+    ModulationSet two;
+    two.steps.push_back(Modulation::uniform(ModulationFamily::Power, 0.5, 3));
+    two.steps.push_back(Modulation::uniform(ModulationFamily::Delta, 2.0, 3));
+    editor.loadSet(two, QStringLiteral("load two"));
+    QCOMPARE(int(editor.presetSteps().size()), 2);
+    QVERIFY(!editor.isIdentity());
+    // The sliders act on top of the preset's steps.
+    editor.setAllFactors(1.5);
+    QCOMPARE(int(editor.modulationSet().steps.size()), 3);
+    editor.undoStack()->undo();
+    editor.undoStack()->undo();
+    QCOMPARE(editor.factors(), (std::vector<double>{2.0, 4.0, 2.0}));
+
+    ModulationSet wrong;
+    wrong.steps.push_back(Modulation::uniform(ModulationFamily::Power, 0.5, 5));
+    QVERIFY_THROWS_EXCEPTION(FileError, editor.loadSet(wrong, QStringLiteral("wrong")));
+}
+
+void WidgetsTest::scalingPanelFollowsEditor()
+{
+    ModulationEditor editor;
+    editor.setLayerCount(6);
+    ScalingPanel panel(&editor);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(panel.layerControl(5));
+    // A keyboard step on layer 3's slider is one finished edit of that layer.
+    int finished = 0;
+    connect(&panel, &ScalingPanel::editFinished, this, [&] { ++finished; });
+    QSlider *slider = panel.layerControl(3)->slider();
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_PageDown);
+    QVERIFY(editor.factor(3) < 1.0);
+    QCOMPARE(editor.factor(2), 1.0);
+    QCOMPARE(finished, 1);
+    // The master fader sets every layer.
+    panel.masterControl()->slider()->setValue(panel.masterControl()->slider()->value() - 100);
+    const double all = editor.factor(0);
+    QVERIFY(all < 1.0);
+    for (int l = 0; l < 6; ++l)
+        QCOMPARE(editor.factor(l), all);
+    // Undo moves the sliders back.
+    editor.undoStack()->undo();
+    QCOMPARE(panel.layerControl(0)->value(), 1.0);
+    QVERIFY(panel.layerControl(3)->value() < 1.0);
+    // A family switch rescales the faders.
+    editor.setFamily(ModulationFamily::Linear);
+    QCOMPARE(panel.familyBox()->currentData().toInt(), int(ModulationFamily::Linear));
+    QCOMPARE(panel.layerControl(3)->value(), 1.0);
+}
+
+void WidgetsTest::spectrumDensityMatchesSpectrumAnalysis()
+{
+    const auto scan = ScanParameters::fromModel(*m_model);
+    const auto spectra = SpectrumAnalysis::compute(*m_model, *scan, m_stats.get());
+    const auto range = SpectrumDensity::axisRange({scan.get()}, m_stats.get(),
+                                                  SpectrumQuantity::Tau, {256.0, 16384.0});
+    QVERIFY(range.first < std::log10(256.0) && range.second > std::log10(16384.0));
+    const SpectrumDensity d =
+        SpectrumDensity::compute(*scan, m_stats.get(), SpectrumQuantity::Tau, range, 120, 256.0);
+    QCOMPARE(d.layers(), m_model->config().nLayer);
+    for (int l = 0; l < d.layers(); ++l) {
+        double sum = 0;
+        for (float v : d.share[size_t(l)])
+            sum += v;
+        QVERIFY(std::fabs(sum - 1.0) < 1e-4);
+        // Same τ as the engine's analysis: its median and its share beyond the training length.
+        const SpectrumSummary summary = SpectrumAnalysis::summarize(spectra[size_t(l)], 256, 16384);
+        QVERIFY2(std::fabs(d.median[size_t(l)] / summary.tau.median - 1.0) < 1e-3,
+                 qPrintable(QStringLiteral("layer %1: %2 vs %3")
+                                .arg(l)
+                                .arg(d.median[size_t(l)])
+                                .arg(summary.tau.median)));
+        QVERIFY(std::fabs(d.shareAbove[size_t(l)] - summary.shareBeyondTraining) < 1e-6);
+    }
+    // τ is not available without Δ statistics; α and λ are.
+    QVERIFY(!SpectrumDensity::available(SpectrumQuantity::Tau, nullptr));
+    const SpectrumDensity lambda = SpectrumDensity::compute(
+        *scan, nullptr, SpectrumQuantity::Lambda,
+        SpectrumDensity::axisRange({scan.get()}, nullptr, SpectrumQuantity::Lambda), 50, 0);
+    QVERIFY(!lambda.logarithmic);
+    QCOMPARE(lambda.layers(), m_model->config().nLayer);
+}
+
+void WidgetsTest::spectrumHeatmapRenders()
+{
+    const auto scan = ScanParameters::fromModel(*m_model);
+    ModulationSet set;
+    set.steps.push_back(
+        Modulation::uniform(ModulationFamily::Power, 0.45, m_model->config().nLayer));
+    const auto scaled = set.apply(*m_model);
+    const auto range = SpectrumDensity::axisRange({scan.get(), scaled.get()}, m_stats.get(),
+                                                  SpectrumQuantity::Tau, {256.0, 16384.0});
+    const auto original =
+        SpectrumDensity::compute(*scan, m_stats.get(), SpectrumQuantity::Tau, range, 160, 256);
+    const auto modulated =
+        SpectrumDensity::compute(*scaled, m_stats.get(), SpectrumQuantity::Tau, range, 160, 256);
+
+    SpectrumHeatmap view;
+    view.resize(600, 360);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage empty = view.grab().toImage();
+    view.setDensities(original, SpectrumDensity());
+    view.setTrainingLength(256);
+    view.setTargetLength(16384);
+    const QImage plain = view.grab().toImage();
+    const QRect middle(plain.width() / 6, plain.height() / 4, plain.width() * 2 / 3,
+                       plain.height() / 2);
+    QVERIFY(inkedShare(empty, middle) < 0.05);
+    QVERIFY2(inkedShare(plain, middle) > 0.2,
+             qPrintable(QString::number(inkedShare(plain, middle))));
+    QCOMPARE(bluePixels(plain) < 200, true);  // as loaded only: grey ink
+    view.setDensities(original, modulated);
+    const QImage split = view.grab().toImage();
+    QVERIFY2(bluePixels(split) > 500, qPrintable(QString::number(bluePixels(split))));
+
+    // Clicking a row selects that layer.
+    int selected = -1;
+    connect(&view, &SpectrumHeatmap::layerSelected, this, [&](int l) { selected = l; });
+    QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(view.width() / 2, view.height() / 2));
+    QVERIFY(selected >= 0 && selected < m_model->config().nLayer);
+    QVERIFY(view.toCsv().count(QLatin1Char('\n')) == 1 + 160 * m_model->config().nLayer);
+}
+
+void WidgetsTest::spectrumStaysFastForDeepWideModels()
+{
+    // 64 layers × 24,576 channels × 16 states (25 million modes), the size the heat map must keep
+    // up with: a spectrum is computed in the background in well under a second per parameter set
+    // on two cores, and painting is a scaled copy of a small image.
+    const int layers = 64, channels = 24576, states = 16;
+    ScanParameters scan;
+    scan.layers.resize(layers);
+    DeltaStatistics stats;
+    stats.meanDelta.assign(layers, std::vector<float>(channels));
+    uint32_t seed = 1;
+    auto uniform = [&] {
+        seed = seed * 1664525u + 1013904223u;
+        return float(seed >> 8) / float(1 << 24);
+    };
+    for (int l = 0; l < layers; ++l) {
+        auto &negA = scan.layers[size_t(l)].negA;
+        negA.resize(size_t(channels) * states);
+        for (size_t i = 0; i < negA.size(); ++i)
+            negA[i] = -(float(i % states) + 1.0f) * std::pow(10.0f, -3.0f * uniform());
+        for (float &d : stats.meanDelta[size_t(l)])
+            d = 0.001f + 0.1f * uniform();
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const auto range = SpectrumDensity::axisRange({&scan}, &stats, SpectrumQuantity::Tau, {2048.0});
+    const qint64 rangeMs = timer.elapsed();
+    const SpectrumDensity d =
+        SpectrumDensity::compute(scan, &stats, SpectrumQuantity::Tau, range, 160, 2048);
+    const qint64 computeMs = timer.elapsed();
+    QCOMPARE(d.layers(), layers);
+
+    SpectrumHeatmap view;
+    view.resize(700, 520);
+    view.setDensities(d, d);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.grab();  // first paint builds the image
+    timer.restart();
+    for (int i = 0; i < 10; ++i) {
+        view.resize(700 + (i % 2), 520);  // a new size rebuilds the image each time
+        view.grab();
+    }
+    const double paintMs = timer.elapsed() / 10.0;
+    qInfo("64 x 24576 x 16 modes: range %lld ms + density %lld ms, repaint with rebuild %.1f ms",
+          rangeMs, computeMs - rangeMs, paintMs);
+    QVERIFY2(paintMs < 100, qPrintable(QString::number(paintMs)));
+    QVERIFY2(computeMs < 10000, qPrintable(QString::number(computeMs)));
+}
+
+void WidgetsTest::perplexityChartRendersAndExports()
+{
+    PerplexityChart chart;
+    chart.resize(640, 420);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    PerplexityCurve baseline(4096), current(4096);
+    std::vector<float> rising(4095), flat(4095, 3.9f);
+    for (size_t i = 0; i < rising.size(); ++i)
+        rising[i] = 3.8f + float(i) / 4095.0f;
+    baseline.addRange(0, rising);
+    current.addRange(0, std::span<const float>(flat.data(), 2000));
+    chart.setTrainingLength(256);
+    chart.setTargetLength(4096);
+    chart.setBaseline(baseline);
+    chart.setCurrent(current, false);
+    QVERIFY(!chart.currentComplete());
+    current.addRange(2000, std::span<const float>(flat.data() + 2000, 2095));
+    chart.setCurrent(current, true);
+    chart.pinCurrent(QStringLiteral("flat"));
+    QCOMPARE(chart.pinnedCount(), 1);
+    const QImage image = chart.grab().toImage();
+    int blue = 0, grey = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.blue() > 150 && c.red() < 90)
+                ++blue;
+            if (std::abs(c.red() - 0x70) < 12 && std::abs(c.green() - 0x70) < 12 &&
+                std::abs(c.blue() - 0x70) < 12)
+                ++grey;
+        }
+    QVERIFY2(blue > 100 && grey > 100,
+             qPrintable(QStringLiteral("%1 blue, %2 grey").arg(blue).arg(grey)));
+
+    QTemporaryDir dir;
+    ViewExporter::savePng(&chart, dir.filePath(QStringLiteral("c.png")));
+    ViewExporter::saveSvg(&chart, dir.filePath(QStringLiteral("c.svg")), QStringLiteral("test"));
+    ViewExporter::saveText(chart.toCsv(), dir.filePath(QStringLiteral("c.csv")));
+    QImage png(dir.filePath(QStringLiteral("c.png")));
+    QCOMPARE(png.width(), 2 * chart.width());
+    QFile svg(dir.filePath(QStringLiteral("c.svg")));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svg.readAll();
+    QVERIFY(svgText.contains("<svg") && svgText.contains("<path"));
+    QFile csv(dir.filePath(QStringLiteral("c.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QVERIFY(lines.first().startsWith("bucket_begin,bucket_end,center,baseline_ppl"));
+    QVERIFY(lines.first().contains("flat ppl"));
+    QCOMPARE(int(lines.size()) - 2, int(baseline.buckets().size()));  // header + trailing newline
+    QCOMPARE(ViewExporter::csvLine({QStringLiteral("a,b"), QStringLiteral("say \"hi\"")}),
+             QStringLiteral("\"a,b\",\"say \"\"hi\"\"\"\r\n"));
+}
+
+void WidgetsTest::stateNormChartRenders()
+{
+    StateNormChart chart;
+    chart.resize(520, 360);
+    chart.setLayerCount(8);
+    // Deep models start with a spread of layers, first and last included.
+    QVERIFY(chart.isLayerVisible(0) && chart.isLayerVisible(7));
+    StateNormHistory history;
+    for (int64_t p = 16; p <= 8192; p *= 2) {
+        std::vector<LayerStateNorm> norms(8);
+        for (int l = 0; l < 8; ++l)
+            norms[size_t(l)] = {1.0 + l * std::log2(double(p)), 0.5};
+        history.add(p, norms);
+    }
+    chart.setBaseline(history);
+    chart.setCurrent(history, true);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const QImage image = chart.grab().toImage();
+    QVERIFY(inkedShare(image, QRect(60, 60, image.width() - 120, image.height() - 140)) > 0.02);
+    const QString csv = chart.toCsv();
+    QVERIFY(csv.startsWith(QStringLiteral("tokens_seen,layer0_baseline_max")));
+    QCOMPARE(csv.count(QLatin1Char('\n')), 1 + 10);
+}
+
+void WidgetsTest::exportReportsUnwritablePaths()
+{
+    QWidget w;
+    w.resize(50, 50);
+    const QString path = QStringLiteral("/nonexistent-dir/sub/x.png");
+    try {
+        ViewExporter::savePng(&w, path);
+        QFAIL("no error");
+    } catch (const FileError &e) {
+        QCOMPARE(e.file(), path);
+        QVERIFY(!e.problem().isEmpty());
+    }
+    QVERIFY_THROWS_EXCEPTION(FileError, ViewExporter::saveText(QStringLiteral("x"), path));
+}
+
+MAMBASCOPE_GUI_TEST_MAIN(WidgetsTest)
+#include "tst_widgets.moc"

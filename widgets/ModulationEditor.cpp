@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ModulationEditor.h"
+
+#include "FactorScale.h"
+#include "FileError.h"
+
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <algorithm>
+
+namespace mscope {
+
+namespace {
+
+// One edit of the editor's state; edits of one gesture (a slider drag) merge.
+class EditCommand : public QUndoCommand
+{
+public:
+    EditCommand(ModulationEditor *editor, ModulationEditor::State before,
+                ModulationEditor::State after, const QString &text, int gesture)
+        : QUndoCommand(text),
+          m_editor(editor),
+          m_before(std::move(before)),
+          m_after(std::move(after)),
+          m_gesture(gesture)
+    {
+    }
+    void undo() override { m_editor->applyState(m_before); }
+    void redo() override { m_editor->applyState(m_after); }
+    int id() const override { return m_gesture > 0 ? 1 : -1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *o = static_cast<const EditCommand *>(other);
+        if (o->m_gesture != m_gesture)
+            return false;
+        m_after = o->m_after;
+        return true;
+    }
+
+private:
+    ModulationEditor *m_editor;
+    ModulationEditor::State m_before;
+    ModulationEditor::State m_after;
+    int m_gesture;
+};
+
+bool sameModulation(const Modulation &a, const Modulation &b)
+{
+    return a.family == b.family && a.layerFactors == b.layerFactors &&
+           a.channelFactors == b.channelFactors && a.trainingLength == b.trainingLength;
+}
+
+}  // namespace
+
+bool ModulationEditor::State::operator==(const State &other) const
+{
+    if (family != other.family || factors != other.factors ||
+        presetSteps.size() != other.presetSteps.size())
+        return false;
+    for (size_t i = 0; i < presetSteps.size(); ++i)
+        if (!sameModulation(presetSteps[i], other.presetSteps[i]))
+            return false;
+    return true;
+}
+
+ModulationEditor::ModulationEditor(QObject *parent) : QObject(parent), m_undo(new QUndoStack(this))
+{
+}
+
+ModulationEditor::~ModulationEditor() = default;
+
+void ModulationEditor::setLayerCount(int layers)
+{
+    m_undo->clear();
+    State s;
+    s.family = ModulationFamily::Power;
+    s.factors.assign(size_t(std::max(0, layers)), identityFactor(s.family));
+    applyState(s);
+}
+
+bool ModulationEditor::isIdentity() const
+{
+    return modulationSet().isIdentity();
+}
+
+ModulationSet ModulationEditor::modulationSet() const
+{
+    ModulationSet set;
+    set.steps = m_state.presetSteps;
+    Modulation sliders;
+    sliders.family = m_state.family;
+    sliders.layerFactors = m_state.factors;
+    if (!sliders.isIdentity())
+        set.steps.push_back(sliders);
+    set.calibrationMethod = QStringLiteral("manual");
+    return set;
+}
+
+QString ModulationEditor::describe() const
+{
+    const ModulationSet set = modulationSet();
+    if (set.isIdentity())
+        return tr("as loaded");
+    const FactorScale scale = FactorScale::forFamily(m_state.family);
+    const auto &f = m_state.factors;
+    const bool uniform =
+        !f.empty() && std::all_of(f.begin(), f.end(), [&](double v) { return v == f.front(); });
+    Modulation sliderStep;
+    sliderStep.family = m_state.family;
+    sliderStep.layerFactors = f;
+    QString sliders;
+    if (!sliderStep.isIdentity()) {
+        sliders =
+            uniform ? tr("%1 %2").arg(modulationFamilyName(m_state.family), scale.format(f.front()))
+                    : tr("%1 per layer").arg(modulationFamilyName(m_state.family));
+    }
+    if (m_state.presetSteps.empty())
+        return sliders;
+    ModulationSet presetOnly;
+    presetOnly.steps = m_state.presetSteps;
+    const QString preset = presetOnly.describe();
+    return sliders.isEmpty() ? preset : tr("%1, then %2").arg(preset, sliders);
+}
+
+void ModulationEditor::push(State next, const QString &text, int gesture)
+{
+    if (next == m_state)
+        return;
+    m_undo->push(new EditCommand(this, m_state, std::move(next), text, gesture));
+}
+
+void ModulationEditor::setFactor(int layer, double value, int gesture)
+{
+    if (layer < 0 || layer >= layerCount())
+        return;
+    State next = m_state;
+    next.factors[size_t(layer)] = value;
+    push(std::move(next), tr("Set layer %1 to %2").arg(layer).arg(value), gesture);
+}
+
+void ModulationEditor::setAllFactors(double value, int gesture)
+{
+    State next = m_state;
+    std::fill(next.factors.begin(), next.factors.end(), value);
+    push(std::move(next), tr("Set all layers to %1").arg(value), gesture);
+}
+
+void ModulationEditor::setFactors(const std::vector<double> &values, const QString &undoText,
+                                  int gesture)
+{
+    if (int(values.size()) != layerCount())
+        return;
+    State next = m_state;
+    next.factors = values;
+    push(std::move(next), undoText, gesture);
+}
+
+void ModulationEditor::setFamily(ModulationFamily family)
+{
+    if (family == m_state.family)
+        return;
+    State next = m_state;
+    next.family = family;
+    std::fill(next.factors.begin(), next.factors.end(), identityFactor(family));
+    push(std::move(next), tr("Switch to %1 scaling").arg(modulationFamilyName(family)), 0);
+}
+
+void ModulationEditor::reset()
+{
+    State next;
+    next.family = m_state.family;
+    next.factors.assign(m_state.factors.size(), identityFactor(m_state.family));
+    push(std::move(next), tr("Reset scaling"), 0);
+}
+
+void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText)
+{
+    State next;
+    next.family = m_state.family;
+    next.factors.assign(m_state.factors.size(), identityFactor(m_state.family));
+    for (const Modulation &m : set.steps) {
+        if (int(m.layerFactors.size()) != layerCount())
+            throw FileError({}, tr("the preset has %1 layer factors, the model has %2 layers")
+                                    .arg(m.layerFactors.size())
+                                    .arg(layerCount()));
+    }
+    if (set.steps.size() == 1 && set.steps.front().channelFactors.empty() &&
+        set.steps.front().trainingLength == 0) {
+        next.family = set.steps.front().family;
+        next.factors = set.steps.front().layerFactors;
+    } else {
+        next.presetSteps = set.steps;
+        if (!set.steps.empty())
+            next.family = set.steps.back().family;
+        next.factors.assign(m_state.factors.size(), identityFactor(next.family));
+    }
+    push(std::move(next), undoText, 0);
+}
+
+void ModulationEditor::applyState(const State &state)
+{
+    if (state == m_state)
+        return;
+    const bool familyChange = state.family != m_state.family;
+    m_state = state;
+    if (familyChange)
+        emit familyChanged(m_state.family);
+    emit changed();
+}
+
+}  // namespace mscope

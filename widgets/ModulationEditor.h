@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Modulation.h"
+
+#include <QObject>
+#include <vector>
+
+class QUndoStack;
+
+namespace mscope {
+
+/// The modulation being edited in the workbench: a family with one factor per layer (what the
+/// sliders show), applied on top of any steps of a loaded preset the sliders cannot show (several
+/// steps, per-channel factors). Every edit is undoable; the edits of one slider drag merge into a
+/// single undo step.
+class ModulationEditor : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct State
+    {
+        ModulationFamily family = ModulationFamily::Power;
+        std::vector<double> factors;
+        std::vector<Modulation> presetSteps;
+        bool operator==(const State &other) const;
+    };
+
+    explicit ModulationEditor(QObject *parent = nullptr);
+    ~ModulationEditor() override;
+
+    /// Identity power scaling for a model of `layers` layers; clears the undo history.
+    void setLayerCount(int layers);
+    int layerCount() const { return int(m_state.factors.size()); }
+    ModulationFamily family() const { return m_state.family; }
+    const std::vector<double> &factors() const { return m_state.factors; }
+    double factor(int layer) const { return m_state.factors[size_t(layer)]; }
+    const std::vector<Modulation> &presetSteps() const { return m_state.presetSteps; }
+    const State &state() const { return m_state; }
+    bool isIdentity() const;
+    /// The preset steps, then the sliders' step unless it is the identity.
+    ModulationSet modulationSet() const;
+    /// E.g. "power 0.45 (all layers)", "power per layer", "as loaded".
+    QString describe() const;
+    QUndoStack *undoStack() const { return m_undo; }
+
+    /// A new id: edits made with the same id merge into one undo step (one slider drag).
+    int newGesture() { return ++m_lastGesture; }
+    void setFactor(int layer, double value, int gesture = 0);
+    void setAllFactors(double value, int gesture = 0);
+    void setFactors(const std::vector<double> &values, const QString &undoText, int gesture = 0);
+    /// Switches family; the factors go back to the new family's identity.
+    void setFamily(ModulationFamily family);
+    /// Back to the model as loaded (preset steps dropped too).
+    void reset();
+    /// A single per-layer step goes onto the sliders; anything else is kept as preset steps
+    /// under identity sliders of the same family. Throws FileError when the layer count differs.
+    void loadSet(const ModulationSet &set, const QString &undoText);
+
+    /// Applied by the undo commands; emits changed() when something did change.
+    void applyState(const State &state);
+
+signals:
+    void changed();
+    void familyChanged(ModulationFamily family);
+
+private:
+    void push(State next, const QString &text, int gesture);
+
+    State m_state;
+    QUndoStack *m_undo = nullptr;
+    int m_lastGesture = 0;
+};
+
+}  // namespace mscope

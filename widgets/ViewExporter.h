@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QWidget;
+
+namespace mscope {
+
+/// Writes views to PNG, SVG and CSV files atomically (QSaveFile: a failed export never leaves a
+/// truncated file behind). Every function throws FileError naming the file and the problem.
+class ViewExporter
+{
+public:
+    /// Renders `widget` at `scale` times its size (2 = crisp on high-DPI screens and in print).
+    static void savePng(QWidget *widget, const QString &path, double scale = 2.0);
+    /// Vector output through QSvgGenerator; charts stay sharp at any size.
+    static void saveSvg(QWidget *widget, const QString &path, const QString &title);
+    static void saveText(const QString &text, const QString &path);
+    /// One CSV line from fields, quoting those that need it (RFC 4180).
+    static QString csvLine(const QStringList &fields);
+};
+
+}  // namespace mscope
