@@ -7,6 +7,7 @@
 #include "FileError.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +15,7 @@
 #include <QJsonParseError>
 #include <QList>
 #include <QStringDecoder>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -165,6 +167,44 @@ qsizetype firstInvalidUtf8(const QByteArray &utf8)
         i += length;
     }
     return -1;
+}
+
+// Qt's normalization puts a run of combining marks in canonical order by insertion, in time
+// quadratic in the run's length: a few MB of nothing but combining marks would take hours. No
+// writing system stacks more than a handful on one letter, so a longer run is refused.
+constexpr qsizetype kMaxCombiningRun = 256;
+
+// Throws FileError(source, ...) at the first run of more than kMaxCombiningRun code points that
+// are not starters (canonical combining class other than 0, or one of the three Tibetan vowel
+// signs of class 0 that decompose into such marks).
+void refuseLongCombiningRuns(QStringView text, const QString &source)
+{
+    qsizetype run = 0;
+    qsizetype runStart = 0;
+    qsizetype index = 0;  // in code points, as users count characters
+    for (qsizetype i = 0; i < text.size(); ++index) {
+        char32_t c = text[i].unicode();
+        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(text[i], text[i + 1]);
+            i += 2;
+        } else {
+            ++i;
+        }
+        const bool nonStarter =
+            QChar::combiningClass(c) != 0 || c == 0x0f73 || c == 0x0f75 || c == 0x0f81;
+        if (!nonStarter) {
+            run = 0;
+            continue;
+        }
+        if (run++ == 0)
+            runStart = index;
+        if (run > kMaxCombiningRun) {
+            throw FileError(source, QStringLiteral("more than %1 combining marks in a row at "
+                                                   "character %2: not text")
+                                        .arg(kMaxCombiningRun)
+                                        .arg(runStart));
+        }
+    }
 }
 
 }  // namespace
@@ -392,9 +432,29 @@ void BpeTokenizer::Impl::setIdBytes(int32_t id, const QByteArray &bytes)
 
 QString BpeTokenizer::Impl::normalized(QStringView text) const
 {
-    QString result = text.toString();
-    for (const QString::NormalizationForm form : normalization)
-        result = result.normalized(form);
+    if (normalization.empty())
+        return text.toString();
+    // Qt composes in place, moving the rest of the string for every composition: time quadratic
+    // in the length of decomposed text (400 000 characters of "e" + U+0301 take 4 s, a few MB
+    // hours). Pieces of some KB, cut before a character that never joins the one before it, keep
+    // it linear and give the same text: no form reorders or composes across such a character.
+    constexpr qsizetype kPiece = 4096;
+    const auto startsPiece = [](char16_t c) {
+        return c < 0x80 || (c >= 0x1100 && c <= 0x1112) ||  // ASCII, Hangul leading consonants
+               (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3);  // Han, Hangul
+    };
+    QString result;
+    result.reserve(text.size());
+    for (qsizetype begin = 0; begin < text.size();) {
+        qsizetype end = std::min(text.size(), begin + kPiece);
+        while (end < text.size() && !startsPiece(text[end].unicode()))
+            ++end;
+        QString piece = text.sliced(begin, end - begin).toString();
+        for (const QString::NormalizationForm form : normalization)
+            piece = piece.normalized(form);
+        result += piece;
+        begin = end;
+    }
     return result;
 }
 
@@ -450,6 +510,10 @@ BpeTokenizer::~BpeTokenizer() = default;
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::fromFile(const QString &path)
 {
+    // A pipe would block the read, a device never end it (its size says 0).
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile() && !info.isDir())
+        throw FileError(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw FileError(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
@@ -479,6 +543,13 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromFile(const QString &path)
 
 std::vector<int32_t> BpeTokenizer::encode(const QString &text) const
 {
+    return encodeText(text, {});
+}
+
+std::vector<int32_t> BpeTokenizer::encodeText(const QString &text, const QString &sourceName) const
+{
+    if (!d->normalization.empty())
+        refuseLongCombiningRuns(text, sourceName);
     std::vector<int32_t> ids;
     ids.reserve(std::size_t(text.size() / 4));
     WordCache cache;
@@ -509,7 +580,7 @@ std::vector<int32_t> BpeTokenizer::encodeUtf8(const QByteArray &utf8,
 {
     if (const qsizetype bad = firstInvalidUtf8(utf8); bad >= 0)
         throw FileError(sourceName, QStringLiteral("invalid UTF-8 at byte %1").arg(bad));
-    return encode(fromUtf8KeepingBom(utf8));
+    return encodeText(fromUtf8KeepingBom(utf8), sourceName);
 }
 
 QString BpeTokenizer::decode(const std::vector<int32_t> &ids) const

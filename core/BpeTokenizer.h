@@ -20,6 +20,8 @@ public:
     static std::unique_ptr<BpeTokenizer> fromFile(const QString &path);
     ~BpeTokenizer();
 
+    /// Throws FileError for more than 256 combining marks in a row (normalizing them would take
+    /// time quadratic in their number; no script stacks that many).
     std::vector<int32_t> encode(const QString &text) const;
     /// Bytes must be valid UTF-8, else FileError(sourceName, "invalid UTF-8 at byte N"). A byte
     /// order mark is text like any other (U+FEFF), as for HuggingFace.
@@ -32,6 +34,7 @@ public:
 
 private:
     BpeTokenizer();
+    std::vector<int32_t> encodeText(const QString &text, const QString &sourceName) const;
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtEndian>
 #include <array>
 #include <bit>
@@ -20,6 +21,7 @@ namespace {
 
 const QString kSingleFile = QStringLiteral("model.safetensors");
 const QString kIndexFile = QStringLiteral("model.safetensors.index.json");
+constexpr qint64 kMaxIndexBytes = qint64(64) << 20;
 
 QString quoted(const QString &name)
 {
@@ -103,6 +105,15 @@ void Checkpoint::addFiles(const QStringList &paths, const QString &blame)
 
 void Checkpoint::loadIndex(const QString &indexPath)
 {
+    // An index lists tensor names (some KB): a pipe would block the read, a device or a huge file
+    // exhaust memory.
+    const QFileInfo info(indexPath);
+    if (!info.isFile() && !info.isDir())
+        throw FileError(indexPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
+    if (info.isFile() && info.size() > kMaxIndexBytes) {
+        throw FileError(indexPath,
+                        QStringLiteral("too large for a shard index (%1 bytes)").arg(info.size()));
+    }
     QFile file(indexPath);
     if (!file.open(QIODevice::ReadOnly))
         throw FileError(indexPath, QStringLiteral("cannot read (%1)").arg(file.errorString()));
@@ -123,8 +134,9 @@ void Checkpoint::loadIndex(const QString &indexPath)
         throw FileError(indexPath, QStringLiteral("\"weight_map\" is empty"));
 
     const QDir dir(m_dir);
-    std::map<QString, QString> shardOf;  // tensor -> shard file name, as listed
+    std::map<QString, QString> shardOf;  // tensor -> shard file name, cleaned
     QStringList shards;
+    QSet<QString> shardSet;
     for (auto it = map.begin(); it != map.end(); ++it) {
         const QString shard = it.value().toString();
         if (!it.value().isString() || shard.isEmpty()) {
@@ -138,24 +150,31 @@ void Checkpoint::loadIndex(const QString &indexPath)
                                                       "model directory")
                                            .arg(quoted(shard), quoted(it.key())));
         }
-        if (!shards.contains(shard)) {
-            if (!QFileInfo(dir.filePath(shard)).isFile()) {
+        // One file however it is spelled ("a", "./a"), and found in constant time: an index may
+        // list a million tensors.
+        const QString file = QDir::cleanPath(shard);
+        if (!shardSet.contains(file)) {
+            if (!QFileInfo(dir.filePath(file)).isFile()) {
                 throw FileError(indexPath, QStringLiteral("shard %1 (for tensor %2) is missing")
                                                .arg(quoted(shard), quoted(it.key())));
             }
-            shards << shard;
+            shardSet.insert(file);
+            shards << file;
         }
-        shardOf[it.key()] = shard;
+        shardOf[it.key()] = file;
     }
     shards.sort();
 
     QStringList paths;
-    for (const QString &shard : shards)
+    QHash<QString, int> fileIndex;
+    for (const QString &shard : shards) {
+        fileIndex.insert(shard, int(paths.size()));
         paths << dir.filePath(shard);
+    }
     addFiles(paths, indexPath);
 
     for (const auto &[tensor, shard] : shardOf) {
-        const SafetensorsFile &file = *m_files[shards.indexOf(shard)];
+        const SafetensorsFile &file = *m_files[fileIndex.value(shard)];
         if (!file.contains(tensor)) {
             throw FileError(indexPath, QStringLiteral("tensor %1 is listed in shard %2 but absent "
                                                       "from it")
@@ -215,7 +234,8 @@ FloatTensor Checkpoint::floatTensor(const QString &name,
     switch (info.type) {
         case StorageType::F32:
             if constexpr (littleEndianHost) {
-                std::memcpy(values->data(), info.data, count * sizeof(float));
+                if (count > 0)  // an empty vector's data() may be null, even for 0 bytes
+                    std::memcpy(values->data(), info.data, count * sizeof(float));
             } else {
                 for (std::size_t i = 0; i < count; ++i) {
                     (*values)[i] =

@@ -1,51 +1,122 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ForwardPass.h"
 
+#include "ElementwiseKernels.h"
 #include "FileError.h"
 #include "MambaModel.h"
 #include "ScanParameters.h"
 #include "SelectiveScan.h"
 
+#include <cblas.h>
+#include <omp.h>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace mscope {
 
 namespace {
 
-using RowMajorMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 using VectorMap = Eigen::Map<const Eigen::VectorXf>;
 
-RowMajorMap matrix(const FloatTensor &t, int64_t rows, int64_t cols)
+// Below this many tokens per thread a chunk runs in the calling thread alone; above, every thread
+// takes a share of the tokens (the scan: of the channels) and calls single-threaded sgemm, with
+// one parallel region per layer.
+constexpr int64_t kMinTokensPerThread = 16;
+
+// Logits are made in blocks of up to kHeadColumns tokens times as many vocabulary rows as fit in
+// kHeadBlockFloats (2 MiB: stays in L2 while its log-sum-exp is taken). Many columns per block:
+// OpenBLAS packs the head's rows once per product, so its cost per token falls with the width.
+constexpr int64_t kHeadColumns = 512;
+constexpr int64_t kHeadBlockFloats = int64_t(1) << 19;
+
+// C[M, n] (column-major, leading dimension ldc) = A[M, K] (row-major: a PyTorch weight) ·
+// B[K, n] (column-major, leading dimension ldb) + beta · C. OpenBLAS runs single-threaded inside
+// an OpenMP parallel region and threads itself outside one.
+void gemm(int64_t M, int64_t n, int64_t K, const float *A, const float *B, int64_t ldb, float *C,
+          int64_t ldc, float beta = 0.0f)
 {
-    return RowMajorMap(t.data, rows, cols);
+    if (M <= 0 || n <= 0)
+        return;
+    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(M), blasint(n), blasint(K), 1.0f,
+                A, blasint(K), B, blasint(ldb), beta, C, blasint(ldc));
 }
 
-// Parallelize elementwise loops only when there is enough work to pay for waking threads.
-constexpr int64_t kParallelThreshold = 1 << 15;
-
-// PyTorch's softplus (identity above 20) with vectorized exp and log: log1p(e) is computed as
-// log(u)·e/(u-1), u = 1+e, which is exact to about 1 ulp (Goldberg's trick) where a plain log(1+e)
-// would lose e's low bits; Eigen 3.4 has no vectorized log1p for float.
-template<typename ArrayRef>
-void softplusInPlace(ArrayRef v)
+// out[:, t] = in[:, t] / sqrt(mean(in[:, t]²) + eps) · weight for t in [t0, t1).
+void rmsNorm(const Eigen::MatrixXf &in, const float *weight, double eps, Eigen::MatrixXf &out,
+             int64_t t0, int64_t t1)
 {
-    thread_local Eigen::ArrayXf e, u;
-    e = v.exp();
-    u = 1.0f + e;
-    v = (v > 20.0f).select(v, (u == 1.0f).select(e, u.log() * e / (u - 1.0f)));
-}
-
-void rmsNorm(const Eigen::MatrixXf &in, const float *weight, double eps, Eigen::MatrixXf &out)
-{
-    const int64_t D = in.rows(), T = in.cols();
-    out.resize(D, T);
-    const VectorMap w(weight, D);
-#pragma omp parallel for schedule(static) if (D * T > kParallelThreshold)
-    for (int64_t t = 0; t < T; ++t) {
-        const float scale = 1.0f / std::sqrt(in.col(t).squaredNorm() / float(D) + float(eps));
-        out.col(t) = (in.col(t) * scale).cwiseProduct(w);
+    const int64_t D = in.rows();
+    for (int64_t t = t0; t < t1; ++t) {
+        const float *x = in.data() + t * D;
+        float *y = out.data() + t * D;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t i = 0; i < D; ++i)
+            sum += x[i] * x[i];
+        const float scale = 1.0f / std::sqrt(sum / float(D) + float(eps));
+#pragma omp simd
+        for (int64_t i = 0; i < D; ++i)
+            y[i] = x[i] * scale * weight[i];
     }
+}
+
+// A barrier for the threads of one parallel region that spins for a short while (the other
+// threads normally arrive within microseconds) and then sleeps on a futex, so that a thread
+// waiting for one the OS has descheduled gives its core back instead of burning it, which is
+// what libgomp's barriers do for up to milliseconds (GOMP_SPINCOUNT).
+class SpinThenSleepBarrier
+{
+public:
+    explicit SpinThenSleepBarrier(int threads) : m_threads(threads) {}
+
+    void arriveAndWait()
+    {
+        const uint32_t generation = m_generation.load(std::memory_order_acquire);
+        if (m_arrived.fetch_add(1, std::memory_order_acq_rel) == m_threads - 1) {
+            m_arrived.store(0, std::memory_order_relaxed);
+            m_generation.store(generation + 1, std::memory_order_release);
+            m_generation.notify_all();
+            return;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + kSpin;
+        for (int i = 1;; ++i) {
+            if (m_generation.load(std::memory_order_acquire) != generation)
+                return;
+            _mm_pause();
+            if (i % 64 == 0 && std::chrono::steady_clock::now() > deadline)
+                break;
+        }
+        while (m_generation.load(std::memory_order_acquire) == generation)
+            m_generation.wait(generation, std::memory_order_acquire);
+    }
+
+private:
+    static constexpr std::chrono::microseconds kSpin{50};
+    const int m_threads;
+    std::atomic<int> m_arrived{0};
+    std::atomic<uint32_t> m_generation{0};
+};
+
+// Runs the rest of a scope on the calling thread alone, OpenBLAS included (in its OpenMP build it
+// follows the calling thread's omp_get_max_threads()); restores the setting on the way out.
+class SingleThreadScope
+{
+public:
+    SingleThreadScope() : m_saved(omp_get_max_threads()) { omp_set_num_threads(1); }
+    ~SingleThreadScope() { omp_set_num_threads(m_saved); }
+    SingleThreadScope(const SingleThreadScope &) = delete;
+    SingleThreadScope &operator=(const SingleThreadScope &) = delete;
+
+private:
+    const int m_saved;
+};
+
+// [begin, end) of part `i` of `n` of [0, count), in multiples of `align`.
+std::pair<int64_t, int64_t> share(int64_t count, int i, int n, int64_t align = 1)
+{
+    const int64_t units = (count + align - 1) / align;
+    return {std::min(count, units * i / n * align), std::min(count, units * (i + 1) / n * align)};
 }
 
 }  // namespace
@@ -93,152 +164,310 @@ void ForwardPass::embed(std::span<const int32_t> ids, Hidden &hidden) const
 
 void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLayer, int endLayer)
 {
-    const int n = int(m_model->layers().size());
-    if (endLayer < 0 || endLayer > n)
-        endLayer = n;
-    for (int l = std::max(0, firstLayer); l < endLayer; ++l)
-        runLayer(l, hidden, state.layer(l));
+    const ModelConfig &c = m_model->config();
+    const int64_t D = c.dModel, E = c.dInner, N = c.dState, R = c.dtRank;
+    const int64_t T = hidden.cols();
+    const int layers = int(m_model->layers().size());
+    if (endLayer < 0 || endLayer > layers)
+        endLayer = layers;
+    firstLayer = std::max(0, firstLayer);
+    if (T == 0 || firstLayer >= endLayer)
+        return;
+    m_u.resize(D, T);
+    m_xz.resize(2 * E, T);
+    m_xc.resize(E, T);
+    m_xdbl.resize(R + 2 * N, T);
+    m_delta.resize(E, T);
+    m_y.resize(E, T);
+
+    const int threads = omp_get_max_threads();
+    if (threads <= 1 || T < kMinTokensPerThread * threads) {
+        // Short chunks run in this thread alone: a few tokens are not worth the
+        // synchronisation, which on a busy machine costs more than the work.
+        const SingleThreadScope alone;
+        for (int l = firstLayer; l < endLayer; ++l) {
+            RecurrentState::Layer &s = state.layer(l);
+            normalize(l, hidden, 0, T);
+            inProj(l, 0, T, 0, E);
+            convSilu(l, s, 0, T, 0, E);
+            xProj(l, 0, T, 0, R + 2 * N);
+            dtProj(l, 0, T, 0, E);
+            scanChannels(l, s, 0, int(E));
+            outProj(l, hidden, 0, T, 0, D);
+            updateConvState(s, T);
+            if (m_deltaObserver)
+                m_deltaObserver(l, m_delta.data(), int(T), int(E));
+        }
+        return;
+    }
+
+    // One parallel region for all the layers. Each thread takes a share of the tokens (the scan:
+    // of the channels); products stay wide (each thread multiplies all rows of a weight by its
+    // columns, single-threaded), and out_proj → the next layer's norm and in_proj work on the
+    // same tokens, so three barriers per layer suffice. The barriers spin briefly, then sleep:
+    // on a machine busy with other work the other thread may not be running at all.
+    const int align = selectiveScanChannelAlignment();
+    std::exception_ptr observerFailure;
+    std::optional<SpinThenSleepBarrier> barrier;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single
+        barrier.emplace(omp_get_num_threads());
+        const int i = omp_get_thread_num(), n = omp_get_num_threads();
+        const auto [t0, t1] = share(T, i, n);
+        const auto [e0, e1] = share(E, i, n, align);
+        for (int l = firstLayer; l < endLayer; ++l) {
+            RecurrentState::Layer &s = state.layer(l);
+            normalize(l, hidden, t0, t1);
+            inProj(l, t0, t1, 0, E);
+            barrier->arriveAndWait();
+            convSilu(l, s, t0, t1, 0, E);
+            xProj(l, t0, t1, 0, R + 2 * N);
+            dtProj(l, t0, t1, 0, E);
+            barrier->arriveAndWait();
+            if (i == 0) {
+                // The conv inputs of this layer are read, and Δ is complete: both can be
+                // handed over while the scan runs (neither changes before the next layer).
+                updateConvState(s, T);
+                if (m_deltaObserver && !observerFailure) {
+                    try {
+                        m_deltaObserver(l, m_delta.data(), int(T), int(E));
+                    } catch (...) {
+                        observerFailure = std::current_exception();
+                    }
+                }
+            }
+            scanChannels(l, s, int(e0), int(e1));
+            barrier->arriveAndWait();
+            outProj(l, hidden, t0, t1, 0, D);
+        }
+    }
+    if (observerFailure)
+        std::rethrow_exception(observerFailure);
 }
 
-void ForwardPass::runLayer(int l, Hidden &hidden, RecurrentState::Layer &state)
+void ForwardPass::updateConvState(RecurrentState::Layer &state, int64_t T)
 {
+    // The conv state becomes the last K-1 inputs of [carried state | this chunk].
+    const int64_t E = m_model->config().dInner, keep = m_model->config().convKernel - 1;
+    if (keep <= 0)
+        return;
+    float *conv = state.conv.data();
+    const int64_t fromState = std::max<int64_t>(0, keep - T);
+    std::copy(conv + (keep - fromState) * E, conv + keep * E, conv);
+    for (int64_t j = fromState; j < keep; ++j) {
+        const float *x = m_xz.data() + (T - keep + j) * 2 * E;
+        std::copy(x, x + E, conv + j * E);
+    }
+}
+
+void ForwardPass::normalize(int l, const Hidden &hidden, int64_t t0, int64_t t1)
+{
+    // 1. u = RMSNorm(h) · norm.weight.
+    const ModelConfig &c = m_model->config();
+    rmsNorm(hidden, m_model->layers()[size_t(l)].norm.data, c.normEps, m_u, t0, t1);
+}
+
+void ForwardPass::inProj(int l, int64_t t0, int64_t t1, int64_t e0, int64_t e1)
+{
+    // 2. [x | z] = W_in · u (+ bias): rows [e0, e1) of x and of z, tokens [t0, t1).
+    const ModelConfig &c = m_model->config();
+    const MambaLayerWeights &w = m_model->layers()[size_t(l)];
+    const int64_t D = c.dModel, E = c.dInner, n = t1 - t0;
+    const float *u = m_u.data() + t0 * D;
+    float *xz = m_xz.data() + t0 * 2 * E;
+    if (e0 == 0 && e1 == E) {
+        gemm(2 * E, n, D, w.inProj.data, u, D, xz, 2 * E);
+    } else {
+        gemm(e1 - e0, n, D, w.inProj.data + e0 * D, u, D, xz + e0, 2 * E);
+        gemm(e1 - e0, n, D, w.inProj.data + (E + e0) * D, u, D, xz + E + e0, 2 * E);
+    }
+    if (w.inProjBias.data) {
+        for (int64_t t = t0; t < t1; ++t) {
+            float *col = m_xz.data() + t * 2 * E;
+            for (int64_t e = e0; e < e1; ++e) {
+                col[e] += w.inProjBias.data[e];
+                col[E + e] += w.inProjBias.data[E + e];
+            }
+        }
+    }
+}
+
+void ForwardPass::convSilu(int l, const RecurrentState::Layer &state, int64_t t0, int64_t t1,
+                           int64_t e0, int64_t e1)
+{
+    // 3. Causal depthwise conv over [carried K-1 inputs | this chunk's x], then silu. Inputs
+    // before the chunk come from the state, the others from the x rows of in_proj's output.
+    const ModelConfig &c = m_model->config();
+    const int64_t E = c.dInner, K = c.convKernel;
+    const float *wt = m_convWeightT[size_t(l)].data();
+    const float *convBias = m_model->layers()[size_t(l)].convBias.data;
+    for (int64_t t = t0; t < t1; ++t) {
+        float *out = m_xc.data() + t * E;
+        for (int64_t e = e0; e < e1; ++e)
+            out[e] = convBias ? convBias[e] : 0.0f;
+        for (int64_t k = 0; k < K; ++k) {
+            const int64_t src = t - (K - 1) + k;
+            const float *in =
+                src >= 0 ? m_xz.data() + src * 2 * E : state.conv.data() + (src + K - 1) * E;
+            const float *wk = wt + k * E;
+#pragma omp simd
+            for (int64_t e = e0; e < e1; ++e)
+                out[e] += wk[e] * in[e];
+        }
+        siluInPlace(out + e0, e1 - e0);
+    }
+}
+
+void ForwardPass::xProj(int l, int64_t t0, int64_t t1, int64_t r0, int64_t r1)
+{
+    // 4. [dt_raw | B | C] = W_x · x'': rows [r0, r1), tokens [t0, t1).
+    const ModelConfig &c = m_model->config();
+    const int64_t E = c.dInner, rows = c.dtRank + 2 * c.dState;
+    gemm(r1 - r0, t1 - t0, E, m_model->layers()[size_t(l)].xProj.data + r0 * E,
+         m_xc.data() + t0 * E, E, m_xdbl.data() + t0 * rows + r0, rows);
+}
+
+void ForwardPass::dtProj(int l, int64_t t0, int64_t t1, int64_t e0, int64_t e1)
+{
+    // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale): channels [e0, e1).
     const ModelConfig &c = m_model->config();
     const MambaLayerWeights &w = m_model->layers()[size_t(l)];
     const ScanParameters::Layer &sp = m_scan->layers[size_t(l)];
-    const int64_t D = c.dModel, E = c.dInner, N = c.dState, K = c.convKernel, R = c.dtRank;
-    const int64_t T = hidden.cols();
-    if (T == 0)
-        return;
-
-    // 1-2. RMSNorm, then in_proj: [x | z] = W_in · u (+ bias).
-    rmsNorm(hidden, w.norm.data, c.normEps, m_u);
-    m_xz.resize(2 * E, T);
-    m_xz.noalias() = matrix(w.inProj, 2 * E, D) * m_u;
-    if (w.inProjBias.data)
-        m_xz.colwise() += VectorMap(w.inProjBias.data, 2 * E);
-
-    // 3. Causal depthwise conv over [carried K-1 inputs | this chunk's x], then silu.
-    m_xpad.resize(E, T + K - 1);
-    if (K > 1)
-        std::copy(state.conv.begin(), state.conv.end(), m_xpad.data());
-    m_xpad.rightCols(T) = m_xz.topRows(E);
-    if (K > 1)
-        std::copy(m_xpad.data() + T * E, m_xpad.data() + (T + K - 1) * E, state.conv.begin());
-    Eigen::MatrixXf &xc = m_y;  // reuse: x'' lives in m_y until the scan writes y
-    xc.resize(E, T);
-    const float *wt = m_convWeightT[size_t(l)].data();
-    const float *convBias = w.convBias.data;
-#pragma omp parallel for schedule(static) if (T * E * K > kParallelThreshold)
-    for (int64_t t = 0; t < T; ++t) {
-        float *out = xc.data() + t * E;
-        for (int64_t e = 0; e < E; ++e)
-            out[e] = convBias ? convBias[e] : 0.0f;
-        for (int64_t k = 0; k < K; ++k) {
-            const float *in = m_xpad.data() + (t + k) * E;
-            const float *wk = wt + k * E;
-#pragma omp simd
-            for (int64_t e = 0; e < E; ++e)
-                out[e] += wk[e] * in[e];
-        }
-        auto v = Eigen::Map<Eigen::ArrayXf>(out, E);
-        v = v / (1.0f + (-v).exp());
-    }
-
-    // 4-5. x_proj gives [dt_raw | B | C]; Δ = softplus(W_dt · dt_raw + b) (· modulation scale).
-    m_xdbl.resize(R + 2 * N, T);
-    m_xdbl.noalias() = matrix(w.xProj, R + 2 * N, E) * xc;
-    m_delta.resize(E, T);
-    m_delta.noalias() = matrix(w.dtProjWeight, E, R) * m_xdbl.topRows(R);
-    const auto dtBias = VectorMap(w.dtProjBias.data, E).array();
-    const float *deltaScale = sp.deltaScale.empty() ? nullptr : sp.deltaScale.data();
-#pragma omp parallel for schedule(static) if (T * E > kParallelThreshold)
-    for (int64_t t = 0; t < T; ++t) {
-        auto dt = m_delta.col(t).array();
-        dt += dtBias;
-        softplusInPlace(dt);
-        if (deltaScale)
-            dt *= Eigen::Map<const Eigen::ArrayXf>(deltaScale, E);
-    }
-    if (m_deltaObserver)
-        m_deltaObserver(l, m_delta.data(), int(T), int(E));
-
-    // 6. Selective scan; x'' is copied aside because y overwrites its buffer.
-    Eigen::MatrixXf &x = m_out;
-    x = xc;
-    SelectiveScanArgs args;
-    args.tokens = int(T);
-    args.channels = int(E);
-    args.stateSize = int(N);
-    args.delta = m_delta.data();
-    args.x = x.data();
-    args.bc = m_xdbl.data() + R;
-    args.bcStride = int(R + 2 * N);
-    args.negA = sp.negA.data();
-    args.d = w.d.data;
-    args.state = state.ssm.data();
-    args.y = m_y.data();
-    selectiveScan(args);
-
-    // 7. Gate with silu(z), out_proj, residual add.
-#pragma omp parallel for schedule(static) if (T * E > kParallelThreshold)
-    for (int64_t t = 0; t < T; ++t) {
-        const auto z = m_xz.col(t).tail(E).array();
-        m_y.col(t).array() *= z / (1.0f + (-z).exp());
-    }
-    m_out.resize(D, T);
-    m_out.noalias() = matrix(w.outProj, D, E) * m_y;
-    if (w.outProjBias.data)
-        m_out.colwise() += VectorMap(w.outProjBias.data, D);
-    hidden += m_out;
+    const int64_t E = c.dInner, R = c.dtRank, rows = R + 2 * c.dState;
+    gemm(e1 - e0, t1 - t0, R, w.dtProjWeight.data + e0 * R, m_xdbl.data() + t0 * rows, rows,
+         m_delta.data() + t0 * E + e0, E);
+    const float *deltaScale = sp.deltaScale.empty() ? nullptr : sp.deltaScale.data() + e0;
+    for (int64_t t = t0; t < t1; ++t)
+        softplusInPlace(m_delta.data() + t * E + e0, w.dtProjBias.data + e0, deltaScale, e1 - e0);
 }
 
-void ForwardPass::scoreNextTokens(const Hidden &hidden, std::span<const int32_t> targets, float *nll,
-                                  int lastLogits, std::vector<std::vector<float>> *logitsOut)
+void ForwardPass::scanChannels(int l, RecurrentState::Layer &state, int e0, int e1)
+{
+    // 6-7. Selective scan, then y ⊙ silu(z) (fused into the scan).
+    const ModelConfig &c = m_model->config();
+    const int E = c.dInner, N = c.dState, R = c.dtRank;
+    SelectiveScanArgs args;
+    args.tokens = int(m_xc.cols());
+    args.channels = E;
+    args.stateSize = N;
+    args.delta = m_delta.data();
+    args.x = m_xc.data();
+    args.bc = m_xdbl.data() + R;
+    args.bcStride = R + 2 * N;
+    args.negA = m_scan->layers[size_t(l)].negA.data();
+    args.d = m_model->layers()[size_t(l)].d.data;
+    args.state = state.ssm.data();
+    args.y = m_y.data();
+    args.z = m_xz.data() + E;
+    args.zStride = 2 * E;
+    selectiveScanChannels(args, e0, e1);
+}
+
+void ForwardPass::outProj(int l, Hidden &hidden, int64_t t0, int64_t t1, int64_t d0, int64_t d1)
+{
+    // 7. out_proj straight into the residual stream: h += W_out · y (+ bias), rows [d0, d1).
+    const ModelConfig &c = m_model->config();
+    const MambaLayerWeights &w = m_model->layers()[size_t(l)];
+    const int64_t D = c.dModel, E = c.dInner;
+    gemm(d1 - d0, t1 - t0, E, w.outProj.data + d0 * E, m_y.data() + t0 * E, E,
+         hidden.data() + t0 * D + d0, D, 1.0f);
+    if (w.outProjBias.data) {
+        for (int64_t t = t0; t < t1; ++t)
+            for (int64_t d = d0; d < d1; ++d)
+                hidden(d, t) += w.outProjBias.data[d];
+    }
+}
+
+void ForwardPass::scoreColumns(const float *head, int64_t t0, int64_t t1,
+                               std::span<const int32_t> targets, float *nll,
+                               int64_t firstLogitColumn, std::vector<std::vector<float>> *logitsOut,
+                               float *scratch)
+{
+    // Logits in blocks of rows with a running log-sum-exp per column, so that the logits of all
+    // columns never exist at once, whatever the vocabulary.
+    const int64_t D = m_model->config().dModel, V = m_model->logitCount();
+    const int64_t cols = t1 - t0;
+    const int64_t blockRows = std::clamp<int64_t>(kHeadBlockFloats / cols / 16 * 16, 16, V);
+    float maxLogit[kHeadColumns], targetLogit[kHeadColumns];
+    double sum[kHeadColumns];
+    std::fill_n(maxLogit, cols, -std::numeric_limits<float>::infinity());
+    std::fill_n(targetLogit, cols, std::numeric_limits<float>::quiet_NaN());
+    std::fill_n(sum, cols, 0.0);
+    for (int64_t v0 = 0; v0 < V; v0 += blockRows) {
+        const int64_t rows = std::min(blockRows, V - v0);
+        gemm(rows, cols, D, head + v0 * D, m_u.data() + t0 * D, D, scratch, rows);
+        for (int64_t j = 0; j < cols; ++j) {
+            const int64_t t = t0 + j;
+            const float *col = scratch + j * rows;
+            if (logitsOut && t >= firstLogitColumn)
+                std::copy(col, col + rows, (*logitsOut)[size_t(t - firstLogitColumn)].data() + v0);
+            if (t >= int64_t(targets.size()))
+                continue;
+            const float blockMax = maxOf(col, rows);
+            if (blockMax > maxLogit[j]) {
+                sum[j] *= std::exp(double(maxLogit[j]) - double(blockMax));
+                maxLogit[j] = blockMax;
+            }
+            sum[j] += sumExpShifted(col, rows, maxLogit[j]);
+            const int32_t target = targets[size_t(t)];
+            if (target >= v0 && target < v0 + rows)
+                targetLogit[j] = col[target - v0];
+        }
+    }
+    for (int64_t j = 0; j < cols && t0 + j < int64_t(targets.size()); ++j)
+        nll[t0 + j] = float(std::log(sum[j]) + maxLogit[j] - targetLogit[j]);
+}
+
+void ForwardPass::scoreNextTokens(const Hidden &hidden, std::span<const int32_t> targets,
+                                  float *nll, int lastLogits,
+                                  std::vector<std::vector<float>> *logitsOut)
 {
     const ModelConfig &c = m_model->config();
     const int64_t D = c.dModel, T = hidden.cols();
     const int64_t V = m_model->logitCount();
-    rmsNorm(hidden, m_model->finalNorm().data, c.normEps, m_u);
-    const auto head = matrix(m_model->lmHead(), V, D);
-    // Columns per block: keep the logits block around 8 MiB whatever the vocabulary.
-    const int64_t block = std::clamp<int64_t>((int64_t(8) << 20) / (4 * V), 8, 512);
-    if (logitsOut)
+    const int64_t wanted = std::clamp<int64_t>(lastLogits, 0, T);
+    if (logitsOut) {
         logitsOut->clear();
-    for (int64_t t0 = 0; t0 < T; t0 += block) {
-        const int64_t cols = std::min(block, T - t0);
-        m_logits.resize(V, cols);
-        m_logits.noalias() = head * m_u.middleCols(t0, cols);
-#pragma omp parallel for schedule(static) if (cols * V > kParallelThreshold)
-        for (int64_t j = 0; j < cols; ++j) {
-            const int64_t t = t0 + j;
-            if (t >= int64_t(targets.size()))
-                continue;
-            const auto col = m_logits.col(j).array();
-            const float maxLogit = col.maxCoeff();
-            const double sum = double((col - maxLogit).exp().sum());
-            const int32_t target = targets[size_t(t)];
-            if (target < 0 || target >= V) {
-                nll[t] = std::numeric_limits<float>::quiet_NaN();
-                continue;
-            }
-            nll[t] = float(std::log(sum) + maxLogit - m_logits(target, j));
-        }
-        if (logitsOut && lastLogits > 0) {
-            for (int64_t j = 0; j < cols; ++j) {
-                if (t0 + j >= T - lastLogits) {
-                    const float *p = m_logits.data() + j * V;
-                    logitsOut->emplace_back(p, p + V);
-                }
-            }
+        logitsOut->resize(size_t(wanted), std::vector<float>(size_t(V)));
+    }
+    // Columns past the last target only matter for the logits asked for.
+    const int64_t scored = std::min<int64_t>(T, int64_t(targets.size()));
+    const int64_t cols = wanted > 0 ? T : scored;
+    const int64_t firstLogitColumn = T - wanted;
+    std::vector<std::vector<float>> *out = wanted > 0 ? logitsOut : nullptr;
+    m_u.resize(D, T);
+    const float *head = m_model->lmHead().data;
+    const int threads = int(std::min<int64_t>(omp_get_max_threads(), cols / kMinTokensPerThread));
+    m_headScratch.resize(size_t(std::max(1, threads) * kHeadBlockFloats));
+    if (threads <= 1) {
+        const SingleThreadScope alone;
+        rmsNorm(hidden, m_model->finalNorm().data, c.normEps, m_u, 0, cols);
+        for (int64_t t0 = 0; t0 < cols; t0 += kHeadColumns)
+            scoreColumns(head, t0, std::min(cols, t0 + kHeadColumns), targets, nll,
+                         firstLogitColumn, out, m_headScratch.data());
+    } else {
+        // Each thread takes its share of the columns: the weights are shared, the logits not.
+#pragma omp parallel num_threads(threads)
+        {
+            const int i = omp_get_thread_num();
+            const auto [n0, n1] = share(cols, i, omp_get_num_threads());
+            rmsNorm(hidden, m_model->finalNorm().data, c.normEps, m_u, n0, n1);
+            float *scratch = m_headScratch.data() + size_t(i) * kHeadBlockFloats;
+            for (int64_t t0 = n0; t0 < n1; t0 += kHeadColumns)
+                scoreColumns(head, t0, std::min(n1, t0 + kHeadColumns), targets, nll,
+                             firstLogitColumn, out, scratch);
         }
     }
     for (size_t t = 0; t < targets.size() && int64_t(t) < T; ++t) {
-        if (targets[t] < 0 || targets[t] >= V)
+        if (targets[t] < 0 || targets[t] >= V) {
+            nll[t] = std::numeric_limits<float>::quiet_NaN();
             throw FileError({}, QStringLiteral("target token id %1 at position %2 is outside the "
                                                "model's vocabulary (%3 entries)")
                                     .arg(targets[t])
                                     .arg(t)
                                     .arg(V));
+        }
     }
 }
 

@@ -47,18 +47,39 @@ public:
 
     /// Called with Δ (after softplus and scaling, [T, E] token-major) for every layer and chunk;
     /// the spectrum analysis uses it to measure mean Δ per channel on a calibration text.
-    using DeltaObserver = std::function<void(int layer, const float *delta, int tokens, int channels)>;
+    using DeltaObserver =
+        std::function<void(int layer, const float *delta, int tokens, int channels)>;
     void setDeltaObserver(DeltaObserver observer) { m_deltaObserver = std::move(observer); }
 
 private:
-    void runLayer(int l, Hidden &hidden, RecurrentState::Layer &state);
+    void updateConvState(RecurrentState::Layer &state, int64_t tokens);
+    // The steps of one layer (method.md §1) over a range of tokens and of rows/channels.
+    // runLayers runs them in one parallel region with barriers between steps (long chunks) or in
+    // sequence.
+    void normalize(int l, const Hidden &hidden, int64_t t0, int64_t t1);
+    void inProj(int l, int64_t t0, int64_t t1, int64_t e0, int64_t e1);
+    void convSilu(int l, const RecurrentState::Layer &state, int64_t t0, int64_t t1, int64_t e0,
+                  int64_t e1);
+    void xProj(int l, int64_t t0, int64_t t1, int64_t r0, int64_t r1);
+    void dtProj(int l, int64_t t0, int64_t t1, int64_t e0, int64_t e1);
+    void scanChannels(int l, RecurrentState::Layer &state, int e0, int e1);
+    void outProj(int l, Hidden &hidden, int64_t t0, int64_t t1, int64_t d0, int64_t d1);
+    void scoreColumns(const float *head, int64_t t0, int64_t t1, std::span<const int32_t> targets,
+                      float *nll, int64_t firstLogitColumn,
+                      std::vector<std::vector<float>> *logitsOut, float *scratch);
 
     std::shared_ptr<const MambaModel> m_model;
     std::shared_ptr<const ScanParameters> m_scan;
     DeltaObserver m_deltaObserver;
     std::vector<std::vector<float>> m_convWeightT;  // per layer [K, E]: vectorizes over channels
-    // Scratch, resized to the chunk length on demand.
-    Eigen::MatrixXf m_u, m_xz, m_xpad, m_xdbl, m_delta, m_y, m_out, m_logits;
+    // Scratch, resized to the chunk length on demand. Column-major, one column per token.
+    Eigen::MatrixXf m_u;               // [D, T] normalized input
+    Eigen::MatrixXf m_xz;              // [2E, T] in_proj output: x on top, z below
+    Eigen::MatrixXf m_xc;              // [E, T] x'' = silu(conv(x))
+    Eigen::MatrixXf m_xdbl;            // [R + 2N, T] dt_raw | B | C
+    Eigen::MatrixXf m_delta;           // [E, T] Δ
+    Eigen::MatrixXf m_y;               // [E, T] gated scan output
+    std::vector<float> m_headScratch;  // per thread: a block of logits
 };
 
 }  // namespace mscope

@@ -8,7 +8,10 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace mscope {
 
@@ -21,13 +24,24 @@ QString layerKey(int layer, const char *suffix)
 
 void requireFinite(const FloatTensor &t, const QString &file, const QString &name)
 {
+    // A block at a time without branches (vectorized, at memory speed: every weight is checked);
+    // only a block holding a NaN or an infinity is searched for it.
+    constexpr int64_t kBlock = 4096;
     const int64_t n = t.elementCount();
-    for (int64_t i = 0; i < n; ++i) {
-        if (!std::isfinite(t.data[i]))
-            throw FileError(file, QStringLiteral("tensor '%1' has a non-finite value (%2) at element %3")
-                                      .arg(name)
-                                      .arg(double(t.data[i]))
-                                      .arg(i));
+    for (int64_t begin = 0; begin < n; begin += kBlock) {
+        const int64_t end = std::min(n, begin + kBlock);
+        bool bad = false;
+        for (int64_t i = begin; i < end; ++i)
+            bad |= (std::bit_cast<uint32_t>(t.data[i]) & 0x7f800000u) == 0x7f800000u;
+        if (!bad)
+            continue;
+        for (int64_t i = begin; i < end; ++i) {
+            if (!std::isfinite(t.data[i]))
+                throw FileError(file, QStringLiteral("tensor '%1' has a non-finite value (%2) at element %3")
+                                          .arg(name)
+                                          .arg(double(t.data[i]))
+                                          .arg(i));
+        }
     }
 }
 
@@ -65,11 +79,15 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     model->m_checkpoint = std::make_unique<Checkpoint>(dir);
     const Checkpoint &ckpt = *model->m_checkpoint;
 
-    // Refuse up front what would not fit once widened to fp32, instead of being OOM-killed later.
-    const qint64 widened = ckpt.totalTensorBytes() *
-                           (ckpt.dominantStorageType() == StorageType::F32 ? 1 : 2);
+    // Refuse up front what would not fit as fp32: F16/BF16 tensors are widened into memory (too
+    // many would get us OOM-killed); F32 ones are mapped, but every token reads them all, so a
+    // model larger than memory would be read from disk again for each token (and a sparse file
+    // can declare terabytes).
+    qint64 widened = 0;
+    for (const QString &name : ckpt.tensorNames())
+        widened += ckpt.tensor(name).elementCount() * qint64(sizeof(float));
     const qint64 available = SystemMemory::availableBytes();
-    if (available > 0 && ckpt.dominantStorageType() != StorageType::F32 && widened > available)
+    if (available > 0 && widened > available)
         throw FileError(dir, QStringLiteral("the model needs %1 MiB as fp32 but only %2 MiB of memory "
                                             "is available")
                                  .arg(widened >> 20)
@@ -94,11 +112,13 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
                                  }())
                             .arg(c.paddedVocabSize())
                             .arg(D));
+    requireFinite(model->m_embeddings, ckpt.fileOf(embKey), embKey);
     const int64_t V = embShape[0];
     qint64 params = V * D;
 
     auto tensor = [&](const QString &key, std::vector<int64_t> shape) {
         FloatTensor t = ckpt.floatTensor(key, shape);
+        requireFinite(t, ckpt.fileOf(key), key);
         params += t.elementCount();
         return t;
     };
@@ -124,11 +144,6 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
         w.d = tensor(layerKey(l, "mixer.D"), {E});
         w.outProj = tensor(layerKey(l, "mixer.out_proj.weight"), {D, E});
         w.outProjBias = optional(layerKey(l, "mixer.out_proj.bias"), {D}, c.useBias);
-        requireFinite(w.aLog, ckpt.fileOf(layerKey(l, "mixer.A_log")), layerKey(l, "mixer.A_log"));
-        requireFinite(w.dtProjBias, ckpt.fileOf(layerKey(l, "mixer.dt_proj.bias")),
-                      layerKey(l, "mixer.dt_proj.bias"));
-        requireFinite(w.dtProjWeight, ckpt.fileOf(layerKey(l, "mixer.dt_proj.weight")),
-                      layerKey(l, "mixer.dt_proj.weight"));
         if (job)
             job->report(double(l + 1) / (c.nLayer + 1), QStringLiteral("Loading layer %1").arg(l));
     }

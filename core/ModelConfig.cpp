@@ -4,6 +4,7 @@
 #include "FileError.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
@@ -25,6 +26,7 @@ constexpr int64_t kMaxVocab = 1 << 24;
 constexpr int64_t kMaxStateDim = 4096;
 constexpr int64_t kMaxConvKernel = 64;
 constexpr int64_t kMaxChunk = 1 << 20;
+constexpr qint64 kMaxJsonBytes = qint64(16) << 20;
 
 QString jsonText(const QJsonValue &value)
 {
@@ -169,6 +171,15 @@ int ModelConfig::paddedVocabSize() const
 
 ModelConfig ModelConfig::fromJsonFile(const QString &path)
 {
+    // A config.json is a few KB: a pipe would block the read, a device or a huge file exhaust
+    // memory.
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile() && !info.isDir())
+        throw FileError(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
+    if (info.isFile() && info.size() > kMaxJsonBytes) {
+        throw FileError(path,
+                        QStringLiteral("too large for a config.json (%1 bytes)").arg(info.size()));
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw FileError(path, QStringLiteral("cannot read (%1)").arg(file.errorString()));
@@ -253,14 +264,15 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
 
     QString expandKey = QStringLiteral("expand");
     const double expand = r.number({"expand", "ssm_cfg.expand"}, &expandKey).value_or(2.0);
-    r.checkRange(expandKey, expand, 64);
     const double expanded = std::floor(expand * c.dModel);  // int(expand * d_model), as both do
     const std::optional<ConfigReader::Integer> intermediate =
         mamba2 ? std::nullopt : r.integer({"intermediate_size"});
     if (intermediate) {
+        // expand is not used then (transformers too takes intermediate_size as written).
         r.checkRange(intermediate->key, double(intermediate->value), kMaxInnerDim);
         c.dInner = int(intermediate->value);
     } else {
+        r.checkRange(expandKey, expand, 64);
         r.checkRange(expandKey + QStringLiteral(" * d_model"), expanded, kMaxInnerDim);
         c.dInner = int(expanded);
     }
@@ -281,8 +293,8 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
 
     const auto tokenId = [&](std::initializer_list<const char *> keys, int fallback) {
         const std::optional<ConfigReader::Integer> id = r.integer(keys);
-        if (!id)
-            return fallback;
+        if (!id)  // a default beyond a (tiny) vocabulary would be out of range: use token 0
+            return fallback < c.paddedVocabSize() ? fallback : 0;
         if (id->value < 0 || id->value >= c.paddedVocabSize()) {
             r.fail(QStringLiteral("%1 is %2, outside the vocabulary of %3 tokens")
                        .arg(quoted(id->key))
@@ -352,9 +364,10 @@ QJsonObject ModelConfig::toHfJson() const
 {
     const bool mamba2 = architecture == Architecture::Mamba2;
     // transformers computes the inner size as int(expand * hidden_size): an integer ratio when
-    // there is one, else the exact quotient.
+    // there is one, else a ratio half a channel above the quotient, whose product truncates to
+    // d_inner exactly (the quotient itself can fall just short: 61.0 / 7 * 7 = 60.99999999999999).
     const QJsonValue expand =
-        dInner % dModel == 0 ? QJsonValue(dInner / dModel) : QJsonValue(double(dInner) / dModel);
+        dInner % dModel == 0 ? QJsonValue(dInner / dModel) : QJsonValue((dInner + 0.5) / dModel);
     QJsonObject json{
         {QStringLiteral("architectures"), QJsonArray{mamba2 ? QStringLiteral("Mamba2ForCausalLM")
                                                             : QStringLiteral("MambaForCausalLM")}},

@@ -52,6 +52,27 @@ PositionBuckets StreamResult::buckets() const
     return b;
 }
 
+namespace {
+
+// Every id is checked before any work: a bad one late in a long text would otherwise surface only
+// after everything before it was evaluated, and be named by its position within a chunk.
+void requireInVocabulary(const std::vector<int32_t> &ids, int64_t count, const MambaModel &model,
+                         const QString &document)
+{
+    const int64_t vocab = std::min<int64_t>(model.embeddings().shape[0], model.logitCount());
+    for (int64_t t = 0; t < count; ++t) {
+        if (ids[size_t(t)] < 0 || ids[size_t(t)] >= vocab)
+            throw FileError({}, QStringLiteral("token id %1 at position %2%3 is outside the "
+                                               "model's vocabulary (%4 entries)")
+                                    .arg(ids[size_t(t)])
+                                    .arg(t)
+                                    .arg(document)
+                                    .arg(vocab));
+    }
+}
+
+}  // namespace
+
 PerplexityEvaluator::PerplexityEvaluator(ForwardPass &forward, int chunkTokens)
     : m_forward(forward), m_chunk(std::max(1, chunkTokens))
 {
@@ -82,6 +103,12 @@ FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vecto
     }
     if (spans.empty())
         throw FileError({}, QStringLiteral("no document has the %1 tokens one window needs").arg(window));
+    for (size_t d = 0; d < documents.size(); ++d) {
+        const int64_t n = int64_t(documents[d].size());
+        requireInVocabulary(
+            documents[d], firstTokens > 0 ? std::min(n, firstTokens) : n, model,
+            documents.size() > 1 ? QStringLiteral(" of document %1").arg(d) : QString());
+    }
 
     FixedWindowResult result;
     result.window = window;
@@ -135,6 +162,7 @@ StreamResult PerplexityEvaluator::stream(const std::vector<int32_t> &ids, const 
                                 .arg(ids.size()));
     const MambaModel &model = m_forward.model();
     const int64_t n = int64_t(ids.size());
+    requireInVocabulary(ids, n, model, {});
     StreamResult result;
     result.nll.assign(size_t(n - 1), 0.0f);
     RecurrentState state(model.config());

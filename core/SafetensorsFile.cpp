@@ -133,25 +133,53 @@ int64_t TensorInfo::elementCount() const
 
 SafetensorsFile::SafetensorsFile(const QString &path) : m_path(path), m_file(path)
 {
-    const auto fail = [this](const QString &problem) { throw FileError(m_path, problem); };
-
     const QFileInfo info(path);
     if (!info.exists())
         fail(QStringLiteral("no such file"));
     if (info.isDir())
         fail(QStringLiteral("is a directory, not a safetensors file"));
+    // Opening a pipe would block until something writes to it.
+    if (!info.isFile())
+        fail(QStringLiteral("not a regular file (a device, pipe or socket)"));
     if (!m_file.open(QIODevice::ReadOnly))
         fail(QStringLiteral("cannot open (%1)").arg(m_file.errorString()));
     m_fileSize = m_file.size();
+    checkSize();
+    m_map = m_file.map(0, m_fileSize);
+    if (!m_map)
+        fail(QStringLiteral("cannot map the file into memory (%1)").arg(m_file.errorString()));
+    parse(m_map);
+}
+
+SafetensorsFile::SafetensorsFile(const QString &name, const QByteArray &bytes)
+    : m_path(name), m_bytes(bytes), m_fileSize(bytes.size())
+{
+    checkSize();
+    parse(reinterpret_cast<const uchar *>(m_bytes.constData()));
+}
+
+std::unique_ptr<SafetensorsFile> SafetensorsFile::fromBytes(const QByteArray &bytes,
+                                                            const QString &name)
+{
+    return std::unique_ptr<SafetensorsFile>(new SafetensorsFile(name, bytes));
+}
+
+void SafetensorsFile::fail(const QString &problem) const
+{
+    throw FileError(m_path, problem);
+}
+
+void SafetensorsFile::checkSize() const
+{
     if (m_fileSize == 0)
         fail(QStringLiteral("file is empty"));
     if (m_fileSize < 8)
         fail(QStringLiteral("file too short for a safetensors header (%1 bytes)").arg(m_fileSize));
-    m_map = m_file.map(0, m_fileSize);
-    if (!m_map)
-        fail(QStringLiteral("cannot map the file into memory (%1)").arg(m_file.errorString()));
+}
 
-    const quint64 headerBytes = qFromLittleEndian<quint64>(m_map);
+void SafetensorsFile::parse(const uchar *contents)
+{
+    const quint64 headerBytes = qFromLittleEndian<quint64>(contents);
     if (headerBytes > quint64(m_fileSize - 8)) {
         fail(QStringLiteral("header length %1 is beyond the end of the file (%2 bytes)")
                  .arg(headerBytes)
@@ -165,8 +193,8 @@ SafetensorsFile::SafetensorsFile(const QString &path) : m_path(path), m_file(pat
     if (headerBytes == 0)
         fail(QStringLiteral("header length is 0 (even an empty header needs \"{}\")"));
 
-    const QByteArray headerText =
-        QByteArray::fromRawData(reinterpret_cast<const char *>(m_map) + 8, qsizetype(headerBytes));
+    const QByteArray headerText = QByteArray::fromRawData(
+        reinterpret_cast<const char *>(contents) + 8, qsizetype(headerBytes));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(headerText, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -180,7 +208,7 @@ SafetensorsFile::SafetensorsFile(const QString &path) : m_path(path), m_file(pat
 
     const int64_t dataStart = 8 + int64_t(headerBytes);
     const int64_t dataBytes = m_fileSize - dataStart;
-    const auto *data = reinterpret_cast<const std::byte *>(m_map) + dataStart;
+    const auto *data = reinterpret_cast<const std::byte *>(contents) + dataStart;
 
     std::vector<Span> spans;
     for (auto it = header.begin(); it != header.end(); ++it) {

@@ -39,6 +39,9 @@ class SafetensorsFile
 {
 public:
     explicit SafetensorsFile(const QString &path);
+    /// The same validation for a file's contents already in memory (fuzzing); `name` stands for
+    /// the file in messages. The tensors point into the object's (implicitly shared) copy.
+    static std::unique_ptr<SafetensorsFile> fromBytes(const QByteArray &bytes, const QString &name);
     ~SafetensorsFile();
     SafetensorsFile(const SafetensorsFile &) = delete;
     SafetensorsFile &operator=(const SafetensorsFile &) = delete;
@@ -53,9 +56,16 @@ public:
     qint64 fileSize() const { return m_fileSize; }
 
 private:
+    SafetensorsFile(const QString &name, const QByteArray &bytes);
+    [[noreturn]] void fail(const QString &problem) const;
+    void checkSize() const;
+    /// Validates the header of the m_fileSize bytes at `contents` and indexes the tensors.
+    void parse(const uchar *contents);
+
     QString m_path;
     QFile m_file;
     uchar *m_map = nullptr;
+    QByteArray m_bytes;  // the contents when not mapped from a file
     qint64 m_fileSize = 0;
     std::vector<TensorInfo> m_tensors;
     QHash<QString, int> m_index;

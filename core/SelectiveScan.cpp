@@ -3,136 +3,283 @@
 
 #include "FastExp.h"
 
+#include <immintrin.h>
+#include <omp.h>
 #include <algorithm>
 #include <cmath>
-#include <omp.h>
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#endif
+#include <cstdlib>
+#include <string_view>
+#include <vector>
 
 namespace mscope {
 
 namespace {
 
-#if defined(__AVX2__) && defined(__FMA__)
-// Eight lanes of fastExp (same reduction and polynomial, same error bound).
-inline __m256 fastExp8(__m256 x)
-{
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    const __m256i bits = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
-}
+// The scan is exp-bound (N exps per channel and token), so it runs W channels per vector with
+// exp(Δ·A) = 2^(Δ·A·log2 e): A is scaled by log2 e once per block, and 2^x = 2^n · p(x - n) with
+// n = round(x) and p a degree-5 fit of 2^f on [-1/2, 1/2] (relative error 9e-8, about 2e-7 with
+// float rounding; p(0) = 1 exactly). Vectorizing over channels instead of over d_state needs no
+// horizontal sum for y and works for any d_state.
+using simd::exp2v;
+using simd::kLog2e;
+// The vector kernels keep a block's state and scaled A transposed, [N, W], in per-thread buffers.
+constexpr int kMaxVectorState = 256;
+// Tokens per tile: a thread runs all its channel blocks over one tile before the next, so that
+// the tile's rows of Δ, x, z and y (read W channels at a time) stay in L2 and its prefetchers
+// see consecutive lines, instead of striding E floats per token through memory for each block.
+constexpr int kTileTokens = 64;
 
-inline float horizontalSum(__m256 v)
+// The [W, N] rows of A (scaled by log2 e) and of the state of channels [e0, e0 + W), as [N, W]:
+// one vector of W channels per state index.
+void gatherBlock(const SelectiveScanArgs &a, int e0, int W, float *at, float *st)
 {
-    const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    __m128 s = _mm_add_ps(lo, hi);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-// d_state a multiple of 8: the state row of a channel lives in N/8 AVX registers.
-template<int Vecs>
-void scanBlockAvx2(const SelectiveScanArgs &a, int e0, int e1)
-{
-    constexpr int N = Vecs * 8;
-    const int E = a.channels;
-    for (int t = 0; t < a.tokens; ++t) {
-        const float *B = a.bc + size_t(t) * a.bcStride;
-        const float *C = B + N;
-        __m256 b[Vecs], c[Vecs];
-        for (int v = 0; v < Vecs; ++v) {
-            b[v] = _mm256_loadu_ps(B + 8 * v);
-            c[v] = _mm256_loadu_ps(C + 8 * v);
-        }
-        const float *dt = a.delta + size_t(t) * E;
-        const float *x = a.x + size_t(t) * E;
-        float *y = a.y + size_t(t) * E;
-        for (int e = e0; e < e1; ++e) {
-            const __m256 dtv = _mm256_set1_ps(dt[e]);
-            const __m256 dx = _mm256_set1_ps(dt[e] * x[e]);
-            float *s = a.state + size_t(e) * N;
-            const float *negA = a.negA + size_t(e) * N;
-            __m256 acc = _mm256_setzero_ps();
-            for (int v = 0; v < Vecs; ++v) {
-                const __m256 decay = fastExp8(_mm256_mul_ps(dtv, _mm256_loadu_ps(negA + 8 * v)));
-                const __m256 sv = _mm256_fmadd_ps(decay, _mm256_loadu_ps(s + 8 * v),
-                                                  _mm256_mul_ps(dx, b[v]));
-                _mm256_storeu_ps(s + 8 * v, sv);
-                acc = _mm256_fmadd_ps(sv, c[v], acc);
-            }
-            y[e] = horizontalSum(acc) + a.d[e] * x[e];
+    const int N = a.stateSize;
+    for (int j = 0; j < W; ++j) {
+        const float *negA = a.negA + size_t(e0 + j) * N;
+        const float *s = a.state + size_t(e0 + j) * N;
+        for (int n = 0; n < N; ++n) {
+            at[n * W + j] = negA[n] * kLog2e;
+            st[n * W + j] = s[n];
         }
     }
 }
-#endif
 
-// Any d_state: plain loops (the compiler may or may not vectorize them).
-void scanBlockGeneric(const SelectiveScanArgs &a, int e0, int e1)
+void scatterState(const SelectiveScanArgs &a, int e0, int W, const float *st)
+{
+    const int N = a.stateSize;
+    for (int j = 0; j < W; ++j) {
+        float *s = a.state + size_t(e0 + j) * N;
+        for (int n = 0; n < N; ++n)
+            s[n] = st[n * W + j];
+    }
+}
+
+// ---- AVX-512: 16 channels per vector ----
+
+// Tokens [t0, t1) of channels [e0, e0 + 16); `at` and `st` as gatherBlock makes them.
+template <int N>
+__attribute__((target("avx512f"))) void scanBlockAvx512(const SelectiveScanArgs &a, int e0, int t0,
+                                                        int t1, const float *at, float *st)
+{
+    constexpr int W = 16;
+    const int n = N > 0 ? N : a.stateSize;
+    const size_t E = size_t(a.channels);
+    const __m512 dv = _mm512_loadu_ps(a.d + e0);
+    __m512 s[N > 0 ? N : 1];
+    if constexpr (N > 0) {
+        for (int k = 0; k < N; ++k)
+            s[k] = _mm512_loadu_ps(st + k * W);
+    }
+    for (int t = t0; t < t1; ++t) {
+        const float *B = a.bc + size_t(t) * a.bcStride;
+        const float *C = B + n;
+        const __m512 dt = _mm512_loadu_ps(a.delta + t * E + e0);
+        const __m512 xv = _mm512_loadu_ps(a.x + t * E + e0);
+        const __m512 dx = _mm512_mul_ps(dt, xv);
+        __m512 y0 = _mm512_mul_ps(dv, xv), y1 = _mm512_setzero_ps();
+        if constexpr (N > 0) {
+#pragma GCC unroll 16
+            for (int k = 0; k < N; k += 2) {
+                const __m512 d0 = exp2v(_mm512_mul_ps(dt, _mm512_loadu_ps(at + k * W)));
+                const __m512 d1 = exp2v(_mm512_mul_ps(dt, _mm512_loadu_ps(at + (k + 1) * W)));
+                s[k] = _mm512_fmadd_ps(d0, s[k], _mm512_mul_ps(dx, _mm512_set1_ps(B[k])));
+                s[k + 1] =
+                    _mm512_fmadd_ps(d1, s[k + 1], _mm512_mul_ps(dx, _mm512_set1_ps(B[k + 1])));
+                y0 = _mm512_fmadd_ps(s[k], _mm512_set1_ps(C[k]), y0);
+                y1 = _mm512_fmadd_ps(s[k + 1], _mm512_set1_ps(C[k + 1]), y1);
+            }
+        } else {
+            for (int k = 0; k < n; ++k) {
+                const __m512 d0 = exp2v(_mm512_mul_ps(dt, _mm512_loadu_ps(at + k * W)));
+                const __m512 sv = _mm512_fmadd_ps(d0, _mm512_loadu_ps(st + k * W),
+                                                  _mm512_mul_ps(dx, _mm512_set1_ps(B[k])));
+                _mm512_storeu_ps(st + k * W, sv);
+                y0 = _mm512_fmadd_ps(sv, _mm512_set1_ps(C[k]), y0);
+            }
+        }
+        __m512 y = _mm512_add_ps(y0, y1);
+        if (a.z)
+            y = _mm512_mul_ps(y, simd::siluv(_mm512_loadu_ps(a.z + size_t(t) * a.zStride + e0)));
+        _mm512_storeu_ps(a.y + t * E + e0, y);
+    }
+    if constexpr (N > 0) {
+        for (int k = 0; k < N; ++k)
+            _mm512_storeu_ps(st + k * W, s[k]);
+    }
+}
+
+// ---- AVX2: 8 channels per vector ----
+
+__attribute__((target("avx2,fma"))) void scanBlockAvx2(const SelectiveScanArgs &a, int e0, int t0,
+                                                       int t1, const float *at, float *st)
+{
+    constexpr int W = 8;
+    const int N = a.stateSize;
+    const size_t E = size_t(a.channels);
+    const __m256 dv = _mm256_loadu_ps(a.d + e0);
+    for (int t = t0; t < t1; ++t) {
+        const float *B = a.bc + size_t(t) * a.bcStride;
+        const float *C = B + N;
+        const __m256 dt = _mm256_loadu_ps(a.delta + t * E + e0);
+        const __m256 xv = _mm256_loadu_ps(a.x + t * E + e0);
+        const __m256 dx = _mm256_mul_ps(dt, xv);
+        __m256 y0 = _mm256_mul_ps(dv, xv), y1 = _mm256_setzero_ps();
+        int k = 0;
+        for (; k + 1 < N; k += 2) {
+            const __m256 d0 = exp2v(_mm256_mul_ps(dt, _mm256_loadu_ps(at + k * W)));
+            const __m256 d1 = exp2v(_mm256_mul_ps(dt, _mm256_loadu_ps(at + (k + 1) * W)));
+            const __m256 s0 = _mm256_fmadd_ps(d0, _mm256_loadu_ps(st + k * W),
+                                              _mm256_mul_ps(dx, _mm256_broadcast_ss(B + k)));
+            const __m256 s1 = _mm256_fmadd_ps(d1, _mm256_loadu_ps(st + (k + 1) * W),
+                                              _mm256_mul_ps(dx, _mm256_broadcast_ss(B + k + 1)));
+            _mm256_storeu_ps(st + k * W, s0);
+            _mm256_storeu_ps(st + (k + 1) * W, s1);
+            y0 = _mm256_fmadd_ps(s0, _mm256_broadcast_ss(C + k), y0);
+            y1 = _mm256_fmadd_ps(s1, _mm256_broadcast_ss(C + k + 1), y1);
+        }
+        if (k < N) {
+            const __m256 d0 = exp2v(_mm256_mul_ps(dt, _mm256_loadu_ps(at + k * W)));
+            const __m256 s0 = _mm256_fmadd_ps(d0, _mm256_loadu_ps(st + k * W),
+                                              _mm256_mul_ps(dx, _mm256_broadcast_ss(B + k)));
+            _mm256_storeu_ps(st + k * W, s0);
+            y0 = _mm256_fmadd_ps(s0, _mm256_broadcast_ss(C + k), y0);
+        }
+        __m256 y = _mm256_add_ps(y0, y1);
+        if (a.z)
+            y = _mm256_mul_ps(y, simd::siluv(_mm256_loadu_ps(a.z + size_t(t) * a.zStride + e0)));
+        _mm256_storeu_ps(a.y + t * E + e0, y);
+    }
+}
+
+// ---- Any CPU, any d_state: one channel at a time ----
+
+void scanChannelScalar(const SelectiveScanArgs &a, int e)
 {
     const int E = a.channels, N = a.stateSize;
+    float *s = a.state + size_t(e) * N;
+    const float *negA = a.negA + size_t(e) * N;
     for (int t = 0; t < a.tokens; ++t) {
         const float *B = a.bc + size_t(t) * a.bcStride;
         const float *C = B + N;
-        const float *dt = a.delta + size_t(t) * E;
-        const float *x = a.x + size_t(t) * E;
-        float *y = a.y + size_t(t) * E;
-        for (int e = e0; e < e1; ++e) {
-            const float dtv = dt[e];
-            const float dx = dtv * x[e];
-            float *s = a.state + size_t(e) * N;
-            const float *negA = a.negA + size_t(e) * N;
-            float acc = 0.0f;
-            for (int k = 0; k < N; ++k) {
-                const float v = fastExp(dtv * negA[k]) * s[k] + dx * B[k];
-                s[k] = v;
-                acc += v * C[k];
-            }
-            y[e] = acc + a.d[e] * x[e];
+        const float dt = a.delta[size_t(t) * E + e];
+        const float xv = a.x[size_t(t) * E + e];
+        const float dx = dt * xv;
+        float acc = 0.0f;
+        for (int k = 0; k < N; ++k) {
+            const float v = fastExp(dt * negA[k]) * s[k] + dx * B[k];
+            s[k] = v;
+            acc += v * C[k];
         }
+        float y = acc + a.d[e] * xv;
+        if (a.z) {
+            const float z = a.z[size_t(t) * a.zStride + e];
+            y *= z / (1.0f + fastExp(-z));
+        }
+        a.y[size_t(t) * E + e] = y;
     }
 }
 
-void scanBlock(const SelectiveScanArgs &a, int e0, int e1)
+enum class Isa { Scalar, Avx2, Avx512 };
+
+// MAMBASCOPE_ISA=avx2|scalar forces a narrower kernel (for benchmarks and tests).
+Isa detectIsa()
 {
-#if defined(__AVX2__) && defined(__FMA__)
-    switch (a.stateSize) {
-    case 8: return scanBlockAvx2<1>(a, e0, e1);
-    case 16: return scanBlockAvx2<2>(a, e0, e1);
-    case 32: return scanBlockAvx2<4>(a, e0, e1);
-    case 64: return scanBlockAvx2<8>(a, e0, e1);
-    case 128: return scanBlockAvx2<16>(a, e0, e1);
-    default: break;
+    const char *forced = std::getenv("MAMBASCOPE_ISA");
+    const bool avx512 = __builtin_cpu_supports("avx512f");
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (forced && std::string_view(forced) == "scalar")
+        return Isa::Scalar;
+    if (forced && std::string_view(forced) == "avx2")
+        return avx2 ? Isa::Avx2 : Isa::Scalar;
+    return avx512 ? Isa::Avx512 : avx2 ? Isa::Avx2 : Isa::Scalar;
+}
+
+Isa isa()
+{
+    static const Isa chosen = detectIsa();
+    return chosen;
+}
+
+int vectorWidth(Isa i)
+{
+    return i == Isa::Avx512 ? 16 : i == Isa::Avx2 ? 8 : 1;
+}
+
+void scanBlock(Isa i, const SelectiveScanArgs &a, int e0, int t0, int t1, const float *at,
+               float *st)
+{
+    if (i == Isa::Avx512) {
+        switch (a.stateSize) {
+            case 16:
+                return scanBlockAvx512<16>(a, e0, t0, t1, at, st);
+            case 8:
+                return scanBlockAvx512<8>(a, e0, t0, t1, at, st);
+            default:
+                return scanBlockAvx512<0>(a, e0, t0, t1, at, st);
+        }
     }
-#endif
-    scanBlockGeneric(a, e0, e1);
+    scanBlockAvx2(a, e0, t0, t1, at, st);
 }
 
 }  // namespace
 
+int selectiveScanChannelAlignment()
+{
+    return vectorWidth(isa());
+}
+
+const char *kernelIsaName()
+{
+    switch (isa()) {
+        case Isa::Avx512:
+            return "avx512";
+        case Isa::Avx2:
+            return "avx2";
+        case Isa::Scalar:
+            break;
+    }
+    return "scalar";
+}
+
+void selectiveScanChannels(const SelectiveScanArgs &a, int firstChannel, int endChannel)
+{
+    Isa i = isa();
+    if (a.stateSize > kMaxVectorState)
+        i = Isa::Scalar;
+    const int w = vectorWidth(i), N = a.stateSize;
+    const int blocks = i == Isa::Scalar ? 0 : (endChannel - firstChannel) / w;
+    if (blocks > 0) {
+        // Per thread, reused from call to call: no allocation once warm.
+        thread_local std::vector<float> at, st;
+        const size_t perBlock = size_t(N) * w;
+        at.resize(perBlock * blocks);
+        st.resize(perBlock * blocks);
+        for (int b = 0; b < blocks; ++b)
+            gatherBlock(a, firstChannel + b * w, w, at.data() + b * perBlock,
+                        st.data() + b * perBlock);
+        for (int t0 = 0; t0 < a.tokens; t0 += kTileTokens) {
+            const int t1 = std::min(a.tokens, t0 + kTileTokens);
+            for (int b = 0; b < blocks; ++b)
+                scanBlock(i, a, firstChannel + b * w, t0, t1, at.data() + b * perBlock,
+                          st.data() + b * perBlock);
+        }
+        for (int b = 0; b < blocks; ++b)
+            scatterState(a, firstChannel + b * w, w, st.data() + b * perBlock);
+    }
+    for (int e = firstChannel + blocks * w; e < endChannel; ++e)
+        scanChannelScalar(a, e);
+}
+
 void selectiveScan(const SelectiveScanArgs &a)
 {
-    const int E = a.channels;
-    // Blocks of channels small enough that their state rows stay in L1 across the token loop.
-    const int block = std::max(8, std::min(64, 4096 / std::max(1, a.stateSize)));
-    const int blocks = (E + block - 1) / block;
-#pragma omp parallel for schedule(static) if (blocks > 1 && a.tokens * E > 4096)
-    for (int b = 0; b < blocks; ++b)
-        scanBlock(a, b * block, std::min(E, b * block + block));
+    const int E = a.channels, w = selectiveScanChannelAlignment();
+    const int blocks = (E + w - 1) / w;
+#pragma omp parallel if (blocks > 1 && int64_t(a.tokens) * E * a.stateSize > 65536)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int b0 = int(int64_t(blocks) * t / nt), b1 = int(int64_t(blocks) * (t + 1) / nt);
+        selectiveScanChannels(a, std::min(E, b0 * w), std::min(E, b1 * w));
+    }
 }
 
 void selectiveScanReference(const SelectiveScanArgs &a)
@@ -151,7 +298,12 @@ void selectiveScanReference(const SelectiveScanArgs &a)
                 s = float(v);
                 acc += v * C[k];
             }
-            a.y[size_t(t) * E + e] = float(acc + a.d[e] * xv);
+            double y = acc + a.d[e] * xv;
+            if (a.z) {
+                const double z = a.z[size_t(t) * a.zStride + e];
+                y *= z / (1.0 + std::exp(-z));
+            }
+            a.y[size_t(t) * E + e] = float(y);
         }
     }
 }

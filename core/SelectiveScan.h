@@ -7,23 +7,39 @@ namespace mscope {
 /// Token-major layouts: element (t, e) of an [T, E] buffer is at t * E + e.
 struct SelectiveScanArgs
 {
-    int tokens = 0;        // T
-    int channels = 0;      // E
-    int stateSize = 0;     // N
-    const float *delta = nullptr;   // [T, E] Δ after softplus and any scaling
-    const float *x = nullptr;       // [T, E] conv + silu output
-    const float *bc = nullptr;      // B_t at bc + t * bcStride, C_t at bc + t * bcStride + N
+    int tokens = 0;                // T
+    int channels = 0;              // E
+    int stateSize = 0;             // N
+    const float *delta = nullptr;  // [T, E] Δ after softplus and any scaling
+    const float *x = nullptr;      // [T, E] conv + silu output
+    const float *bc = nullptr;     // B_t at bc + t * bcStride, C_t at bc + t * bcStride + N
     int bcStride = 0;
-    const float *negA = nullptr;    // [E, N]
-    const float *d = nullptr;       // [E]
-    float *state = nullptr;         // [E, N], carried in and out
-    float *y = nullptr;             // [T, E] output (before the silu(z) gate)
+    const float *negA = nullptr;  // [E, N]
+    const float *d = nullptr;     // [E]
+    float *state = nullptr;       // [E, N], carried in and out
+    float *y = nullptr;           // [T, E] output
+    /// Optional output gate (method.md §1 step 7, fused here to save a pass over y):
+    /// y_t[e] *= silu(z[t * zStride + e]).
+    const float *z = nullptr;
+    int zStride = 0;
 };
 
-/// The production kernel: channels split across OpenMP threads, d_state vectorized, fastExp.
+/// The production kernel: channels split across OpenMP threads, vectorized over channels
+/// (AVX-512 where the CPU has it, else AVX2), exp by a degree-5 polynomial (2e-7 relative).
 void selectiveScan(const SelectiveScanArgs &a);
 
-/// Straightforward loop with std::exp in double precision: the reference tst_kernels compares
+/// The same kernel on channels [firstChannel, endChannel) in the calling thread only, for callers
+/// that already split work inside their own parallel region.
+void selectiveScanChannels(const SelectiveScanArgs &a, int firstChannel, int endChannel);
+
+/// The channel count a thread's share should be a multiple of (the vector width in channels).
+int selectiveScanChannelAlignment();
+
+/// "avx512", "avx2" or "scalar": the kernels chosen for this CPU (MAMBASCOPE_ISA=avx2|scalar
+/// forces a narrower one, for benchmarks and tests).
+const char *kernelIsaName();
+
+/// Straightforward loop with std::exp in double precision: the reference tst_forward compares
 /// selectiveScan against.
 void selectiveScanReference(const SelectiveScanArgs &a);
 

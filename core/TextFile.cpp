@@ -8,6 +8,12 @@
 
 namespace mscope {
 
+namespace {
+
+constexpr qint64 kMaxTextBytes = qint64(1) << 30;
+
+}  // namespace
+
 QByteArray TextFile::readUtf8(const QString &path)
 {
     const QFileInfo info(path);
@@ -15,6 +21,15 @@ QByteArray TextFile::readUtf8(const QString &path)
         throw FileError(path, QStringLiteral("no such file"));
     if (info.isDir())
         throw FileError(path, QStringLiteral("is a directory, not a text file"));
+    // A pipe would block the read, a device never end it.
+    if (!info.isFile())
+        throw FileError(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
+    // Tokenizing takes several times the text's size in memory.
+    if (info.size() > kMaxTextBytes) {
+        throw FileError(path, QStringLiteral("too large (%1 MiB; texts up to %2 MiB are supported)")
+                                  .arg(info.size() >> 20)
+                                  .arg(kMaxTextBytes >> 20));
+    }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw FileError(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli: the engine from the command line. stdout carries results (JSON or tables),
 // stderr carries progress and errors; the exit code is non-zero on any error.
+#include "BenchCommands.h"
 #include "BlasRuntime.h"
 #include "FileError.h"
 #include "ModelCommands.h"
+#include "ModulationCommands.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -28,6 +30,12 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("score"), {ModelCommands::score, "per-position NLL of a token-id list"}},
         {QStringLiteral("eval"), {ModelCommands::eval, "perplexity of text files (fixed windows or streaming)"}},
         {QStringLiteral("demo"), {ModelCommands::demo, "the bundled demo: failure past 256 tokens and its repair"}},
+        {QStringLiteral("spectrum"), {ModulationCommands::spectrum, "per-layer decay spectrum (alpha, lambda, tau) before and after a modulation"}},
+        {QStringLiteral("trace"), {ModulationCommands::trace, "state norms per layer at log-spaced positions of a long text"}},
+        {QStringLiteral("calibrate"), {ModulationCommands::calibrate, "choose per-layer modulation factors for a target length (SPSA or coordinate search)"}},
+        {QStringLiteral("bake"), {ModulationCommands::bake, "write a modulation into a new checkpoint (A_log rewritten)"}},
+        {QStringLiteral("synth"), {BenchCommands::synth, "random-init checkpoint with the shapes of a public model"}},
+        {QStringLiteral("bench"), {BenchCommands::bench, "prefill speed against this machine's sgemm peak, memory"}},
     };
     return table;
 }

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+
+namespace mscope {
+
+/// The elementwise steps of the forward pass over plain float buffers, vectorized (AVX-512 where
+/// the CPU has it, else AVX2, else scalar) with FastExp.h's exp2 and log1p: about 2e-7 relative
+/// against the double-precision definitions, which tst_kernels checks.
+
+/// v = v · sigmoid(v) (method.md §1 step 3).
+void siluInPlace(float *v, int64_t n);
+
+/// v = softplus(v + bias) · scale (step 5); `scale` may be null (1). softplus(x) is computed as
+/// max(x, 0) + log1p(exp(-|x|)), which equals PyTorch's (identity above 20) to float rounding.
+void softplusInPlace(float *v, const float *bias, const float *scale, int64_t n);
+
+/// Largest of v[0, n) (n > 0).
+float maxOf(const float *v, int64_t n);
+
+/// Σ exp(v[i] - shift), for a log-sum-exp whose shift is at least max(v).
+double sumExpShifted(const float *v, int64_t n, float shift);
+
+}  // namespace mscope

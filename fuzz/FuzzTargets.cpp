@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "FuzzTargets.h"
+
+#include "BpeTokenizer.h"
+#include "DecayParameters.h"
+#include "FileError.h"
+#include "HalfFloat.h"
+#include "MambaModel.h"
+#include "ModelConfig.h"
+#include "Modulation.h"
+#include "SafetensorsFile.h"
+#include "TextFile.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QStringDecoder>
+#include <QTemporaryDir>
+#include <QtEndian>
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace mscope::fuzz {
+
+namespace {
+
+const QString kResources = QStringLiteral(MAMBASCOPE_RESOURCES);
+
+[[noreturn]] void violated(const QString &what)
+{
+    throw PropertyViolation(what.toStdString());
+}
+
+void require(bool holds, const QString &what)
+{
+    if (!holds)
+        violated(what);
+}
+
+// What ModelConfig::fromJsonFile and ModulationSet::load do before looking at the object.
+QJsonObject jsonObject(const QByteArray &bytes, const QString &name)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        throw FileError(name, QStringLiteral("not valid JSON (%1)").arg(error.errorString()));
+    if (!doc.isObject())
+        throw FileError(name, QStringLiteral("not a JSON object"));
+    return doc.object();
+}
+
+// An object through the text a file would hold, as `bake` and `synth` write it and users read it.
+QJsonObject throughText(const QJsonObject &json)
+{
+    return QJsonDocument::fromJson(QJsonDocument(json).toJson()).object();
+}
+
+// The decoded form of valid UTF-8, a leading byte order mark kept (as the tokenizer keeps it).
+QString decodeKeepingBom(const QByteArray &utf8)
+{
+    QStringDecoder decoder(QStringConverter::Utf8, QStringConverter::Flag::ConvertInitialBom |
+                                                       QStringConverter::Flag::Stateless);
+    return decoder.decode(utf8);
+}
+
+// The byte offset in an "invalid UTF-8 at byte N" message, or -1.
+qsizetype invalidUtf8Offset(const QString &problem)
+{
+    static const QRegularExpression pattern(QStringLiteral("^invalid UTF-8 at byte (\\d+)"));
+    const QRegularExpressionMatch m = pattern.match(problem);
+    return m.hasMatch() ? m.captured(1).toLongLong() : -1;
+}
+
+struct Tokenizers
+{
+    std::unique_ptr<BpeTokenizer> neox;
+    std::unique_ptr<BpeTokenizer> demo;
+};
+
+const Tokenizers &bundledTokenizers()
+{
+    static const Tokenizers tokenizers{
+        BpeTokenizer::fromFile(kResources +
+                               QStringLiteral("/tokenizers/gpt-neox-20b/tokenizer.json")),
+        BpeTokenizer::fromFile(kResources +
+                               QStringLiteral("/models/demo-mamba-3.7m/tokenizer.json"))};
+    return tokenizers;
+}
+
+const MambaModel &demoModel()
+{
+    static const std::shared_ptr<const MambaModel> model =
+        MambaModel::load(kResources + QStringLiteral("/models/demo-mamba-3.7m"));
+    return *model;
+}
+
+}  // namespace
+
+void safetensors(const QByteArray &bytes)
+{
+    const QString name = QStringLiteral("fuzz.safetensors");
+    const std::unique_ptr<SafetensorsFile> file = SafetensorsFile::fromBytes(bytes, name);
+
+    // Accepted: every tensor must lie in the data section, not overlap another, and be readable.
+    const auto *begin = reinterpret_cast<const std::byte *>(bytes.constData());
+    const auto *end = begin + bytes.size();
+    const auto *dataStart = begin + 8 + qFromLittleEndian<quint64>(bytes.constData());
+    std::vector<std::pair<const std::byte *, const std::byte *>> spans;
+    std::vector<float> values;
+    const QStringList names = file->tensorNames();
+    require(std::is_sorted(names.begin(), names.end()), QStringLiteral("names not sorted"));
+    for (const QString &tensorName : names) {
+        require(file->contains(tensorName), QStringLiteral("listed tensor not found"));
+        const TensorInfo &t = file->tensor(tensorName);
+        require(t.name == tensorName, QStringLiteral("tensor() returned another tensor"));
+        require(t.byteSize == t.elementCount() * storageTypeSize(t.type),
+                QStringLiteral("byte size does not match the shape"));
+        require(t.data >= dataStart && t.byteSize <= end - t.data,
+                QStringLiteral("tensor '%1' lies outside the data section").arg(tensorName));
+        if (t.byteSize > 0)
+            spans.emplace_back(t.data, t.data + t.byteSize);
+        // Read every byte, as loading does (the sanitizers check the reads).
+        const auto count = std::size_t(t.elementCount());
+        values.resize(count);
+        if (count == 0)
+            continue;
+        switch (t.type) {
+            case StorageType::F32:
+                std::memcpy(values.data(), t.data, count * sizeof(float));
+                break;
+            case StorageType::F16:
+                widenHalf(t.data, values.data(), count);
+                break;
+            case StorageType::BF16:
+                widenBfloat16(t.data, values.data(), count);
+                break;
+        }
+    }
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i)
+        require(spans[i].first >= spans[i - 1].second, QStringLiteral("tensors overlap"));
+    const QJsonObject metadata = file->metadata();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        require(it.value().isString(), QStringLiteral("metadata value is not a string"));
+}
+
+void modelConfig(const QByteArray &bytes)
+{
+    const QString name = QStringLiteral("config.json");
+    const ModelConfig c = ModelConfig::fromJson(jsonObject(bytes, name), name);
+
+    // Accepted: sizes the loader can allocate from, and a config that `bake` and `synth` can write
+    // back and read again with the same meaning.
+    require(c.dModel > 0 && c.nLayer > 0 && c.dInner > 0 && c.dState > 0 && c.convKernel > 0 &&
+                c.vocabSize > 0,
+            QStringLiteral("a size is not positive"));
+    require(c.paddedVocabSize() >= c.vocabSize, QStringLiteral("padded vocabulary is smaller"));
+    require(c.bosTokenId >= 0 && c.bosTokenId < c.paddedVocabSize() && c.eosTokenId >= 0 &&
+                c.eosTokenId < c.paddedVocabSize(),
+            QStringLiteral("a special token is outside the vocabulary"));
+    if (c.architecture == Architecture::Mamba1) {
+        require(c.dtRank > 0, QStringLiteral("dt rank is not positive"));
+    } else {
+        require(c.nHeads > 0 && c.nGroups > 0 && int64_t(c.nHeads) * c.headDim == c.dInner &&
+                    c.nHeads % c.nGroups == 0,
+                QStringLiteral("Mamba-2 heads do not fit"));
+    }
+
+    // Readers that derive the inner size from expand (transformers' Mamba-2, mamba_ssm) take
+    // int(expand * hidden_size).
+    const QJsonObject written = throughText(c.toHfJson());
+    require(std::floor(written.value(u"expand").toDouble() * c.dModel) == c.dInner,
+            QStringLiteral("the expand written back does not give d_inner %1").arg(c.dInner));
+    ModelConfig back;
+    try {
+        back = ModelConfig::fromJson(written, name);
+    } catch (const FileError &e) {
+        violated(QStringLiteral("the config written back is refused: ") + e.message());
+    }
+    const bool same =
+        back.architecture == c.architecture && back.dModel == c.dModel && back.nLayer == c.nLayer &&
+        back.dInner == c.dInner && back.dState == c.dState && back.convKernel == c.convKernel &&
+        back.dtRank == c.dtRank && back.paddedVocabSize() == c.paddedVocabSize() &&
+        back.normEps == c.normEps && back.useBias == c.useBias &&
+        back.useConvBias == c.useConvBias && back.tieEmbeddings == c.tieEmbeddings &&
+        back.bosTokenId == c.bosTokenId && back.eosTokenId == c.eosTokenId &&
+        back.nHeads == c.nHeads && back.headDim == c.headDim && back.nGroups == c.nGroups &&
+        back.chunkSize == c.chunkSize && back.normBeforeGate == c.normBeforeGate;
+    require(same,
+            QStringLiteral("the config written back reads differently: ") +
+                QString::fromUtf8(QJsonDocument(c.toHfJson()).toJson(QJsonDocument::Compact)));
+}
+
+void tokenizerJson(const QByteArray &bytes)
+{
+    static QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("tokenizer.json"));
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(bytes) != bytes.size())
+            qFatal("cannot write %s", qPrintable(path));
+    }
+    const std::unique_ptr<BpeTokenizer> tokenizer = BpeTokenizer::fromFile(path);
+
+    // Accepted: any valid text must encode to ids that decode.
+    static const QString sample = QString::fromUtf8(
+        "Hello, world!  It's 3.14 <|endoftext|> na\xc3\xafve cafe\xcc\x81 \xf0\x9f\x98\x80\t\n"
+        "\xef\xbb\xbf\xe4\xb8\xad\xe6\x96\x87 <|padding|>  x");
+    const std::vector<int32_t> ids = tokenizer->encode(sample);
+    for (const int32_t id : ids) {
+        require(id >= 0 && id < tokenizer->vocabSize(),
+                QStringLiteral("encode gave id %1 outside the vocabulary").arg(id));
+    }
+    try {
+        tokenizer->decode(ids);
+    } catch (const FileError &e) {
+        violated(QStringLiteral("ids from encode() do not decode: ") + e.message());
+    }
+}
+
+void tokenizerText(const QByteArray &bytes)
+{
+    const QString name = QStringLiteral("text.txt");
+    // The two UTF-8 checks (the tokenizer's and TextFile's) must agree, NUL aside.
+    qsizetype textFileOffset = -1;
+    try {
+        TextFile::validateUtf8(bytes, name);
+    } catch (const FileError &e) {
+        textFileOffset = invalidUtf8Offset(e.problem());
+        if (textFileOffset < 0)
+            require(bytes.contains('\0'), QStringLiteral("TextFile refused: ") + e.problem());
+    }
+
+    const Tokenizers &tokenizers = bundledTokenizers();
+    for (const BpeTokenizer *tokenizer : {tokenizers.neox.get(), tokenizers.demo.get()}) {
+        std::vector<int32_t> ids;
+        try {
+            ids = tokenizer->encodeUtf8(bytes, name);
+        } catch (const FileError &e) {
+            // Refused for a run of combining marks too long to normalize in reasonable time.
+            if (e.problem().contains(u"combining marks in a row"))
+                throw;
+            const qsizetype offset = invalidUtf8Offset(e.problem());
+            require(offset >= 0, QStringLiteral("unexpected refusal: ") + e.message());
+            if (!bytes.left(offset).contains('\0')) {
+                require(offset == textFileOffset,
+                        QStringLiteral("the UTF-8 checks disagree: %1 vs %2")
+                            .arg(offset)
+                            .arg(textFileOffset));
+            }
+            throw;
+        }
+        require(textFileOffset < 0 || bytes.left(textFileOffset).contains('\0'),
+                QStringLiteral("TextFile refused what the tokenizer took"));
+        const QString text = decodeKeepingBom(bytes);
+        require(tokenizer->encode(text) == ids, QStringLiteral("encode and encodeUtf8 differ"));
+        for (const int32_t id : ids) {
+            require(id >= 0 && id < tokenizer->vocabSize(),
+                    QStringLiteral("id %1 outside the vocabulary").arg(id));
+        }
+        // Byte-level BPE is lossless up to the NFC normalizer both tokenizers use.
+        require(
+            tokenizer->decode(ids) == text.normalized(QString::NormalizationForm_C),
+            QStringLiteral("decode(encode(text)) is not the NFC text (%1)").arg(tokenizer->path()));
+    }
+}
+
+void modulationPreset(const QByteArray &bytes)
+{
+    const QString name = QStringLiteral("preset.json");
+    const ModulationSet set = ModulationSet::fromJson(jsonObject(bytes, name), name);
+
+    // Accepted: what save() writes must load again, unchanged.
+    const QJsonObject json = set.toJson();
+    ModulationSet again;
+    try {
+        again = ModulationSet::fromJson(throughText(json), name);
+    } catch (const FileError &e) {
+        violated(QStringLiteral("the preset written back is refused: ") + e.message());
+    }
+    require(again.toJson() == json, QStringLiteral("the preset written back reads differently"));
+    set.describe();
+    set.isBakeable();
+
+    // Then what loading it for a model does: refuse it for another model, or apply it.
+    const MambaModel &model = demoModel();
+    set.requireModel(model, name);
+    set.apply(model);
+    if (set.isBakeable())
+        set.decayParameters(model);
+}
+
+std::span<const FuzzTarget> fuzzTargets()
+{
+    static const FuzzTarget targets[] = {
+        {"safetensors", safetensors, nullptr},
+        {"model_config", modelConfig, nullptr},
+        {"tokenizer_json", tokenizerJson, nullptr},
+        {"tokenizer_text", tokenizerText, [] { bundledTokenizers(); }},
+        {"modulation_preset", modulationPreset, [] { demoModel(); }},
+    };
+    return targets;
+}
+
+const FuzzTarget &fuzzTarget(const char *name)
+{
+    for (const FuzzTarget &t : fuzzTargets()) {
+        if (std::strcmp(t.name, name) == 0)
+            return t;
+    }
+    qFatal("no fuzz target %s", name);
+    std::abort();
+}
+
+}  // namespace mscope::fuzz

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses of fuzz/ (clang, ASan + UBSan, in build-fuzz/) and runs each one
+# for SECONDS (default 10), starting from its seed corpus in fuzz/corpus/<harness>/.
+#
+#   scripts/fuzz.sh [SECONDS] [HARNESS...]      e.g. scripts/fuzz.sh 10   or   scripts/fuzz.sh 3600 safetensors
+#
+# New interesting inputs go to build-fuzz/corpus/<harness>/ (kept between runs), crashes to
+# build-fuzz/artifacts/. Exits non-zero when any harness found a crash, a hang or a leak; copy the
+# input it names into fuzz/regressions/<harness>/ once fixed (fuzz/README.md).
+# MAMBASCOPE_JOBS sets the build parallelism; MAMBASCOPE_FUZZ_ARGS adds libFuzzer options.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-10}"
+shift || true
+build="$root/build-fuzz"
+all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset)
+harnesses=("$@")
+[ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
+
+if ! command -v clang++ >/dev/null; then
+    echo "fuzz.sh: clang++ not found (scripts/install-deps.sh installs it)" >&2
+    exit 2
+fi
+
+# -O1 without NDEBUG: assertions stay on, and the build is quicker than a release one.
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 \
+    -DMAMBASCOPE_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_DISABLE_FIND_PACKAGE_Qt6Charts=ON >/dev/null
+cmake --build "$build" --target fuzz_harnesses -j "${MAMBASCOPE_JOBS:-$(nproc)}"
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The engine's thread pools are of no use to one input at a time.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+failed=()
+for name in "${harnesses[@]}"; do
+    exe="$build/fuzz/fuzz_$name"
+    [ -x "$exe" ] || { echo "fuzz.sh: no harness '$name' (have: ${all[*]})" >&2; exit 2; }
+    work="$build/corpus/$name"
+    mkdir -p "$work" "$build/artifacts"
+    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+          -artifact_prefix="$build/artifacts/$name-")
+    [ -f "$root/fuzz/dict/$name.dict" ] && args+=(-dict="$root/fuzz/dict/$name.dict")
+    # shellcheck disable=SC2206
+    args+=(${MAMBASCOPE_FUZZ_ARGS:-})
+    echo "== fuzz_$name: ${seconds}s"
+    # The first folder receives new inputs; the seeds stay untouched. The regressions run first.
+    if ! "$exe" "${args[@]}" "$work" "$root/fuzz/corpus/$name" \
+        $( [ -d "$root/fuzz/regressions/$name" ] && echo "$root/fuzz/regressions/$name" ) \
+        >"$build/fuzz-$name.log" 2>&1; then
+        failed+=("$name")
+        tail -n 60 "$build/fuzz-$name.log"
+    else
+        grep -E "stat::number_of_executed_units|stat::new_units_added" "$build/fuzz-$name.log" |
+            tr '\n' ' '
+        echo
+    fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzz.sh: FAILED: ${failed[*]} (inputs in $build/artifacts/, logs in $build/fuzz-*.log)" >&2
+    exit 1
+fi
+echo "fuzz.sh: ${#harnesses[@]} harness(es), ${seconds}s each: no crash"
