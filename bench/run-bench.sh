@@ -12,7 +12,7 @@
 #   BUILD_DIR    build folder (default build-bench at the repository root)
 #   OUT_DIR      where the report goes (default bench/results)
 #   LONG_TOKENS  tokens of the streaming memory check (default 1000000)
-# Needs cmake, ninja and python3 (for the report). Takes about 5 minutes on two cores.
+# Needs cmake, ninja and python3 (for the report). Takes about 5 minutes on two idle cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$root/build-bench}"
@@ -39,7 +39,7 @@ cli="$build/app/mambascope-cli"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-demo_tokens=16384 demo_repeat=3 m130_tokens=8192 m130_repeat=1
+demo_tokens=16384 demo_repeat=3 m130_tokens=8192 m130_repeat=2
 if [ "$quick" = 1 ]; then
     demo_tokens=4096 demo_repeat=1 m130_tokens=4096 long_tokens=20000
 fi

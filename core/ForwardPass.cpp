@@ -208,23 +208,29 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
     // on a machine busy with other work the other thread may not be running at all.
     const int align = selectiveScanChannelAlignment();
     std::exception_ptr observerFailure;
-    std::optional<SpinThenSleepBarrier> barrier;
+    SpinThenSleepBarrier barrier(threads);
 #pragma omp parallel num_threads(threads)
     {
-#pragma omp single
-        barrier.emplace(omp_get_num_threads());
         const int i = omp_get_thread_num(), n = omp_get_num_threads();
+        // A smaller team than asked for (a nested region, a thread limit) syncs with OpenMP's.
+        const auto sync = [&barrier, own = n == threads] {
+            if (own) {
+                barrier.arriveAndWait();
+            } else {
+#pragma omp barrier
+            }
+        };
         const auto [t0, t1] = share(T, i, n);
         const auto [e0, e1] = share(E, i, n, align);
         for (int l = firstLayer; l < endLayer; ++l) {
             RecurrentState::Layer &s = state.layer(l);
             normalize(l, hidden, t0, t1);
             inProj(l, t0, t1, 0, E);
-            barrier->arriveAndWait();
+            sync();
             convSilu(l, s, t0, t1, 0, E);
             xProj(l, t0, t1, 0, R + 2 * N);
             dtProj(l, t0, t1, 0, E);
-            barrier->arriveAndWait();
+            sync();
             if (i == 0) {
                 // The conv inputs of this layer are read, and Δ is complete: both can be
                 // handed over while the scan runs (neither changes before the next layer).
@@ -238,7 +244,7 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
                 }
             }
             scanChannels(l, s, int(e0), int(e1));
-            barrier->arriveAndWait();
+            sync();
             outProj(l, hidden, t0, t1, 0, D);
         }
     }

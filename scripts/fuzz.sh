@@ -7,7 +7,8 @@
 # New interesting inputs go to build-fuzz/corpus/<harness>/ (kept between runs), crashes to
 # build-fuzz/artifacts/. Exits non-zero when any harness found a crash, a hang or a leak; copy the
 # input it names into fuzz/regressions/<harness>/ once fixed (fuzz/README.md).
-# MAMBASCOPE_JOBS sets the build parallelism; MAMBASCOPE_FUZZ_ARGS adds libFuzzer options.
+# MAMBASCOPE_JOBS sets the build parallelism; MAMBASCOPE_FUZZ_ARGS adds libFuzzer options;
+# MAMBASCOPE_FUZZ_OPT the optimization (default -O1; CI's 10-second runs build quicker at -O0).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
@@ -22,9 +23,9 @@ if ! command -v clang++ >/dev/null; then
     exit 2
 fi
 
-# -O1 without NDEBUG: assertions stay on, and the build is quicker than a release one.
+# No NDEBUG: assertions stay on.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=${MAMBASCOPE_FUZZ_OPT:--O1}" \
     -DMAMBASCOPE_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_DISABLE_FIND_PACKAGE_Qt6Charts=ON >/dev/null
 cmake --build "$build" --target fuzz_harnesses -j "${MAMBASCOPE_JOBS:-$(nproc)}"
 
@@ -45,10 +46,11 @@ for name in "${harnesses[@]}"; do
     # shellcheck disable=SC2206
     args+=(${MAMBASCOPE_FUZZ_ARGS:-})
     echo "== fuzz_$name: ${seconds}s"
-    # The first folder receives new inputs; the seeds stay untouched. The regressions run first.
-    if ! "$exe" "${args[@]}" "$work" "$root/fuzz/corpus/$name" \
-        $( [ -d "$root/fuzz/regressions/$name" ] && echo "$root/fuzz/regressions/$name" ) \
-        >"$build/fuzz-$name.log" 2>&1; then
+    # The first folder receives new inputs; the seeds and the former crashes stay untouched (and
+    # run first).
+    dirs=("$work" "$root/fuzz/corpus/$name")
+    [ -d "$root/fuzz/regressions/$name" ] && dirs+=("$root/fuzz/regressions/$name")
+    if ! "$exe" "${args[@]}" "${dirs[@]}" >"$build/fuzz-$name.log" 2>&1; then
         failed+=("$name")
         tail -n 60 "$build/fuzz-$name.log"
     else

@@ -10,6 +10,6 @@ ctest --output-on-failure --timeout 900 "$@"
 # CI only (.ci/run sets MAMBASCOPE_CI_EXTRA=1): a short run of every fuzz harness, then the core
 # and CLI tests under AddressSanitizer + UBSan (SECURITY.md). A few minutes more.
 if [ "${MAMBASCOPE_CI_EXTRA:-0}" = 1 ]; then
-  "$root/scripts/fuzz.sh" 10
+  MAMBASCOPE_FUZZ_OPT=-O0 "$root/scripts/fuzz.sh" 10
   "$root/scripts/sanitize.sh" asan
 fi

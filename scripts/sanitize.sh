@@ -30,6 +30,10 @@ case "$mode" in
         # suppressions are needed for leaks in our code.
         export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:abort_on_error=1}"
         export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+        # Two tests at a time; their OpenMP threads wait without spinning, so that neither
+        # burns the cores the other needs.
+        parallel="$jobs"
+        export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
         ;;
     tsan)
         build="$root/build-tsan"
@@ -41,6 +45,7 @@ case "$mode" in
         fi
         tests=(-L threads)
         extra_targets=()
+        parallel=1
         # GCC's libgomp is not instrumented: TSan would take its barriers for races. clang's
         # libomp with Archer tells TSan about every OpenMP barrier, lock and task.
         archer="$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | sort -V | tail -n 1 || true)"
@@ -72,4 +77,4 @@ for t in "${selected[@]}"; do
 done
 cmake --build "$build" -j "$jobs" --target "${targets[@]}"
 cd "$build"
-ctest --output-on-failure --timeout 1800 "${tests[@]}" "$@"
+ctest --output-on-failure --timeout 1800 -j "$parallel" "${tests[@]}" "$@"

@@ -8,6 +8,7 @@
 #include "ModelConfig.h"
 #include "SyntheticCheckpoint.h"
 
+#include <omp.h>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -69,6 +70,7 @@ private slots:
     void tinyCheckpointLoadsAndRuns();
     void mamba130mWidthsLoad();
     void sameSeedSameBytes();
+    void threadCountsAgree();
     void mamba2CheckpointIsWrittenButRefused();
 };
 
@@ -240,6 +242,52 @@ void SynthTest::sameSeedSameBytes()
     const QString file = QStringLiteral("/model.safetensors");
     QCOMPARE(sha256(a.path() + file), sha256(b.path() + file));
     QVERIFY(sha256(a.path() + file) != sha256(other.path() + file));
+}
+
+void SynthTest::threadCountsAgree()
+{
+    // The forward pass splits work differently with 1, 2 or 3 threads, and runs single-threaded
+    // inside another parallel region (two ForwardPass objects at once): same numbers every time.
+    QTemporaryDir dir;
+    SyntheticCheckpoint::write(tinyConfig(), dir.path(), 3);
+    const auto model = MambaModel::load(dir.path());
+    std::vector<int32_t> ids(200);
+    for (size_t i = 0; i < ids.size(); ++i)
+        ids[i] = int32_t((i * 37 + 11) % 512);
+    auto score = [&](int chunk) {
+        ForwardPass forward(model);
+        RecurrentState state(model->config());
+        ForwardPass::Hidden hidden;
+        std::vector<float> nll(ids.size() - 1);
+        for (size_t t0 = 0; t0 + 1 < ids.size(); t0 += size_t(chunk)) {
+            const size_t n = std::min(size_t(chunk), ids.size() - 1 - t0);
+            forward.embed(std::span(ids).subspan(t0, n), hidden);
+            forward.runLayers(hidden, state);
+            forward.scoreNextTokens(hidden, std::span(ids).subspan(t0 + 1, n), nll.data() + t0);
+        }
+        return nll;
+    };
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const std::vector<float> reference = score(199);
+    std::vector<std::vector<float>> runs;
+    for (int threads : {2, 3}) {
+        omp_set_num_threads(threads);
+        runs.push_back(score(199));
+        runs.push_back(score(64));
+    }
+    omp_set_num_threads(2);
+    std::vector<float> nested[2];
+#pragma omp parallel num_threads(2)
+    nested[omp_get_thread_num()] = score(100);
+    runs.push_back(nested[0]);
+    runs.push_back(nested[1]);
+    omp_set_num_threads(saved);
+    for (const auto &run : runs) {
+        QCOMPARE(run.size(), reference.size());
+        for (size_t t = 0; t < run.size(); ++t)
+            QVERIFY2(std::abs(run[t] - reference[t]) < 1e-5, qPrintable(QString::number(t)));
+    }
 }
 
 void SynthTest::mamba2CheckpointIsWrittenButRefused()
