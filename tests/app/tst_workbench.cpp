@@ -22,7 +22,9 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDropEvent>
 #include <QElapsedTimer>
+#include <QMimeData>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -54,6 +56,7 @@ private slots:
     void fixedWindowProtocol();
     void calibrationMovesTheSlidersAndStops();
     void bakesACheckpointThatLoads();
+    void droppedFilesOpen();
     void everyActionIsInAMenu();
     void closingWhileBusyIsClean();
 
@@ -379,6 +382,70 @@ void WorkbenchTest::bakesACheckpointThatLoads()
     m_window->editor()->setAllFactors(2.0);
     QVERIFY(!m_window->action(QStringLiteral("actionBake"))->isEnabled());
     m_window->editor()->reset();
+}
+
+namespace {
+
+// Sends what a file manager's drag and drop delivers: enter, then drop, of `paths`.
+bool dropOnto(QWidget *target, const QStringList &paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &p : paths)
+        urls.append(QUrl::fromLocalFile(p));
+    mime.setUrls(urls);
+    const QPointF at(target->width() / 2.0, target->height() / 2.0);
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+}  // namespace
+
+void WorkbenchTest::droppedFilesOpen()
+{
+    // A text file dropped on the window joins the text list; a preset is applied (undoably).
+    QTemporaryDir dir;
+    const QString text = dir.filePath(QStringLiteral("dropped notes.txt"));
+    QFile t(text);
+    QVERIFY(t.open(QIODevice::WriteOnly));
+    t.write("Some words to score, dropped from a file manager.\n");
+    t.close();
+    ModulationEditor *editor = m_window->editor();
+    const std::vector<double> factors{0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    editor->setFactors(factors, QStringLiteral("drop test"));
+    const QString preset = dir.filePath(QStringLiteral("dropped.json"));
+    QCOMPARE(m_window->savePresetFile(preset), QString());
+    editor->reset();
+    QVERIFY(editor->isIdentity());
+
+    QVERIFY(dropOnto(m_window.get(), {text, preset}));
+    QVERIFY(m_window->session()->texts().contains(QFileInfo(text).absoluteFilePath()));
+    QCOMPARE(editor->factors(), factors);
+    m_window->action(QStringLiteral("actionUndo"))->trigger();
+    QVERIFY(editor->isIdentity());
+    // Something that is not a list of files is refused at the door.
+    QMimeData plain;
+    plain.setText(QStringLiteral("not a file"));
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &plain, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(!enter.isAccepted());
+
+    // A model folder dropped on a window opens that model (a fresh window, so the demo stays
+    // loaded in the shared one).
+    MainWindow other;
+    other.show();
+    QSignalSpy loaded(other.session(), &WorkbenchSession::modelLoaded);
+    const QString folder = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m1_sharded");
+    QVERIFY(dropOnto(&other, {folder}));
+    QVERIFY(loaded.wait(120000) || other.session()->model());
+    QCOMPARE(QFileInfo(other.session()->model()->directory()).canonicalFilePath(),
+             QFileInfo(folder).canonicalFilePath());
+    other.close();
 }
 
 void WorkbenchTest::everyActionIsInAMenu()
