@@ -56,6 +56,16 @@ std::vector<int32_t> encodeFile(const BpeTokenizer &tokenizer, const QString &pa
     return ids;
 }
 
+// The reason a background job gives when it fails with anything but a FileError (which names the
+// file) or Cancelled: a thread of the pool must not let an exception escape, which would end the
+// program.
+QString failureOf(const std::exception &e)
+{
+    if (dynamic_cast<const std::bad_alloc *>(&e))
+        return WorkbenchSession::tr("not enough memory");
+    return QString::fromLocal8Bit(e.what());
+}
+
 QString sha256Of(const QString &path)
 {
     QFile f(path);
@@ -275,6 +285,16 @@ void WorkbenchSession::openModel(const QString &dir)
                     emit modelFailed(tr("%1: not enough memory to load this model").arg(dir));
                 },
                 Qt::QueuedConnection);
+        } catch (const std::exception &e) {
+            const QString message = dir + QStringLiteral(": ") + failureOf(e);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    m_loading = false;
+                    emit modelFailed(message);
+                },
+                Qt::QueuedConnection);
         }
     });
 }
@@ -310,9 +330,7 @@ void WorkbenchSession::tokenizeTexts()
     QThreadPool::globalInstance()->start([this, generation, tokenizer, evaluation, maxTokens,
                                           ordered, id] {
         // A prefix of the evaluation text is all the curves need: start them before counting.
-        try {
-            auto prefix = std::make_shared<const std::vector<int32_t>>(
-                encodeFile(*tokenizer, evaluation, maxTokens));
+        if (const auto prefix = encodeOrReport(*tokenizer, evaluation, maxTokens)) {
             QMetaObject::invokeMethod(
                 this,
                 [this, generation, evaluation, prefix] {
@@ -324,36 +342,47 @@ void WorkbenchSession::tokenizeTexts()
                     measureDeltaStatistics();
                 },
                 Qt::QueuedConnection);
-        } catch (const FileError &e) {
-            const QString message = e.message();
-            QMetaObject::invokeMethod(
-                this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
         }
         for (int i = 0; i < ordered.size(); ++i) {
             const QString path = ordered[i];
-            try {
-                auto ids =
-                    std::make_shared<const std::vector<int32_t>>(encodeFile(*tokenizer, path, 0));
+            if (const auto ids = encodeOrReport(*tokenizer, path, 0)) {
                 QMetaObject::invokeMethod(
-                    this,
-                    [this, generation, path, ids, id, i, n = ordered.size()] {
-                        updateJob(id, double(i + 1) / double(n));
-                        if (generation != m_modelGeneration)
-                            return;
-                        m_tokens.insert(path, ids);
-                        m_tokenCounts.insert(path, qint64(ids->size()));
-                        emit tokenCountChanged(path, qint64(ids->size()));
-                    },
+                    this, [this, generation, path, ids] { storeTokens(generation, path, ids); },
                     Qt::QueuedConnection);
-            } catch (const FileError &e) {
-                const QString message = e.message();
-                QMetaObject::invokeMethod(
-                    this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
             }
+            QMetaObject::invokeMethod(
+                this, [this, id, i, n = ordered.size()] { updateJob(id, double(i + 1) / n); },
+                Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
             this, [this, id] { endJob(id); }, Qt::QueuedConnection);
     });
+}
+
+WorkbenchSession::TokenIds WorkbenchSession::encodeOrReport(const BpeTokenizer &tokenizer,
+                                                           const QString &path, qint64 maxTokens)
+{
+    QString message;
+    try {
+        return std::make_shared<const std::vector<int32_t>>(
+            encodeFile(tokenizer, path, maxTokens));
+    } catch (const FileError &e) {
+        message = e.message();
+    } catch (const std::exception &e) {
+        message = path + QStringLiteral(": ") + failureOf(e);
+    }
+    QMetaObject::invokeMethod(
+        this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
+    return nullptr;
+}
+
+void WorkbenchSession::storeTokens(int generation, const QString &path, const TokenIds &ids)
+{
+    if (generation != m_modelGeneration)
+        return;  // tokenized for a model that is no longer open
+    m_tokens.insert(path, ids);
+    m_tokenCounts.insert(path, qint64(ids->size()));
+    emit tokenCountChanged(path, qint64(ids->size()));
 }
 
 void WorkbenchSession::addText(const QString &path)
@@ -379,23 +408,10 @@ void WorkbenchSession::addText(const QString &path)
     const auto tokenizer = m_tokenizer;
     const int generation = m_modelGeneration;
     QThreadPool::globalInstance()->start([this, tokenizer, absolute, generation] {
-        try {
-            auto ids =
-                std::make_shared<const std::vector<int32_t>>(encodeFile(*tokenizer, absolute, 0));
+        if (const auto ids = encodeOrReport(*tokenizer, absolute, 0)) {
             QMetaObject::invokeMethod(
-                this,
-                [this, absolute, ids, generation] {
-                    if (generation != m_modelGeneration)
-                        return;
-                    m_tokens.insert(absolute, ids);
-                    m_tokenCounts.insert(absolute, qint64(ids->size()));
-                    emit tokenCountChanged(absolute, qint64(ids->size()));
-                },
+                this, [this, generation, absolute, ids] { storeTokens(generation, absolute, ids); },
                 Qt::QueuedConnection);
-        } catch (const FileError &e) {
-            const QString message = e.message();
-            QMetaObject::invokeMethod(
-                this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
         }
     });
 }
@@ -584,6 +600,16 @@ void WorkbenchSession::measureDeltaStatistics()
                         emit textFailed(message);
                     },
                     Qt::QueuedConnection);
+            } catch (const std::exception &e) {
+                const QString message =
+                    tr("Δ statistics on %1: %2").arg(QFileInfo(source).fileName(), failureOf(e));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, message] {
+                        endJob(id);
+                        emit textFailed(message);
+                    },
+                    Qt::QueuedConnection);
             }
         });
 }
@@ -647,6 +673,9 @@ void WorkbenchSession::requestSpectrum()
             } catch (const FileError &) {
                 // A τ cap before the Δ statistics are in: the curve reports it; show the model as
                 // loaded.
+            } catch (const std::exception &) {
+                // Out of memory for the densities: nothing new to show.
+                original = modulated = SpectrumDensity();
             }
             QMetaObject::invokeMethod(
                 this,
@@ -752,6 +781,16 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
                     emit calibrationFailed(tr("not enough memory for this calibration"));
                 },
                 Qt::QueuedConnection);
+        } catch (const std::exception &e) {
+            const QString message = failureOf(e);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    m_calibrationJob.reset();
+                    emit calibrationFailed(message);
+                },
+                Qt::QueuedConnection);
         }
     });
 }
@@ -790,6 +829,16 @@ void WorkbenchSession::bake(const QString &outDir)
                 this, [this, id] { endJob(id); }, Qt::QueuedConnection);
         } catch (const FileError &e) {
             const QString message = e.message();
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, message] {
+                    endJob(id);
+                    emit bakeFailed(message);
+                },
+                Qt::QueuedConnection);
+        } catch (const std::exception &e) {
+            // What was written so far went with the baker's temporary directory.
+            const QString message = outDir + QStringLiteral(": ") + failureOf(e);
             QMetaObject::invokeMethod(
                 this,
                 [this, id, message] {

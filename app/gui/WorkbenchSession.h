@@ -123,6 +123,11 @@ signals:
     void jobsChanged();
 
 private:
+    using TokenIds = std::shared_ptr<const std::vector<int32_t>>;
+    /// Tokenizes on a worker thread; on failure posts textFailed naming the file and returns null.
+    TokenIds encodeOrReport(const BpeTokenizer &tokenizer, const QString &path, qint64 maxTokens);
+    /// On the GUI thread: keeps a text's tokens unless another model was opened meanwhile.
+    void storeTokens(int generation, const QString &path, const TokenIds &ids);
     int beginJob(const QString &label, std::function<void()> cancel);
     void updateJob(int id, double fraction, double tokensPerSecond = 0.0);
     void endJob(int id);
