@@ -1,21 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "FactorScale.h"
 
-#include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace mscope {
-
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("mscope::FactorScale", text);
-}
-
-}  // namespace
 
 FactorScale FactorScale::forFamily(ModulationFamily family)
 {

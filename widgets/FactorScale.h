@@ -3,6 +3,7 @@
 
 #include "Modulation.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace mscope {
@@ -12,6 +13,8 @@ namespace mscope {
 /// (no cap).
 class FactorScale
 {
+    Q_DECLARE_TR_FUNCTIONS(mscope::FactorScale)
+
 public:
     static FactorScale forFamily(ModulationFamily family);
 

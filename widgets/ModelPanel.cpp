@@ -153,9 +153,9 @@ void ModelPanel::setModel(const std::shared_ptr<const MambaModel> &model)
     const ModelConfig &c = model->config();
     m_name->setText(QFileInfo(model->directory()).fileName());
     m_path->setText(QDir::toNativeSeparators(model->directory()));
-    m_architecture->setText((c.architecture == Architecture::Mamba2 ? tr("Mamba-2, %1 layers")
-                                                                    : tr("Mamba-1, %1 layers"))
-                                .arg(c.nLayer));
+    m_architecture->setText(c.architecture == Architecture::Mamba2
+                                ? tr("Mamba-2, %n layer(s)", nullptr, c.nLayer)
+                                : tr("Mamba-1, %n layer(s)", nullptr, c.nLayer));
     m_widths->setText(
         tr("d_model %1 · d_inner %2 · d_state %3").arg(c.dModel).arg(c.dInner).arg(c.dState));
     m_shape->setText(tr("conv %1 · dt rank %2 · vocabulary %3")

@@ -2,8 +2,8 @@
 #include "ViewExporter.h"
 
 #include "FileError.h"
+#include "SaveFile.h"
 
-#include <QCoreApplication>
 #include <QImage>
 #include <QPainter>
 #include <QSaveFile>
@@ -15,21 +15,18 @@ namespace mscope {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("mscope::ViewExporter", text);
-}
-
 void openForWriting(QSaveFile &file)
 {
     if (!file.open(QIODevice::WriteOnly))
-        throw FileError(file.fileName(), tr("cannot write: %1").arg(file.errorString()));
+        throw FileError(file.fileName(),
+                        ViewExporter::tr("cannot write: %1").arg(file.errorString()));
 }
 
 void commit(QSaveFile &file)
 {
-    if (!file.commit())
-        throw FileError(file.fileName(), tr("cannot write: %1").arg(file.errorString()));
+    QString reason;
+    if (!commitSaveFile(file, &reason))
+        throw FileError(file.fileName(), ViewExporter::tr("cannot write: %1").arg(reason));
 }
 
 }  // namespace
@@ -77,7 +74,7 @@ void ViewExporter::saveText(const QString &text, const QString &path)
     openForWriting(file);
     const QByteArray bytes = text.toUtf8();
     if (file.write(bytes) != bytes.size())
-        throw FileError(path, tr("cannot write: %1").arg(file.errorString()));
+        throw FileError(path, tr("cannot write: %1").arg(saveFileError(file)));
     commit(file);
 }
 

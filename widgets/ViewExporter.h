@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -12,6 +13,8 @@ namespace mscope {
 /// truncated file behind). Every function throws FileError naming the file and the problem.
 class ViewExporter
 {
+    Q_DECLARE_TR_FUNCTIONS(mscope::ViewExporter)
+
 public:
     /// Renders `widget` at `scale` times its size (2 = crisp on high-DPI screens and in print).
     static void savePng(QWidget *widget, const QString &path, double scale = 2.0);

@@ -150,6 +150,16 @@ void AppSettings::setTrainingLength(const QString &fingerprint, int tokens)
     QSettings().setValue(QStringLiteral("trainingLength/") + fingerprint, tokens);
 }
 
+QString AppSettings::language()
+{
+    return QSettings().value(QStringLiteral("ui/language")).toString();
+}
+
+void AppSettings::setLanguage(const QString &code)
+{
+    QSettings().setValue(QStringLiteral("ui/language"), code);
+}
+
 QByteArray AppSettings::windowGeometry()
 {
     return QSettings().value(QStringLiteral("window/geometry")).toByteArray();

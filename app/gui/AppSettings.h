@@ -47,6 +47,11 @@ public:
     static int trainingLength(const QString &fingerprint);
     static void setTrainingLength(const QString &fingerprint, int tokens);
 
+    /// The interface language chosen in View ▸ Language ("en", "zh_CN", "fr"), or "" for the
+    /// system's; read once at start (UiLanguage::install).
+    static QString language();
+    static void setLanguage(const QString &code);
+
     static QByteArray windowGeometry();
     static QByteArray windowState();
     static void setWindowLayout(const QByteArray &geometry, const QByteArray &state);

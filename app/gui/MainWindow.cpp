@@ -22,9 +22,11 @@
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
+#include "UiLanguage.h"
 #include "ViewExporter.h"
 #include "WorkbenchSession.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -318,6 +320,8 @@ void MainWindow::createMenus()
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_resetLayout);
+    m_viewMenu->addSeparator();
+    createLanguageMenu(m_viewMenu);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_whatsThis);
@@ -549,9 +553,8 @@ void MainWindow::onModelLoaded()
     updateLengths();
     updateSpectrumNote();
     updateActions();
-    statusBar()->showMessage(tr("Opened %1: %2 layers, %3 parameters")
+    statusBar()->showMessage(tr("Opened %1: %n layer(s), %2 parameters", nullptr, layers)
                                  .arg(m_session->modelName())
-                                 .arg(layers)
                                  .arg(QLocale().toString(model->parameterCount())),
                              8000);
 }
@@ -639,7 +642,7 @@ void MainWindow::updateJobStatus()
         m_jobStatus->start(job.label, bool(job.cancel));
     QString label = job.label;
     if (jobs.size() > 1)
-        label += tr(" (+%1 more)").arg(jobs.size() - 1);
+        label += tr(" (+%n more)", nullptr, int(jobs.size() - 1));
     m_jobStatus->setActivity(label);
     m_jobStatus->setProgress(job.fraction);
     m_jobStatus->setRate(job.tokensPerSecond);
@@ -856,6 +859,59 @@ void MainWindow::rebuildRecentMenu()
     }
     if (recent.isEmpty())
         m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::createLanguageMenu(QMenu *parent)
+{
+    m_languageMenu = parent->addMenu(tr("Lan&guage"));
+    m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
+    auto *group = new QActionGroup(this);
+    group->setExclusive(true);
+    const QString chosen = AppSettings::language();
+    // Language names are written in their own language, so that anyone can find theirs.
+    QStringList codes{QString()};
+    codes << UiLanguage::available();
+    for (const QString &code : codes) {
+        QAction *a = m_languageMenu->addAction(
+            code.isEmpty() ? tr("&System Default (%1)")
+                                 .arg(UiLanguage::nativeName(UiLanguage::resolve(QString())))
+                           : UiLanguage::nativeName(code));
+        a->setObjectName(QStringLiteral("actionLanguage-%1")
+                             .arg(code.isEmpty() ? QStringLiteral("system") : code));
+        a->setCheckable(true);
+        a->setChecked(code == chosen || (code.isEmpty() && !codes.contains(chosen)));
+        a->setStatusTip(tr("The language of the interface; it changes at the next start"));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code] { chooseLanguage(code); });
+        if (code.isEmpty())
+            m_languageMenu->addSeparator();
+    }
+}
+
+void MainWindow::chooseLanguage(const QString &code)
+{
+    if (code == AppSettings::language())
+        return;
+    AppSettings::setLanguage(code);
+    const QString next = UiLanguage::resolve(code);
+    if (next == UiLanguage::current()) {
+        statusBar()->showMessage(tr("Language: %1").arg(UiLanguage::nativeName(next)), 6000);
+        return;
+    }
+    // Every text is set when a window is built: the new language shows from the next start. Say
+    // so in the language in use and in the one chosen.
+    const char *notice =
+        QT_TR_NOOP("The interface will be in %1 from the next start of MambaScope.");
+    QString text = tr(notice).arg(UiLanguage::nativeName(next));
+    const QString inNext =
+        UiLanguage::translate(next, "mscope::MainWindow", notice).arg(UiLanguage::nativeName(next));
+    if (inNext != text)
+        text += QStringLiteral("\n\n") + inNext;
+    auto *box =
+        new QMessageBox(QMessageBox::Information, tr("Language"), text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
 }
 
 QString MainWindow::dialogDirectory() const

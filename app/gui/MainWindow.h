@@ -94,6 +94,8 @@ private:
     void calibrateDialog();
     void settingsDialog();
     void rebuildRecentMenu();
+    void createLanguageMenu(QMenu *parent);
+    void chooseLanguage(const QString &code);
     QString dialogDirectory() const;
     void rememberDirectory(const QString &path);
 
@@ -111,6 +113,7 @@ private:
     QSpinBox *m_targetLength = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_languageMenu = nullptr;
     QTimer m_modulationTimer;
     QByteArray m_defaultLayout;
     double m_lastRate = 0.0;

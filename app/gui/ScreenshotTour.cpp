@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ScreenshotTour.h"
 
+#include "CalibrationDialog.h"
+#include "JobStatusWidget.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
+#include "ModelPanel.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
+#include "SaveFile.h"
 #include "ScalingPanel.h"
+#include "SettingsDialog.h"
+#include "SpectrumHeatmap.h"
 #include "SpectrumPanel.h"
+#include "StateNormChart.h"
 #include "StatePanel.h"
 #include "WorkbenchSession.h"
 
@@ -20,6 +27,7 @@
 #include <QHash>
 #include <QImage>
 #include <QPixmap>
+#include <QSaveFile>
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -115,13 +123,22 @@ QImage withAdaptivePalette(const QImage &source)
     return out;
 }
 
+// Through a QSaveFile: an interrupted tour never leaves a cut picture in docs/.
+bool savePng(const QImage &image, const QString &path)
+{
+    QSaveFile file(path);
+    QString reason;
+    return file.open(QIODevice::WriteOnly) && image.save(&file, "PNG", 9) &&
+           commitSaveFile(file, &reason);
+}
+
 bool save(QWidget *w, const QString &path)
 {
     QImage image = w->grab().toImage();
-    bool ok = image.save(path, "PNG", 9);
+    bool ok = savePng(image, path);
     // Keep pictures meant for the repository under 300 KB.
     if (ok && QFileInfo(path).size() > 280 * 1024)
-        ok = withAdaptivePalette(image).save(path, "PNG", 9);
+        ok = savePng(withAdaptivePalette(image), path);
     std::printf("%s %s (%dx%d, %lld KB)\n", ok ? "wrote" : "FAILED", qPrintable(path),
                 image.width(), image.height(),
                 static_cast<long long>(QFileInfo(path).size() / 1024));
@@ -153,6 +170,20 @@ int ScreenshotTour::run(const QString &outDir)
         std::fprintf(stderr, "screenshots: the baseline curve never finished\n");
         return 1;
     }
+    // The failure before any scaling, for docs/method.md: the curve climbing past the training
+    // length, the modes beyond it (τ needs the measured Δ̄), the states growing on.
+    waitFor([&] { return bool(window.session()->deltaStatistics()); }, 120000);
+    waitFor([] { return false; }, 500);
+    const QString images = QDir(outDir).filePath(QStringLiteral("images"));
+    QDir().mkpath(images);
+    auto image = [&](const char *name) {
+        return QDir(images).filePath(QString::fromLatin1(name) + QStringLiteral(".png"));
+    };
+    bool ok = save(window.perplexityPanel()->chart(), image("perplexity-baseline"));
+    ok &= save(window.spectrumPanel()->heatmap(), image("spectrum-heatmap-baseline"));
+    ok &= save(window.statePanel()->chart(), image("state-norms-baseline"));
+    ok &= save(window.modelPanel(), image("model-panel"));
+
     finished = false;
     window.editor()->setAllFactors(0.75);
     settle(600000);
@@ -160,18 +191,40 @@ int ScreenshotTour::run(const QString &outDir)
     finished = false;
     spectrum = false;
     window.editor()->setAllFactors(0.45);
+    // The status bar while the curve recomputes.
+    if (waitFor([&] { return window.jobStatus()->isBusy(); }, 20000)) {
+        waitFor([] { return false; }, 400);
+        ok &= save(window.jobStatus(), image("status-bar"));
+    }
     settle(600000);
     waitFor([&] { return spectrum; }, 60000);
     window.spectrumPanel()->setSelectedLayer(1);
     window.scalingPanel()->setSelectedLayer(1);
     waitFor([] { return false; }, 300);
 
-    bool ok = save(&window, QDir(outDir).filePath(QStringLiteral("mambascope-window.png")));
+    ok &= save(&window, QDir(outDir).filePath(QStringLiteral("mambascope-window.png")));
     ok &= save(window.perplexityPanel(),
                QDir(outDir).filePath(QStringLiteral("perplexity-panel.png")));
     ok &= save(window.spectrumPanel(), QDir(outDir).filePath(QStringLiteral("spectrum-panel.png")));
     ok &= save(window.scalingPanel(), QDir(outDir).filePath(QStringLiteral("scaling-panel.png")));
     ok &= save(window.statePanel(), QDir(outDir).filePath(QStringLiteral("state-panel.png")));
+    ok &= save(window.spectrumPanel()->heatmap(), image("spectrum-heatmap-power045"));
+    ok &= save(window.statePanel()->chart(), image("state-norms-power045"));
+
+    // The dialogs, for docs/user-guide.md.
+    {
+        CalibrationDialog dialog(window.editor()->family(), window.session()->targetLength(),
+                                 window.session()->calibrationTexts(), 14000.0, &window);
+        dialog.show();
+        waitFor([] { return false; }, 200);
+        ok &= save(&dialog, image("calibrate-dialog"));
+    }
+    {
+        SettingsDialog dialog(&window);
+        dialog.show();
+        waitFor([] { return false; }, 200);
+        ok &= save(&dialog, image("settings-dialog"));
+    }
     return ok ? 0 : 1;
 }
 

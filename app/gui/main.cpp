@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope: the workbench window. Opens the model given on the command line, else the demo.
+#include "AppSettings.h"
 #include "BlasRuntime.h"
 #include "LatencyBenchmark.h"
 #include "MainWindow.h"
 #include "ResourceLocator.h"
 #include "ScreenshotTour.h"
+#include "UiLanguage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -26,6 +28,18 @@ int main(int argc, char **argv)
     if (icon.isNull() && !ResourceLocator::resourcesDir().isEmpty())
         icon = QIcon(ResourceLocator::resourcesDir() + QStringLiteral("/icons/mambascope.svg"));
     QApplication::setWindowIcon(icon);
+
+    // The language is installed before any text is made, so that --help is translated too;
+    // --language (for one run) wins over View ▸ Language, which wins over the system's.
+    QString language = AppSettings::language();
+    const QStringList arguments = QApplication::arguments();
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--language") && i + 1 < arguments.size())
+            language = arguments[i + 1];
+        else if (arguments[i].startsWith(QLatin1String("--language=")))
+            language = arguments[i].mid(11);
+    }
+    UiLanguage::install(language);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
@@ -60,7 +74,14 @@ int main(int argc, char **argv)
         QStringLiteral("screenshots"),
         QApplication::translate("main", "Save screenshots of the views into DIR, then exit."),
         QStringLiteral("DIR"));
-    parser.addOptions({latency, threads, repeats, tokens, json, screenshots});
+    const QCommandLineOption languageOption(
+        QStringLiteral("language"),
+        QApplication::translate("main",
+                                "Interface language for this run: %1 (default: View ▸ Language, "
+                                "else the system's).")
+            .arg(UiLanguage::available().join(QStringLiteral(", "))),
+        QStringLiteral("CODE"));
+    parser.addOptions({latency, threads, repeats, tokens, json, screenshots, languageOption});
     parser.process(app);
 
     if (parser.isSet(latency)) {
