@@ -12,8 +12,8 @@ namespace mscope {
 DecayParameters DecayParameters::fromModel(const MambaModel &model)
 {
     DecayParameters p;
-    p.channels = model.config().dInner;
-    p.stateSize = model.config().dState;
+    p.channels = model.decayChannels();
+    p.stateSize = model.decayStateSize();
     p.layers.resize(model.layers().size());
     for (size_t l = 0; l < p.layers.size(); ++l) {
         const FloatTensor &aLog = model.layers()[l].aLog;

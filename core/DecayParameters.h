@@ -17,12 +17,12 @@ struct DecayParameters
 {
     struct Layer
     {
-        std::vector<double> aLog;        // [E * N], row-major like the checkpoint's A_log
-        std::vector<double> deltaScale;  // [E], or empty for 1 everywhere
+        std::vector<double> aLog;        // [channels * stateSize], row-major like A_log
+        std::vector<double> deltaScale;  // [channels], or empty for 1 everywhere
     };
     std::vector<Layer> layers;
-    int channels = 0;   // E (d_inner)
-    int stateSize = 0;  // N (d_state)
+    int channels = 0;   // rows of A_log: E (d_inner), or H (heads) in Mamba-2
+    int stateSize = 0;  // N (d_state), or 1 in Mamba-2
 
     /// A_log of the model as loaded.
     static DecayParameters fromModel(const MambaModel &model);

@@ -38,7 +38,7 @@ DeltaStatistics DeltaStatistics::measure(const MambaModel &model,
              : nullptr);
     ForwardPass forward(modelRef, scanRef);
 
-    const int layers = model.config().nLayer, E = model.config().dInner;
+    const int layers = model.config().nLayer, E = model.decayChannels();
     std::vector<std::vector<double>> sums(size_t(layers), std::vector<double>(size_t(E), 0.0));
     // The observer sees Δ after the modulation's multiplier; the statistics keep the unscaled
     // softplus output so that τ = 1/(α·Δ̄·deltaScale) never counts a multiplier twice.

@@ -16,7 +16,7 @@ struct ScanParameters;
 /// Measured as the demo reference does: windows of `windowLength` tokens with a fresh state each.
 struct DeltaStatistics
 {
-    std::vector<std::vector<float>> meanDelta;  // [layer][d_inner]
+    std::vector<std::vector<float>> meanDelta;  // [layer][d_inner], Mamba-2 [layer][heads]
     int windowLength = 0;
     int64_t tokens = 0;
 

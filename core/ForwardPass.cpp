@@ -3,6 +3,7 @@
 
 #include "ElementwiseKernels.h"
 #include "FileError.h"
+#include "Mamba2Block.h"
 #include "MambaModel.h"
 #include "ScanParameters.h"
 #include "SelectiveScan.h"
@@ -127,6 +128,10 @@ ForwardPass::ForwardPass(std::shared_ptr<const MambaModel> model,
 {
     setScanParameters(std::move(scan));
     const ModelConfig &c = m_model->config();
+    if (c.architecture == Architecture::Mamba2) {
+        m_mamba2 = std::make_unique<Mamba2Block>(*m_model);
+        return;
+    }
     m_convWeightT.resize(size_t(c.nLayer));
     for (int l = 0; l < c.nLayer; ++l) {
         const float *w = m_model->layers()[size_t(l)].convWeight.data;
@@ -173,6 +178,10 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
     firstLayer = std::max(0, firstLayer);
     if (T == 0 || firstLayer >= endLayer)
         return;
+    if (m_mamba2) {
+        m_mamba2->run(hidden, state, *m_scan, firstLayer, endLayer, m_deltaObserver);
+        return;
+    }
     m_u.resize(D, T);
     m_xz.resize(2 * E, T);
     m_xc.resize(E, T);

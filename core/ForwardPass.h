@@ -12,10 +12,12 @@
 
 namespace mscope {
 
+class Mamba2Block;
 class MambaModel;
 struct ScanParameters;
 
-/// The Mamba-1 forward pass over one chunk of tokens at a time, fp32 (method.md §1). Hidden
+/// The Mamba forward pass over one chunk of tokens at a time, fp32 (method.md §1; Mamba-2's
+/// layers (§2) run in Mamba2Block, the embedding and the head are shared). Hidden
 /// activations are Eigen matrices of D rows × T columns (one column per token). A ForwardPass owns
 /// its scratch buffers, so it allocates nothing per chunk once warm; use one per thread/job.
 class ForwardPass
@@ -45,8 +47,9 @@ public:
     void scoreNextTokens(const Hidden &hidden, std::span<const int32_t> targets, float *nll,
                          int lastLogits = 0, std::vector<std::vector<float>> *logitsOut = nullptr);
 
-    /// Called with Δ (after softplus and scaling, [T, E] token-major) for every layer and chunk;
-    /// the spectrum analysis uses it to measure mean Δ per channel on a calibration text.
+    /// Called with Δ (after softplus and scaling, [T, E] token-major; Mamba-2 [T, H], one Δ per
+    /// head) for every layer and chunk; the spectrum analysis uses it to measure mean Δ per
+    /// channel on a calibration text.
     using DeltaObserver =
         std::function<void(int layer, const float *delta, int tokens, int channels)>;
     void setDeltaObserver(DeltaObserver observer) { m_deltaObserver = std::move(observer); }
@@ -71,6 +74,7 @@ private:
     std::shared_ptr<const MambaModel> m_model;
     std::shared_ptr<const ScanParameters> m_scan;
     DeltaObserver m_deltaObserver;
+    std::unique_ptr<Mamba2Block> m_mamba2;          // runs the layers of a Mamba-2 model
     std::vector<std::vector<float>> m_convWeightT;  // per layer [K, E]: vectorizes over channels
     // Scratch, resized to the chunk length on demand. Column-major, one column per token.
     Eigen::MatrixXf m_u;               // [D, T] normalized input

@@ -64,9 +64,6 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     model->m_dir = dirInfo.absoluteFilePath();
     model->m_config = ModelConfig::fromJsonFile(configPath);
     const ModelConfig &c = model->m_config;
-    if (c.architecture != Architecture::Mamba1)
-        throw FileError(configPath, QStringLiteral("Mamba-2 models are not supported yet by this "
-                                                   "version of the engine"));
     if (!c.rmsNorm)
         throw FileError(configPath, QStringLiteral("rms_norm is false: models with LayerNorm are not "
                                                    "supported (every public Mamba uses RMSNorm)"));
@@ -128,11 +125,30 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
         return tensor(key, std::move(shape));
     };
 
+    const bool mamba2 = c.architecture == Architecture::Mamba2;
+    const int64_t H = c.nHeads, C = c.convChannels(), I = mamba2 ? E + C + H : 2 * E;
     model->m_layers.resize(size_t(c.nLayer));
     for (int l = 0; l < c.nLayer; ++l) {
         job ? job->throwIfCancelled() : void();
         MambaLayerWeights &w = model->m_layers[size_t(l)];
         w.norm = tensor(layerKey(l, "norm.weight"), {D});
+        if (mamba2) {
+            // The same names in both layouts (transformers kept mamba_ssm's).
+            w.inProj = tensor(layerKey(l, "mixer.in_proj.weight"), {I, D});
+            w.inProjBias = optional(layerKey(l, "mixer.in_proj.bias"), {I}, c.useBias);
+            w.convWeight = tensor(layerKey(l, "mixer.conv1d.weight"), {C, 1, K});
+            w.convBias = optional(layerKey(l, "mixer.conv1d.bias"), {C}, c.useConvBias);
+            w.dtBias = tensor(layerKey(l, "mixer.dt_bias"), {H});
+            w.aLog = tensor(layerKey(l, "mixer.A_log"), {H});
+            w.d = tensor(layerKey(l, "mixer.D"), {H});
+            w.gateNorm = tensor(layerKey(l, "mixer.norm.weight"), {E});
+            w.outProj = tensor(layerKey(l, "mixer.out_proj.weight"), {D, E});
+            w.outProjBias = optional(layerKey(l, "mixer.out_proj.bias"), {D}, c.useBias);
+            if (job)
+                job->report(double(l + 1) / (c.nLayer + 1),
+                            QStringLiteral("Loading layer %1").arg(l));
+            continue;
+        }
         w.inProj = tensor(layerKey(l, "mixer.in_proj.weight"), {2 * E, D});
         w.inProjBias = optional(layerKey(l, "mixer.in_proj.bias"), {2 * E}, c.useBias);
         w.convWeight = tensor(layerKey(l, "mixer.conv1d.weight"), {E, 1, K});
@@ -161,6 +177,11 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
                                                 "the embeddings are not tied)"));
     }
     model->m_parameterCount = params;
+    if (mamba2) {
+        model->m_normGroupSize = c.originalLayout ? int(E / c.nGroups) : int(E);
+        model->m_normBeforeGate = c.originalLayout && c.normBeforeGate;
+        model->m_gatedNormEps = c.originalLayout ? 1e-5 : c.normEps;
+    }
 
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(QByteArray::number(c.dModel) + ',' + QByteArray::number(c.nLayer) + ',' +
@@ -169,13 +190,24 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     for (const auto &w : model->m_layers) {
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(w.aLog.data),
                                     qsizetype(w.aLog.elementCount() * 4)));
-        hash.addData(QByteArrayView(reinterpret_cast<const char *>(w.dtProjBias.data),
-                                    qsizetype(w.dtProjBias.elementCount() * 4)));
+        const FloatTensor &dt = mamba2 ? w.dtBias : w.dtProjBias;
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(dt.data),
+                                    qsizetype(dt.elementCount() * 4)));
     }
     model->m_fingerprint = QString::fromLatin1(hash.result().toHex().left(16));
     if (job)
         job->report(1.0, QStringLiteral("Model loaded"));
     return model;
+}
+
+int MambaModel::decayChannels() const
+{
+    return m_config.architecture == Architecture::Mamba2 ? m_config.nHeads : m_config.dInner;
+}
+
+int MambaModel::decayStateSize() const
+{
+    return m_config.architecture == Architecture::Mamba2 ? 1 : m_config.dState;
 }
 
 }  // namespace mscope

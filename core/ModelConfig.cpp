@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -161,6 +162,62 @@ private:
     QJsonObject m_ssm;
 };
 
+// transformers before version 5 wrote `time_step_limit` with Python's json module, which spells
+// an infinite float as the bare token Infinity (not JSON). Rewrites bare Infinity, -Infinity and
+// NaN outside strings into the {"__float__": "..."} objects transformers 5 writes instead.
+QByteArray quoteNonFiniteNumbers(const QByteArray &text)
+{
+    static const char *const tokens[] = {"-Infinity", "Infinity", "NaN"};
+    const QByteArrayView view(text);
+    QByteArray out;
+    out.reserve(text.size() + 64);
+    bool inString = false;
+    for (qsizetype i = 0; i < view.size(); ++i) {
+        const char ch = view[i];
+        if (inString) {
+            out += ch;
+            if (ch == '\\' && i + 1 < view.size())
+                out += view[++i];
+            else if (ch == '"')
+                inString = false;
+            continue;
+        }
+        inString = ch == '"';
+        const char *match = nullptr;
+        for (const char *token : tokens) {
+            if (view.sliced(i).startsWith(QByteArrayView(token))) {
+                match = token;
+                break;
+            }
+        }
+        if (!match) {
+            out += ch;
+            continue;
+        }
+        out += QByteArrayLiteral("{\"__float__\": \"") + match + QByteArrayLiteral("\"}");
+        i += qsizetype(std::strlen(match)) - 1;
+    }
+    return out;
+}
+
+// One end of `time_step_limit`: a JSON number, or a non-finite float the way transformers 5
+// writes it ({"__float__": "Infinity"}) or as a string ("inf"). NaN is refused (nullopt).
+std::optional<double> timeStepLimitValue(const QJsonValue &v)
+{
+    if (v.isDouble())
+        return v.toDouble();
+    const QString text =
+        (v.isObject() ? v.toObject().value(QLatin1String("__float__")).toString() : v.toString())
+            .trimmed()
+            .toLower();
+    if (text == QLatin1String("infinity") || text == QLatin1String("inf") ||
+        text == QLatin1String("+inf") || text == QLatin1String("+infinity"))
+        return std::numeric_limits<double>::infinity();
+    if (text == QLatin1String("-infinity") || text == QLatin1String("-inf"))
+        return -std::numeric_limits<double>::infinity();
+    return std::nullopt;
+}
+
 }  // namespace
 
 int ModelConfig::paddedVocabSize() const
@@ -183,8 +240,18 @@ ModelConfig ModelConfig::fromJsonFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw FileError(path, QStringLiteral("cannot read (%1)").arg(file.errorString()));
+    const QByteArray text = file.readAll();
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // Older Mamba-2 configs hold a bare Infinity; the error names the original text.
+        QJsonParseError again;
+        const QJsonDocument quoted = QJsonDocument::fromJson(quoteNonFiniteNumbers(text), &again);
+        if (again.error == QJsonParseError::NoError) {
+            doc = quoted;
+            parseError = again;
+        }
+    }
     if (parseError.error != QJsonParseError::NoError) {
         throw FileError(path, QStringLiteral("not valid JSON (%1 at offset %2)")
                                   .arg(parseError.errorString())
@@ -212,6 +279,7 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     }
     const std::optional<ConfigReader::Found> modelType = r.find({"model_type"});
     const bool hfLayout = modelType.has_value();
+    c.originalLayout = !hfLayout;
     if (hfLayout) {
         const QString type = modelType->value.toString();
         if (!modelType->value.isString() ||
@@ -326,6 +394,30 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     c.nGroups = r.size({"n_groups", "ssm_cfg.ngroups"}, hfLayout ? 8 : 1, kMaxInnerDim);
     c.chunkSize = r.size({"chunk_size", "ssm_cfg.chunk_size"}, 256, kMaxChunk);
     c.normBeforeGate = r.boolean({"norm_before_gate", "ssm_cfg.norm_before_gate"}, false);
+    if (const auto limit = r.find({"time_step_limit", "ssm_cfg.dt_limit"})) {
+        const QJsonArray ends = limit->value.toArray();
+        std::optional<double> low, high;
+        if (limit->value.isArray() && ends.size() == 2) {
+            low = timeStepLimitValue(ends[0]);
+            high = timeStepLimitValue(ends[1]);
+        }
+        if (!low || !high || !std::isfinite(*low) || *low < 0.0 || !(*high > *low)) {
+            r.fail(QStringLiteral("%1 must be [min, max] with 0 <= min < max, max possibly "
+                                  "Infinity (got %2)")
+                       .arg(quoted(limit->key), jsonText(limit->value)));
+        }
+        c.timeStepMin = *low;
+        c.timeStepMax = *high;
+    }
+    // mamba_ssm's Mamba2 options that change the computation and no public checkpoint uses.
+    if (!r.boolean({"ssm_cfg.rmsnorm"}, true))
+        r.fail(
+            QStringLiteral("ssm_cfg.rmsnorm is false: Mamba-2 without the gated RMSNorm is "
+                           "not supported"));
+    if (r.boolean({"ssm_cfg.D_has_hdim"}, false))
+        r.fail(
+            QStringLiteral("ssm_cfg.D_has_hdim is true: a D per channel instead of per head "
+                           "is not supported"));
 
     if (const auto dSsm = r.integer({"ssm_cfg.d_ssm"}); dSsm && dSsm->value != c.dInner) {
         r.fail(QStringLiteral("ssm_cfg.d_ssm %1 differs from d_inner %2 (MambaScope runs the SSM "
@@ -358,6 +450,11 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
             QStringLiteral("%1 heads cannot be split into %2 groups").arg(c.nHeads).arg(c.nGroups));
     }
     return c;
+}
+
+int ModelConfig::convChannels() const
+{
+    return architecture == Architecture::Mamba2 ? dInner + 2 * nGroups * dState : dInner;
 }
 
 QJsonObject ModelConfig::toHfJson() const
@@ -398,6 +495,13 @@ QJsonObject ModelConfig::toHfJson() const
         json.insert(QStringLiteral("norm_before_gate"), normBeforeGate);
         json.insert(QStringLiteral("rms_norm"), true);
         json.insert(QStringLiteral("time_step_rank"), QStringLiteral("auto"));
+        if (timeStepMin != 0.0 || std::isfinite(timeStepMax)) {
+            const QJsonValue high = std::isfinite(timeStepMax)
+                                        ? QJsonValue(timeStepMax)
+                                        : QJsonValue(QJsonObject{{QStringLiteral("__float__"),
+                                                                  QStringLiteral("Infinity")}});
+            json.insert(QStringLiteral("time_step_limit"), QJsonArray{timeStepMin, high});
+        }
     } else {
         json.insert(QStringLiteral("intermediate_size"), dInner);
         json.insert(QStringLiteral("time_step_rank"), dtRank);

@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <limits>
 
 namespace mscope {
 
@@ -35,13 +36,24 @@ struct ModelConfig
     bool rmsNorm = true;  // false: LayerNorm (original layout's rms_norm; HF Mamba is always RMS)
     int bosTokenId = 0;
     int eosTokenId = 0;
+    /// Which spelling the file used: the HF one (model_type present) or the original state-spaces
+    /// one. Mamba-2 runs its gated norm as the reference code of each format does (MambaModel).
+    bool originalLayout = false;
 
     // Mamba-2 only
     int nHeads = 0;
     int headDim = 64;
     int nGroups = 1;
     int chunkSize = 256;
-    bool normBeforeGate = false;
+    bool normBeforeGate = false;  // as written; transformers ignores it (see MambaModel)
+    /// Δ is clamped to [timeStepMin, timeStepMax] after the softplus (HF `time_step_limit`,
+    /// mamba_ssm `dt_limit`); the default [0, inf) changes nothing.
+    double timeStepMin = 0.0;
+    double timeStepMax = std::numeric_limits<double>::infinity();
+
+    /// Channels of the causal conv: d_inner (Mamba-1), or d_inner + 2·n_groups·d_state, the
+    /// x | B | C rows (Mamba-2).
+    int convChannels() const;
 
     /// Throws FileError naming the file: not readable, invalid JSON, not an object, unknown
     /// architecture/model_type, missing or non-positive sizes, inconsistent sizes.

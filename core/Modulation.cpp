@@ -174,7 +174,7 @@ void Modulation::validate(int layers, int channels, const QString &source) const
             const size_t n = channelFactors[l].size();
             if (n != 0 && channels >= 0 && int(n) != channels)
                 throw FileError(source, QStringLiteral("layer %1 has %2 channel factors, the model "
-                                                       "has %3 channels (d_inner)")
+                                                       "has %3 channels (rows of A_log)")
                                             .arg(l)
                                             .arg(n)
                                             .arg(channels));

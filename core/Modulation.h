@@ -38,7 +38,8 @@ struct Modulation
 {
     ModulationFamily family = ModulationFamily::Power;
     std::vector<double> layerFactors;  // [layers]
-    /// [layers][d_inner], power only; empty if unused (or an empty row: that layer's factor).
+    /// [layers][channels] (d_inner; heads in Mamba-2), power only; empty if unused (or an empty
+    /// row: that layer's factor).
     std::vector<std::vector<double>> channelFactors;
     /// L_train of a tau-cap step; 0 = the set's trainingLength, else the Δ statistics' window.
     int trainingLength = 0;

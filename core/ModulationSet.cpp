@@ -5,6 +5,7 @@
 #include "FileError.h"
 #include "MambaModel.h"
 #include "Modulation.h"
+#include "SaveFile.h"
 #include "ScanParameters.h"
 
 #include <QFile>
@@ -115,7 +116,7 @@ bool ModulationSet::isBakeable() const
 
 void ModulationSet::validateFor(const MambaModel &model, const QString &source) const
 {
-    const int layers = model.config().nLayer, channels = model.config().dInner;
+    const int layers = model.config().nLayer, channels = model.decayChannels();
     for (const Modulation &m : steps)
         m.validate(layers, channels, source);
     if (deltaStatistics) {
@@ -274,11 +275,11 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
     if (!versionValue.isDouble() || version != std::floor(version) || version < 1)
         throw FileError(source, QStringLiteral("\"version\" must be a positive integer"));
     if (version > kVersion)
-        throw FileError(source, QStringLiteral("written for preset format version %1; this "
-                                               "MambaScope reads version %2 (update MambaScope)")
-                                    .arg(QString::number(version, 'g',
-                                                         QLocale::FloatingPointShortest))
-                                    .arg(kVersion));
+        throw FileError(source,
+                        QStringLiteral("written for preset format version %1; this "
+                                       "MambaScope reads version %2 (update MambaScope)")
+                            .arg(QString::number(version, 'g', QLocale::FloatingPointShortest))
+                            .arg(kVersion));
 
     ModulationSet set;
     const QJsonObject model = json.value(QStringLiteral("model")).toObject();
@@ -370,8 +371,11 @@ void ModulationSet::save(const QString &path) const
     if (!file.open(QIODevice::WriteOnly))
         throw FileError(path, QStringLiteral("cannot write (%1)").arg(file.errorString()));
     const QByteArray bytes = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(file.errorString()));
+    QString reason;
+    if (file.write(bytes) != bytes.size())
+        reason = saveFileError(file);
+    if (!reason.isEmpty() || !commitSaveFile(file, &reason))
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
 }
 
 ModulationSet ModulationSet::load(const QString &path, const MambaModel *model)

@@ -12,7 +12,9 @@ RecurrentState::RecurrentState(const ModelConfig &config)
     : m_channels(config.dInner), m_stateSize(config.dState), m_layers(size_t(config.nLayer))
 {
     for (Layer &l : m_layers) {
-        l.conv.assign(size_t(std::max(0, config.convKernel - 1)) * size_t(config.dInner), 0.0f);
+        l.conv.assign(size_t(std::max(0, config.convKernel - 1)) * size_t(config.convChannels()),
+                      0.0f);
+        // Mamba-2's [H, P, N] is [E, N] too (E = H·P): a channel is one (head, position) pair.
         l.ssm.assign(size_t(config.dInner) * size_t(config.dState), 0.0f);
     }
 }

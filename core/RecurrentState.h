@@ -8,9 +8,10 @@ namespace mscope {
 
 struct ModelConfig;
 
-/// What a Mamba-1 model carries from one chunk of tokens to the next: per layer the last K-1
-/// conv inputs and the SSM state s[E, N]. Its size is independent of the sequence length, which
-/// is what keeps streaming evaluation in constant memory.
+/// What a Mamba model carries from one chunk of tokens to the next: per layer the last K-1
+/// conv inputs (Mamba-2: of the x | B | C channels) and the SSM state s[E, N] (Mamba-2:
+/// [H, P, N], the same size). Its size is independent of the sequence length, which is what
+/// keeps streaming evaluation in constant memory.
 class RecurrentState
 {
 public:
@@ -18,8 +19,8 @@ public:
 
     struct Layer
     {
-        std::vector<float> conv;  // [(K-1), E] token-major: the K-1 most recent conv inputs
-        std::vector<float> ssm;   // [E, N]
+        std::vector<float> conv;  // [(K-1), conv channels] token-major: the K-1 latest inputs
+        std::vector<float> ssm;   // [E, N]; Mamba-2 [H, P, N]
     };
 
     void reset();

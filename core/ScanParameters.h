@@ -15,8 +15,8 @@ struct ScanParameters
 {
     struct Layer
     {
-        std::vector<float> negA;        // [E * N], row-major like A_log, values < 0
-        std::vector<float> deltaScale;  // [E], or empty for 1 everywhere
+        std::vector<float> negA;        // [E * N] (Mamba-2: [H]), row-major like A_log, < 0
+        std::vector<float> deltaScale;  // [E] (Mamba-2: [H]), or empty for 1 everywhere
     };
     std::vector<Layer> layers;
 

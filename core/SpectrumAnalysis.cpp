@@ -67,7 +67,7 @@ std::vector<LayerSpectrum> SpectrumAnalysis::compute(const MambaModel &model,
                                                      const DeltaStatistics *stats)
 {
     const int layers = model.config().nLayer;
-    const int E = model.config().dInner, N = model.config().dState;
+    const int E = model.decayChannels(), N = model.decayStateSize();
     if (int(scan.layers.size()) != layers)
         throw FileError({}, QStringLiteral("scan parameters for %1 layers, the model has %2")
                                 .arg(scan.layers.size())

@@ -11,7 +11,8 @@ struct ScanParameters;
 struct DeltaStatistics;
 
 /// The spectrum of one layer's state transition (method.md §3), row-major [channel][state] like
-/// A_log. τ and the pole need a calibration pass (Δ statistics) and are empty without one.
+/// A_log ([heads][1] in Mamba-2, one mode per head). τ and the pole need a calibration pass (Δ
+/// statistics) and are empty without one.
 struct LayerSpectrum
 {
     int channels = 0;

@@ -68,6 +68,12 @@ int ModelCommands::info(const QStringList &args)
                   {QStringLiteral("storage"), storageTypeName(model->storageType())},
                   {QStringLiteral("tokenizer"), model->tokenizerPath()},
                   {QStringLiteral("fingerprint"), model->fingerprint()}};
+    if (c.architecture == Architecture::Mamba2) {
+        o.insert(QStringLiteral("n_heads"), c.nHeads);
+        o.insert(QStringLiteral("head_dim"), c.headDim);
+        o.insert(QStringLiteral("n_groups"), c.nGroups);
+        o.insert(QStringLiteral("norm_group_size"), model->normGroupSize());
+    }
     if (parser.isSet(QStringLiteral("json"))) {
         CliSupport::printJson(QJsonDocument(o));
     } else {
@@ -122,6 +128,14 @@ int ModelCommands::score(const QStringList &args)
     if (!parser.isSet(QStringLiteral("ids")))
         throw FileError({}, QStringLiteral("score needs --ids FILE"));
     const QString idsPath = parser.value(QStringLiteral("ids"));
+    // A pipe would block the read, a device or a huge file exhaust memory (as for texts).
+    const QFileInfo idsInfo(idsPath);
+    if (idsInfo.exists() && !idsInfo.isFile() && !idsInfo.isDir())
+        throw FileError(idsPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
+    constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
+    if (idsInfo.isFile() && idsInfo.size() > kMaxIdsBytes)
+        throw FileError(idsPath, QStringLiteral("too large for a token id file (%1 bytes)")
+                                     .arg(idsInfo.size()));
     QFile f(idsPath);
     if (!f.open(QIODevice::ReadOnly))
         throw FileError(idsPath, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
@@ -137,7 +151,16 @@ int ModelCommands::score(const QStringList &args)
     for (const QJsonValue &v : arr) {
         if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
             throw FileError(idsPath, QStringLiteral("token ids must be integers"));
-        ids.push_back(int32_t(v.toDouble()));
+        // Converting a double beyond int32's range is undefined: refuse it here, naming it (ids
+        // inside the range are checked against the model's vocabulary before any work).
+        const double id = v.toDouble();
+        if (id < -2147483648.0 || id > 2147483647.0)
+            throw FileError(idsPath,
+                            QStringLiteral("token id %1 at position %2 is outside the model's "
+                                           "vocabulary")
+                                .arg(id)
+                                .arg(ids.size()));
+        ids.push_back(int32_t(id));
     }
     if (ids.size() < 2)
         throw FileError(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));

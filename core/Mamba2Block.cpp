@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Mamba2Block.h"
+
+#include "ElementwiseKernels.h"
+#include "MambaModel.h"
+#include "ScanParameters.h"
+#include "SelectiveScan.h"
+#include "SpinThenSleepBarrier.h"
+
+#include <cblas.h>
+#include <omp.h>
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <string_view>
+
+namespace mscope {
+
+namespace {
+
+// Below this many tokens per thread a chunk runs in the calling thread alone (as ForwardPass).
+constexpr int64_t kMinTokensPerThread = 16;
+
+// C[M, n] (column-major) = A[M, K] (row-major: a PyTorch weight) · B[K, n] (column-major)
+// + beta · C. OpenBLAS threads itself outside an OpenMP parallel region.
+void gemm(int64_t M, int64_t n, int64_t K, const float *A, const float *B, int64_t ldb, float *C,
+          int64_t ldc, float beta = 0.0f)
+{
+    if (M <= 0 || n <= 0)
+        return;
+    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(M), blasint(n), blasint(K), 1.0f,
+                A, blasint(K), B, blasint(ldb), beta, C, blasint(ldc));
+}
+
+// Runs the rest of a scope on the calling thread alone, OpenBLAS included.
+class SingleThreadScope
+{
+public:
+    SingleThreadScope() : m_saved(omp_get_max_threads()) { omp_set_num_threads(1); }
+    ~SingleThreadScope() { omp_set_num_threads(m_saved); }
+    SingleThreadScope(const SingleThreadScope &) = delete;
+    SingleThreadScope &operator=(const SingleThreadScope &) = delete;
+
+private:
+    const int m_saved;
+};
+
+// [begin, end) of part `i` of `n` of [0, count).
+std::pair<int64_t, int64_t> share(int64_t count, int i, int n)
+{
+    return {count * i / n, count * (i + 1) / n};
+}
+
+// One head of the scan over a chunk, method.md §2:
+//   s_t[p,n] = exp(Δ_t·A)·s_{t-1}[p,n] + Δ_t·B_t[n]·x_t[p],
+//   y_t[p] = Σ_n C_t[n]·s_t[p,n] + D·x_t[p].
+// The state is held transposed, [N, W] for each block of W positions, so that the vectors run
+// over head positions p: then y needs no horizontal sums, and a block keeps its sums and Δ·x in
+// registers.
+struct HeadScan
+{
+    int64_t tokens = 0, positions = 0, stateSize = 0;
+    const float *x = nullptr;  // x_t at x + t * stride (B_t at b + t * stride, C_t likewise)
+    const float *b = nullptr;
+    const float *c = nullptr;
+    int64_t stride = 0;
+    const float *delta = nullptr;  // Δ_t at delta + t * deltaStride
+    int64_t deltaStride = 0;
+    float *y = nullptr;  // y_t at y + t * yStride
+    int64_t yStride = 0;
+    float negA = 0.0f, skip = 0.0f;
+    float *state = nullptr;  // per block of positions [N, width], carried in and out
+};
+
+// Positions [p0, p0 + W) over every token of the chunk. Positions evolve independently, so
+// their [N, W] block of the state (contiguous, so that it maps onto every cache set) stays in L1
+// for the whole chunk; two partial sums over n halve the dependency chains of y.
+template <int W>
+[[gnu::always_inline]] inline void scanPositions(const HeadScan &a, int64_t p0)
+{
+    const int64_t N = a.stateSize;
+    float *block = a.state + p0 * N;
+    for (int64_t t = 0; t < a.tokens; ++t) {
+        const float *x = a.x + t * a.stride + p0;
+        const float *B = a.b + t * a.stride;
+        const float *C = a.c + t * a.stride;
+        const float dt = a.delta[t * a.deltaStride];
+        const float decay = std::exp(dt * a.negA);
+        float dtx[W], even[W] = {}, odd[W] = {};
+        for (int j = 0; j < W; ++j)
+            dtx[j] = dt * x[j];
+        int64_t n = 0;
+        for (; n + 1 < N; n += 2) {
+            float *s0 = block + n * W;
+            float *s1 = s0 + W;
+            const float b0 = B[n], c0 = C[n], b1 = B[n + 1], c1 = C[n + 1];
+#pragma omp simd
+            for (int j = 0; j < W; ++j) {
+                const float v0 = s0[j] * decay + dtx[j] * b0;
+                const float v1 = s1[j] * decay + dtx[j] * b1;
+                s0[j] = v0;
+                s1[j] = v1;
+                even[j] += c0 * v0;
+                odd[j] += c1 * v1;
+            }
+        }
+        if (n < N) {
+            float *s0 = block + n * W;
+            const float b0 = B[n], c0 = C[n];
+#pragma omp simd
+            for (int j = 0; j < W; ++j) {
+                const float v0 = s0[j] * decay + dtx[j] * b0;
+                s0[j] = v0;
+                even[j] += c0 * v0;
+            }
+        }
+        float *y = a.y + t * a.yStride + p0;
+        for (int j = 0; j < W; ++j)
+            y[j] = (even[j] + odd[j]) + a.skip * x[j];
+    }
+}
+
+// The width of the block of positions that starts at p0: blocks of 32, then 8, then 1.
+int64_t blockWidth(int64_t positions, int64_t p0)
+{
+    const int64_t wide = positions / 32 * 32;
+    if (p0 < wide)
+        return 32;
+    return p0 < wide + (positions - wide) / 8 * 8 ? 8 : 1;
+}
+
+[[gnu::always_inline]] inline void scanHeadBody(const HeadScan &a)
+{
+    for (int64_t p0 = 0; p0 < a.positions;) {
+        const int64_t w = blockWidth(a.positions, p0);
+        if (w == 32)
+            scanPositions<32>(a, p0);
+        else if (w == 8)
+            scanPositions<8>(a, p0);
+        else
+            scanPositions<1>(a, p0);
+        p0 += w;
+    }
+}
+
+__attribute__((target("avx512f"))) void scanHeadAvx512(const HeadScan &a)
+{
+    scanHeadBody(a);
+}
+
+void scanHeadDefault(const HeadScan &a)
+{
+    scanHeadBody(a);
+}
+
+}  // namespace
+
+Mamba2Block::Mamba2Block(const MambaModel &model) : m_model(model)
+{
+    const ModelConfig &c = model.config();
+    m_d = c.dModel;
+    m_e = c.dInner;
+    m_n = c.dState;
+    m_heads = c.nHeads;
+    m_headDim = c.headDim;
+    m_groups = c.nGroups;
+    m_kernel = c.convKernel;
+    m_convChannels = c.convChannels();
+    m_projRows = m_e + m_convChannels + m_heads;
+    // The conv weights transposed to [K, channels], so that the conv vectorizes over channels.
+    m_convWeightT.resize(model.layers().size());
+    for (size_t l = 0; l < model.layers().size(); ++l) {
+        const float *w = model.layers()[l].convWeight.data;
+        auto &wt = m_convWeightT[l];
+        wt.resize(size_t(m_kernel * m_convChannels));
+        for (int64_t ch = 0; ch < m_convChannels; ++ch)
+            for (int64_t k = 0; k < m_kernel; ++k)
+                wt[size_t(k * m_convChannels + ch)] = w[ch * m_kernel + k];
+    }
+}
+
+void Mamba2Block::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanParameters &scan,
+                      int firstLayer, int endLayer, const ForwardPass::DeltaObserver &observer)
+{
+    const int64_t T = hidden.cols();
+    if (T == 0 || firstLayer >= endLayer)
+        return;
+    m_u.resize(m_d, T);
+    m_proj.resize(m_projRows, T);
+    m_xbc.resize(m_convChannels, T);
+    m_delta.resize(m_heads, T);
+    m_y.resize(m_e, T);
+    const int threads = omp_get_max_threads();
+    const int64_t headScratch = m_n * m_headDim;
+    m_headState.resize(size_t(threads * headScratch));
+
+    if (threads <= 1 || T < kMinTokensPerThread * threads) {
+        // Short chunks run in this thread alone, as in ForwardPass.
+        const SingleThreadScope alone;
+        for (int l = firstLayer; l < endLayer; ++l) {
+            RecurrentState::Layer &s = state.layer(l);
+            normalize(l, hidden, 0, T);
+            inProj(l, 0, T);
+            convSilu(l, s, 0, T);
+            timeSteps(l, scan, 0, T);
+            updateConvState(s, T);
+            if (observer)
+                observer(l, m_delta.data(), int(T), int(m_heads));
+            scanHeads(l, s, scan, 0, m_heads, m_headState.data());
+            gatedNorm(l, 0, T);
+            outProj(l, hidden, 0, T);
+        }
+        return;
+    }
+
+    // One parallel region for all the layers, as in ForwardPass: each thread takes a share of the
+    // tokens (the scan: of the heads) and multiplies single-threaded; three barriers per layer.
+    std::exception_ptr observerFailure;
+    SpinThenSleepBarrier barrier(threads);
+#pragma omp parallel num_threads(threads)
+    {
+        const int i = omp_get_thread_num(), n = omp_get_num_threads();
+        // A smaller team than asked for (a nested region, a thread limit) syncs with OpenMP's.
+        const auto sync = [&barrier, own = n == threads] {
+            if (own) {
+                barrier.arriveAndWait();
+            } else {
+#pragma omp barrier
+            }
+        };
+        const auto [t0, t1] = share(T, i, n);
+        const auto [h0, h1] = share(m_heads, i, n);
+        float *headState = m_headState.data() + size_t(i) * size_t(headScratch);
+        for (int l = firstLayer; l < endLayer; ++l) {
+            RecurrentState::Layer &s = state.layer(l);
+            normalize(l, hidden, t0, t1);
+            inProj(l, t0, t1);
+            sync();  // the conv reads the inputs of earlier tokens
+            convSilu(l, s, t0, t1);
+            timeSteps(l, scan, t0, t1);
+            sync();
+            if (i == 0) {
+                // The conv inputs are read and Δ is complete: both can be handed over while the
+                // scan runs (neither changes before the next layer's in_proj, after a barrier).
+                updateConvState(s, T);
+                if (observer && !observerFailure) {
+                    try {
+                        observer(l, m_delta.data(), int(T), int(m_heads));
+                    } catch (...) {
+                        observerFailure = std::current_exception();
+                    }
+                }
+            }
+            scanHeads(l, s, scan, h0, h1, headState);
+            sync();  // the gated norm takes every head of a token
+            gatedNorm(l, t0, t1);
+            outProj(l, hidden, t0, t1);
+        }
+    }
+    if (observerFailure)
+        std::rethrow_exception(observerFailure);
+}
+
+void Mamba2Block::normalize(int l, const Eigen::MatrixXf &hidden, int64_t t0, int64_t t1)
+{
+    // u = RMSNorm(h) · norm.weight.
+    const float *weight = m_model.layers()[size_t(l)].norm.data;
+    const float eps = float(m_model.config().normEps);
+    for (int64_t t = t0; t < t1; ++t) {
+        const float *x = hidden.data() + t * m_d;
+        float *u = m_u.data() + t * m_d;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t i = 0; i < m_d; ++i)
+            sum += x[i] * x[i];
+        const float scale = 1.0f / std::sqrt(sum / float(m_d) + eps);
+#pragma omp simd
+        for (int64_t i = 0; i < m_d; ++i)
+            u[i] = x[i] * scale * weight[i];
+    }
+}
+
+void Mamba2Block::inProj(int l, int64_t t0, int64_t t1)
+{
+    // z | x B C | dt = W_in · u (+ bias), tokens [t0, t1).
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    gemm(m_projRows, t1 - t0, m_d, w.inProj.data, m_u.data() + t0 * m_d, m_d,
+         m_proj.data() + t0 * m_projRows, m_projRows);
+    if (const float *bias = w.inProjBias.data) {
+        for (int64_t t = t0; t < t1; ++t) {
+            float *col = m_proj.data() + t * m_projRows;
+#pragma omp simd
+            for (int64_t r = 0; r < m_projRows; ++r)
+                col[r] += bias[r];
+        }
+    }
+}
+
+void Mamba2Block::convSilu(int l, const RecurrentState::Layer &state, int64_t t0, int64_t t1)
+{
+    // Causal depthwise conv over [carried K-1 inputs | this chunk's x B C], then silu.
+    const int64_t C = m_convChannels, K = m_kernel;
+    const float *wt = m_convWeightT[size_t(l)].data();
+    const float *bias = m_model.layers()[size_t(l)].convBias.data;
+    for (int64_t t = t0; t < t1; ++t) {
+        float *out = m_xbc.data() + t * C;
+        if (bias)
+            std::copy(bias, bias + C, out);
+        else
+            std::fill(out, out + C, 0.0f);
+        for (int64_t k = 0; k < K; ++k) {
+            const int64_t src = t - (K - 1) + k;
+            const float *in = src >= 0 ? m_proj.data() + src * m_projRows + m_e
+                                       : state.conv.data() + (src + K - 1) * C;
+            const float *wk = wt + k * C;
+#pragma omp simd
+            for (int64_t ch = 0; ch < C; ++ch)
+                out[ch] += wk[ch] * in[ch];
+        }
+        siluInPlace(out, C);
+    }
+}
+
+void Mamba2Block::timeSteps(int l, const ScanParameters &scan, int64_t t0, int64_t t1)
+{
+    // Δ = softplus(dt + dt_bias) per head, clamped to time_step_limit, times the modulation's
+    // scale (which multiplies the Δ the model itself would use, as in Mamba-1).
+    const ModelConfig &c = m_model.config();
+    const float *dtBias = m_model.layers()[size_t(l)].dtBias.data;
+    const std::vector<float> &scaleVector = scan.layers[size_t(l)].deltaScale;
+    const float *scale = scaleVector.empty() ? nullptr : scaleVector.data();
+    const bool clamped = c.timeStepMin > 0.0 || std::isfinite(c.timeStepMax);
+    const float low = float(c.timeStepMin), high = float(c.timeStepMax);
+    const int64_t H = m_heads;
+    for (int64_t t = t0; t < t1; ++t) {
+        const float *dt = m_proj.data() + t * m_projRows + m_e + m_convChannels;
+        float *delta = m_delta.data() + t * H;
+        std::copy(dt, dt + H, delta);
+        if (!clamped) {
+            softplusInPlace(delta, dtBias, scale, H);
+            continue;
+        }
+        softplusInPlace(delta, dtBias, nullptr, H);
+        for (int64_t h = 0; h < H; ++h)
+            delta[h] = std::min(std::max(delta[h], low), high) * (scale ? scale[h] : 1.0f);
+    }
+}
+
+void Mamba2Block::scanHeads(int l, RecurrentState::Layer &state, const ScanParameters &scan,
+                            int64_t h0, int64_t h1, float *headState)
+{
+    // Heads [h0, h1) over the whole chunk, one at a time: a head's state ([P, N] in the
+    // RecurrentState, as transformers keeps it) is transposed into `headState` (per block of
+    // positions [N, width], see scanPositions) and back.
+    static const bool avx512 = std::string_view(kernelIsaName()) == "avx512";
+    const int64_t N = m_n, P = m_headDim, headsPerGroup = m_heads / m_groups;
+    const float *negA = scan.layers[size_t(l)].negA.data();
+    const float *dSkip = m_model.layers()[size_t(l)].d.data;
+    for (int64_t h = h0; h < h1; ++h) {
+        const int64_t g = h / headsPerGroup;
+        float *s = state.ssm.data() + h * P * N;
+        for (int64_t p0 = 0, w = 0; p0 < P; p0 += w) {
+            w = blockWidth(P, p0);
+            for (int64_t n = 0; n < N; ++n)
+                for (int64_t j = 0; j < w; ++j)
+                    headState[p0 * N + n * w + j] = s[(p0 + j) * N + n];
+        }
+        HeadScan a;
+        a.tokens = m_xbc.cols();
+        a.positions = P;
+        a.stateSize = N;
+        a.x = m_xbc.data() + h * P;
+        a.b = m_xbc.data() + m_e + g * N;
+        a.c = m_xbc.data() + m_e + m_groups * N + g * N;
+        a.stride = m_convChannels;
+        a.delta = m_delta.data() + h;
+        a.deltaStride = m_heads;
+        a.y = m_y.data() + h * P;
+        a.yStride = m_e;
+        a.negA = negA[h];
+        a.skip = dSkip[h];
+        a.state = headState;
+        if (avx512)
+            scanHeadAvx512(a);
+        else
+            scanHeadDefault(a);
+        for (int64_t p0 = 0, w = 0; p0 < P; p0 += w) {
+            w = blockWidth(P, p0);
+            for (int64_t n = 0; n < N; ++n)
+                for (int64_t j = 0; j < w; ++j)
+                    s[(p0 + j) * N + n] = headState[p0 * N + n * w + j];
+        }
+    }
+}
+
+void Mamba2Block::gatedNorm(int l, int64_t t0, int64_t t1)
+{
+    // norm.weight · RMSNorm(y ⊙ silu(z)) per group of normGroupSize channels (or gated after the
+    // norm, see MambaModel::normBeforeGate).
+    const float *weight = m_model.layers()[size_t(l)].gateNorm.data;
+    const int64_t groupSize = m_model.normGroupSize();
+    const bool beforeGate = m_model.normBeforeGate();
+    const float eps = float(m_model.gatedNormEps());
+    for (int64_t t = t0; t < t1; ++t) {
+        float *y = m_y.data() + t * m_e;
+        // z is read only here: silu(z) replaces it in place (vectorized, as the conv's silu).
+        float *gate = m_proj.data() + t * m_projRows;
+        siluInPlace(gate, m_e);
+        if (!beforeGate) {
+#pragma omp simd
+            for (int64_t i = 0; i < m_e; ++i)
+                y[i] *= gate[i];
+        }
+        for (int64_t g0 = 0; g0 < m_e; g0 += groupSize) {
+            float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+            for (int64_t i = g0; i < g0 + groupSize; ++i)
+                sum += y[i] * y[i];
+            const float scale = 1.0f / std::sqrt(sum / float(groupSize) + eps);
+#pragma omp simd
+            for (int64_t i = g0; i < g0 + groupSize; ++i)
+                y[i] = y[i] * scale * weight[i];
+        }
+        if (beforeGate) {
+#pragma omp simd
+            for (int64_t i = 0; i < m_e; ++i)
+                y[i] *= gate[i];
+        }
+    }
+}
+
+void Mamba2Block::outProj(int l, Eigen::MatrixXf &hidden, int64_t t0, int64_t t1)
+{
+    // out_proj straight into the residual stream: h += W_out · y (+ bias), tokens [t0, t1).
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    gemm(m_d, t1 - t0, m_e, w.outProj.data, m_y.data() + t0 * m_e, m_e, hidden.data() + t0 * m_d,
+         m_d, 1.0f);
+    if (const float *bias = w.outProjBias.data) {
+        for (int64_t t = t0; t < t1; ++t)
+            for (int64_t d = 0; d < m_d; ++d)
+                hidden(d, t) += bias[d];
+    }
+}
+
+void Mamba2Block::updateConvState(RecurrentState::Layer &state, int64_t T)
+{
+    // The conv state becomes the last K-1 inputs of [carried state | this chunk].
+    const int64_t C = m_convChannels, keep = m_kernel - 1;
+    if (keep <= 0)
+        return;
+    float *conv = state.conv.data();
+    const int64_t fromState = std::max<int64_t>(0, keep - T);
+    std::copy(conv + (keep - fromState) * C, conv + keep * C, conv);
+    for (int64_t j = fromState; j < keep; ++j) {
+        const float *x = m_proj.data() + (T - keep + j) * m_projRows + m_e;
+        std::copy(x, x + C, conv + j * C);
+    }
+}
+
+}  // namespace mscope
