@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ForwardPass.h"
 
+#include "BlockKernels.h"
 #include "ElementwiseKernels.h"
 #include "FileError.h"
 #include "Mamba2Block.h"
 #include "MambaModel.h"
 #include "ScanParameters.h"
 #include "SelectiveScan.h"
+#include "SingleThreadScope.h"
+#include "SpinThenSleepBarrier.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -16,109 +19,17 @@
 
 namespace mscope {
 
+using namespace blockkernels;
+
 namespace {
 
 using VectorMap = Eigen::Map<const Eigen::VectorXf>;
-
-// Below this many tokens per thread a chunk runs in the calling thread alone; above, every thread
-// takes a share of the tokens (the scan: of the channels) and calls single-threaded sgemm, with
-// one parallel region per layer.
-constexpr int64_t kMinTokensPerThread = 16;
 
 // Logits are made in blocks of up to kHeadColumns tokens times as many vocabulary rows as fit in
 // kHeadBlockFloats (2 MiB: stays in L2 while its log-sum-exp is taken). Many columns per block:
 // OpenBLAS packs the head's rows once per product, so its cost per token falls with the width.
 constexpr int64_t kHeadColumns = 512;
 constexpr int64_t kHeadBlockFloats = int64_t(1) << 19;
-
-// C[M, n] (column-major, leading dimension ldc) = A[M, K] (row-major: a PyTorch weight) ·
-// B[K, n] (column-major, leading dimension ldb) + beta · C. OpenBLAS runs single-threaded inside
-// an OpenMP parallel region and threads itself outside one.
-void gemm(int64_t M, int64_t n, int64_t K, const float *A, const float *B, int64_t ldb, float *C,
-          int64_t ldc, float beta = 0.0f)
-{
-    if (M <= 0 || n <= 0)
-        return;
-    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(M), blasint(n), blasint(K), 1.0f,
-                A, blasint(K), B, blasint(ldb), beta, C, blasint(ldc));
-}
-
-// out[:, t] = in[:, t] / sqrt(mean(in[:, t]²) + eps) · weight for t in [t0, t1).
-void rmsNorm(const Eigen::MatrixXf &in, const float *weight, double eps, Eigen::MatrixXf &out,
-             int64_t t0, int64_t t1)
-{
-    const int64_t D = in.rows();
-    for (int64_t t = t0; t < t1; ++t) {
-        const float *x = in.data() + t * D;
-        float *y = out.data() + t * D;
-        float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t i = 0; i < D; ++i)
-            sum += x[i] * x[i];
-        const float scale = 1.0f / std::sqrt(sum / float(D) + float(eps));
-#pragma omp simd
-        for (int64_t i = 0; i < D; ++i)
-            y[i] = x[i] * scale * weight[i];
-    }
-}
-
-// A barrier for the threads of one parallel region that spins for a short while (the other
-// threads normally arrive within microseconds) and then sleeps on a futex, so that a thread
-// waiting for one the OS has descheduled gives its core back instead of burning it, which is
-// what libgomp's barriers do for up to milliseconds (GOMP_SPINCOUNT).
-class SpinThenSleepBarrier
-{
-public:
-    explicit SpinThenSleepBarrier(int threads) : m_threads(threads) {}
-
-    void arriveAndWait()
-    {
-        const uint32_t generation = m_generation.load(std::memory_order_acquire);
-        if (m_arrived.fetch_add(1, std::memory_order_acq_rel) == m_threads - 1) {
-            m_arrived.store(0, std::memory_order_relaxed);
-            m_generation.store(generation + 1, std::memory_order_release);
-            m_generation.notify_all();
-            return;
-        }
-        const auto deadline = std::chrono::steady_clock::now() + kSpin;
-        for (int i = 1;; ++i) {
-            if (m_generation.load(std::memory_order_acquire) != generation)
-                return;
-            _mm_pause();
-            if (i % 64 == 0 && std::chrono::steady_clock::now() > deadline)
-                break;
-        }
-        while (m_generation.load(std::memory_order_acquire) == generation)
-            m_generation.wait(generation, std::memory_order_acquire);
-    }
-
-private:
-    static constexpr std::chrono::microseconds kSpin{50};
-    const int m_threads;
-    std::atomic<int> m_arrived{0};
-    std::atomic<uint32_t> m_generation{0};
-};
-
-// Runs the rest of a scope on the calling thread alone, OpenBLAS included (in its OpenMP build it
-// follows the calling thread's omp_get_max_threads()); restores the setting on the way out.
-class SingleThreadScope
-{
-public:
-    SingleThreadScope() : m_saved(omp_get_max_threads()) { omp_set_num_threads(1); }
-    ~SingleThreadScope() { omp_set_num_threads(m_saved); }
-    SingleThreadScope(const SingleThreadScope &) = delete;
-    SingleThreadScope &operator=(const SingleThreadScope &) = delete;
-
-private:
-    const int m_saved;
-};
-
-// [begin, end) of part `i` of `n` of [0, count), in multiples of `align`.
-std::pair<int64_t, int64_t> share(int64_t count, int i, int n, int64_t align = 1)
-{
-    const int64_t units = (count + align - 1) / align;
-    return {std::min(count, units * i / n * align), std::min(count, units * (i + 1) / n * align)};
-}
 
 }  // namespace
 
@@ -221,14 +132,7 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
 #pragma omp parallel num_threads(threads)
     {
         const int i = omp_get_thread_num(), n = omp_get_num_threads();
-        // A smaller team than asked for (a nested region, a thread limit) syncs with OpenMP's.
-        const auto sync = [&barrier, own = n == threads] {
-            if (own) {
-                barrier.arriveAndWait();
-            } else {
-#pragma omp barrier
-            }
-        };
+        const auto sync = [&barrier, n] { barrier.sync(n); };
         const auto [t0, t1] = share(T, i, n);
         const auto [e0, e1] = share(E, i, n, align);
         for (int l = firstLayer; l < endLayer; ++l) {

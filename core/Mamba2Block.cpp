@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Mamba2Block.h"
 
+#include "BlockKernels.h"
 #include "ElementwiseKernels.h"
 #include "MambaModel.h"
 #include "ScanParameters.h"
 #include "SelectiveScan.h"
+#include "SingleThreadScope.h"
 #include "SpinThenSleepBarrier.h"
 
 #include <cblas.h>
@@ -16,40 +18,9 @@
 
 namespace mscope {
 
+using namespace blockkernels;
+
 namespace {
-
-// Below this many tokens per thread a chunk runs in the calling thread alone (as ForwardPass).
-constexpr int64_t kMinTokensPerThread = 16;
-
-// C[M, n] (column-major) = A[M, K] (row-major: a PyTorch weight) · B[K, n] (column-major)
-// + beta · C. OpenBLAS threads itself outside an OpenMP parallel region.
-void gemm(int64_t M, int64_t n, int64_t K, const float *A, const float *B, int64_t ldb, float *C,
-          int64_t ldc, float beta = 0.0f)
-{
-    if (M <= 0 || n <= 0)
-        return;
-    cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(M), blasint(n), blasint(K), 1.0f,
-                A, blasint(K), B, blasint(ldb), beta, C, blasint(ldc));
-}
-
-// Runs the rest of a scope on the calling thread alone, OpenBLAS included.
-class SingleThreadScope
-{
-public:
-    SingleThreadScope() : m_saved(omp_get_max_threads()) { omp_set_num_threads(1); }
-    ~SingleThreadScope() { omp_set_num_threads(m_saved); }
-    SingleThreadScope(const SingleThreadScope &) = delete;
-    SingleThreadScope &operator=(const SingleThreadScope &) = delete;
-
-private:
-    const int m_saved;
-};
-
-// [begin, end) of part `i` of `n` of [0, count).
-std::pair<int64_t, int64_t> share(int64_t count, int i, int n)
-{
-    return {count * i / n, count * (i + 1) / n};
-}
 
 // One head of the scan over a chunk, method.md §2:
 //   s_t[p,n] = exp(Δ_t·A)·s_{t-1}[p,n] + Δ_t·B_t[n]·x_t[p],
@@ -220,14 +191,7 @@ void Mamba2Block::run(Eigen::MatrixXf &hidden, RecurrentState &state, const Scan
 #pragma omp parallel num_threads(threads)
     {
         const int i = omp_get_thread_num(), n = omp_get_num_threads();
-        // A smaller team than asked for (a nested region, a thread limit) syncs with OpenMP's.
-        const auto sync = [&barrier, own = n == threads] {
-            if (own) {
-                barrier.arriveAndWait();
-            } else {
-#pragma omp barrier
-            }
-        };
+        const auto sync = [&barrier, n] { barrier.sync(n); };
         const auto [t0, t1] = share(T, i, n);
         const auto [h0, h1] = share(m_heads, i, n);
         float *headState = m_headState.data() + size_t(i) * size_t(headScratch);
@@ -264,20 +228,7 @@ void Mamba2Block::run(Eigen::MatrixXf &hidden, RecurrentState &state, const Scan
 void Mamba2Block::normalize(int l, const Eigen::MatrixXf &hidden, int64_t t0, int64_t t1)
 {
     // u = RMSNorm(h) · norm.weight.
-    const float *weight = m_model.layers()[size_t(l)].norm.data;
-    const float eps = float(m_model.config().normEps);
-    for (int64_t t = t0; t < t1; ++t) {
-        const float *x = hidden.data() + t * m_d;
-        float *u = m_u.data() + t * m_d;
-        float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t i = 0; i < m_d; ++i)
-            sum += x[i] * x[i];
-        const float scale = 1.0f / std::sqrt(sum / float(m_d) + eps);
-#pragma omp simd
-        for (int64_t i = 0; i < m_d; ++i)
-            u[i] = x[i] * scale * weight[i];
-    }
+    rmsNorm(hidden, m_model.layers()[size_t(l)].norm.data, m_model.config().normEps, m_u, t0, t1);
 }
 
 void Mamba2Block::inProj(int l, int64_t t0, int64_t t1)

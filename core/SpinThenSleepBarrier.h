@@ -11,8 +11,7 @@ namespace mscope {
 /// A barrier for the threads of one parallel region that spins for a short while (the other
 /// threads normally arrive within microseconds) and then sleeps on a futex, so that a thread
 /// waiting for one the OS has descheduled gives its core back instead of burning it, which is
-/// what libgomp's barriers do for up to milliseconds (GOMP_SPINCOUNT). (ForwardPass.cpp keeps
-/// its own copy of the Mamba-1 path for now; Mamba2Block uses this one.)
+/// what libgomp's barriers do for up to milliseconds (GOMP_SPINCOUNT).
 class SpinThenSleepBarrier
 {
 public:
@@ -37,6 +36,17 @@ public:
         }
         while (m_generation.load(std::memory_order_acquire) == generation)
             m_generation.wait(generation, std::memory_order_acquire);
+    }
+
+    /// Inside a parallel region of `teamSize` threads: this barrier when the team is the one it
+    /// was made for, else (a smaller team: a nested region, a thread limit) OpenMP's.
+    void sync(int teamSize)
+    {
+        if (teamSize == m_threads) {
+            arriveAndWait();
+        } else {
+#pragma omp barrier
+        }
     }
 
 private:
