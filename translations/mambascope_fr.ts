@@ -979,6 +979,10 @@
         <source>Calibration skips the evaluation text.</source>
         <translation>La calibration ignore le texte d&apos;évaluation.</translation>
     </message>
+    <message>
+        <source>%1 heads × %2 · %3 group(s) · conv %4 · vocabulary %5</source>
+        <translation>%1 têtes × %2 · %3 groupe(s) · conv %4 · vocabulaire %5</translation>
+    </message>
 </context>
 <context>
     <name>mscope::ModulationEditor</name>

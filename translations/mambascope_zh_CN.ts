@@ -975,6 +975,10 @@
         <source>Calibration skips the evaluation text.</source>
         <translation>校准会跳过评估文本。</translation>
     </message>
+    <message>
+        <source>%1 heads × %2 · %3 group(s) · conv %4 · vocabulary %5</source>
+        <translation>%1 个头 × %2 · %3 个组 · conv %4 · 词表 %5</translation>
+    </message>
 </context>
 <context>
     <name>mscope::ModulationEditor</name>

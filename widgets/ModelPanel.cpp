@@ -61,6 +61,7 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_architecture = new QLabel;
     m_shape = new QLabel;
+    m_shape->setObjectName(QStringLiteral("modelShape"));
     m_shape->setWordWrap(true);
     m_parameters = new QLabel;
     m_storage = new QLabel;
@@ -158,10 +159,19 @@ void ModelPanel::setModel(const std::shared_ptr<const MambaModel> &model)
                                 : tr("Mamba-1, %n layer(s)", nullptr, c.nLayer));
     m_widths->setText(
         tr("d_model %1 · d_inner %2 · d_state %3").arg(c.dModel).arg(c.dInner).arg(c.dState));
-    m_shape->setText(tr("conv %1 · dt rank %2 · vocabulary %3")
-                         .arg(c.convKernel)
-                         .arg(c.dtRank)
-                         .arg(QLocale().toString(c.vocabSize)));
+    // Mamba-2 has one decay rate per head (what the spectrum shows), and no dt rank.
+    if (c.architecture == Architecture::Mamba2)
+        m_shape->setText(tr("%1 heads × %2 · %3 group(s) · conv %4 · vocabulary %5")
+                             .arg(c.nHeads)
+                             .arg(c.headDim)
+                             .arg(c.nGroups)
+                             .arg(c.convKernel)
+                             .arg(QLocale().toString(c.vocabSize)));
+    else
+        m_shape->setText(tr("conv %1 · dt rank %2 · vocabulary %3")
+                             .arg(c.convKernel)
+                             .arg(c.dtRank)
+                             .arg(QLocale().toString(c.vocabSize)));
     const double p = double(model->parameterCount());
     m_parameters->setText(p >= 1e9   ? tr("%1 billion").arg(p / 1e9, 0, 'f', 2)
                           : p >= 1e6 ? tr("%1 million").arg(p / 1e6, 0, 'f', 1)

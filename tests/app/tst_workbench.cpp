@@ -17,6 +17,7 @@
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
+#include "SyntheticCheckpoint.h"
 #include "WorkbenchSession.h"
 #include "widgets/GuiTestMain.h"
 
@@ -57,6 +58,7 @@ private slots:
     void calibrationMovesTheSlidersAndStops();
     void bakesACheckpointThatLoads();
     void droppedFilesOpen();
+    void mamba2ModelNeedsNoSpecialCase();
     void everyActionIsInAMenu();
     void closingWhileBusyIsClean();
 
@@ -446,6 +448,78 @@ void WorkbenchTest::droppedFilesOpen()
     QCOMPARE(QFileInfo(other.session()->model()->directory()).canonicalFilePath(),
              QFileInfo(folder).canonicalFilePath());
     other.close();
+}
+
+void WorkbenchTest::mamba2ModelNeedsNoSpecialCase()
+{
+    // A small random Mamba-2 with the GPT-NeoX vocabulary (so the bundled texts tokenize into
+    // it) goes through the same window: spectrum per head, a slider per layer, live curves and a
+    // bake, on a fresh window so that the demo stays loaded in the shared one.
+    ModelConfig config = SyntheticCheckpoint::configLike(QStringLiteral("mamba2-130m"));
+    config.dModel = 64;
+    config.dInner = 128;
+    config.nHeads = 4;
+    config.headDim = 32;
+    config.dState = 16;
+    config.nLayer = 3;
+    QTemporaryDir dir;
+    const QString modelDir = dir.filePath(QStringLiteral("tiny-mamba2"));
+    SyntheticCheckpoint::write(config, modelDir, 7);
+
+    const int savedTokens = AppSettings::maxTokens();
+    AppSettings::setMaxTokens(2048);
+    MainWindow window;
+    window.show();
+    int passes = 0;
+    connect(window.liveCurves(), &LiveCurves::currentFinished, &window, [&] { ++passes; });
+    QSignalSpy loaded(window.session(), &WorkbenchSession::modelLoaded);
+    window.openModel(modelDir);
+    QVERIFY(loaded.wait(120000));
+    QCOMPARE(window.session()->model()->config().architecture, Architecture::Mamba2);
+    QVERIFY(window.modelPanel()->findChild<QLabel *>(QStringLiteral("modelShape"))
+                ->text()
+                .contains(QStringLiteral("4 heads")));
+    // One mode per head: the spectrum has 4 per layer, and the strip has a fader per layer.
+    SpectrumHeatmap *heatmap = window.spectrumPanel()->heatmap();
+    QVERIFY(QTest::qWaitFor([&] { return !heatmap->original().isEmpty(); }, 60000));
+    QCOMPARE(heatmap->original().layers(), 3);
+    QVERIFY(window.scalingPanel()->layerControl(2));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return passes > 0 && !window.session()->liveEvaluation()->isRunning() &&
+                   window.liveCurves()->currentComplete();
+        },
+        120000));
+    const QList<QPointF> before = window.perplexityPanel()->chart()->current().points();
+    QVERIFY(before.size() > 5);
+
+    const int passesBefore = passes;
+    window.editor()->setFactor(2, 0.3);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return passes > passesBefore && !window.session()->liveEvaluation()->isRunning() &&
+                   window.liveCurves()->currentComplete();
+        },
+        120000));
+    const QList<QPointF> after = window.perplexityPanel()->chart()->current().points();
+    QCOMPARE(after.size(), before.size());
+    bool changed = false;
+    for (int i = 0; i < after.size(); ++i)
+        changed |= std::fabs(after[i].y() - before[i].y()) > 1e-4;
+    QVERIFY(changed);
+
+    // The bake writes A_log [heads], scaled in layer 2 only.
+    const QString out = dir.filePath(QStringLiteral("baked"));
+    QSignalSpy baked(window.session(), &WorkbenchSession::bakeFinished);
+    window.bakeInto(out);
+    QVERIFY(baked.wait(120000));
+    const auto model = MambaModel::load(out);
+    const auto &original = window.session()->model()->layers();
+    QCOMPARE(model->layers()[2].aLog.shape, std::vector<int64_t>{4});
+    QVERIFY(std::fabs(model->layers()[2].aLog.data[1] - 0.3f * original[2].aLog.data[1]) < 1e-5f);
+    QCOMPARE(model->layers()[1].aLog.data[1], original[1].aLog.data[1]);
+    window.close();
+    AppSettings::setMaxTokens(savedTokens);
 }
 
 void WorkbenchTest::everyActionIsInAMenu()
