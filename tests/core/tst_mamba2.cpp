@@ -9,6 +9,7 @@
 // bounds leave a margin of more than 10x, while a bug in the SSM path moves the NLL by 2 to 5
 // nats per position on these models. Half-precision storage is widened exactly, so it needs no
 // looser bound.
+#include "Calibrator.h"
 #include "Checkpoint.h"
 #include "CheckpointBaker.h"
 #include "DecayParameters.h"
@@ -393,6 +394,8 @@ private slots:
     void timeStepLimitSpellings();
     void oddShapesMatchNaiveReference();
     void spectrumAndStatisticsArePerHead();
+    void everyFamilyActsPerHead();
+    void calibrationSearchesMamba2();
     void powerModulationBakesIntoALog_data();
     void powerModulationBakesIntoALog();
     void deltaModulationIsAppliedButNotBaked();
@@ -752,6 +755,106 @@ void Mamba2Test::spectrumAndStatisticsArePerHead()
                                       stats.meanDelta[size_t(l)][size_t(h)]);
             QVERIFY(tau <= 16.0 * (1.0 + 1e-9));
         }
+}
+
+void Mamba2Test::everyFamilyActsPerHead()
+{
+    // Each family changes the one A (or Δ) per head the way method.md §4 says.
+    const auto model = MambaModel::load(kCheckpoints + QStringLiteral("/m2_groups2_untied"));
+    const int H = model->config().nHeads, layers = model->config().nLayer;
+    const std::vector<int32_t> tokens = referenceTokens(QStringLiteral("m2_groups2_untied"));
+    const auto stats =
+        std::make_shared<const DeltaStatistics>(DeltaStatistics::measure(*model, tokens, 50, 0));
+    const auto original = ScanParameters::fromModel(*model);
+    const auto applied = [&](ModulationFamily family, double factor, int trainingLength = 0) {
+        ModulationSet set;
+        set.steps.push_back(Modulation::uniform(family, factor, layers));
+        set.trainingLength = trainingLength;
+        set.deltaStatistics = stats;
+        return set.apply(*model);
+    };
+
+    const auto linear = applied(ModulationFamily::Linear, 4.0);
+    const auto delta = applied(ModulationFamily::Delta, 2.0);
+    const auto winsorized = applied(ModulationFamily::Winsorize, 0.25);
+    const int trainingLength = 8;
+    const double cap = 0.5;
+    const auto capped = applied(ModulationFamily::TauCap, cap, trainingLength);
+    for (int l = 0; l < layers; ++l) {
+        const auto &a = original->layers[size_t(l)].negA;
+        QCOMPARE(int(linear->layers[size_t(l)].negA.size()), H);
+        QCOMPARE(int(delta->layers[size_t(l)].deltaScale.size()), H);
+        QCOMPARE(delta->layers[size_t(l)].negA, a);
+        float lo = 1.0f, hi = 0.0f;  // the range of λ = exp(A) in the layer as loaded
+        for (float v : a) {
+            lo = std::min(lo, std::exp(v));
+            hi = std::max(hi, std::exp(v));
+        }
+        bool clipped = false;
+        for (int h = 0; h < H; ++h) {
+            QVERIFY(std::abs(linear->layers[size_t(l)].negA[size_t(h)] / a[size_t(h)] - 4.0f) <
+                    1e-5f);
+            QCOMPARE(delta->layers[size_t(l)].deltaScale[size_t(h)], 2.0f);
+            const float w = std::exp(winsorized->layers[size_t(l)].negA[size_t(h)]);
+            QVERIFY(w >= lo * (1 - 1e-6f) && w <= hi * (1 + 1e-6f));
+            clipped |=
+                std::abs(winsorized->layers[size_t(l)].negA[size_t(h)] - a[size_t(h)]) > 1e-6f;
+            // τ = 1/(α·mean Δ) is at most c·L_train after the cap, and heads already below it
+            // keep their A.
+            const double alpha = -double(capped->layers[size_t(l)].negA[size_t(h)]);
+            const double tau = 1.0 / (alpha * stats->meanDelta[size_t(l)][size_t(h)]);
+            QVERIFY2(tau <= cap * trainingLength * (1 + 1e-5),
+                     qPrintable(QStringLiteral("layer %1 head %2: τ %3").arg(l).arg(h).arg(tau)));
+            const double before =
+                1.0 / (-double(a[size_t(h)]) * stats->meanDelta[size_t(l)][size_t(h)]);
+            if (before < cap * trainingLength * 0.999)
+                QCOMPARE(capped->layers[size_t(l)].negA[size_t(h)], a[size_t(h)]);
+        }
+        QVERIFY2(clipped, qPrintable(QStringLiteral("layer %1: winsorize changed nothing").arg(l)));
+    }
+    // And each changes what the model predicts.
+    const Scored base = run(model, tokens, 512, 0);
+    for (const auto &scan : {linear, delta, winsorized, capped}) {
+        ForwardPass forward(model, scan);
+        RecurrentState state(model->config());
+        ForwardPass::Hidden hidden;
+        forward.embed(tokens, hidden);
+        forward.runLayers(hidden, state);
+        std::vector<float> nll(tokens.size() - 1);
+        forward.scoreNextTokens(hidden, std::span(tokens).subspan(1), nll.data());
+        double diff = 0;
+        for (size_t t = 0; t < nll.size(); ++t)
+            diff = std::max(diff, double(std::abs(nll[t] - base.nll[t])));
+        QVERIFY(diff > 1e-3);
+    }
+}
+
+void Mamba2Test::calibrationSearchesMamba2()
+{
+    // The calibration search runs on a Mamba-2 model like on a Mamba-1 one: a factor per layer,
+    // within budget, never worse than its start.
+    const auto model = MambaModel::load(kCheckpoints + QStringLiteral("/m2_groups2_untied"));
+    const std::vector<int32_t> tokens = referenceTokens(QStringLiteral("m2_groups2_untied"));
+    for (const auto method :
+         {CalibrationOptions::Method::Spsa, CalibrationOptions::Method::Coordinate}) {
+        CalibrationOptions options;
+        options.method = method;
+        options.targetLength = 64;
+        options.budget = 9;
+        options.iterations = 2;
+        options.calibrationDocs = {tokens};
+        options.calibrationTexts = {QStringLiteral("reference tokens")};
+        std::vector<CalibrationStep> steps;
+        const ModulationSet set = Calibrator::run(
+            model, options, nullptr, [&](const CalibrationStep &s) { steps.push_back(s); });
+        QCOMPARE(set.steps.size(), size_t(1));
+        QCOMPARE(int(set.steps[0].layerFactors.size()), model->config().nLayer);
+        QVERIFY(!steps.empty());
+        QVERIFY(steps.back().forwardPasses <= options.budget);
+        QVERIFY(set.calibrationScore && std::isfinite(*set.calibrationScore));
+        QVERIFY(*set.calibrationScore <= steps.front().objective);
+        set.validateFor(*model, QStringLiteral("calibrated"));
+    }
 }
 
 void Mamba2Test::powerModulationBakesIntoALog_data()
