@@ -9,6 +9,7 @@
 #include "MambaModel.h"
 #include "Modulation.h"
 #include "SafetensorsFile.h"
+#include "SaveFile.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -59,15 +60,34 @@ std::vector<float> widen(const TensorInfo &t)
 
 void copyFile(const QString &from, const QString &to)
 {
-    if (!QFile::copy(from, to))
-        throw FileError(to, QStringLiteral("cannot copy %1 here").arg(from));
+    QFile source(from);
+    if (!source.copy(to))
+        throw FileError(
+            to, QStringLiteral("cannot write (copying %1: %2)").arg(from, source.errorString()));
+}
+
+// A file of the temporary directory could not be written (a full disk, say): the message names the
+// output the user chose and the file in it, not the hidden folder, which is removed anyway.
+[[noreturn]] void throwForOutput(const FileError &e, const QString &outDir)
+{
+    QString reason = e.problem();
+    const QString prefix = QStringLiteral("cannot write (");
+    if (reason.startsWith(prefix) && reason.endsWith(QLatin1Char(')')))
+        reason = reason.mid(prefix.size()).chopped(1);
+    throw FileError(
+        outDir, QStringLiteral("cannot write %1 (%2)").arg(QFileInfo(e.file()).fileName(), reason));
 }
 
 void writeText(const QString &path, const QByteArray &text)
 {
     QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
+    if (!f.open(QIODevice::WriteOnly))
         throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
+    QString reason;
+    if (f.write(text) != text.size())
+        reason = saveFileError(f);
+    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
 }
 
 QByteArray modulationNote(const MambaModel &model, const ModulationSet &set)
@@ -155,58 +175,65 @@ void CheckpointBaker::bake(const MambaModel &model, const ModulationSet &modulat
         throw FileError(outDir, QStringLiteral("cannot create a temporary directory in %1 (%2)")
                                     .arg(parent, tmp.errorString()));
     const QDir work(tmp.path());
+    const QString workPrefix = tmp.path() + QLatin1Char('/');
 
-    int written = 0;
-    for (const auto &[path, names] : tensorsOfFile) {
-        const SafetensorsFile source(path);
-        SafetensorsWriter writer;
-        for (const QString &name : names) {
-            if (job)
-                job->throwIfCancelled();
-            const TensorInfo &t = source.tensor(name);
-            std::vector<float> values = widen(t);
-            const auto it = aLogLayer.constFind(name);
-            if (it != aLogLayer.cend()) {
-                const int l = *it;
-                const FloatTensor &loaded = model.layers()[size_t(l)].aLog;
-                if (int64_t(values.size()) != loaded.elementCount() ||
-                    std::memcmp(values.data(), loaded.data, values.size() * sizeof(float)) != 0)
-                    throw FileError(path, QStringLiteral("tensor '%1' differs from the weights "
-                                                         "loaded earlier (the file changed on "
-                                                         "disk); load the model again")
-                                              .arg(name));
-                values = decay.bakedALog(l);
+    try {
+        int written = 0;
+        for (const auto &[path, names] : tensorsOfFile) {
+            const SafetensorsFile source(path);
+            SafetensorsWriter writer;
+            for (const QString &name : names) {
+                if (job)
+                    job->throwIfCancelled();
+                const TensorInfo &t = source.tensor(name);
+                std::vector<float> values = widen(t);
+                const auto it = aLogLayer.constFind(name);
+                if (it != aLogLayer.cend()) {
+                    const int l = *it;
+                    const FloatTensor &loaded = model.layers()[size_t(l)].aLog;
+                    if (int64_t(values.size()) != loaded.elementCount() ||
+                        std::memcmp(values.data(), loaded.data, values.size() * sizeof(float)) != 0)
+                        throw FileError(path, QStringLiteral("tensor '%1' differs from the weights "
+                                                             "loaded earlier (the file changed on "
+                                                             "disk); load the model again")
+                                                  .arg(name));
+                    values = decay.bakedALog(l);
+                }
+                writer.add(name, t.shape, values.data(), t.type);
             }
-            writer.add(name, t.shape, values.data(), t.type);
+            writer.setMetadata(source.metadata());
+            writer.write(work.filePath(QFileInfo(path).fileName()));
+            if (job)
+                job->report(double(++written) / double(tensorsOfFile.size() + 1),
+                            QStringLiteral("Wrote %1").arg(QFileInfo(path).fileName()));
         }
-        writer.setMetadata(source.metadata());
-        writer.write(work.filePath(QFileInfo(path).fileName()));
-        if (job)
-            job->report(double(++written) / double(tensorsOfFile.size() + 1),
-                        QStringLiteral("Wrote %1").arg(QFileInfo(path).fileName()));
-    }
 
-    // The small files: config, tokenizer, generation config, the shard index when sharded.
-    const QDir modelDir(model.directory());
-    for (const QFileInfo &f :
-         modelDir.entryInfoList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name)) {
-        // Checkpoint reads the index only when there is no model.safetensors.
-        const bool usedIndex = f.fileName() == QLatin1String("model.safetensors.index.json") &&
-                               !modelDir.exists(QStringLiteral("model.safetensors"));
-        if (isWeightFile(f.fileName()) && !usedIndex)
-            continue;
-        if (f.fileName() == QLatin1String("MODULATION.md") ||
-            f.fileName() == QLatin1String("modulation.json"))
-            continue;  // a previous bake's note: replaced below
-        copyFile(f.absoluteFilePath(), work.filePath(f.fileName()));
+        // The small files: config, tokenizer, generation config, the shard index when sharded.
+        const QDir modelDir(model.directory());
+        for (const QFileInfo &f :
+             modelDir.entryInfoList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name)) {
+            // Checkpoint reads the index only when there is no model.safetensors.
+            const bool usedIndex = f.fileName() == QLatin1String("model.safetensors.index.json") &&
+                                   !modelDir.exists(QStringLiteral("model.safetensors"));
+            if (isWeightFile(f.fileName()) && !usedIndex)
+                continue;
+            if (f.fileName() == QLatin1String("MODULATION.md") ||
+                f.fileName() == QLatin1String("modulation.json"))
+                continue;  // a previous bake's note: replaced below
+            copyFile(f.absoluteFilePath(), work.filePath(f.fileName()));
+        }
+        ModulationSet preset = modulation;
+        if (preset.modelFingerprint.isEmpty()) {
+            preset.modelFingerprint = model.fingerprint();
+            preset.modelName = QFileInfo(model.directory()).fileName();
+        }
+        preset.save(work.filePath(QStringLiteral("modulation.json")));
+        writeText(work.filePath(QStringLiteral("MODULATION.md")), modulationNote(model, preset));
+    } catch (const FileError &e) {
+        if (e.file().startsWith(workPrefix))
+            throwForOutput(e, outDir);
+        throw;
     }
-    ModulationSet preset = modulation;
-    if (preset.modelFingerprint.isEmpty()) {
-        preset.modelFingerprint = model.fingerprint();
-        preset.modelName = QFileInfo(model.directory()).fileName();
-    }
-    preset.save(work.filePath(QStringLiteral("modulation.json")));
-    writeText(work.filePath(QStringLiteral("MODULATION.md")), modulationNote(model, preset));
 
     if (job)
         job->throwIfCancelled();

@@ -3,6 +3,7 @@
 
 #include "FileError.h"
 #include "HalfFloat.h"
+#include "SaveFile.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -421,21 +422,22 @@ void SafetensorsWriter::write(const QString &path) const
     headerText.append((8 - headerText.size() % 8) % 8, ' ');
 
     QSaveFile file(path);
-    const auto fail = [&] {
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(file.errorString()));
+    const auto fail = [&](const QString &reason) {
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
     };
     if (!file.open(QIODevice::WriteOnly))
-        fail();
+        fail(file.errorString());
     char lengthBytes[8];
     qToLittleEndian(quint64(headerText.size()), lengthBytes);
     if (file.write(lengthBytes, 8) != 8 || file.write(headerText) != headerText.size())
-        fail();
+        fail(saveFileError(file));
     for (const Entry *e : order) {
         if (file.write(e->bytes) != e->bytes.size())
-            fail();
+            fail(saveFileError(file));
     }
-    if (!file.commit())
-        fail();
+    QString reason;
+    if (!commitSaveFile(file, &reason))
+        fail(reason);
 }
 
 }  // namespace mscope

@@ -4,6 +4,7 @@
 #include "FileError.h"
 #include "JobControl.h"
 #include "ResourceLocator.h"
+#include "SaveFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -150,8 +151,13 @@ void fillTensor(const QString &name, const ModelConfig &c, uint64_t seed, std::v
 void writeFile(const QString &path, const QByteArray &bytes)
 {
     QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+    if (!f.open(QIODevice::WriteOnly))
         throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
+    QString reason;
+    if (f.write(bytes) != bytes.size())
+        reason = saveFileError(f);
+    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
 }
 
 }  // namespace

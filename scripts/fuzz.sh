@@ -3,16 +3,28 @@
 # for SECONDS (default 10), starting from its seed corpus in fuzz/corpus/<harness>/.
 #
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]      e.g. scripts/fuzz.sh 10   or   scripts/fuzz.sh 3600 safetensors
+#   scripts/fuzz.sh merge [HARNESS...]          fold build-fuzz/corpus/<harness>/ into the seeds
 #
 # New interesting inputs go to build-fuzz/corpus/<harness>/ (kept between runs), crashes to
-# build-fuzz/artifacts/. Exits non-zero when any harness found a crash, a hang or a leak; copy the
-# input it names into fuzz/regressions/<harness>/ once fixed (fuzz/README.md).
+# build-fuzz/artifacts/; nothing under fuzz/ is written by a run. Exits non-zero when any harness
+# found a crash, a hang or a leak; copy the input it names into fuzz/regressions/<harness>/ once
+# fixed (fuzz/README.md).
+# `merge` adds to fuzz/corpus/<harness>/ only the inputs that reach code (edges) the seeds and the
+# regressions do not, as found-<sha1> (libFuzzer's -merge=1, counters off to keep the set small);
+# MAMBASCOPE_MERGE_FROM=DIR merges DIR/<harness>/ instead of build-fuzz/corpus/<harness>/.
 # MAMBASCOPE_JOBS sets the build parallelism; MAMBASCOPE_FUZZ_ARGS adds libFuzzer options;
 # MAMBASCOPE_FUZZ_OPT the optimization (default -O1; CI's 10-second runs build quicker at -O0).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-seconds="${1:-10}"
-shift || true
+mode=run
+if [ "${1:-}" = merge ]; then
+    mode=merge
+    shift
+    seconds=0
+else
+    seconds="${1:-10}"
+    shift || true
+fi
 build="$root/build-fuzz"
 all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset)
 harnesses=("$@")
@@ -34,6 +46,33 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # The engine's thread pools are of no use to one input at a time.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
+if [ "$mode" = merge ]; then
+    from="${MAMBASCOPE_MERGE_FROM:-$build/corpus}"
+    for name in "${harnesses[@]}"; do
+        exe="$build/fuzz/fuzz_$name"
+        [ -x "$exe" ] || { echo "fuzz.sh: no harness '$name' (have: ${all[*]})" >&2; exit 2; }
+        [ -d "$from/$name" ] || { echo "== fuzz_$name: nothing in $from/$name"; continue; }
+        # The seeds and former crashes first, in a scratch folder: what the merge adds to it is
+        # what reaches new code.
+        scratch="$(mktemp -d)"
+        cp "$root/fuzz/corpus/$name/." "$scratch/" -r
+        [ -d "$root/fuzz/regressions/$name" ] && cp "$root/fuzz/regressions/$name/." "$scratch/" -r
+        before="$(ls "$scratch")"
+        "$exe" -merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 "$scratch" "$from/$name" \
+            >"$build/merge-$name.log" 2>&1 || { tail -n 30 "$build/merge-$name.log"; exit 1; }
+        added=0
+        for f in $(ls "$scratch" | grep -vxF -f <(printf '%s\n' "$before")); do
+            cp "$scratch/$f" "$root/fuzz/corpus/$name/found-$f"
+            added=$((added + 1))
+        done
+        rm -rf "$scratch"
+        echo "== fuzz_$name: $added input(s) added to fuzz/corpus/$name/"
+    done
+    exit 0
+fi
+
+# libFuzzer's -jobs writes fuzz-<n>.log into the current folder: keep them in build-fuzz/ too.
+cd "$build"
 failed=()
 for name in "${harnesses[@]}"; do
     exe="$build/fuzz/fuzz_$name"

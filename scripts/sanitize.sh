@@ -3,11 +3,14 @@
 #
 #   scripts/sanitize.sh asan [CTEST ARGS...]   AddressSanitizer + UndefinedBehaviorSanitizer (GCC),
 #        in build-asan/: every core and CLI test except the long `reference` ones (what CI runs)
+#   scripts/sanitize.sh asan-gui [CTEST ARGS...]   the same for the window and widget tests, in
+#        build-asan-gui/ (Qt Charts and the GUI built too: slower to build; not in CI)
 #   scripts/sanitize.sh tsan [CTEST ARGS...]   ThreadSanitizer (clang, OpenMP through LLVM's libomp
 #        with its Archer TSan annotations), in build-tsan/: the tests labelled `threads`
 #
 # Any report fails the run (-fno-sanitize-recover=all, halt_on_error). Extra arguments go to ctest,
-# e.g. `scripts/sanitize.sh asan -R tst_model`. MAMBASCOPE_JOBS sets the build parallelism.
+# e.g. `scripts/sanitize.sh asan -R tst_model`; a label of their own (`-L reference`) replaces the
+# default selection. MAMBASCOPE_JOBS sets the build parallelism.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-}"
@@ -18,13 +21,18 @@ defines=""
 # -O1 keeps the tests quick enough and the reports exact; -g1 gives file:line in every stack.
 common=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1")
 case "$mode" in
-    asan)
-        build="$root/build-asan"
+    asan|asan-gui)
         sanitizers="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all"
-        configure=("${common[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++
-                   # The core and the CLI: the GUI's own tests run in their suite.
-                   -DCMAKE_DISABLE_FIND_PACKAGE_Qt6Charts=ON)
-        tests=(-LE reference -R '^tst_')
+        configure=("${common[@]}" -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++)
+        if [ "$mode" = asan ]; then
+            build="$root/build-asan"
+            # The core and the CLI: the GUI's tests are asan-gui's.
+            configure+=(-DCMAKE_DISABLE_FIND_PACKAGE_Qt6Charts=ON)
+            tests=(-LE reference -R '^tst_')
+        else
+            build="$root/build-asan-gui"
+            tests=(-R '^tst_(widgets|workbench)')
+        fi
         extra_targets=(mambascope-cli)  # tst_cli runs it
         # Qt's and OpenBLAS's allocations that live until exit are still reachable: no
         # suppressions are needed for leaks in our code.
@@ -60,13 +68,21 @@ case "$mode" in
         export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:history_size=4:ignore_noninstrumented_modules=1}"
         ;;
     *)
-        sed -n '2,11p' "$0" >&2
+        sed -n '2,14p' "$0" >&2
         exit 2
         ;;
 esac
 
 cmake -S "$root" -B "$build" "${configure[@]}" -DCMAKE_CXX_FLAGS="$sanitizers $defines -fno-omit-frame-pointer" \
     "-DCMAKE_EXE_LINKER_FLAGS=$sanitizers" "-DCMAKE_SHARED_LINKER_FLAGS=$sanitizers" >/dev/null
+# A label asked for on the command line replaces the default selection's labels.
+for arg in "$@"; do
+    case "$arg" in
+        -L|-LE|--label-regex|--label-exclude)
+            mapfile -t tests < <(printf '%s\n' "${tests[@]}" | sed '/^-LE\?$/,+1d')
+            ;;
+    esac
+done
 # Only what the selected tests need: the executables named as tests (a test of another name runs
 # one of them), and the CLI for the asan run.
 mapfile -t known < <(ninja -C "$build" -t targets all | sed -n 's/^\(tst_[A-Za-z0-9_]*\): .*/\1/p')

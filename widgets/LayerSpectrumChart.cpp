@@ -22,7 +22,10 @@ LayerSpectrumChart::LayerSpectrumChart(QWidget *parent) : QChartView(parent)
     setMinimumSize(280, 180);
     auto *chart = new QChart;
     ChartStyle::apply(chart);
+    // setChart() releases the chart QChartView made for itself, without deleting it.
+    QChart *const own = QChartView::chart();
     setChart(chart);
+    delete own;
 
     m_originalUpper = new QLineSeries(this);
     m_originalLower = new QLineSeries(this);

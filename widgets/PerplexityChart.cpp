@@ -23,7 +23,10 @@ PerplexityChart::PerplexityChart(QWidget *parent) : QChartView(parent)
     setMinimumSize(360, 240);
     auto *chart = new QChart;
     ChartStyle::apply(chart);
+    // setChart() releases the chart QChartView made for itself, without deleting it.
+    QChart *const own = QChartView::chart();
     setChart(chart);
+    delete own;
 
     m_x = ChartStyle::logAxis(tr("Position in the text (tokens of context)"));
     chart->addAxis(m_x, Qt::AlignBottom);

@@ -21,7 +21,10 @@ StateNormChart::StateNormChart(QWidget *parent) : QChartView(parent)
     auto *chart = new QChart;
     ChartStyle::apply(chart);
     chart->setTitle(tr("Recurrent state size against position"));
+    // setChart() releases the chart QChartView made for itself, without deleting it.
+    QChart *const own = QChartView::chart();
     setChart(chart);
+    delete own;
     m_x = ChartStyle::logAxis(tr("Tokens seen"));
     m_y = ChartStyle::logAxis(tr("State norm"), 10.0);
     chart->addAxis(m_x, Qt::AlignBottom);

@@ -12,6 +12,7 @@
 #include "MambaModel.h"
 #include "Modulation.h"
 #include "ResourceLocator.h"
+#include "SaveFile.h"
 #include "ScanParameters.h"
 #include "SpectrumAnalysis.h"
 #include "StateTrace.h"
@@ -61,8 +62,13 @@ void writeOutput(const QString &path, const QByteArray &bytes)
         return;
     }
     QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+    if (!f.open(QIODevice::WriteOnly))
         throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
+    QString reason;
+    if (f.write(bytes) != bytes.size())
+        reason = saveFileError(f);
+    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
+        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
 }
 
 // The demo test books: what `eval` uses by default, so never calibration material.

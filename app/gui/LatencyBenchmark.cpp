@@ -6,6 +6,7 @@
 #include "LiveCurves.h"
 #include "MambaModel.h"
 #include "ResourceLocator.h"
+#include "SaveFile.h"
 #include "ScanParameters.h"
 #include "WorkbenchSession.h"
 
@@ -196,7 +197,10 @@ int LatencyBenchmark::run(const Options &options)
                                           {QStringLiteral("blas"), BlasRuntime::coreName()},
                                           {QStringLiteral("scenarios"), rows}})
                     .toJson());
-            f.commit();
+            QString reason;
+            if (!commitSaveFile(f, &reason))
+                std::fprintf(stderr, "mambascope --latency: cannot write %s (%s)\n",
+                             qPrintable(options.jsonPath), qPrintable(reason));
         }
     }
     return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli end to end: machine-readable stdout, one-line errors naming the file, exit codes.
+#include <sys/stat.h>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -143,6 +144,9 @@ void CliTest::badInputGivesOneLineErrors_data()
     QTest::newRow("corrupt checkpoint") << "corrupt-model" << "model.safetensors";
     QTest::newRow("ids not JSON") << "bad-ids" << "invalid JSON";
     QTest::newRow("id outside vocab") << "big-id" << "outside the model's vocabulary";
+    QTest::newRow("id beyond int32") << "huge-id"
+                                     << "token id 1e+12 at position 2 is outside the model's";
+    QTest::newRow("ids from a pipe") << "ids-pipe" << "not a regular file";
     QTest::newRow("bad window") << "bad-window" << "--window must be an integer";
 }
 
@@ -179,6 +183,15 @@ void CliTest::badInputGivesOneLineErrors()
     } else if (kind == QLatin1String("big-id")) {
         writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 99999]"));
         args = {QStringLiteral("score"), QStringLiteral("--ids"), dir.filePath(QStringLiteral("ids.json"))};
+    } else if (kind == QLatin1String("huge-id")) {
+        // Converting 1e12 to a 32-bit id would be undefined behaviour (UBSan's float-cast-overflow).
+        named = writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 1e12]"));
+        args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
+    } else if (kind == QLatin1String("ids-pipe")) {
+        // Refused before it is opened: reading a pipe nobody writes to would wait forever.
+        named = dir.filePath(QStringLiteral("ids.json"));
+        QCOMPARE(mkfifo(QFile::encodeName(named).constData(), 0600), 0);
+        args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
     } else if (kind == QLatin1String("bad-window")) {
         args = {QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("ten")};
     }

@@ -4,26 +4,33 @@
 // exactly the results of a run that was never interrupted. Cancels come from the job's own progress
 // callback (every step in turn) and from another thread at random moments (the seed is printed;
 // MAMBASCOPE_CANCEL_SEED=N repeats a run).
+// And failures while writing: a bake that fails half-way (a full disk, weights changed on disk)
+// leaves nothing behind, and a preset or safetensors file that cannot be written whole leaves the
+// previous version untouched (SECURITY.md, "No lost work").
 #include "BpeTokenizer.h"
 #include "Calibrator.h"
 #include "CheckpointBaker.h"
 #include "FileError.h"
+#include "FileSizeLimit.h"
 #include "ForwardPass.h"
 #include "JobControl.h"
 #include "MambaModel.h"
 #include "Modulation.h"
 #include "PerplexityEvaluator.h"
+#include "SafetensorsFile.h"
 #include "TestMain.h"
 #include "TextFile.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -98,6 +105,31 @@ QStringList entriesOf(const QString &dir)
     return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
 }
 
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The message of the FileError `f` throws, or a note that it threw none.
+QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const FileError &e) {
+        return e.message();
+    }
+    return QStringLiteral("(no FileError thrown)");
+}
+
+// A copy of the model directory `from` in `to`.
+void copyModel(const QString &from, const QString &to)
+{
+    QVERIFY(QDir().mkpath(to));
+    for (const QString &name : QDir(from).entryList(QDir::Files))
+        QVERIFY(QFile::copy(QDir(from).filePath(name), QDir(to).filePath(name)));
+}
+
 }  // namespace
 
 class CancellationTest : public QObject
@@ -113,6 +145,11 @@ private slots:
     void calibrationCancelledAtEveryStep();
     void calibrationCancelledFromAnotherThread();
     void bakeCancelledAtEveryStepLeavesNothing();
+    // Failures while writing.
+    void bakeFailingOnAFullDiskLeavesNothing();
+    void bakeOfWeightsChangedOnDiskLeavesNothing();
+    void failedSaveKeepsTheOldPreset();
+    void failedWriteKeepsTheOldSafetensors();
 
 private:
     CalibrationOptions calibrationOptions() const;
@@ -321,6 +358,128 @@ void CancellationTest::bakeCancelledAtEveryStepLeavesNothing()
     }
     CheckpointBaker::bake(*m_model, set, out);
     QCOMPARE(MambaModel::load(out)->fingerprint(), expected);
+}
+
+void CancellationTest::bakeFailingOnAFullDiskLeavesNothing()
+{
+    // The disk fills up while the 14 MB of weights are written: refused with the reason, and
+    // neither the output nor the temporary directory beside it is left. An empty directory chosen
+    // as the output stays as it was.
+    const ModulationSet set =
+        ModulationSet::fromShorthand(QStringLiteral("power:0.5"), m_model->config().nLayer);
+    const QTemporaryDir dir;
+    for (const bool existing : {false, true}) {
+        const QString out = dir.filePath(QStringLiteral("baked"));
+        if (existing)
+            QVERIFY(QDir().mkdir(out));
+        QString message;
+        {
+            const FileSizeLimit full(1 << 20);
+            message = errorOf([&] { CheckpointBaker::bake(*m_model, set, out); });
+        }
+        QVERIFY2(message.startsWith(out + QStringLiteral(": cannot write model.safetensors (")),
+                 qPrintable(message));
+        QCOMPARE(entriesOf(dir.path()),
+                 existing ? QStringList{QStringLiteral("baked")} : QStringList{});
+        if (existing) {
+            QVERIFY(entriesOf(out).isEmpty());
+            QVERIFY(QDir().rmdir(out));
+        }
+    }
+    // With room again, the same bake succeeds.
+    const QString out = dir.filePath(QStringLiteral("baked"));
+    CheckpointBaker::bake(*m_model, set, out);
+    QCOMPARE(MambaModel::load(out)->config().nLayer, m_model->config().nLayer);
+}
+
+void CancellationTest::bakeOfWeightsChangedOnDiskLeavesNothing()
+{
+    // A sharded model whose second shard is replaced after loading: the first shard is already
+    // written when the bake notices, and everything it wrote goes.
+    const QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("model"));
+    copyModel(QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m1_sharded"), model);
+    const auto loaded = MambaModel::load(model);
+    const QString shard = QDir(model).filePath(QStringLiteral("model-00002-of-00003.safetensors"));
+    const QString aLog = QStringLiteral("backbone.layers.1.mixer.A_log");
+    {
+        const SafetensorsFile source(shard);
+        SafetensorsWriter writer;
+        for (const QString &name : source.tensorNames()) {
+            const TensorInfo &t = source.tensor(name);
+            QCOMPARE(t.type, StorageType::F32);
+            std::vector<float> values(size_t(t.elementCount()));
+            std::memcpy(values.data(), t.data, values.size() * sizeof(float));
+            if (name == aLog)
+                values[3] += 0.25f;
+            writer.add(name, t.shape, values.data(), t.type);
+        }
+        writer.write(shard);
+    }
+    const ModulationSet set =
+        ModulationSet::fromShorthand(QStringLiteral("power:0.5"), loaded->config().nLayer);
+    const QString out = dir.filePath(QStringLiteral("baked"));
+    int reports = 0;
+    JobControl job;
+    job.setProgressCallback([&](double, const QString &) { ++reports; });
+    QCOMPARE(errorOf([&] { CheckpointBaker::bake(*loaded, set, out, &job); }),
+             shard + QStringLiteral(": tensor '%1' differs from the weights loaded earlier (the "
+                                    "file changed on disk); load the model again")
+                         .arg(aLog));
+    QCOMPARE(reports, 1);  // the first shard was written
+    QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("model")});
+}
+
+void CancellationTest::failedSaveKeepsTheOldPreset()
+{
+    const QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("preset.json"));
+    ModulationSet old = ModulationSet::fromShorthand(QStringLiteral("power:0.5"), 6);
+    old.save(path);
+    const QByteArray before = readFile(path);
+    QVERIFY(before.size() > 100 && before.size() < 4096);
+
+    ModulationSet bigger = ModulationSet::fromShorthand(QStringLiteral("power:0.7"), 6);
+    for (int i = 0; i < 200; ++i)
+        bigger.calibrationTexts
+            << QStringLiteral("calibration-text-%1-with-a-long-name.txt").arg(i);
+    QString message;
+    {
+        const FileSizeLimit full(4096);
+        message = errorOf([&] { bigger.save(path); });
+    }
+    QVERIFY2(message.startsWith(path + QStringLiteral(": cannot write (")), qPrintable(message));
+    QCOMPARE(readFile(path), before);  // the old preset, whole
+    QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("preset.json")});
+    QCOMPARE(ModulationSet::load(path).describe(), old.describe());
+
+    // A directory that does not exist (or cannot be written): refused, nothing created.
+    const QString nowhere = dir.filePath(QStringLiteral("missing/preset.json"));
+    const QString refused = errorOf([&] { old.save(nowhere); });
+    QVERIFY2(refused.startsWith(nowhere + QStringLiteral(": cannot write (")), qPrintable(refused));
+    QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("preset.json")});
+}
+
+void CancellationTest::failedWriteKeepsTheOldSafetensors()
+{
+    const QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("weights.safetensors"));
+    const std::vector<float> small(16, 1.0f), large(64 * 1024, 2.0f);
+    SafetensorsWriter first;
+    first.add(QStringLiteral("w"), {16}, small.data());
+    first.write(path);
+    const QByteArray before = readFile(path);
+    SafetensorsWriter second;
+    second.add(QStringLiteral("w"), {int64_t(large.size())}, large.data());
+    QString message;
+    {
+        const FileSizeLimit full(64 * 1024);
+        message = errorOf([&] { second.write(path); });
+    }
+    QVERIFY2(message.startsWith(path + QStringLiteral(": cannot write (")), qPrintable(message));
+    QCOMPARE(readFile(path), before);
+    QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("weights.safetensors")});
+    QCOMPARE(SafetensorsFile(path).tensor(QStringLiteral("w")).elementCount(), int64_t(16));
 }
 
 MAMBASCOPE_TEST_MAIN(CancellationTest)

@@ -9,6 +9,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QTest>
 #include <exception>
 
@@ -35,6 +37,7 @@ class FuzzRegressionsTest : public QObject
 
 private slots:
     void everyHarnessHasSeeds();
+    void corpusIsCurated();
     void inputs_data();
     void inputs();
 };
@@ -51,6 +54,30 @@ void FuzzRegressionsTest::everyHarnessHasSeeds()
         for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
             QVERIFY2(targetNamed(name), qPrintable(dir.filePath(name)));
     }
+}
+
+void FuzzRegressionsTest::corpusIsCurated()
+{
+    // What libFuzzer writes on its own is named by the SHA-1 of its content (40 hex digits): such
+    // a file here means a fuzz run wrote into the committed folders (scripts/fuzz.sh gives it
+    // build-fuzz/corpus/ as its first, writable folder). Inputs are folded in by hand with
+    // -merge=1 and a name (fuzz/README.md), and the seeds stay small.
+    static const QRegularExpression sha1(QStringLiteral("^[0-9a-f]{40}$"));
+    qint64 total = 0;
+    for (const QString &kind : {QStringLiteral("corpus"), QStringLiteral("regressions")}) {
+        const QDir dir(kFuzzDir + u'/' + kind);
+        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QDir harness(dir.filePath(name));
+            for (const QFileInfo &f : harness.entryInfoList(QDir::Files | QDir::Hidden)) {
+                QVERIFY2(!sha1.match(f.fileName()).hasMatch(),
+                         qPrintable(f.filePath() + QStringLiteral(": an uncurated fuzzer output")));
+                QVERIFY2(f.size() <= 64 * 1024,
+                         qPrintable(f.filePath() + QStringLiteral(": larger than 64 KiB")));
+                total += f.size();
+            }
+        }
+    }
+    QVERIFY2(total < 2 * 1024 * 1024, qPrintable(QString::number(total)));
 }
 
 void FuzzRegressionsTest::inputs_data()
