@@ -1480,10 +1480,6 @@
         <translation>Chargement de %1</translation>
     </message>
     <message>
-        <source>%1: not enough memory to load this model</source>
-        <translation>%1 : mémoire insuffisante pour charger ce modèle</translation>
-    </message>
-    <message>
         <source>Counting tokens</source>
         <translation>Comptage des jetons</translation>
     </message>
@@ -1512,10 +1508,6 @@
         <translation>Calibration (%1)</translation>
     </message>
     <message>
-        <source>not enough memory for this calibration</source>
-        <translation>mémoire insuffisante pour cette calibration</translation>
-    </message>
-    <message>
         <source>Baking %1</source>
         <translation>Écriture de %1</translation>
     </message>
@@ -1524,8 +1516,16 @@
         <translation>mémoire insuffisante</translation>
     </message>
     <message>
-        <source>Δ statistics on %1: %2</source>
-        <translation>Statistiques de Δ sur %1 : %2</translation>
+        <source>%1: not enough memory</source>
+        <translation>%1 : mémoire insuffisante</translation>
+    </message>
+    <message>
+        <source>Δ statistics on %1</source>
+        <translation>Statistiques de Δ sur %1</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Calibrage</translation>
     </message>
 </context>
 </TS>

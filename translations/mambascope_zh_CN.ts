@@ -1476,10 +1476,6 @@
         <translation>正在加载 %1</translation>
     </message>
     <message>
-        <source>%1: not enough memory to load this model</source>
-        <translation>%1：内存不足，无法加载此模型</translation>
-    </message>
-    <message>
         <source>Counting tokens</source>
         <translation>正在统计词元数</translation>
     </message>
@@ -1508,10 +1504,6 @@
         <translation>正在校准（%1）</translation>
     </message>
     <message>
-        <source>not enough memory for this calibration</source>
-        <translation>内存不足，无法进行此次校准</translation>
-    </message>
-    <message>
         <source>Baking %1</source>
         <translation>正在固化 %1</translation>
     </message>
@@ -1520,8 +1512,16 @@
         <translation>内存不足</translation>
     </message>
     <message>
-        <source>Δ statistics on %1: %2</source>
-        <translation>在 %1 上统计 Δ 时出错：%2</translation>
+        <source>%1: not enough memory</source>
+        <translation>%1：内存不足</translation>
+    </message>
+    <message>
+        <source>Δ statistics on %1</source>
+        <translation>%1 上的 Δ 统计</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
     </message>
 </context>
 </TS>

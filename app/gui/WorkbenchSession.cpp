@@ -223,7 +223,7 @@ void WorkbenchSession::openModel(const QString &dir)
             this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
     });
     QThreadPool::globalInstance()->start([this, dir, job, id, generation] {
-        try {
+        runGuarded(id, dir, [&] {
             auto model = MambaModel::load(dir, job.get());
             const QString tokenizerPath = model->tokenizerPath().isEmpty()
                                               ? ResourceLocator::neoxTokenizer()
@@ -257,45 +257,11 @@ void WorkbenchSession::openModel(const QString &dir)
                     requestSpectrum();
                 },
                 Qt::QueuedConnection);
-        } catch (const Cancelled &) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, id] {
-                    endJob(id);
-                    m_loading = false;
-                    emit modelFailed(QString());
-                },
-                Qt::QueuedConnection);
-        } catch (const FileError &e) {
-            const QString message = e.message();
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    m_loading = false;
-                    emit modelFailed(message);
-                },
-                Qt::QueuedConnection);
-        } catch (const std::bad_alloc &) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, dir] {
-                    endJob(id);
-                    m_loading = false;
-                    emit modelFailed(tr("%1: not enough memory to load this model").arg(dir));
-                },
-                Qt::QueuedConnection);
-        } catch (const std::exception &e) {
-            const QString message = dir + QStringLiteral(": ") + failureOf(e);
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    m_loading = false;
-                    emit modelFailed(message);
-                },
-                Qt::QueuedConnection);
-        }
+        },
+            [this, id](const QString &reason, bool) {
+                m_loading = false;
+                emit modelFailed(reason);  // empty when cancelled: nothing to report
+            });
     });
 }
 
@@ -357,6 +323,32 @@ void WorkbenchSession::tokenizeTexts()
         QMetaObject::invokeMethod(
             this, [this, id] { endJob(id); }, Qt::QueuedConnection);
     });
+}
+
+void WorkbenchSession::runGuarded(int id, const QString &context, const std::function<void()> &work,
+                                  const std::function<void(const QString &, bool)> &failed)
+{
+    QString reason;
+    bool cancelled = false;
+    try {
+        work();
+        return;
+    } catch (const Cancelled &) {
+        cancelled = true;
+    } catch (const FileError &e) {
+        reason = e.message();  // names the file already
+    } catch (const std::bad_alloc &) {
+        reason = tr("%1: not enough memory").arg(context);
+    } catch (const std::exception &e) {
+        reason = context + QStringLiteral(": ") + failureOf(e);
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, reason, cancelled, failed] {
+            endJob(id);
+            failed(reason, cancelled);
+        },
+        Qt::QueuedConnection);
 }
 
 WorkbenchSession::TokenIds WorkbenchSession::encodeOrReport(const BpeTokenizer &tokenizer,
@@ -567,7 +559,7 @@ void WorkbenchSession::measureDeltaStatistics()
                             [job] { job->cancel(); });
     QThreadPool::globalInstance()->start(
         [this, model, tokenizer, source, window, generation, job, id, threads] {
-            try {
+            runGuarded(id, tr("Δ statistics on %1").arg(QFileInfo(source).fileName()), [&] {
                 EngineThreads::set(threads);
                 const auto ids = encodeFile(*tokenizer, source, int64_t(window) * kDeltaWindows);
                 auto stats = std::make_shared<const DeltaStatistics>(
@@ -588,29 +580,11 @@ void WorkbenchSession::measureDeltaStatistics()
                                 requestCurve();
                     },
                     Qt::QueuedConnection);
-            } catch (const Cancelled &) {
-                QMetaObject::invokeMethod(
-                    this, [this, id] { endJob(id); }, Qt::QueuedConnection);
-            } catch (const FileError &e) {
-                const QString message = e.message();
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, id, message] {
-                        endJob(id);
-                        emit textFailed(message);
-                    },
-                    Qt::QueuedConnection);
-            } catch (const std::exception &e) {
-                const QString message =
-                    tr("Δ statistics on %1: %2").arg(QFileInfo(source).fileName(), failureOf(e));
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, id, message] {
-                        endJob(id);
-                        emit textFailed(message);
-                    },
-                    Qt::QueuedConnection);
-            }
+            },
+                [this, id](const QString &reason, bool cancelled) {
+                    if (!cancelled)
+                        emit textFailed(reason);
+                });
         });
 }
 
@@ -723,7 +697,7 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
     const int threads = AppSettings::threads();
     QThreadPool::globalInstance()->start([this, options, paths, known, model, tokenizer, job, id,
                                           threads]() mutable {
-        try {
+        runGuarded(id, tr("Calibration"), [&] {
             EngineThreads::set(threads);
             options.calibrationDocs.clear();
             options.calibrationTexts.clear();
@@ -753,45 +727,14 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
                     emit calibrationFinished(result, false);
                 },
                 Qt::QueuedConnection);
-        } catch (const Cancelled &) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, id] {
-                    endJob(id);
-                    m_calibrationJob.reset();
+        },
+            [this](const QString &reason, bool cancelled) {
+                m_calibrationJob.reset();
+                if (cancelled)
                     emit calibrationFinished(ModulationSet(), true);
-                },
-                Qt::QueuedConnection);
-        } catch (const FileError &e) {
-            const QString message = e.message();
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    m_calibrationJob.reset();
-                    emit calibrationFailed(message);
-                },
-                Qt::QueuedConnection);
-        } catch (const std::bad_alloc &) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, id] {
-                    endJob(id);
-                    m_calibrationJob.reset();
-                    emit calibrationFailed(tr("not enough memory for this calibration"));
-                },
-                Qt::QueuedConnection);
-        } catch (const std::exception &e) {
-            const QString message = failureOf(e);
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    m_calibrationJob.reset();
-                    emit calibrationFailed(message);
-                },
-                Qt::QueuedConnection);
-        }
+                else
+                    emit calibrationFailed(reason);
+            });
     });
 }
 
@@ -815,7 +758,7 @@ void WorkbenchSession::bake(const QString &outDir)
             this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
     });
     QThreadPool::globalInstance()->start([this, model, set, outDir, job, id] {
-        try {
+        runGuarded(id, outDir, [&] {
             CheckpointBaker::bake(*model, set, outDir, job.get());
             QMetaObject::invokeMethod(
                 this,
@@ -824,29 +767,12 @@ void WorkbenchSession::bake(const QString &outDir)
                     emit bakeFinished(outDir);
                 },
                 Qt::QueuedConnection);
-        } catch (const Cancelled &) {
-            QMetaObject::invokeMethod(
-                this, [this, id] { endJob(id); }, Qt::QueuedConnection);
-        } catch (const FileError &e) {
-            const QString message = e.message();
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    emit bakeFailed(message);
-                },
-                Qt::QueuedConnection);
-        } catch (const std::exception &e) {
-            // What was written so far went with the baker's temporary directory.
-            const QString message = outDir + QStringLiteral(": ") + failureOf(e);
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, message] {
-                    endJob(id);
-                    emit bakeFailed(message);
-                },
-                Qt::QueuedConnection);
-        }
+        },
+            [this](const QString &reason, bool cancelled) {
+                // What was written so far went with the baker's temporary directory.
+                if (!cancelled)
+                    emit bakeFailed(reason);
+            });
     });
 }
 

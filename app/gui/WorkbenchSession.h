@@ -128,6 +128,11 @@ private:
     TokenIds encodeOrReport(const BpeTokenizer &tokenizer, const QString &path, qint64 maxTokens);
     /// On the GUI thread: keeps a text's tokens unless another model was opened meanwhile.
     void storeTokens(int generation, const QString &path, const TokenIds &ids);
+    /// Runs a background job's `work` on the calling worker thread so that nothing it throws can
+    /// end the program: on failure or cancellation, on the GUI thread, ends job `id` and calls
+    /// `failed(reason, cancelled)`; reasons that do not name a file are prefixed with `context`.
+    void runGuarded(int id, const QString &context, const std::function<void()> &work,
+                    const std::function<void(const QString &reason, bool cancelled)> &failed);
     int beginJob(const QString &label, std::function<void()> cancel);
     void updateJob(int id, double fraction, double tokensPerSecond = 0.0);
     void endJob(int id);
