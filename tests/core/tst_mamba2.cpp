@@ -18,6 +18,7 @@
 #include "FileError.h"
 #include "ForwardPass.h"
 #include "IncrementalEvaluator.h"
+#include "Mamba2Block.h"
 #include "MambaModel.h"
 #include "Modulation.h"
 #include "ScanParameters.h"
@@ -116,6 +117,35 @@ double maxAbsDiff(const std::vector<float> &got, const QJsonArray &want)
         worst = std::max(worst, std::abs(double(got[size_t(i)]) - want[i].toDouble()));
     return worst;
 }
+
+// Forces the form of the Mamba-2 scan (Mamba2Block reads MAMBASCOPE_MAMBA2_SCAN per chunk) for
+// its lifetime; an empty name leaves the automatic choice.
+class ScopedScanForm
+{
+public:
+    explicit ScopedScanForm(const QByteArray &form)
+        : m_had(qEnvironmentVariableIsSet(kName)), m_old(qgetenv(kName))
+    {
+        if (form.isEmpty())
+            qunsetenv(kName);
+        else
+            qputenv(kName, form);
+    }
+    ~ScopedScanForm()
+    {
+        if (m_had)
+            qputenv(kName, m_old);
+        else
+            qunsetenv(kName);
+    }
+    ScopedScanForm(const ScopedScanForm &) = delete;
+    ScopedScanForm &operator=(const ScopedScanForm &) = delete;
+
+private:
+    static constexpr const char *kName = "MAMBASCOPE_MAMBA2_SCAN";
+    bool m_had;
+    QByteArray m_old;
+};
 
 // Compares NLL, the last logits and the final SSM state norms with a reference block.
 void compareWithReference(const Scored &s, const QJsonObject &ref, const char *what)
@@ -386,6 +416,8 @@ private slots:
     void initTestCase();
     void matchesTransformers_data();
     void matchesTransformers();
+    void ssdFormMatchesRecurrentForm_data();
+    void ssdFormMatchesRecurrentForm();
     void streamingInChunksEqualsOnePass_data();
     void streamingInChunksEqualsOnePass();
     void originalLayoutNormalizesPerGroup();
@@ -416,16 +448,27 @@ void Mamba2Test::matchesTransformers_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<int>("chunk");
-    QTest::newRow("groups 2, untied, F32") << QStringLiteral("m2_groups2_untied") << 512;
-    QTest::newRow("groups 2, chunks of 64") << QStringLiteral("m2_groups2_untied") << 64;
-    QTest::newRow("5 heads, tied, F16") << QStringLiteral("m2_odd_heads_f16") << 512;
-    QTest::newRow("5 heads, chunks of 7") << QStringLiteral("m2_odd_heads_f16") << 7;
+    QTest::addColumn<QByteArray>("scan");  // the forced form of the scan, empty: automatic
+    const QString groups2 = QStringLiteral("m2_groups2_untied");
+    const QString odd = QStringLiteral("m2_odd_heads_f16");
+    QTest::newRow("groups 2, untied, F32") << groups2 << 512 << QByteArray();
+    QTest::newRow("groups 2, chunks of 64") << groups2 << 64 << QByteArray();
+    QTest::newRow("5 heads, tied, F16") << odd << 512 << QByteArray();
+    QTest::newRow("5 heads, chunks of 7") << odd << 7 << QByteArray();
+    for (const char *form : {"recurrent", "ssd"}) {
+        QTest::addRow("groups 2, %s", form) << groups2 << 512 << QByteArray(form);
+        QTest::addRow("groups 2, chunks of 37, %s", form) << groups2 << 37 << QByteArray(form);
+        QTest::addRow("5 heads, %s", form) << odd << 512 << QByteArray(form);
+        QTest::addRow("5 heads, chunks of 7, %s", form) << odd << 7 << QByteArray(form);
+    }
 }
 
 void Mamba2Test::matchesTransformers()
 {
     QFETCH(QString, name);
     QFETCH(int, chunk);
+    QFETCH(QByteArray, scan);
+    const ScopedScanForm form(scan);
     const QString dir = kCheckpoints + QLatin1Char('/') + name;
     const QJsonObject ref = readJson(dir + QStringLiteral("/reference.json"));
     const auto model = MambaModel::load(dir);
@@ -453,6 +496,72 @@ void Mamba2Test::matchesTransformers()
         QCOMPARE(int64_t(delta.size()), int64_t(s.nll.size() + 1) * c.nHeads);
         QVERIFY(std::all_of(delta.begin(), delta.end(), [](float v) { return v > 0.0f; }));
     }
+}
+
+void Mamba2Test::ssdFormMatchesRecurrentForm_data()
+{
+    // The chunked (SSD) form of the scan against the recurrent form that defines it, over 1000
+    // random tokens: in one call (blocks of Q and a shorter last one) and in chunks whose
+    // boundaries fall inside the SSD blocks, the state carried across calls.
+    QTest::addColumn<QString>("name");  // a checkpoint, or "synth": mamba2-130m's widths
+    QTest::newRow("m2_groups2_untied") << QStringLiteral("m2_groups2_untied");
+    QTest::newRow("m2_odd_heads_f16") << QStringLiteral("m2_odd_heads_f16");
+    QTest::newRow("mamba2-130m-shaped") << QStringLiteral("synth");
+}
+
+void Mamba2Test::ssdFormMatchesRecurrentForm()
+{
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    std::shared_ptr<const MambaModel> model;
+    if (name == QLatin1String("synth")) {
+        ModelConfig c = SyntheticCheckpoint::configLike(QStringLiteral("mamba2-130m"));
+        c.nLayer = 2;
+        c.vocabSize = 256;
+        SyntheticCheckpoint::write(c, dir.path(), 7);
+        model = MambaModel::load(dir.path());
+    } else {
+        model = MambaModel::load(kCheckpoints + QLatin1Char('/') + name);
+    }
+    std::mt19937 rng(11);
+    std::vector<int32_t> tokens(1000);
+    for (int32_t &t : tokens)
+        t = int32_t(rng() % uint32_t(model->config().vocabSize));
+    const auto scored = [&](const char *form, int chunk) {
+        const ScopedScanForm scope(form);
+        return run(model, tokens, chunk, 0);
+    };
+    const Scored recurrent = scored("recurrent", 1000);
+    double worstNll = 0.0, worstState = 0.0;
+    for (int chunk : {1000, 333, 100, 61, 7}) {
+        const Scored ssd = scored("ssd", chunk);
+        for (size_t t = 0; t < recurrent.nll.size(); ++t) {
+            QVERIFY(std::isfinite(ssd.nll[t]));
+            worstNll = std::max(worstNll, double(std::abs(ssd.nll[t] - recurrent.nll[t])));
+        }
+        // The whole final state, element by element: ‖S_ssd - S_recurrent‖ / ‖S_recurrent‖.
+        for (int l = 0; l < recurrent.state.layerCount(); ++l) {
+            const std::vector<float> &a = ssd.state.layer(l).ssm, &b = recurrent.state.layer(l).ssm;
+            QCOMPARE(a.size(), b.size());
+            double diff = 0.0, norm = 0.0;
+            for (size_t i = 0; i < a.size(); ++i) {
+                diff += (double(a[i]) - b[i]) * (double(a[i]) - b[i]);
+                norm += double(b[i]) * b[i];
+            }
+            QVERIFY(norm > 0.0);
+            worstState = std::max(worstState, std::sqrt(diff / norm));
+        }
+    }
+    qInfo("SSD vs recurrent: max |NLL difference| = %.2g, max relative state difference = %.2g",
+          worstNll, worstState);
+    QVERIFY2(worstNll < 2e-5, qPrintable(QString::number(worstNll)));
+    QVERIFY2(worstState < 1e-5, qPrintable(QString::number(worstState)));
+    // Left to itself, decoding and short chunks take the recurrent form, long ones the SSD form.
+    using Form = Mamba2Block::ScanForm;
+    QCOMPARE(Mamba2Block::scanFormFor(Form::Automatic, 1), Form::Recurrent);
+    QCOMPARE(Mamba2Block::scanFormFor(Form::Automatic, 512), Form::Ssd);
+    QCOMPARE(Mamba2Block::scanFormFor(Form::Recurrent, 512), Form::Recurrent);
+    QCOMPARE(Mamba2Block::scanFormFor(Form::Ssd, 1), Form::Ssd);
 }
 
 void Mamba2Test::streamingInChunksEqualsOnePass_data()
