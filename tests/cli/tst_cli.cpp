@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli end to end: machine-readable stdout, one-line errors naming the file, exit codes.
+#include "CliRunner.h"
+
 #include <sys/stat.h>
 #include <QFile>
 #include <QJsonArray>
@@ -9,36 +11,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
-
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-CliRun runCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(MAMBASCOPE_CLI), args);
-    if (!p.waitForFinished(300000))
-        qFatal("mambascope-cli did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write(content);
-    return path;
-}
-
-}  // namespace
 
 class CliTest : public QObject
 {
@@ -72,7 +44,8 @@ void CliTest::tokenizeMatchesTheReferenceIds()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonObject ref = QJsonDocument::fromJson(f.readAll()).object();
     QTemporaryDir dir;
-    const QString text = writeFile(dir, QStringLiteral("t.txt"), ref[QStringLiteral("text")].toString().toUtf8());
+    const QString text =
+        writeFile(dir, QStringLiteral("t.txt"), ref[QStringLiteral("text")].toString().toUtf8());
     const CliRun r = runCli({QStringLiteral("tokenize"), text, QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.json()[QStringLiteral("ids")].toArray(), ref[QStringLiteral("token_ids")].toArray());
@@ -84,10 +57,12 @@ void CliTest::scoreMatchesTransformers()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonObject ref = QJsonDocument::fromJson(f.readAll()).object();
     QTemporaryDir dir;
-    const QString ids = writeFile(dir, QStringLiteral("ids.json"),
-                                  QJsonDocument(ref[QStringLiteral("token_ids")].toArray()).toJson());
-    const CliRun r = runCli({QStringLiteral("score"), QStringLiteral("--ids"), ids,
-                             QStringLiteral("--logits-last"), QStringLiteral("8"), QStringLiteral("--json")});
+    const QString ids =
+        writeFile(dir, QStringLiteral("ids.json"),
+                  QJsonDocument(ref[QStringLiteral("token_ids")].toArray()).toJson());
+    const CliRun r =
+        runCli({QStringLiteral("score"), QStringLiteral("--ids"), ids,
+                QStringLiteral("--logits-last"), QStringLiteral("8"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject o = r.json();
     const QJsonArray nll = o[QStringLiteral("nll")].toArray();
@@ -102,10 +77,11 @@ void CliTest::scoreMatchesTransformers()
 
 void CliTest::evalFixedWindowsCountsWindows()
 {
-    const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("256"),
-                             QStringLiteral("--first"), QStringLiteral("1024"), QStringLiteral("--json"),
-                             QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_dracula.txt"),
-                             QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_frankenstein.txt")});
+    const CliRun r =
+        runCli({QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("256"),
+                QStringLiteral("--first"), QStringLiteral("1024"), QStringLiteral("--json"),
+                QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_dracula.txt"),
+                QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_frankenstein.txt")});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject o = r.json();
     QCOMPARE(o[QStringLiteral("windows")].toInt(), 8);
@@ -119,9 +95,10 @@ void CliTest::evalFixedWindowsCountsWindows()
 
 void CliTest::evalStreamReportsBuckets()
 {
-    const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--stream"), QStringLiteral("--first"),
-                             QStringLiteral("2048"), QStringLiteral("--json"),
-                             QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_mobydick.txt")});
+    const CliRun r =
+        runCli({QStringLiteral("eval"), QStringLiteral("--stream"), QStringLiteral("--first"),
+                QStringLiteral("2048"), QStringLiteral("--json"),
+                QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_mobydick.txt")});
     QCOMPARE(r.exitCode, 0);
     const QJsonArray buckets = r.json()[QStringLiteral("buckets")].toArray();
     QVERIFY(buckets.size() >= 7);
@@ -136,18 +113,28 @@ void CliTest::badInputGivesOneLineErrors_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("missing text") << "missing-text" << "no such file";
-    QTest::newRow("empty text") << "empty-text" << "the file is empty";
-    QTest::newRow("binary text") << "binary-text" << "NUL bytes";
-    QTest::newRow("invalid UTF-8") << "bad-utf8" << "invalid UTF-8 at byte 3";
-    QTest::newRow("missing model") << "missing-model" << "no such model directory";
-    QTest::newRow("corrupt checkpoint") << "corrupt-model" << "model.safetensors";
-    QTest::newRow("ids not JSON") << "bad-ids" << "invalid JSON";
-    QTest::newRow("id outside vocab") << "big-id" << "outside the model's vocabulary";
+    QTest::newRow("missing text") << "missing-text"
+                                  << "no such file";
+    QTest::newRow("empty text") << "empty-text"
+                                << "the file is empty";
+    QTest::newRow("binary text") << "binary-text"
+                                 << "NUL bytes";
+    QTest::newRow("invalid UTF-8") << "bad-utf8"
+                                   << "invalid UTF-8 at byte 3";
+    QTest::newRow("missing model") << "missing-model"
+                                   << "no such model directory";
+    QTest::newRow("corrupt checkpoint") << "corrupt-model"
+                                        << "model.safetensors";
+    QTest::newRow("ids not JSON") << "bad-ids"
+                                  << "invalid JSON";
+    QTest::newRow("id outside vocab") << "big-id"
+                                      << "outside the model's vocabulary";
     QTest::newRow("id beyond int32") << "huge-id"
                                      << "token id 1e+12 at position 2 is outside the model's";
-    QTest::newRow("ids from a pipe") << "ids-pipe" << "not a regular file";
-    QTest::newRow("bad window") << "bad-window" << "--window must be an integer";
+    QTest::newRow("ids from a pipe") << "ids-pipe"
+                                     << "not a regular file";
+    QTest::newRow("bad window") << "bad-window"
+                                << "--window must be an integer";
 }
 
 void CliTest::badInputGivesOneLineErrors()
@@ -175,16 +162,19 @@ void CliTest::badInputGivesOneLineErrors()
     } else if (kind == QLatin1String("corrupt-model")) {
         QFile::copy(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m/config.json"),
                     dir.filePath(QStringLiteral("config.json")));
-        named = writeFile(dir, QStringLiteral("model.safetensors"), QByteArray("\xff\xff\xff\xff\0\0\0\0{}", 10));
+        named = writeFile(dir, QStringLiteral("model.safetensors"),
+                          QByteArray("\xff\xff\xff\xff\0\0\0\0{}", 10));
         args = {QStringLiteral("info"), QStringLiteral("--model"), dir.path()};
     } else if (kind == QLatin1String("bad-ids")) {
         named = writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2,"));
         args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
     } else if (kind == QLatin1String("big-id")) {
         writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 99999]"));
-        args = {QStringLiteral("score"), QStringLiteral("--ids"), dir.filePath(QStringLiteral("ids.json"))};
+        args = {QStringLiteral("score"), QStringLiteral("--ids"),
+                dir.filePath(QStringLiteral("ids.json"))};
     } else if (kind == QLatin1String("huge-id")) {
-        // Converting 1e12 to a 32-bit id would be undefined behaviour (UBSan's float-cast-overflow).
+        // Converting 1e12 to a 32-bit id would be undefined behaviour (UBSan's
+        // float-cast-overflow).
         named = writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 1e12]"));
         args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
     } else if (kind == QLatin1String("ids-pipe")) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli's spectrum-scaling commands end to end: --modulation / --modulate on eval and
 // score, spectrum, trace, calibrate and bake, with their refusals (one-line errors, exit 1).
+#include "CliRunner.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -14,37 +16,6 @@ namespace {
 
 const QString kBook = QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_frankenstein.txt");
 const QString kVal = QStringLiteral(MAMBASCOPE_RESOURCES "/texts/val_senseandsensibility.txt");
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    QString errorLine() const
-    {
-        const QList<QByteArray> lines = err.trimmed().split('\n');
-        return QString::fromUtf8(lines.isEmpty() ? QByteArray() : lines.last());
-    }
-};
-
-CliRun runCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(MAMBASCOPE_CLI), args);
-    if (!p.waitForFinished(300000))
-        qFatal("mambascope-cli did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write(content);
-    return path;
-}
 
 // The first `chars` characters of a text: a calibration text that keeps the tests quick.
 QByteArray head(const QString &path, int chars)

@@ -7,6 +7,7 @@
 #include "MambaModel.h"
 #include "PerplexityEvaluator.h"
 #include "SelectiveScan.h"
+#include "TestJson.h"
 #include "TestMain.h"
 
 #include <QFile>
@@ -18,24 +19,10 @@
 #include <random>
 
 using namespace mscope;
+using testjson::readJson;
+using testjson::tokenIds;
 
 namespace {
-
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", qPrintable(path));
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-std::vector<int32_t> ids(const QJsonArray &a)
-{
-    std::vector<int32_t> out;
-    for (const QJsonValue &v : a)
-        out.push_back(v.toInt());
-    return out;
-}
 
 struct Scored
 {
@@ -58,10 +45,9 @@ Scored run(const std::shared_ptr<const MambaModel> &model, const std::vector<int
         forward.runLayers(hidden, s.state);
         std::vector<std::vector<float>> logits;
         const int want = int(std::clamp<int64_t>(t0 + len - (n - lastLogits), 0, len));
-        forward.scoreNextTokens(hidden,
-                                std::span(tokens).subspan(size_t(t0) + 1,
-                                                          size_t(std::min(len, n - 1 - t0))),
-                                s.nll.data() + t0, want, &logits);
+        forward.scoreNextTokens(
+            hidden, std::span(tokens).subspan(size_t(t0) + 1, size_t(std::min(len, n - 1 - t0))),
+            s.nll.data() + t0, want, &logits);
         for (auto &row : logits)
             s.lastLogits.push_back(std::move(row));
     }
@@ -121,13 +107,19 @@ void ForwardTest::scanKernelMatchesReferenceLoop()
     std::uniform_real_distribution<float> uniform(1e-3f, 0.5f);
     std::vector<float> delta(size_t(T) * E), x(size_t(T) * E), bc(size_t(T) * 2 * N),
         negA(size_t(E) * N), d(static_cast<size_t>(E));
-    for (auto &v : delta) v = uniform(rng);
-    for (auto &v : x) v = normal(rng);
-    for (auto &v : bc) v = normal(rng);
-    for (auto &v : negA) v = -std::exp(normal(rng) * 2.0f);
-    for (auto &v : d) v = normal(rng);
+    for (auto &v : delta)
+        v = uniform(rng);
+    for (auto &v : x)
+        v = normal(rng);
+    for (auto &v : bc)
+        v = normal(rng);
+    for (auto &v : negA)
+        v = -std::exp(normal(rng) * 2.0f);
+    for (auto &v : d)
+        v = normal(rng);
     std::vector<float> state0(size_t(E) * N);
-    for (auto &v : state0) v = normal(rng);
+    for (auto &v : state0)
+        v = normal(rng);
 
     auto runWith = [&](void (*kernel)(const SelectiveScanArgs &), std::vector<float> &state,
                        std::vector<float> &y) {
@@ -164,16 +156,18 @@ void ForwardTest::scanKernelMatchesReferenceLoop()
 void ForwardTest::demoModelMatchesTransformers()
 {
     const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
-    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const auto model =
+        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
     // The reference scores 512 tokens; its last target is `next_token_id`.
-    std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     const QJsonArray refNll = ref[QStringLiteral("hf_per_position_nll")].toArray();
     const Scored s = run(model, tokens, 128, 8);
     QCOMPARE(int(s.nll.size()), refNll.size() - 1);
     // Tolerances from the issue: 2e-4 absolute on NLL and logits (fp32 reduction order differs
     // from PyTorch's; measured here about 1e-5), 1e-4 relative on state norms.
     for (size_t t = 0; t < s.nll.size(); ++t)
-        QVERIFY2(std::abs(s.nll[t] - refNll[int(t)].toDouble()) < 2e-4, qPrintable(QString::number(t)));
+        QVERIFY2(std::abs(s.nll[t] - refNll[int(t)].toDouble()) < 2e-4,
+                 qPrintable(QString::number(t)));
     const QJsonArray refLogits = ref[QStringLiteral("hf_logits_last8")].toArray();
     QCOMPARE(int(s.lastLogits.size()), 8);
     for (int r = 0; r < 8; ++r) {
@@ -190,7 +184,8 @@ void ForwardTest::demoModelMatchesTransformers()
 void ForwardTest::checkpointsMatchTransformers_data()
 {
     QTest::addColumn<QString>("name");
-    for (const char *c : {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded"})
+    for (const char *c :
+         {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 
@@ -200,7 +195,7 @@ void ForwardTest::checkpointsMatchTransformers()
     const QString dir = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/") + name;
     const QJsonObject ref = readJson(dir + QStringLiteral("/reference.json"));
     const auto model = MambaModel::load(dir);
-    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     const Scored s = run(model, tokens, 64, 4);
     const QJsonArray refNll = ref[QStringLiteral("per_position_nll")].toArray();
     QCOMPARE(int(s.nll.size()), refNll.size());
@@ -228,8 +223,9 @@ void ForwardTest::checkpointsMatchTransformers()
 void ForwardTest::chunkingDoesNotChangeResults()
 {
     const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
-    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
-    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const auto model =
+        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     const Scored whole = run(model, tokens, 512, 0);
     for (int chunk : {1, 3, 37, 256}) {
         const Scored chunked = run(model, tokens, chunk, 0);
@@ -245,15 +241,17 @@ void ForwardTest::chunkingDoesNotChangeResults()
 void ForwardTest::fixedWindowOfWholeTextEqualsStreaming()
 {
     const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
-    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
-    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const auto model =
+        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     ForwardPass forward(model);
     PerplexityEvaluator evaluator(forward, 100);
     const StreamResult streamed = evaluator.stream(tokens);
     const FixedWindowResult fixed = evaluator.fixedWindows({tokens}, int(tokens.size()));
     QCOMPARE(fixed.windows, int64_t(1));
     QCOMPARE(int64_t(streamed.nll.size()), fixed.tokensScored);
-    QVERIFY(std::abs(streamed.meanNll() - fixed.meanNll()) < 1e-6);  // same NLLs, summed in another order
+    QVERIFY(std::abs(streamed.meanNll() - fixed.meanNll()) <
+            1e-6);  // same NLLs, summed in another order
     // And two half windows differ from one long one: a fresh state per window.
     const FixedWindowResult halves = evaluator.fixedWindows({tokens}, int(tokens.size()) / 2);
     QCOMPARE(halves.windows, int64_t(2));
@@ -268,7 +266,8 @@ void ForwardTest::fixedWindowOfWholeTextEqualsStreaming()
 
 void ForwardTest::tokenOutsideVocabularyIsAnError()
 {
-    const auto model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const auto model =
+        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
     ForwardPass forward(model);
     ForwardPass::Hidden hidden;
     const std::vector<int32_t> bad{1, 2, 4096};

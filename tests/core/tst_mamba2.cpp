@@ -24,6 +24,7 @@
 #include "ScanParameters.h"
 #include "SpectrumAnalysis.h"
 #include "SyntheticCheckpoint.h"
+#include "TestJson.h"
 #include "TestMain.h"
 
 #include <QDir>
@@ -38,6 +39,8 @@
 #include <random>
 
 using namespace mscope;
+using testjson::readJson;
+using testjson::tokenIds;
 
 namespace {
 
@@ -46,27 +49,11 @@ constexpr double kNllTolerance = 2e-4;
 constexpr double kLogitTolerance = 2e-4;
 constexpr double kNormRelTolerance = 1e-4;
 
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", qPrintable(path));
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-std::vector<int32_t> ids(const QJsonArray &a)
-{
-    std::vector<int32_t> out;
-    for (const QJsonValue &v : a)
-        out.push_back(v.toInt());
-    return out;
-}
-
 std::vector<int32_t> referenceTokens(const QString &name)
 {
-    return ids(readJson(kCheckpoints + QLatin1Char('/') + name +
-                        QStringLiteral("/reference.json"))[QStringLiteral("token_ids")]
-                   .toArray());
+    return tokenIds(readJson(kCheckpoints + QLatin1Char('/') + name +
+                             QStringLiteral("/reference.json"))[QStringLiteral("token_ids")]
+                        .toArray());
 }
 
 struct Scored
@@ -481,7 +468,7 @@ void Mamba2Test::matchesTransformers()
     QCOMPARE(storageTypeName(model->storageType()),
              ref[QStringLiteral("storage_dtype")].toString());
     QCOMPARE(model->lmHeadTied(), ref[QStringLiteral("lm_head_tied_in_loaded_model")].toBool());
-    const Scored s = run(model, ids(ref[QStringLiteral("token_ids")].toArray()), chunk, 4);
+    const Scored s = run(model, tokenIds(ref[QStringLiteral("token_ids")].toArray()), chunk, 4);
     compareWithReference(s, ref, qPrintable(name));
     // The conv state carried is the last K-1 inputs of the x | B | C channels.
     const QJsonArray conv = ref[QStringLiteral("final_conv_state_norm_per_layer")].toArray();
@@ -605,7 +592,7 @@ void Mamba2Test::originalLayoutNormalizesPerGroup()
     QVERIFY(!model->lmHeadTied());
     const QJsonObject ref =
         readJson(kCheckpoints + QStringLiteral("/m2_groups2_untied/reference.json"));
-    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     const Scored s = run(model, tokens, 64, 4);
     compareWithReference(s, ref[QStringLiteral("own_fp64_per_group_norm_variant")].toObject(),
                          "original layout, per-group norm");
@@ -625,7 +612,7 @@ void Mamba2Test::originalLayoutWithOneGroupMatchesTransformers()
     QVERIFY(model->lmHeadTied());
     const QJsonObject ref =
         readJson(kCheckpoints + QStringLiteral("/m2_odd_heads_f16/reference.json"));
-    const Scored s = run(model, ids(ref[QStringLiteral("token_ids")].toArray()), 37, 4);
+    const Scored s = run(model, tokenIds(ref[QStringLiteral("token_ids")].toArray()), 37, 4);
     compareWithReference(s, ref, "original layout, one group");
 }
 
@@ -634,7 +621,7 @@ void Mamba2Test::timeStepLimit()
     const QString name = QStringLiteral("m2_odd_heads_f16");
     const QJsonObject ref =
         readJson(kCheckpoints + QLatin1Char('/') + name + QStringLiteral("/reference.json"));
-    const std::vector<int32_t> tokens = ids(ref[QStringLiteral("token_ids")].toArray());
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
 
     // Older transformers wrote the limit with a bare Infinity token (not JSON): read as [0, inf).
     QTemporaryDir bare;

@@ -15,6 +15,7 @@
 #include "ScanParameters.h"
 #include "SpectrumAnalysis.h"
 #include "StateTrace.h"
+#include "TestJson.h"
 #include "TestMain.h"
 #include "TextFile.h"
 
@@ -30,19 +31,12 @@
 #include <random>
 
 using namespace mscope;
+using testjson::readJson;
 
 namespace {
 
 const QString kDemo = QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m");
 const QString kCheckpoints = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints");
-
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", qPrintable(path));
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 bool close(double a, double b, double rel)
 {

@@ -4,6 +4,7 @@
 #include "BpeTokenizer.h"
 #include "ByteLevelPreTokenizer.h"
 #include "FileError.h"
+#include "TestJson.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -17,6 +18,8 @@
 #include <limits>
 
 using namespace mscope;
+using testjson::readJson;
+using testjson::tokenIds;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -45,19 +48,6 @@ QByteArray readBytes(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot open %s", qPrintable(path));
     return file.readAll();
-}
-
-QJsonObject readJson(const QString &path)
-{
-    return QJsonDocument::fromJson(readBytes(path)).object();
-}
-
-std::vector<int32_t> toIds(const QJsonArray &array)
-{
-    std::vector<int32_t> ids;
-    for (const QJsonValue &v : array)
-        ids.push_back(v.toInt());
-    return ids;
 }
 
 QString nfc(const QString &text)
@@ -199,7 +189,7 @@ void TestTokenizer::neoxVectors()
     QFETCH(QString, text);
     QFETCH(QJsonArray, ids);
     const std::vector<int32_t> encoded = m_neox->encode(text);
-    QCOMPARE(encoded, toIds(ids));
+    QCOMPARE(encoded, tokenIds(ids));
     QCOMPARE(m_neox->encodeUtf8(text.toUtf8()), encoded);
     QCOMPARE(m_neox->decode(encoded), nfc(text));
 }
@@ -207,7 +197,7 @@ void TestTokenizer::neoxVectors()
 void TestTokenizer::demoReference()
 {
     const QJsonObject reference = readJson(kTestData + u"/demo_reference.json"_s);
-    const std::vector<int32_t> expected = toIds(reference["token_ids"].toArray());
+    const std::vector<int32_t> expected = tokenIds(reference["token_ids"].toArray());
     QCOMPARE(expected.size(), std::size_t(512));
     const QString text = reference["text"].toString();
     QCOMPARE(m_demo->encode(text), expected);
