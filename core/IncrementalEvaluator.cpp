@@ -223,27 +223,6 @@ int IncrementalEvaluator::restartLayer(const ScanParameters &scan, AgreementMemo
     return restart;
 }
 
-namespace {
-
-LayerStateNorm stateNorm(const RecurrentState::Layer &layer, int channels, int stateSize)
-{
-    LayerStateNorm n;
-    double sum = 0.0;
-    for (int e = 0; e < channels; ++e) {
-        const float *s = layer.ssm.data() + size_t(e) * size_t(stateSize);
-        double sq = 0.0;
-        for (int k = 0; k < stateSize; ++k)
-            sq += double(s[k]) * s[k];
-        const double norm = std::sqrt(sq);
-        n.maxChannel = std::max(n.maxChannel, norm);
-        sum += norm;
-    }
-    n.meanChannel = channels > 0 ? sum / channels : 0.0;
-    return n;
-}
-
-}  // namespace
-
 IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const ScanParameters> scan,
                                                          const JobControl *job,
                                                          const ChunkCallback &onChunk)
@@ -316,7 +295,7 @@ IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const S
                 cache.inputFrom[size_t(l)] = scan;
             }
             m_forward.runLayers(hidden, state, l, l + 1);
-            m_norms[size_t(c)][size_t(l)] = stateNorm(state.layer(l), config.dInner, config.dState);
+            m_norms[size_t(c)][size_t(l)] = state.ssmChannelNorms(l);
             cache.normFrom[size_t(l)] = scan;
             // Between layers too: one layer of a deep model over a full chunk can take a while.
             if (job && l + 1 < m_layerCount)

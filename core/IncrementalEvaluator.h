@@ -16,14 +16,6 @@ class JobControl;
 class MambaModel;
 struct ScanParameters;
 
-/// State norms of one layer after a chunk (method.md §3: per channel L2 over the state dimension,
-/// then the max and the mean over channels).
-struct LayerStateNorm
-{
-    double maxChannel = 0.0;
-    double meanChannel = 0.0;
-};
-
 /// Per-position NLL of a fixed set of texts that re-scores quickly after the scan parameters
 /// change: the pass runs chunk-major and caches, per chunk, the hidden input of every layer, so
 /// when only layers >= k change each chunk restarts at layer k (layers < k would produce the same

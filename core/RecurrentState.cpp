@@ -35,30 +35,22 @@ double RecurrentState::ssmNorm(int l) const
     return std::sqrt(sum);
 }
 
-static double channelNorm(const std::vector<float> &ssm, int e, int n)
+LayerStateNorm RecurrentState::ssmChannelNorms(int l) const
 {
+    const std::vector<float> &ssm = m_layers[size_t(l)].ssm;
+    LayerStateNorm n;
     double sum = 0.0;
-    for (int k = 0; k < n; ++k) {
-        const double v = ssm[size_t(e) * n + k];
-        sum += v * v;
+    for (int e = 0; e < m_channels; ++e) {
+        const float *s = ssm.data() + size_t(e) * size_t(m_stateSize);
+        double sq = 0.0;
+        for (int k = 0; k < m_stateSize; ++k)
+            sq += double(s[k]) * s[k];
+        const double norm = std::sqrt(sq);
+        n.maxChannel = std::max(n.maxChannel, norm);
+        sum += norm;
     }
-    return std::sqrt(sum);
-}
-
-double RecurrentState::ssmChannelNormMax(int l) const
-{
-    double best = 0.0;
-    for (int e = 0; e < m_channels; ++e)
-        best = std::max(best, channelNorm(m_layers[size_t(l)].ssm, e, m_stateSize));
-    return best;
-}
-
-double RecurrentState::ssmChannelNormMean(int l) const
-{
-    double sum = 0.0;
-    for (int e = 0; e < m_channels; ++e)
-        sum += channelNorm(m_layers[size_t(l)].ssm, e, m_stateSize);
-    return m_channels > 0 ? sum / m_channels : 0.0;
+    n.meanChannel = m_channels > 0 ? sum / m_channels : 0.0;
+    return n;
 }
 
 double RecurrentState::convNorm(int l) const

@@ -12,6 +12,14 @@ struct ModelConfig;
 /// conv inputs (Mamba-2: of the x | B | C channels) and the SSM state s[E, N] (Mamba-2:
 /// [H, P, N], the same size). Its size is independent of the sequence length, which is what
 /// keeps streaming evaluation in constant memory.
+/// The SSM state norms of one layer (method.md §3): per channel L2 over the state dimension, then
+/// the max and the mean over channels.
+struct LayerStateNorm
+{
+    double maxChannel = 0.0;
+    double meanChannel = 0.0;
+};
+
 class RecurrentState
 {
 public:
@@ -31,8 +39,10 @@ public:
     /// L2 norm of the whole SSM state of a layer (what transformers' cache reports).
     double ssmNorm(int l) const;
     /// Per channel L2 over d_state, then the max and the mean over channels (method.md §3).
-    double ssmChannelNormMax(int l) const;
-    double ssmChannelNormMean(int l) const;
+    /// Both in one pass over the state.
+    LayerStateNorm ssmChannelNorms(int l) const;
+    double ssmChannelNormMax(int l) const { return ssmChannelNorms(l).maxChannel; }
+    double ssmChannelNormMean(int l) const { return ssmChannelNorms(l).meanChannel; }
     /// L2 norm of the conv state of a layer.
     double convNorm(int l) const;
 

@@ -66,8 +66,9 @@ std::vector<StateTracePoint> StateTrace::run(
         StateTracePoint point;
         point.position = target;
         for (int l = 0; l < state.layerCount(); ++l) {
-            point.maxChannelNorm.push_back(state.ssmChannelNormMax(l));
-            point.meanChannelNorm.push_back(state.ssmChannelNormMean(l));
+            const LayerStateNorm norms = state.ssmChannelNorms(l);
+            point.maxChannelNorm.push_back(norms.maxChannel);
+            point.meanChannelNorm.push_back(norms.meanChannel);
         }
         if (onPoint)
             onPoint(point);
