@@ -16,7 +16,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QSaveFile>
 #include <QTemporaryDir>
 #include <cstring>
 #include <map>
@@ -76,18 +75,6 @@ void copyFile(const QString &from, const QString &to)
         reason = reason.mid(prefix.size()).chopped(1);
     throw FileError(
         outDir, QStringLiteral("cannot write %1 (%2)").arg(QFileInfo(e.file()).fileName(), reason));
-}
-
-void writeText(const QString &path, const QByteArray &text)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
-    QString reason;
-    if (f.write(text) != text.size())
-        reason = saveFileError(f);
-    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
 }
 
 QByteArray modulationNote(const MambaModel &model, const ModulationSet &set)
@@ -228,7 +215,8 @@ void CheckpointBaker::bake(const MambaModel &model, const ModulationSet &modulat
             preset.modelName = QFileInfo(model.directory()).fileName();
         }
         preset.save(work.filePath(QStringLiteral("modulation.json")));
-        writeText(work.filePath(QStringLiteral("MODULATION.md")), modulationNote(model, preset));
+        writeFileAtomically(work.filePath(QStringLiteral("MODULATION.md")),
+                            modulationNote(model, preset));
     } catch (const FileError &e) {
         if (e.file().startsWith(workPrefix))
             throwForOutput(e, outDir);

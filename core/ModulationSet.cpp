@@ -13,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
-#include <QSaveFile>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -367,15 +366,7 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
 
 void ModulationSet::save(const QString &path) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(file.errorString()));
-    const QByteArray bytes = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
-    QString reason;
-    if (file.write(bytes) != bytes.size())
-        reason = saveFileError(file);
-    if (!reason.isEmpty() || !commitSaveFile(file, &reason))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
+    writeFileAtomically(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
 }
 
 ModulationSet ModulationSet::load(const QString &path, const MambaModel *model)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArray>
 #include <QSaveFile>
 #include <QString>
 #include <cerrno>
@@ -34,5 +35,9 @@ inline bool commitSaveFile(QSaveFile &file, QString *reason)
     }
     return true;
 }
+
+/// Writes `bytes` to `path` through a QSaveFile and commitSaveFile: either the whole new file is
+/// in place or the previous one is untouched. Throws FileError(path, "cannot write (reason)").
+void writeFileAtomically(const QString &path, const QByteArray &bytes);
 
 }  // namespace mscope

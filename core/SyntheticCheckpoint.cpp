@@ -10,7 +10,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -148,18 +147,6 @@ void fillTensor(const QString &name, const ModelConfig &c, uint64_t seed, std::v
     }
 }
 
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
-    QString reason;
-    if (f.write(bytes) != bytes.size())
-        reason = saveFileError(f);
-    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
-}
-
 }  // namespace
 
 QStringList SyntheticCheckpoint::knownShapes()
@@ -282,7 +269,7 @@ void SyntheticCheckpoint::write(const ModelConfig &config, const QString &dir, u
         QJsonObject{{QStringLiteral("like"), likeName},
                     {QStringLiteral("seed"), QString::number(seed)},
                     {QStringLiteral("note"), QStringLiteral("random init; predicts nothing")}});
-    writeFile(out.filePath(QStringLiteral("config.json")), QJsonDocument(json).toJson());
+    writeFileAtomically(out.filePath(QStringLiteral("config.json")), QJsonDocument(json).toJson());
 
     // Plan the shards first: their names carry the count.
     const std::vector<TensorShape> tensors = tensorShapes(config);
@@ -328,8 +315,8 @@ void SyntheticCheckpoint::write(const ModelConfig &config, const QString &dir, u
         const QJsonObject index{{QStringLiteral("metadata"),
                                  QJsonObject{{QStringLiteral("total_size"), double(total)}}},
                                 {QStringLiteral("weight_map"), weightMap}};
-        writeFile(out.filePath(QStringLiteral("model.safetensors.index.json")),
-                  QJsonDocument(index).toJson());
+        writeFileAtomically(out.filePath(QStringLiteral("model.safetensors.index.json")),
+                            QJsonDocument(index).toJson());
     }
 
     const QString tokenizer = ResourceLocator::neoxTokenizer();

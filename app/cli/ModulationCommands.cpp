@@ -22,7 +22,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <cstdio>
 
 namespace mscope {
@@ -61,14 +60,7 @@ void writeOutput(const QString &path, const QByteArray &bytes)
         std::fflush(stdout);
         return;
     }
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(f.errorString()));
-    QString reason;
-    if (f.write(bytes) != bytes.size())
-        reason = saveFileError(f);
-    if (!reason.isEmpty() || !commitSaveFile(f, &reason))
-        throw FileError(path, QStringLiteral("cannot write (%1)").arg(reason));
+    writeFileAtomically(path, bytes);
 }
 
 // The demo test books: what `eval` uses by default, so never calibration material.
