@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "FileError.h"
 #include "FuzzTargets.h"
+#include "support/Error.h"
 
 #include <QByteArray>
 #include <cstdint>
@@ -12,13 +12,13 @@
 
 namespace mscope::fuzz {
 
-/// Runs one libFuzzer input through an entry point: a FileError is the expected way to refuse
+/// Runs one libFuzzer input through an entry point: a Error is the expected way to refuse
 /// bad input; any other exception is printed and turned into a crash that libFuzzer records.
 inline int runInput(const FuzzTarget &target, const uint8_t *data, size_t size)
 {
     try {
         target.run(QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)));
-    } catch (const FileError &) {
+    } catch (const Error &) {
     } catch (const std::exception &e) {
         std::fprintf(stderr, "mambascope fuzz: %s\n", e.what());
         std::abort();

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "FuzzTargets.h"
 
-#include "BpeTokenizer.h"
-#include "DecayParameters.h"
-#include "FileError.h"
-#include "HalfFloat.h"
-#include "MambaModel.h"
-#include "ModelConfig.h"
-#include "Modulation.h"
-#include "SafetensorsFile.h"
-#include "TextFile.h"
+#include "io/HalfFloat.h"
+#include "io/ModelConfig.h"
+#include "io/SafetensorsFile.h"
+#include "io/TextFile.h"
+#include "model/MambaModel.h"
+#include "modulation/DecayParameters.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -48,9 +48,9 @@ QJsonObject jsonObject(const QByteArray &bytes, const QString &name)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (error.error != QJsonParseError::NoError)
-        throw FileError(name, QStringLiteral("not valid JSON (%1)").arg(error.errorString()));
+        throw Error(name, QStringLiteral("not valid JSON (%1)").arg(error.errorString()));
     if (!doc.isObject())
-        throw FileError(name, QStringLiteral("not a JSON object"));
+        throw Error(name, QStringLiteral("not a JSON object"));
     return doc.object();
 }
 
@@ -179,7 +179,7 @@ void modelConfig(const QByteArray &bytes)
     ModelConfig back;
     try {
         back = ModelConfig::fromJson(written, name);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         violated(QStringLiteral("the config written back is refused: ") + e.message());
     }
     const bool same =
@@ -219,7 +219,7 @@ void tokenizerJson(const QByteArray &bytes)
     }
     try {
         tokenizer->decode(ids);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         violated(QStringLiteral("ids from encode() do not decode: ") + e.message());
     }
 }
@@ -231,7 +231,7 @@ void tokenizerText(const QByteArray &bytes)
     qsizetype textFileOffset = -1;
     try {
         TextFile::validateUtf8(bytes, name);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         textFileOffset = invalidUtf8Offset(e.problem());
         if (textFileOffset < 0)
             require(bytes.contains('\0'), QStringLiteral("TextFile refused: ") + e.problem());
@@ -242,7 +242,7 @@ void tokenizerText(const QByteArray &bytes)
         std::vector<int32_t> ids;
         try {
             ids = tokenizer->encodeUtf8(bytes, name);
-        } catch (const FileError &e) {
+        } catch (const Error &e) {
             // Refused for a run of combining marks too long to normalize in reasonable time.
             if (e.problem().contains(u"combining marks in a row"))
                 throw;
@@ -281,7 +281,7 @@ void modulationPreset(const QByteArray &bytes)
     ModulationSet again;
     try {
         again = ModulationSet::fromJson(throughText(json), name);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         violated(QStringLiteral("the preset written back is refused: ") + e.message());
     }
     require(again.toJson() == json, QStringLiteral("the preset written back reads differently"));

@@ -16,7 +16,7 @@ public:
 };
 
 /// One entry point: arbitrary bytes in; it returns when the input is accepted and throws
-/// mscope::FileError when it is refused. Anything else (PropertyViolation, another exception, a
+/// mscope::Error when it is refused. Anything else (PropertyViolation, another exception, a
 /// crash, a sanitizer report) is a bug. The libFuzzer harnesses in fuzz/ and the regression test
 /// tests/core/tst_fuzz_regressions.cpp run the same functions.
 struct FuzzTarget

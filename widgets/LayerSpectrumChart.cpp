@@ -3,6 +3,7 @@
 
 #include "ChartMarker.h"
 #include "ChartStyle.h"
+#include "SpectrumQuantityName.h"
 #include "ViewExporter.h"
 
 #include <QAreaSeries>
@@ -113,7 +114,7 @@ void LayerSpectrumChart::relabelAxis()
             m_x->append(QString::number(v, 'g', 3), v);
         }
     }
-    m_x->setTitleText(SpectrumDensity::name(m_original.quantity) +
+    m_x->setTitleText(spectrumQuantityName(m_original.quantity) +
                       (m_original.logarithmic ? tr(", log scale") : QString()));
 }
 

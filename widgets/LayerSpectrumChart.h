@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/SpectrumDensity.h"
 #include "ExportableView.h"
-#include "SpectrumDensity.h"
 
 #include <QChartView>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModelPanel.h"
 
-#include "MambaModel.h"
-#include "SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
+#include "model/MambaModel.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -2,7 +2,7 @@
 #include "ModulationEditor.h"
 
 #include "FactorScale.h"
-#include "FileError.h"
+#include "support/Error.h"
 
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -180,7 +180,7 @@ void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText
     next.factors.assign(m_state.factors.size(), identityFactor(m_state.family));
     for (const Modulation &m : set.steps) {
         if (int(m.layerFactors.size()) != layerCount())
-            throw FileError({}, tr("the preset has %1 layer factors, the model has %2 layers")
+            throw Error({}, tr("the preset has %1 layer factors, the model has %2 layers")
                                     .arg(m.layerFactors.size())
                                     .arg(layerCount()));
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Modulation.h"
+#include "modulation/Modulation.h"
 
 #include <QObject>
 #include <vector>
@@ -55,7 +55,7 @@ public:
     /// Back to the model as loaded (preset steps dropped too).
     void reset();
     /// A single per-layer step goes onto the sliders; anything else is kept as preset steps
-    /// under identity sliders of the same family. Throws FileError when the layer count differs.
+    /// under identity sliders of the same family. Throws Error when the layer count differs.
     void loadSet(const ModulationSet &set, const QString &undoText);
 
     /// Applied by the undo commands; emits changed() when something did change.

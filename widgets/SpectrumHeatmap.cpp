@@ -2,6 +2,7 @@
 #include "SpectrumHeatmap.h"
 
 #include "ChartStyle.h"
+#include "SpectrumQuantityName.h"
 #include "ViewExporter.h"
 
 #include <QKeyEvent>
@@ -166,7 +167,7 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     const QString title = m_original.isEmpty()
                               ? tr("Spectrum per layer")
                               : tr("Spectrum per layer — %1%2")
-                                    .arg(SpectrumDensity::name(m_original.quantity),
+                                    .arg(spectrumQuantityName(m_original.quantity),
                                          m_original.logarithmic ? tr(", log scale") : QString());
     p.drawText(QRect(0, 4, width(), fm.height() + 4), Qt::AlignHCenter | Qt::AlignVCenter, title);
     p.setFont(font());
@@ -289,7 +290,7 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     }
     const int axisTitleY = plot.bottom() + fm.height() + 8;
     p.drawText(QRect(plot.left(), axisTitleY, plot.width(), fm.height()), Qt::AlignHCenter,
-               SpectrumDensity::name(m_original.quantity));
+               spectrumQuantityName(m_original.quantity));
     p.setPen(QColor(0x60, 0x60, 0x60));
     const QString legend = split()
                                ? tr("upper half of each row: as loaded (grey) · lower half: scaled "
@@ -324,7 +325,7 @@ void SpectrumHeatmap::mouseMoveEvent(QMouseEvent *event)
                                             tickLabel(m_original.valueAt(m_original.binHigh(bin))));
     QString text = tr("<b>Layer %1</b><br>%2 %3<br>as loaded: %4% of modes")
                        .arg(layer)
-                       .arg(SpectrumDensity::name(m_original.quantity), range)
+                       .arg(spectrumQuantityName(m_original.quantity), range)
                        .arg(100.0 * m_original.share[size_t(layer)][size_t(bin)], 0, 'f', 2);
     if (split())
         text += tr("<br>scaled: %1% of modes")

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "SpectrumDensity.h"
+#include "analysis/SpectrumDensity.h"
 
 #include <QWidget>
 

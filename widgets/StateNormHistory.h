@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "IncrementalEvaluator.h"
+#include "eval/IncrementalEvaluator.h"
 
 #include <QList>
 #include <QPointF>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ViewExporter.h"
 
-#include "FileError.h"
-#include "SaveFile.h"
+#include "io/SaveFile.h"
+#include "support/Error.h"
 
 #include <QImage>
 #include <QPainter>
@@ -18,7 +18,7 @@ namespace {
 void openForWriting(QSaveFile &file)
 {
     if (!file.open(QIODevice::WriteOnly))
-        throw FileError(file.fileName(),
+        throw Error(file.fileName(),
                         ViewExporter::tr("cannot write: %1").arg(file.errorString()));
 }
 
@@ -26,7 +26,7 @@ void commit(QSaveFile &file)
 {
     QString reason;
     if (!commitSaveFile(file, &reason))
-        throw FileError(file.fileName(), ViewExporter::tr("cannot write: %1").arg(reason));
+        throw Error(file.fileName(), ViewExporter::tr("cannot write: %1").arg(reason));
 }
 
 }  // namespace
@@ -46,7 +46,7 @@ void ViewExporter::savePng(QWidget *widget, const QString &path, double scale)
     QSaveFile file(path);
     openForWriting(file);
     if (!image.save(&file, "PNG"))
-        throw FileError(path, tr("cannot encode the PNG image"));
+        throw Error(path, tr("cannot encode the PNG image"));
     commit(file);
 }
 
@@ -74,7 +74,7 @@ void ViewExporter::saveText(const QString &text, const QString &path)
     openForWriting(file);
     const QByteArray bytes = text.toUtf8();
     if (file.write(bytes) != bytes.size())
-        throw FileError(path, tr("cannot write: %1").arg(saveFileError(file)));
+        throw Error(path, tr("cannot write: %1").arg(saveFileError(file)));
     commit(file);
 }
 

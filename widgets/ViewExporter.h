@@ -10,7 +10,7 @@ class QWidget;
 namespace mscope {
 
 /// Writes views to PNG, SVG and CSV files atomically (QSaveFile: a failed export never leaves a
-/// truncated file behind). Every function throws FileError naming the file and the problem.
+/// truncated file behind). Every function throws Error naming the file and the problem.
 class ViewExporter
 {
     Q_DECLARE_TR_FUNCTIONS(mscope::ViewExporter)

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "BenchCommands.h"
 
-#include "BlasRuntime.h"
-#include "BpeTokenizer.h"
 #include "CliSupport.h"
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "PerplexityEvaluator.h"
-#include "ResourceLocator.h"
-#include "ScanParameters.h"
-#include "SelectiveScan.h"
-#include "SyntheticCheckpoint.h"
-#include "SystemMemory.h"
-#include "TextFile.h"
+#include "eval/PerplexityEvaluator.h"
+#include "io/ResourceLocator.h"
+#include "io/SyntheticCheckpoint.h"
+#include "io/TextFile.h"
+#include "kernels/KernelIsa.h"
+#include "kernels/SelectiveScan.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "support/BlasRuntime.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+#include "support/SystemMemory.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -112,7 +113,7 @@ QJsonObject machineJson(int threads)
             {QStringLiteral("logical_cpus"), omp_get_num_procs()},
             {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
             {QStringLiteral("blas_core"), BlasRuntime::coreName()},
-            {QStringLiteral("engine_kernels"), QLatin1String(kernelIsaName())},
+            {QStringLiteral("engine_kernels"), QLatin1String(isaName(selectedIsa()))},
             {QStringLiteral("threads"), threads},
             {QStringLiteral("load_average_at_start"), load},
             {QStringLiteral("environment"), env}};
@@ -260,7 +261,7 @@ int BenchCommands::synth(const QStringList &args)
                       QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("N")});
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("like")) || !parser.isSet(QStringLiteral("out")))
-        throw FileError({}, QStringLiteral("synth needs --like NAME and --out DIR"));
+        throw Error({}, QStringLiteral("synth needs --like NAME and --out DIR"));
     EngineThreads::set(CliSupport::intOption(parser, QStringLiteral("threads"), 1, 1024, 0));
     const QString like = parser.value(QStringLiteral("like"));
     ModelConfig config = SyntheticCheckpoint::configLike(like);
@@ -274,7 +275,7 @@ int BenchCommands::synth(const QStringList &args)
     else if (dtype == QLatin1String("bf16"))
         type = StorageType::BF16;
     else if (!dtype.isEmpty() && dtype != QLatin1String("f32"))
-        throw FileError({},
+        throw Error({},
                         QStringLiteral("--dtype must be f32, f16 or bf16 (got '%1')").arg(dtype));
     const uint64_t seed = parser.value(QStringLiteral("seed")).toULongLong();
     const QString out = parser.value(QStringLiteral("out"));
@@ -331,7 +332,7 @@ int BenchCommands::bench(const QStringList &args)
                                   QStringLiteral("scan"),  QStringLiteral("lmhead")};
     for (const QString &s : sections)
         if (!allSections.contains(s))
-            throw FileError({}, QStringLiteral("unknown section '%1' (known: %2)")
+            throw Error({}, QStringLiteral("unknown section '%1' (known: %2)")
                                     .arg(s, allSections.join(QStringLiteral(", "))));
     if (sections.isEmpty())
         sections = allSections;
@@ -428,7 +429,7 @@ int BenchCommands::bench(const QStringList &args)
         if (files.isEmpty())
             files = defaultTexts();
         if (files.isEmpty())
-            throw FileError({},
+            throw Error({},
                             QStringLiteral("no demo texts found; pass --text or --random-tokens"));
         const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
         std::vector<QByteArray> texts;

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "CliSupport.h"
 
-#include "BpeTokenizer.h"
-#include "DeltaStatistics.h"
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "Modulation.h"
-#include "ResourceLocator.h"
-#include "ScanParameters.h"
-#include "TextFile.h"
+#include "analysis/DeltaStatistics.h"
+#include "io/ResourceLocator.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/Modulation.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -86,7 +86,7 @@ void CliSupport::parse(QCommandLineParser &parser, const QStringList &args)
 {
     parser.addHelpOption();
     if (!parser.parse(args))
-        throw FileError({}, parser.errorText());
+        throw Error({}, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         std::fprintf(stdout, "%s", qPrintable(parser.helpText()));
         std::exit(0);
@@ -101,7 +101,7 @@ int CliSupport::intOption(const QCommandLineParser &parser, const QString &name,
     bool ok = false;
     const qlonglong v = parser.value(name).toLongLong(&ok);
     if (!ok || v < min || v > max)
-        throw FileError({}, QStringLiteral("--%1 must be an integer between %2 and %3 (got '%4')")
+        throw Error({}, QStringLiteral("--%1 must be an integer between %2 and %3 (got '%4')")
                                 .arg(name)
                                 .arg(min)
                                 .arg(max)
@@ -115,7 +115,7 @@ QString CliSupport::modelDir(const QCommandLineParser &parser)
         return parser.value(QStringLiteral("model"));
     const QString demo = ResourceLocator::demoModelDir();
     if (demo.isEmpty())
-        throw FileError({}, QStringLiteral("no --model given and the bundled demo model was not "
+        throw Error({}, QStringLiteral("no --model given and the bundled demo model was not "
                                            "found (set MAMBASCOPE_RESOURCES)"));
     return demo;
 }
@@ -139,7 +139,7 @@ std::unique_ptr<BpeTokenizer> CliSupport::loadTokenizer(const QCommandLineParser
         return BpeTokenizer::fromFile(parser.value(QStringLiteral("tokenizer")));
     const QString path = modelDir + QStringLiteral("/tokenizer.json");
     if (!QFileInfo::exists(path))
-        throw FileError(modelDir, QStringLiteral("no tokenizer.json in the model directory; pass "
+        throw Error(modelDir, QStringLiteral("no tokenizer.json in the model directory; pass "
                                                  "--tokenizer FILE"));
     return BpeTokenizer::fromFile(path);
 }
@@ -238,7 +238,7 @@ ModulationSet CliSupport::modulationFor(const MambaModel &model, const QCommandL
             set.trainingLength = trainingLength(model, parser);
         const QString text = deltaText.isEmpty() ? ResourceLocator::calibrationText() : deltaText;
         if (text.isEmpty())
-            throw FileError({}, QStringLiteral("tau-cap needs a calibration text to measure Δ on, "
+            throw Error({}, QStringLiteral("tau-cap needs a calibration text to measure Δ on, "
                                                "and the bundled one was not found"));
         // Δ is measured on the model as loaded, as the demo recipe does.
         set.deltaStatistics = std::make_shared<DeltaStatistics>(
@@ -266,10 +266,10 @@ QString CliSupport::sha256OfFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        throw FileError(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
+        throw Error(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
     QCryptographicHash hash(QCryptographicHash::Sha256);
     if (!hash.addData(&f))
-        throw FileError(path, QStringLiteral("cannot be read"));
+        throw Error(path, QStringLiteral("cannot be read"));
     return QString::fromLatin1(hash.result().toHex());
 }
 
@@ -280,7 +280,7 @@ void CliSupport::refuseCalibrationOverlap(const ModulationSet &modulation,
         return;
     for (const QString &f : evalFiles) {
         if (modulation.calibrationTextHashes.contains(sha256OfFile(f)))
-            throw FileError(f, QStringLiteral("the modulation was calibrated on this text; "
+            throw Error(f, QStringLiteral("the modulation was calibrated on this text; "
                                               "evaluate on texts kept apart from calibration"));
     }
 }

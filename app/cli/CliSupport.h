@@ -46,7 +46,7 @@ public:
     /// Adds --model, --threads and --chunk.
     static void addModelOptions(QCommandLineParser &parser);
     /// Parses `args` (args[0] is the command name); on --help prints and exits 0; on errors throws
-    /// FileError with the parser's message.
+    /// Error with the parser's message.
     static void parse(QCommandLineParser &parser, const QStringList &args);
     /// --model or the bundled demo model; applies --threads.
     static QString modelDir(const QCommandLineParser &parser);

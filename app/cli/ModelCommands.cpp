@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModelCommands.h"
 
-#include "BpeTokenizer.h"
+#include "analysis/DeltaStatistics.h"
 #include "CliSupport.h"
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "DeltaStatistics.h"
-#include "Modulation.h"
-#include "PerplexityEvaluator.h"
-#include "ResourceLocator.h"
+#include "eval/PerplexityEvaluator.h"
+#include "io/ResourceLocator.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "modulation/Modulation.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -98,7 +98,7 @@ int ModelCommands::tokenize(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Text file."));
     CliSupport::parse(parser, args);
     if (parser.positionalArguments().size() != 1)
-        throw FileError({}, QStringLiteral("tokenize takes exactly one FILE"));
+        throw Error({}, QStringLiteral("tokenize takes exactly one FILE"));
     const QString dir = parser.isSet(QStringLiteral("tokenizer")) ? QString()
                                                                   : CliSupport::modelDir(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, dir);
@@ -126,23 +126,23 @@ int ModelCommands::score(const QStringList &args)
     CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("ids")))
-        throw FileError({}, QStringLiteral("score needs --ids FILE"));
+        throw Error({}, QStringLiteral("score needs --ids FILE"));
     const QString idsPath = parser.value(QStringLiteral("ids"));
     // A pipe would block the read, a device or a huge file exhaust memory (as for texts).
     const QFileInfo idsInfo(idsPath);
     if (idsInfo.exists() && !idsInfo.isFile() && !idsInfo.isDir())
-        throw FileError(idsPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
+        throw Error(idsPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
     constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
     if (idsInfo.isFile() && idsInfo.size() > kMaxIdsBytes)
-        throw FileError(idsPath, QStringLiteral("too large for a token id file (%1 bytes)")
+        throw Error(idsPath, QStringLiteral("too large for a token id file (%1 bytes)")
                                      .arg(idsInfo.size()));
     QFile f(idsPath);
     if (!f.open(QIODevice::ReadOnly))
-        throw FileError(idsPath, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
+        throw Error(idsPath, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
     if (err.error != QJsonParseError::NoError)
-        throw FileError(idsPath, QStringLiteral("invalid JSON at offset %1: %2")
+        throw Error(idsPath, QStringLiteral("invalid JSON at offset %1: %2")
                                      .arg(err.offset)
                                      .arg(err.errorString()));
     const QJsonArray arr = doc.isArray() ? doc.array()
@@ -150,12 +150,12 @@ int ModelCommands::score(const QStringList &args)
     std::vector<int32_t> ids;
     for (const QJsonValue &v : arr) {
         if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
-            throw FileError(idsPath, QStringLiteral("token ids must be integers"));
+            throw Error(idsPath, QStringLiteral("token ids must be integers"));
         // Converting a double beyond int32's range is undefined: refuse it here, naming it (ids
         // inside the range are checked against the model's vocabulary before any work).
         const double id = v.toDouble();
         if (id < -2147483648.0 || id > 2147483647.0)
-            throw FileError(idsPath,
+            throw Error(idsPath,
                             QStringLiteral("token id %1 at position %2 is outside the model's "
                                            "vocabulary")
                                 .arg(id)
@@ -163,7 +163,7 @@ int ModelCommands::score(const QStringList &args)
         ids.push_back(int32_t(id));
     }
     if (ids.size() < 2)
-        throw FileError(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
+        throw Error(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
 
     const auto model = CliSupport::loadModel(parser);
     const int lastK = CliSupport::intOption(parser, QStringLiteral("logits-last"), 0, 1 << 20, 0);
@@ -237,7 +237,7 @@ int ModelCommands::eval(const QStringList &args)
     CliSupport::parse(parser, args);
     const bool stream = parser.isSet(QStringLiteral("stream"));
     if (!stream && !parser.isSet(QStringLiteral("window")))
-        throw FileError({}, QStringLiteral("eval needs --window W (or --stream)"));
+        throw Error({}, QStringLiteral("eval needs --window W (or --stream)"));
     const int window = CliSupport::intOption(parser, QStringLiteral("window"), 2, 1 << 30, 0);
     const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 2, 1 << 30, 0);
     QStringList files = parser.positionalArguments();
@@ -247,7 +247,7 @@ int ModelCommands::eval(const QStringList &args)
                 files << f;
     }
     if (files.isEmpty())
-        throw FileError({}, QStringLiteral("no text files given"));
+        throw Error({}, QStringLiteral("no text files given"));
 
     const auto model = CliSupport::loadModel(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModulationCommands.h"
 
-#include "BpeTokenizer.h"
-#include "Calibrator.h"
-#include "CheckpointBaker.h"
+#include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumAnalysis.h"
+#include "calibration/Calibrator.h"
 #include "CliSupport.h"
-#include "DeltaStatistics.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "Modulation.h"
-#include "ResourceLocator.h"
-#include "SaveFile.h"
-#include "ScanParameters.h"
-#include "SpectrumAnalysis.h"
-#include "StateTrace.h"
+#include "eval/StateTrace.h"
+#include "io/ResourceLocator.h"
+#include "io/SaveFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/CheckpointBaker.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -110,7 +110,7 @@ int ModulationCommands::spectrum(const QStringList &args)
     parser.addOption({QStringLiteral("csv"), QStringLiteral("Print CSV, one row per mode.")});
     CliSupport::parse(parser, args);
     if (parser.isSet(QStringLiteral("json")) && parser.isSet(QStringLiteral("csv")))
-        throw FileError({}, QStringLiteral("choose one of --json and --csv"));
+        throw Error({}, QStringLiteral("choose one of --json and --csv"));
 
     const auto model = CliSupport::loadModel(parser);
     const QString calib = parser.value(QStringLiteral("calib"));
@@ -215,7 +215,7 @@ int ModulationCommands::trace(const QStringList &args)
                       QStringLiteral("FILE")});
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("json")))
-        throw FileError({}, QStringLiteral("trace needs --json FILE (or --json - for stdout)"));
+        throw Error({}, QStringLiteral("trace needs --json FILE (or --json - for stdout)"));
     const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 1, 1 << 30, 65536);
     const int perOctave = CliSupport::intOption(parser, QStringLiteral("per-octave"), 1, 64, 4);
     QString text = parser.value(QStringLiteral("text"));
@@ -297,16 +297,16 @@ int ModulationCommands::calibrate(const QStringList &args)
                       QStringLiteral("FILE")});
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("target-length")))
-        throw FileError({}, QStringLiteral("calibrate needs --target-length L"));
+        throw Error({}, QStringLiteral("calibrate needs --target-length L"));
     if (!parser.isSet(QStringLiteral("out")))
-        throw FileError({}, QStringLiteral("calibrate needs --out FILE"));
+        throw Error({}, QStringLiteral("calibrate needs --out FILE"));
 
     CalibrationOptions options;
     const QString familyName = parser.value(QStringLiteral("family"));
     if (!familyName.isEmpty()) {
         const auto family = modulationFamilyFromName(familyName);
         if (!family)
-            throw FileError(
+            throw Error(
                 {},
                 QStringLiteral("unknown --family '%1' (power, linear or delta)").arg(familyName));
         options.family = *family;
@@ -317,7 +317,7 @@ int ModulationCommands::calibrate(const QStringList &args)
     else if (method == QLatin1String("coordinate"))
         options.method = CalibrationOptions::Method::Coordinate;
     else
-        throw FileError({},
+        throw Error({},
                         QStringLiteral("unknown --method '%1' (spsa or coordinate)").arg(method));
     options.targetLength =
         CliSupport::intOption(parser, QStringLiteral("target-length"), 2, 1 << 30, 0);
@@ -331,7 +331,7 @@ int ModulationCommands::calibrate(const QStringList &args)
         bool ok = false;
         options.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
         if (!ok)
-            throw FileError({}, QStringLiteral("--seed must be a non-negative integer"));
+            throw Error({}, QStringLiteral("--seed must be a non-negative integer"));
     }
 
     QStringList calibFiles = parser.values(QStringLiteral("calib"));
@@ -345,7 +345,7 @@ int ModulationCommands::calibrate(const QStringList &args)
         const QString hash = CliSupport::sha256OfFile(f);
         const qsizetype i = excludedHashes.indexOf(hash);
         if (i >= 0)
-            throw FileError(f, QStringLiteral("is an evaluation text (same content as %1); "
+            throw Error(f, QStringLiteral("is an evaluation text (same content as %1); "
                                               "calibration and evaluation texts must be disjoint")
                                    .arg(excluded[i]));
         options.calibrationTexts << QFileInfo(f).fileName();
@@ -422,9 +422,9 @@ int ModulationCommands::bake(const QStringList &args)
                       QStringLiteral("DIR")});
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("out")))
-        throw FileError({}, QStringLiteral("bake needs --out DIR"));
+        throw Error({}, QStringLiteral("bake needs --out DIR"));
     if (!parser.isSet(QStringLiteral("modulation")) && !parser.isSet(QStringLiteral("modulate")))
-        throw FileError({},
+        throw Error({},
                         QStringLiteral("bake needs --modulation FILE or --modulate FAMILY:FACTOR"));
     const auto model = CliSupport::loadModel(parser);
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);

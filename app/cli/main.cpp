@@ -2,10 +2,10 @@
 // mambascope-cli: the engine from the command line. stdout carries results (JSON or tables),
 // stderr carries progress and errors; the exit code is non-zero on any error.
 #include "BenchCommands.h"
-#include "BlasRuntime.h"
-#include "FileError.h"
 #include "ModelCommands.h"
 #include "ModulationCommands.h"
+#include "support/BlasRuntime.h"
+#include "support/Error.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -72,12 +72,12 @@ int main(int argc, char **argv)
     }
     try {
         return it->second.run(args);
-    } catch (const FileError &e) {
-        std::fprintf(stderr, "\nmambascope-cli %s: error: %s\n", qPrintable(args.first()), e.what());
-        return 1;
     } catch (const Cancelled &) {
         std::fprintf(stderr, "\nmambascope-cli %s: cancelled\n", qPrintable(args.first()));
         return 130;
+    } catch (const Error &e) {
+        std::fprintf(stderr, "\nmambascope-cli %s: error: %s\n", qPrintable(args.first()), e.what());
+        return 1;
     } catch (const std::bad_alloc &) {
         std::fprintf(stderr, "\nmambascope-cli %s: error: out of memory\n", qPrintable(args.first()));
         return 1;

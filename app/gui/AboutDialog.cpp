@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AboutDialog.h"
 
-#include "BlasRuntime.h"
+#include "support/BlasRuntime.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>

@@ -2,12 +2,12 @@
 #include "LatencyBenchmark.h"
 
 #include "AppSettings.h"
-#include "BlasRuntime.h"
+#include "io/ResourceLocator.h"
+#include "io/SaveFile.h"
 #include "LiveCurves.h"
-#include "MambaModel.h"
-#include "ResourceLocator.h"
-#include "SaveFile.h"
-#include "ScanParameters.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "support/BlasRuntime.h"
 #include "WorkbenchSession.h"
 
 #include <QCoreApplication>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "LiveEvaluation.h"
 
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "ScanParameters.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
 
 #include <QElapsedTimer>
 #include <new>
@@ -99,7 +99,7 @@ void LiveEvaluation::Worker::run(LiveEvaluation *owner, const Config &config, in
     } catch (const Cancelled &) {
         QMetaObject::invokeMethod(
             owner, [owner, role] { emit owner->passCancelled(role); }, Qt::QueuedConnection);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         const QString message = e.message();
         QMetaObject::invokeMethod(
             owner, [owner, message] { emit owner->failed(message); }, Qt::QueuedConnection);

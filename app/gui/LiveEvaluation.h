@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "IncrementalEvaluator.h"
-#include "Modulation.h"
+#include "eval/IncrementalEvaluator.h"
+#include "modulation/Modulation.h"
 
 #include <QElapsedTimer>
 #include <QObject>

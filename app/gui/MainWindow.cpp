@@ -2,26 +2,26 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
 #include "CalibrationDialog.h"
 #include "ChartStyle.h"
-#include "DeltaStatistics.h"
-#include "FileError.h"
+#include "io/ResourceLocator.h"
 #include "JobStatusWidget.h"
 #include "LayerSpectrumChart.h"
 #include "LiveCurves.h"
-#include "MambaModel.h"
+#include "model/MambaModel.h"
 #include "ModelPanel.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
-#include "ResourceLocator.h"
 #include "ScalingPanel.h"
 #include "SettingsDialog.h"
 #include "SpectrumHeatmap.h"
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
+#include "support/Error.h"
 #include "UiLanguage.h"
 #include "ViewExporter.h"
 #include "WorkbenchSession.h"
@@ -689,7 +689,7 @@ QString MainWindow::loadPresetFile(const QString &path)
             tr("Loaded %1: %2").arg(QFileInfo(path).fileName(), set.describe()), 6000);
         applyModulationNow();
         return {};
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
 }
@@ -721,7 +721,7 @@ QString MainWindow::savePresetFile(const QString &path)
         AppSettings::addRecentPreset(path);
         statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 6000);
         return {};
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
 }
@@ -946,7 +946,7 @@ void MainWindow::exportView(ExportableView *view, const QString &format)
         else
             ViewExporter::saveText(view->toCsv(), path);
         statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 6000);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         showError(tr("Cannot export"), e.message());
     }
 }

@@ -2,6 +2,7 @@
 #include "ScreenshotTour.h"
 
 #include "CalibrationDialog.h"
+#include "io/SaveFile.h"
 #include "JobStatusWidget.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -9,7 +10,6 @@
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
-#include "SaveFile.h"
 #include "ScalingPanel.h"
 #include "SettingsDialog.h"
 #include "SpectrumHeatmap.h"

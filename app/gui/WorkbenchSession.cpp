@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "WorkbenchSession.h"
 
+#include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
-#include "BpeTokenizer.h"
-#include "CheckpointBaker.h"
-#include "DeltaStatistics.h"
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "ResourceLocator.h"
-#include "ScanParameters.h"
-#include "TextFile.h"
+#include "io/ResourceLocator.h"
+#include "io/TextFile.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/CheckpointBaker.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -56,7 +56,7 @@ std::vector<int32_t> encodeFile(const BpeTokenizer &tokenizer, const QString &pa
     return ids;
 }
 
-// The reason a background job gives when it fails with anything but a FileError (which names the
+// The reason a background job gives when it fails with anything but a Error (which names the
 // file) or Cancelled: a thread of the pool must not let an exception escape, which would end the
 // program.
 QString failureOf(const std::exception &e)
@@ -335,7 +335,7 @@ void WorkbenchSession::runGuarded(int id, const QString &context, const std::fun
         return;
     } catch (const Cancelled &) {
         cancelled = true;
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         reason = e.message();  // names the file already
     } catch (const std::bad_alloc &) {
         reason = tr("%1: not enough memory").arg(context);
@@ -358,7 +358,7 @@ WorkbenchSession::TokenIds WorkbenchSession::encodeOrReport(const BpeTokenizer &
     try {
         return std::make_shared<const std::vector<int32_t>>(
             encodeFile(tokenizer, path, maxTokens));
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         message = e.message();
     } catch (const std::exception &e) {
         message = path + QStringLiteral(": ") + failureOf(e);
@@ -384,7 +384,7 @@ void WorkbenchSession::addText(const QString &path)
         return;
     try {
         TextFile::readUtf8(absolute);  // refuse binaries and bad UTF-8 right away, with the reason
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         emit textFailed(e.message());
         return;
     }
@@ -644,7 +644,7 @@ void WorkbenchSession::requestSpectrum()
                 if (scaled)
                     modulated = SpectrumDensity::compute(*scaled, stats.get(), q, range,
                                                          kSpectrumBins, threshold);
-            } catch (const FileError &) {
+            } catch (const Error &) {
                 // A τ cap before the Δ statistics are in: the curve reports it; show the model as
                 // loaded.
             } catch (const std::exception &) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Calibrator.h"
+#include "analysis/SpectrumDensity.h"
+#include "calibration/Calibrator.h"
 #include "LiveEvaluation.h"
-#include "Modulation.h"
-#include "SpectrumDensity.h"
+#include "modulation/Modulation.h"
 
 #include <QHash>
 #include <QObject>

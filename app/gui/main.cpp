@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope: the workbench window. Opens the model given on the command line, else the demo.
 #include "AppSettings.h"
-#include "BlasRuntime.h"
+#include "io/ResourceLocator.h"
 #include "LatencyBenchmark.h"
 #include "MainWindow.h"
-#include "ResourceLocator.h"
 #include "ScreenshotTour.h"
+#include "support/BlasRuntime.h"
 #include "UiLanguage.h"
 
 #include <QApplication>

@@ -3,11 +3,12 @@
 // recomputes from that layer, power 0.45 everywhere repairs the long-context perplexity, a cancel
 // leaves everything consistent, presets round-trip, and the spectrum view draws.
 #include "AppSettings.h"
-#include "Calibrator.h"
+#include "calibration/Calibrator.h"
+#include "io/SyntheticCheckpoint.h"
 #include "LayerFactorControl.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
-#include "MambaModel.h"
+#include "model/MambaModel.h"
 #include "ModelPanel.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
@@ -17,9 +18,8 @@
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
-#include "SyntheticCheckpoint.h"
-#include "WorkbenchSession.h"
 #include "widgets/GuiTestMain.h"
+#include "WorkbenchSession.h"
 
 #include <QAction>
 #include <QComboBox>

@@ -4,16 +4,16 @@
 // says why in a dialog while the window stays responsive and keeps what it had; a preset or an
 // export that cannot be written whole leaves the previous file as it was.
 #include "AppSettings.h"
-#include "Calibrator.h"
-#include "FileError.h"
+#include "calibration/Calibrator.h"
 #include "FileSizeLimit.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
-#include "MambaModel.h"
+#include "model/MambaModel.h"
 #include "ModulationEditor.h"
+#include "support/Error.h"
 #include "ViewExporter.h"
-#include "WorkbenchSession.h"
 #include "widgets/GuiTestMain.h"
+#include "WorkbenchSession.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -337,7 +337,7 @@ void WorkbenchFaultsTest::failedExportKeepsTheOldFile()
         const FileSizeLimit full(4096);
         try {
             ViewExporter::saveText(longer, path);
-        } catch (const FileError &e) {
+        } catch (const Error &e) {
             problem = e.message();
         }
     }

@@ -8,18 +8,18 @@
 // huge tensors), non-finite weights anywhere, weights that disagree with config.json, token ids
 // beyond the model, text files that are not text, presets for another model. The parsers' own
 // suites (tst_safetensors, tst_modelconfig, tst_tokenizer) go through every field in detail.
-#include "BpeTokenizer.h"
-#include "Checkpoint.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "MambaModel.h"
-#include "ModelConfig.h"
-#include "Modulation.h"
-#include "PerplexityEvaluator.h"
-#include "SafetensorsFile.h"
-#include "SystemMemory.h"
+#include "eval/PerplexityEvaluator.h"
+#include "io/Checkpoint.h"
+#include "io/ModelConfig.h"
+#include "io/SafetensorsFile.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "support/SystemMemory.h"
 #include "TestMain.h"
-#include "TextFile.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -50,15 +50,15 @@ namespace {
 const QString kDemo = QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m");
 const QString kCheckpoints = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints");
 
-// The message of the FileError `f` throws, or a note that it threw none.
+// The message of the Error `f` throws, or a note that it threw none.
 QString errorOf(const std::function<void()> &f)
 {
     try {
         f();
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
-    return QStringLiteral("(no FileError thrown)");
+    return QStringLiteral("(no Error thrown)");
 }
 
 void writeFile(const QString &path, const QByteArray &bytes)

@@ -7,19 +7,19 @@
 // And failures while writing: a bake that fails half-way (a full disk, weights changed on disk)
 // leaves nothing behind, and a preset or safetensors file that cannot be written whole leaves the
 // previous version untouched (SECURITY.md, "No lost work").
-#include "BpeTokenizer.h"
-#include "Calibrator.h"
-#include "CheckpointBaker.h"
-#include "FileError.h"
+#include "calibration/Calibrator.h"
+#include "eval/PerplexityEvaluator.h"
 #include "FileSizeLimit.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "Modulation.h"
-#include "PerplexityEvaluator.h"
-#include "SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "modulation/CheckpointBaker.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
 #include "TestMain.h"
-#include "TextFile.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -111,15 +111,15 @@ QByteArray readFile(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// The message of the FileError `f` throws, or a note that it threw none.
+// The message of the Error `f` throws, or a note that it threw none.
 QString errorOf(const std::function<void()> &f)
 {
     try {
         f();
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
-    return QStringLiteral("(no FileError thrown)");
+    return QStringLiteral("(no Error thrown)");
 }
 
 // A copy of the model directory `from` in `to`.

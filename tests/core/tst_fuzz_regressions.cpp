@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Every seed and every former crash input of the fuzz harnesses (fuzz/corpus/<harness>/ and
 // fuzz/regressions/<harness>/) through the harnesses' own entry points, in the normal build and
-// without libFuzzer: each input must be accepted or refused with a FileError. Anything else (a
+// without libFuzzer: each input must be accepted or refused with a Error. Anything else (a
 // broken property, another exception, a crash or, in the sanitizer builds, a report) fails.
-#include "FileError.h"
 #include "FuzzTargets.h"
+#include "support/Error.h"
 #include "TestMain.h"
 
 #include <QDir>
@@ -105,9 +105,9 @@ void FuzzRegressionsTest::inputs()
     const QByteArray bytes = file.readAll();
     try {
         targetNamed(target)->run(bytes);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         // Refused with a message: fine, as long as there is one.
-        QVERIFY2(!e.problem().isEmpty(), "a FileError without a message");
+        QVERIFY2(!e.problem().isEmpty(), "a Error without a message");
     } catch (const fuzz::PropertyViolation &e) {
         QFAIL(qPrintable(QStringLiteral("property broken: ") + QString::fromStdString(e.what())));
     } catch (const std::exception &e) {

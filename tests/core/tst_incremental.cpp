@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // IncrementalEvaluator: restarting at the first changed layer must give what a full pass with the
 // new parameters gives, and a cancelled run must leave the cache usable.
-#include "BpeTokenizer.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "IncrementalEvaluator.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "PerplexityEvaluator.h"
-#include "ScanParameters.h"
+#include "eval/IncrementalEvaluator.h"
+#include "eval/PerplexityEvaluator.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
 #include "TestMain.h"
-#include "TextFile.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QTest>
 #include <cmath>
@@ -299,9 +299,9 @@ void IncrementalTest::fixedWindowsMatchPerplexityEvaluator()
 void IncrementalTest::rejectsBadSegments()
 {
     IncrementalEvaluator eval(m_model, options());
-    QVERIFY_THROWS_EXCEPTION(FileError, eval.setSegments({{1}}));
-    QVERIFY_THROWS_EXCEPTION(FileError, eval.setSegments({{1, 2, 1 << 20}}));
-    QVERIFY_THROWS_EXCEPTION(FileError, IncrementalEvaluator::fixedWindowSegments({1, 2, 3}, 8, 0));
+    QVERIFY_THROWS_EXCEPTION(Error, eval.setSegments({{1}}));
+    QVERIFY_THROWS_EXCEPTION(Error, eval.setSegments({{1, 2, 1 << 20}}));
+    QVERIFY_THROWS_EXCEPTION(Error, IncrementalEvaluator::fixedWindowSegments({1, 2, 3}, 8, 0));
 }
 
 MAMBASCOPE_TEST_MAIN(IncrementalTest)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The forward pass's vectorized kernels against straightforward double-precision definitions.
 // CTest runs this once per instruction set (MAMBASCOPE_ISA=avx2, =scalar, and the CPU's best).
-#include "ElementwiseKernels.h"
-#include "SelectiveScan.h"
+#include "kernels/ElementwiseKernels.h"
+#include "kernels/KernelIsa.h"
+#include "kernels/SelectiveScan.h"
+#include "ScanReference.h"
 
 #include <QTest>
 #include <cmath>
@@ -118,7 +120,7 @@ private slots:
 
 void KernelsTest::initTestCase()
 {
-    qInfo("kernels: %s, channel alignment %d", kernelIsaName(), selectiveScanChannelAlignment());
+    qInfo("kernels: %s, channel alignment %d", isaName(selectedIsa()), selectiveScanChannelAlignment());
 }
 
 void KernelsTest::scanMatchesReference_data()
@@ -144,7 +146,7 @@ void KernelsTest::scanMatchesReference()
     ScanBuffers b = randomScan(c, 42);
     std::vector<float> s1, y1, s2, y2;
     selectiveScan(argsFor(c, b, s1, y1));
-    selectiveScanReference(argsFor(c, b, s2, y2));
+    test::selectiveScanReference(argsFor(c, b, s2, y2));
     compareScan(y1, s1, y2, s2);
 }
 

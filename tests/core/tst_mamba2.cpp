@@ -9,21 +9,21 @@
 // bounds leave a margin of more than 10x, while a bug in the SSM path moves the NLL by 2 to 5
 // nats per position on these models. Half-precision storage is widened exactly, so it needs no
 // looser bound.
-#include "Calibrator.h"
-#include "Checkpoint.h"
-#include "CheckpointBaker.h"
-#include "DecayParameters.h"
-#include "DeltaStatistics.h"
-#include "EngineThreads.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "IncrementalEvaluator.h"
-#include "Mamba2Block.h"
-#include "MambaModel.h"
-#include "Modulation.h"
-#include "ScanParameters.h"
-#include "SpectrumAnalysis.h"
-#include "SyntheticCheckpoint.h"
+#include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumAnalysis.h"
+#include "calibration/Calibrator.h"
+#include "eval/IncrementalEvaluator.h"
+#include "io/Checkpoint.h"
+#include "io/SyntheticCheckpoint.h"
+#include "model/ForwardPass.h"
+#include "model/Mamba2Block.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/CheckpointBaker.h"
+#include "modulation/DecayParameters.h"
+#include "modulation/Modulation.h"
+#include "support/EngineThreads.h"
+#include "support/Error.h"
 #include "TestJson.h"
 #include "TestMain.h"
 
@@ -105,33 +105,22 @@ double maxAbsDiff(const std::vector<float> &got, const QJsonArray &want)
     return worst;
 }
 
-// Forces the form of the Mamba-2 scan (Mamba2Block reads MAMBASCOPE_MAMBA2_SCAN per chunk) for
-// its lifetime; an empty name leaves the automatic choice.
+// Forces the form of the Mamba-2 scan for its lifetime; an empty name leaves the automatic choice.
 class ScopedScanForm
 {
 public:
-    explicit ScopedScanForm(const QByteArray &form)
-        : m_had(qEnvironmentVariableIsSet(kName)), m_old(qgetenv(kName))
+    explicit ScopedScanForm(const QByteArray &form) : m_old(Mamba2Block::forcedScanForm())
     {
-        if (form.isEmpty())
-            qunsetenv(kName);
-        else
-            qputenv(kName, form);
+        Mamba2Block::forceScanForm(form == "recurrent" ? Mamba2Block::ScanForm::Recurrent
+                                   : form == "ssd"     ? Mamba2Block::ScanForm::Ssd
+                                                       : Mamba2Block::ScanForm::Automatic);
     }
-    ~ScopedScanForm()
-    {
-        if (m_had)
-            qputenv(kName, m_old);
-        else
-            qunsetenv(kName);
-    }
+    ~ScopedScanForm() { Mamba2Block::forceScanForm(m_old); }
     ScopedScanForm(const ScopedScanForm &) = delete;
     ScopedScanForm &operator=(const ScopedScanForm &) = delete;
 
 private:
-    static constexpr const char *kName = "MAMBASCOPE_MAMBA2_SCAN";
-    bool m_had;
-    QByteArray m_old;
+    Mamba2Block::ScanForm m_old;
 };
 
 // Compares NLL, the last logits and the final SSM state norms with a reference block.
@@ -191,10 +180,10 @@ QString loadError(const QString &dir)
 {
     try {
         MambaModel::load(dir);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
-    return QStringLiteral("(no FileError thrown)");
+    return QStringLiteral("(no Error thrown)");
 }
 
 // The HF config of a test checkpoint rewritten in the original state-spaces spelling.
@@ -700,11 +689,11 @@ void Mamba2Test::timeStepLimitSpellings()
     QCOMPARE(original.toHfJson()[QStringLiteral("time_step_limit")].toArray()[1].toObject(),
              (QJsonObject{{QStringLiteral("__float__"), QStringLiteral("Infinity")}}));
     // A bare NaN is no limit; other JSON errors keep the original text's offset.
-    QVERIFY_THROWS_EXCEPTION(FileError, read(hf + "[NaN, 1.0]}"));
+    QVERIFY_THROWS_EXCEPTION(Error, read(hf + "[NaN, 1.0]}"));
     try {
         read(hf + "[0.0, Infinity], }");
         QFAIL("no error");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QVERIFY2(e.problem().startsWith(QStringLiteral("not valid JSON")), qPrintable(e.problem()));
     }
 }
@@ -839,7 +828,7 @@ void Mamba2Test::spectrumAndStatisticsArePerHead()
             QCOMPARE(powered->layers[size_t(l)].negA[size_t(h)], -std::exp(float(s * aLog)));
         }
     set.steps[0].channelFactors[0].resize(size_t(H + 1), 0.5);
-    QVERIFY_THROWS_EXCEPTION(FileError, set.validateFor(*model, {}));
+    QVERIFY_THROWS_EXCEPTION(Error, set.validateFor(*model, {}));
 
     Modulation cap = Modulation::uniform(ModulationFamily::TauCap, 1.0, layers);
     cap.trainingLength = 16;
@@ -1025,7 +1014,7 @@ void Mamba2Test::deltaModulationIsAppliedButNotBaked()
     try {
         CheckpointBaker::bake(*model, set, dir.filePath(QStringLiteral("baked")));
         QFAIL("no error");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QVERIFY2(e.message().startsWith(QStringLiteral("a delta modulation cannot be baked")),
                  qPrintable(e.message()));
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Loading whole models: what loads, and the exact error for each kind of broken model directory.
-#include "FileError.h"
-#include "MambaModel.h"
-#include "SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
+#include "model/MambaModel.h"
+#include "support/Error.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,7 +54,7 @@ QString loadError(const QString &dir)
 {
     try {
         MambaModel::load(dir);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
     return {};

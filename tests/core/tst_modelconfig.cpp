@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reading config.json in the HuggingFace and the original state-spaces spellings, Mamba-1 and -2.
-#include "Checkpoint.h"
-#include "FileError.h"
-#include "ModelConfig.h"
+#include "io/Checkpoint.h"
+#include "io/ModelConfig.h"
+#include "support/Error.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -52,10 +52,10 @@ QString errorOf(const std::function<void()> &f)
 {
     try {
         f();
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
-    return QStringLiteral("(no FileError thrown)");
+    return QStringLiteral("(no Error thrown)");
 }
 
 QJsonObject parsed(const char *text)

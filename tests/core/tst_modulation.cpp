@@ -2,22 +2,22 @@
 // Modulations (method.md §4) against their direct formulas, preset serialization and refusal,
 // Δ statistics and the spectrum against the demo recipe's numbers, state traces, and baking:
 // a baked checkpoint reloads to exactly the NLL of the on-the-fly modulation.
-#include "BpeTokenizer.h"
-#include "Checkpoint.h"
-#include "CheckpointBaker.h"
-#include "DecayParameters.h"
-#include "DeltaStatistics.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "JobControl.h"
-#include "MambaModel.h"
-#include "Modulation.h"
-#include "ScanParameters.h"
-#include "SpectrumAnalysis.h"
-#include "StateTrace.h"
+#include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumAnalysis.h"
+#include "eval/StateTrace.h"
+#include "io/Checkpoint.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/CheckpointBaker.h"
+#include "modulation/DecayParameters.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
 #include "TestJson.h"
 #include "TestMain.h"
-#include "TextFile.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QDir>
 #include <QFile>
@@ -354,10 +354,10 @@ void ModulationTest::tauCapNeedsStatistics()
 {
     const ModulationSet set =
         ModulationSet::fromShorthand(QStringLiteral("tau-cap:1"), m_model->config().nLayer);
-    QVERIFY_THROWS_EXCEPTION(FileError, set.apply(*m_model));
+    QVERIFY_THROWS_EXCEPTION(Error, set.apply(*m_model));
     try {
         set.apply(*m_model);
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QVERIFY(e.message().contains(QStringLiteral("Δ statistics")));
     }
 }
@@ -401,10 +401,10 @@ void ModulationTest::outOfRangeFactorsAreRefused()
              {ModulationFamily::Power, std::nan("")}}) {
         ModulationSet set;
         set.steps.push_back(Modulation::uniform(family, bad, layers));
-        QVERIFY_THROWS_EXCEPTION(FileError, set.apply(*m_model));
+        QVERIFY_THROWS_EXCEPTION(Error, set.apply(*m_model));
     }
     Modulation wrongCount = Modulation::uniform(ModulationFamily::Power, 0.5, layers - 1);
-    QVERIFY_THROWS_EXCEPTION(FileError, wrongCount.validate(layers, -1, {}));
+    QVERIFY_THROWS_EXCEPTION(Error, wrongCount.validate(layers, -1, {}));
 }
 
 void ModulationTest::jsonRoundTrip()
@@ -485,7 +485,7 @@ void ModulationTest::badShorthandIsRefused()
     try {
         ModulationSet::fromShorthand(spec, 6);
         QFAIL("accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QVERIFY(!e.message().isEmpty());
     }
 }
@@ -503,7 +503,7 @@ void ModulationTest::presetForAnotherModelIsRefused()
     try {
         ModulationSet::load(path, other.get());
         QFAIL("a preset for another model was accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.file(), path);
         QVERIFY2(e.problem().contains(QStringLiteral("made for model demo-mamba-3.7m")) &&
                      e.problem().contains(m_model->fingerprint()) &&
@@ -513,7 +513,7 @@ void ModulationTest::presetForAnotherModelIsRefused()
     // Without a fingerprint ("any model"), the layer count still has to fit.
     set.modelFingerprint.clear();
     set.save(path);
-    QVERIFY_THROWS_EXCEPTION(FileError, ModulationSet::load(path, other.get()));
+    QVERIFY_THROWS_EXCEPTION(Error, ModulationSet::load(path, other.get()));
     QCOMPARE(ModulationSet::load(path, m_model.get()).steps.size(), size_t(1));
 }
 
@@ -565,7 +565,7 @@ void ModulationTest::malformedPresetsAreRefused()
     try {
         ModulationSet::load(path, m_model.get());
         QFAIL("accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.file(), path);
         QVERIFY2(e.problem().contains(expected), qPrintable(e.message()));
     }
@@ -722,7 +722,7 @@ void ModulationTest::bakedCheckpointReloadsToIdenticalNll()
     }
     // The preset beside it names the original model, so it is not applied twice.
     QVERIFY_THROWS_EXCEPTION(
-        FileError, ModulationSet::load(out + QStringLiteral("/modulation.json"), baked.get()));
+        Error, ModulationSet::load(out + QStringLiteral("/modulation.json"), baked.get()));
 }
 
 void ModulationTest::bakeKeepsStorageTypesAndShards_data()
@@ -797,7 +797,7 @@ void ModulationTest::bakeRefusesDelta()
     try {
         CheckpointBaker::bake(*m_model, set, out);
         QFAIL("delta was baked");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QVERIFY2(e.message().contains(QStringLiteral("cannot be baked")), qPrintable(e.message()));
     }
     QVERIFY(!QFileInfo::exists(out));
@@ -819,9 +819,9 @@ void ModulationTest::bakeRefusesExistingOutput()
     marker.close();
     const ModulationSet set =
         ModulationSet::fromShorthand(QStringLiteral("power:0.5"), m_model->config().nLayer);
-    QVERIFY_THROWS_EXCEPTION(FileError, CheckpointBaker::bake(*m_model, set, out));
+    QVERIFY_THROWS_EXCEPTION(Error, CheckpointBaker::bake(*m_model, set, out));
     QVERIFY(QFile::exists(out + QStringLiteral("/keep.txt")));
-    QVERIFY_THROWS_EXCEPTION(FileError, CheckpointBaker::bake(*m_model, set, kDemo));
+    QVERIFY_THROWS_EXCEPTION(Error, CheckpointBaker::bake(*m_model, set, kDemo));
     // An empty directory may be filled.
     const QString empty = dir.filePath(QStringLiteral("empty"));
     QVERIFY(QDir().mkdir(empty));

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The demo model's baseline perplexity row of reference/demo/pytorch_eval.md (PyTorch, fp32),
 // reproduced with the fixed-window protocol on the first 65,536 tokens of the four test books.
-#include "BpeTokenizer.h"
-#include "EngineThreads.h"
-#include "ForwardPass.h"
-#include "MambaModel.h"
-#include "PerplexityEvaluator.h"
-#include "TextFile.h"
+#include "eval/PerplexityEvaluator.h"
+#include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "support/EngineThreads.h"
 #include "TestMain.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QElapsedTimer>
 #include <QFile>

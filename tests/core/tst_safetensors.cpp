@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reading, writing and validating safetensors files and model directories, on the bundled demo
 // model and on files broken on purpose.
-#include "Checkpoint.h"
-#include "FileError.h"
-#include "HalfFloat.h"
-#include "SafetensorsFile.h"
+#include "io/Checkpoint.h"
+#include "io/HalfFloat.h"
+#include "io/SafetensorsFile.h"
+#include "support/Error.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,15 +36,15 @@ QString demoFile()
     return demoDir() + QStringLiteral("/model.safetensors");
 }
 
-// The message of the FileError `f` throws, or a note that it threw none.
+// The message of the Error `f` throws, or a note that it threw none.
 QString errorOf(const std::function<void()> &f)
 {
     try {
         f();
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         return e.message();
     }
-    return QStringLiteral("(no FileError thrown)");
+    return QStringLiteral("(no Error thrown)");
 }
 
 void writeFile(const QString &path, const QByteArray &bytes)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Random-init checkpoints with the shapes of public models (`synth`): configs, tensor names and
 // shapes, parameter counts, loading, a forward pass, determinism.
-#include "Checkpoint.h"
-#include "FileError.h"
-#include "ForwardPass.h"
-#include "MambaModel.h"
-#include "ModelConfig.h"
-#include "SyntheticCheckpoint.h"
+#include "io/Checkpoint.h"
+#include "io/ModelConfig.h"
+#include "io/SyntheticCheckpoint.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "support/Error.h"
 
 #include <omp.h>
 #include <QCryptographicHash>
@@ -149,7 +149,7 @@ void SynthTest::everyKnownShapeRoundTrips()
 
 void SynthTest::unknownShapeIsAnError()
 {
-    QVERIFY_THROWS_EXCEPTION(FileError,
+    QVERIFY_THROWS_EXCEPTION(Error,
                              SyntheticCheckpoint::configLike(QStringLiteral("mamba-7b")));
 }
 

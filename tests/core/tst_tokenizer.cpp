@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // BpeTokenizer against HuggingFace: GPT-NeoX test vectors, the demo model's reference ids and its
 // training-time token counts of whole books, plus the ways a tokenizer.json can be wrong.
-#include "BpeTokenizer.h"
-#include "ByteLevelPreTokenizer.h"
-#include "FileError.h"
+#include "support/Error.h"
 #include "TestJson.h"
+#include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/ByteLevelPreTokenizer.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -390,7 +390,7 @@ void TestTokenizer::invalidUtf8()
     try {
         m_neox->encodeUtf8(bytes, u"book.txt"_s);
         QFAIL("invalid UTF-8 was accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.file(), u"book.txt"_s);
         QCOMPARE(e.message(), u"book.txt: invalid UTF-8 at byte %1"_s.arg(offset));
     }
@@ -407,11 +407,11 @@ void TestTokenizer::edgeCases()
     QCOMPARE(withBom, m_neox->encode(u"\ufeffHi"_s));
     QCOMPARE(withBom.size(), std::size_t(2));
     QCOMPARE(m_neox->decode(withBom), u"\ufeffHi"_s);
-    QVERIFY_THROWS_EXCEPTION(FileError, m_demo->decode({5, 4096}));
+    QVERIFY_THROWS_EXCEPTION(Error, m_demo->decode({5, 4096}));
     try {
         m_demo->decode({-1});
         QFAIL("id -1 was accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.message(), u"token id -1 outside the vocabulary (size 4096)"_s);
     }
     // A cut-off character decodes lossily, not with an error.
@@ -503,7 +503,7 @@ void TestTokenizer::badFiles()
     try {
         BpeTokenizer::fromFile(path);
         QFAIL("a bad tokenizer.json was accepted");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.file(), path);
         QVERIFY2(e.message().startsWith(path + u": "_s), qPrintable(e.message()));
         QVERIFY2(e.problem().contains(problem), qPrintable(e.message()));

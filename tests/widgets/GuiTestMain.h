@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "BlasRuntime.h"
+#include "support/BlasRuntime.h"
 
 #include <QApplication>
 #include <QStandardPaths>

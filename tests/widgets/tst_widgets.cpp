@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The reusable views and controls: curve bucketing, spectrum densities against the engine's
 // SpectrumAnalysis, rendering (sampled pixels of grab()), export, the slider mapping, undo/redo.
-#include "BpeTokenizer.h"
-#include "DeltaStatistics.h"
+#include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumAnalysis.h"
+#include "analysis/SpectrumDensity.h"
 #include "FactorScale.h"
-#include "FileError.h"
+#include "io/TextFile.h"
 #include "LayerFactorControl.h"
-#include "MambaModel.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityCurve.h"
 #include "ScalingPanel.h"
-#include "ScanParameters.h"
-#include "SpectrumAnalysis.h"
-#include "SpectrumDensity.h"
 #include "SpectrumHeatmap.h"
 #include "StateNormChart.h"
-#include "TextFile.h"
+#include "support/Error.h"
+#include "tokenizer/BpeTokenizer.h"
 #include "ViewExporter.h"
 #include "widgets/GuiTestMain.h"
 
@@ -215,7 +215,7 @@ void WidgetsTest::editorLoadsMultiStepPresets()
 
     ModulationSet wrong;
     wrong.steps.push_back(Modulation::uniform(ModulationFamily::Power, 0.5, 5));
-    QVERIFY_THROWS_EXCEPTION(FileError, editor.loadSet(wrong, QStringLiteral("wrong")));
+    QVERIFY_THROWS_EXCEPTION(Error, editor.loadSet(wrong, QStringLiteral("wrong")));
 }
 
 void WidgetsTest::scalingPanelFollowsEditor()
@@ -463,11 +463,11 @@ void WidgetsTest::exportReportsUnwritablePaths()
     try {
         ViewExporter::savePng(&w, path);
         QFAIL("no error");
-    } catch (const FileError &e) {
+    } catch (const Error &e) {
         QCOMPARE(e.file(), path);
         QVERIFY(!e.problem().isEmpty());
     }
-    QVERIFY_THROWS_EXCEPTION(FileError, ViewExporter::saveText(QStringLiteral("x"), path));
+    QVERIFY_THROWS_EXCEPTION(Error, ViewExporter::saveText(QStringLiteral("x"), path));
 }
 
 MAMBASCOPE_GUI_TEST_MAIN(WidgetsTest)

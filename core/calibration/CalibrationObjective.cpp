@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calibration/CalibrationObjective.h"
+
+#include "eval/PerplexityEvaluator.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "support/Error.h"
+#include "support/JobControl.h"
+
+#include <QFileInfo>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mscope {
+
+CalibrationObjective::CalibrationObjective(std::shared_ptr<const MambaModel> model,
+                                           const CalibrationOptions &options, const JobControl *job,
+                                           std::function<void(const CalibrationStep &)> onStep)
+    : m_model(std::move(model)),
+      m_family(options.family),
+      m_target(options.targetLength),
+      m_bos(options.prependBos),
+      m_job(job),
+      m_onStep(std::move(onStep)),
+      m_chunk(std::max(1, options.chunkTokens)),
+      m_layers(m_model->config().nLayer),
+      m_budget(options.budget)
+{
+    if (m_family != ModulationFamily::Power && m_family != ModulationFamily::Linear &&
+        m_family != ModulationFamily::Delta)
+        throw Error({}, QStringLiteral("calibration searches one factor per layer for power, "
+                                           "linear or delta; %1 has a single data-driven factor "
+                                           "(compare a few values with eval instead)")
+                                .arg(modulationFamilyName(m_family)));
+    if (m_target < 2)
+        throw Error(
+            {},
+            QStringLiteral("the target length must be at least 2 tokens (got %1)").arg(m_target));
+    const int docTokens = m_bos ? m_target - 1 : m_target;
+    std::vector<std::vector<int32_t>> all;
+    for (const auto &doc : options.calibrationDocs) {
+        for (size_t b = 0; b + size_t(docTokens) <= doc.size(); b += size_t(docTokens))
+            all.emplace_back(doc.begin() + int64_t(b), doc.begin() + int64_t(b) + docTokens);
+    }
+    if (all.empty())
+        throw Error({},
+                        QStringLiteral("no calibration text has the %1 tokens one window of the "
+                                       "target length needs")
+                            .arg(docTokens));
+    int perEvaluation = options.windowsPerEvaluation;
+    if (perEvaluation <= 0)
+        perEvaluation = options.budget / (1 + 3 * std::max(1, options.iterations));
+    perEvaluation = std::clamp(perEvaluation, 1, int(all.size()));
+    // Spread the windows over all the texts rather than taking the first ones of the first text.
+    for (int i = 0; i < perEvaluation; ++i) {
+        const size_t idx = size_t((double(i) + 0.5) * double(all.size()) / perEvaluation);
+        m_windows.push_back(std::move(all[std::min(idx, all.size() - 1)]));
+    }
+    if (m_budget < passesPerEvaluation())
+        throw Error({}, QStringLiteral("a budget of %1 forward passes is less than one "
+                                           "evaluation of the objective (%2 windows of %3 tokens)")
+                                .arg(m_budget)
+                                .arg(passesPerEvaluation())
+                                .arg(m_target));
+    m_forward = std::make_unique<ForwardPass>(m_model);
+}
+
+bool CalibrationObjective::canEvaluate(int evaluations) const
+{
+    return m_passes + evaluations * passesPerEvaluation() <= m_budget;
+}
+
+std::vector<double> CalibrationObjective::factorsOf(const std::vector<double> &u) const
+{
+    std::vector<double> f(u.size());
+    for (size_t i = 0; i < u.size(); ++i) {
+        const double v = std::clamp(u[i], kLower, kUpper);
+        f[i] = m_family == ModulationFamily::Linear ? 1.0 / v : v;
+    }
+    return f;
+}
+
+double CalibrationObjective::evaluate(const std::vector<double> &uIn, int iteration,
+                                      const QString &phase)
+{
+    if (!canEvaluate())
+        throw Error(Error::Kind::Model, {}, QStringLiteral("calibration budget exhausted"));
+    if (m_job)
+        m_job->throwIfCancelled();
+    std::vector<double> u(uIn.size());
+    for (size_t i = 0; i < u.size(); ++i)
+        u[i] = std::clamp(uIn[i], kLower, kUpper);
+    ModulationSet set;
+    Modulation m;
+    m.family = m_family;
+    m.layerFactors = factorsOf(u);
+    set.steps.push_back(std::move(m));
+    m_forward->setScanParameters(set.apply(*m_model));
+    PerplexityEvaluator evaluator(*m_forward, m_chunk);
+    const double ppl = evaluator.fixedWindows(m_windows, m_target, 0, m_bos, m_job).perplexity();
+    m_passes += passesPerEvaluation();
+    // A NaN objective (overflowing state) must never become the best point.
+    if (std::isfinite(ppl) && (m_bestU.empty() || ppl < m_best)) {
+        m_best = ppl;
+        m_bestU = u;
+    }
+    if (m_onStep) {
+        CalibrationStep step;
+        step.iteration = iteration;
+        step.forwardPasses = m_passes;
+        step.budget = m_budget;
+        step.phase = phase;
+        step.objective = ppl;
+        step.bestObjective = m_best;
+        step.factors = factorsOf(u);
+        step.bestFactors = factorsOf(m_bestU);
+        m_onStep(step);
+    }
+    return std::isfinite(ppl) ? ppl : std::numeric_limits<double>::max();
+}
+
+}  // namespace mscope

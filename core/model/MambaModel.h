@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "io/Checkpoint.h"
+#include "io/ModelConfig.h"
+
+#include <QString>
+#include <memory>
+#include <vector>
+
+namespace mscope {
+
+class JobControl;
+
+/// The weights of one Mamba block, widened to fp32 (row-major, PyTorch [out, in] layout). Shapes
+/// for Mamba-1, then Mamba-2 (H heads, G groups, C = E + 2·G·N conv channels, I = E + C + H).
+/// Optional tensors (biases, the other architecture's) have data == nullptr when absent.
+struct MambaLayerWeights
+{
+    FloatTensor norm;          // [D]
+    FloatTensor inProj;        // [2E, D]; Mamba-2 [I, D]: z | x B C | dt
+    FloatTensor inProjBias;    // [2E] or [I] when use_bias
+    FloatTensor convWeight;    // [E, 1, K]; Mamba-2 [C, 1, K]
+    FloatTensor convBias;      // [E] or [C] when use_conv_bias
+    FloatTensor xProj;         // [R + 2N, E]; Mamba-1 only
+    FloatTensor dtProjWeight;  // [E, R]; Mamba-1 only
+    FloatTensor dtProjBias;    // [E]; Mamba-1 only
+    FloatTensor dtBias;        // Mamba-2 only: [H]
+    FloatTensor aLog;          // [E, N]; Mamba-2 [H]
+    FloatTensor d;             // [E]; Mamba-2 [H]
+    FloatTensor gateNorm;      // Mamba-2 only: [E], the gated RMSNorm's weight (mixer.norm.weight)
+    FloatTensor outProj;       // [D, E]
+    FloatTensor outProjBias;   // [D] when use_bias
+};
+
+/// A loaded Mamba language model: config, tokenizer path and weights. Immutable once loaded, so
+/// one instance is shared by every job (evaluation, analysis, the GUI) through shared_ptr.
+class MambaModel
+{
+public:
+    /// Loads `dir` (config.json + safetensors). Throws Error naming the file and the problem:
+    /// unknown architecture, missing tensor, shape not matching config.json, non-finite A_log or
+    /// dt_proj values, not enough memory for the widened weights. Reports progress on `job`.
+    static std::shared_ptr<const MambaModel> load(const QString &dir, const JobControl *job = nullptr);
+
+    const ModelConfig &config() const { return m_config; }
+    QString directory() const { return m_dir; }
+    /// `tokenizer.json` beside the weights, or empty when the directory has none.
+    QString tokenizerPath() const { return m_tokenizerPath; }
+    const std::vector<MambaLayerWeights> &layers() const { return m_layers; }
+    const FloatTensor &embeddings() const { return m_embeddings; }  // [V, D]
+    const FloatTensor &finalNorm() const { return m_finalNorm; }    // [D]
+    const FloatTensor &lmHead() const { return m_lmHead; }          // [V, D], the embeddings when tied
+    bool lmHeadTied() const { return m_lmHeadTied; }
+    int logitCount() const { return int(m_lmHead.shape[0]); }       // rows of the LM head (padded vocab)
+    qint64 parameterCount() const { return m_parameterCount; }
+
+    /// The shape of A_log, which spectra and modulations work on: [decayChannels, decayStateSize]
+    /// = [E, N] in Mamba-1, [H, 1] in Mamba-2 (one decay rate per head).
+    int decayChannels() const;
+    int decayStateSize() const;
+
+    /// Mamba-2's gated RMSNorm as the reference code of the checkpoint's format runs it:
+    /// transformers (HF layout) normalises over the full inner width, with layer_norm_epsilon,
+    /// after the gate; mamba_ssm (original layout) per group of E / n_groups channels, with eps
+    /// 1e-5, before the gate when ssm_cfg.norm_before_gate says so. Equal when n_groups is 1.
+    int normGroupSize() const { return m_normGroupSize; }
+    bool normBeforeGate() const { return m_normBeforeGate; }
+    double gatedNormEps() const { return m_gatedNormEps; }
+    StorageType storageType() const { return m_checkpoint->dominantStorageType(); }
+    /// Stable identity of the weights (hash of config shape and every A_log / dt value), used to
+    /// refuse a modulation preset made for another model.
+    QString fingerprint() const { return m_fingerprint; }
+
+private:
+    MambaModel() = default;
+    QString m_dir;
+    QString m_tokenizerPath;
+    ModelConfig m_config;
+    std::unique_ptr<Checkpoint> m_checkpoint;
+    std::vector<MambaLayerWeights> m_layers;
+    FloatTensor m_embeddings;
+    FloatTensor m_finalNorm;
+    FloatTensor m_lmHead;
+    bool m_lmHeadTied = true;
+    qint64 m_parameterCount = 0;
+    QString m_fingerprint;
+    int m_normGroupSize = 0;
+    bool m_normBeforeGate = false;
+    double m_gatedNormEps = 1e-5;
+};
+
+}  // namespace mscope
