@@ -131,7 +131,7 @@ void PerplexityChart::setContext(const QString &textName, const QString &protoco
     updateNames();
 }
 
-void PerplexityChart::setBaseline(const PerplexityCurve &curve)
+void PerplexityChart::setBaseline(const PositionBuckets &curve)
 {
     m_baselineCurve = curve;
     m_baseline->replace(curve.points());
@@ -139,7 +139,7 @@ void PerplexityChart::setBaseline(const PerplexityCurve &curve)
     updateAxes();
 }
 
-void PerplexityChart::setCurrent(const PerplexityCurve &curve, bool complete)
+void PerplexityChart::setCurrent(const PositionBuckets &curve, bool complete)
 {
     // The first points of a new pass: keep the last complete curve visible, faded.
     if (m_currentComplete && !complete && !m_currentCurve.isEmpty()) {
@@ -150,7 +150,7 @@ void PerplexityChart::setCurrent(const PerplexityCurve &curve, bool complete)
     m_currentComplete = complete;
     m_current->replace(curve.points());
     if (complete) {
-        m_previousCurve = PerplexityCurve();
+        m_previousCurve = PositionBuckets();
         m_previous->clear();
     }
     updateNames();
@@ -165,9 +165,9 @@ void PerplexityChart::setCurrentLabel(const QString &label)
 
 void PerplexityChart::clearCurves()
 {
-    m_baselineCurve = PerplexityCurve();
-    m_currentCurve = PerplexityCurve();
-    m_previousCurve = PerplexityCurve();
+    m_baselineCurve = PositionBuckets();
+    m_currentCurve = PositionBuckets();
+    m_previousCurve = PositionBuckets();
     m_currentComplete = true;
     m_baseline->clear();
     m_current->clear();
@@ -226,7 +226,7 @@ void PerplexityChart::updateNames()
 {
     // The number after each name: perplexity over the last octave, the headline at the longest
     // context (the title says so).
-    auto withTail = [](const QString &name, const PerplexityCurve &c) {
+    auto withTail = [](const QString &name, const PositionBuckets &c) {
         const double ppl = c.lastOctavePerplexity();
         if (c.isEmpty() || !std::isfinite(ppl))
             return name;
@@ -238,7 +238,7 @@ void PerplexityChart::updateNames()
                                          : tr("%1 (computing…)").arg(label));
     for (Pinned &p : m_pinned)
         p.series->setName(withTail(p.name, p.curve));
-    const PerplexityCurve &layout = m_baselineCurve.length() > 0 ? m_baselineCurve : m_currentCurve;
+    const PositionBuckets &layout = m_baselineCurve.length() > 0 ? m_baselineCurve : m_currentCurve;
     QString title = tr("Perplexity against context length");
     if (layout.length() > 0)
         title += tr(" · legend: perplexity at %1–%2")
@@ -254,7 +254,7 @@ void PerplexityChart::updateNames()
 void PerplexityChart::updateAxes()
 {
     int64_t length = 16384;
-    for (const PerplexityCurve *c : {&m_baselineCurve, &m_currentCurve, &m_previousCurve})
+    for (const PositionBuckets *c : {&m_baselineCurve, &m_currentCurve, &m_previousCurve})
         if (c->length() > 0)
             length = c->length();
     const double xMin = 8.0;
@@ -263,7 +263,7 @@ void PerplexityChart::updateAxes()
     m_x->setRange(xMin, xMax);
 
     double lo = INFINITY, hi = -INFINITY;
-    auto scan = [&](const PerplexityCurve &c) {
+    auto scan = [&](const PositionBuckets &c) {
         for (const QPointF &p : c.points()) {
             if (std::isfinite(p.y()) && p.y() > 0) {
                 lo = std::min(lo, p.y());
@@ -317,14 +317,14 @@ void PerplexityChart::resizeEvent(QResizeEvent *event)
     ChartStyle::fitLogBase(m_x, m_x->min(), m_x->max(), chart()->plotArea().width());
 }
 
-void PerplexityChart::showTooltip(const QPointF &point, bool state, const PerplexityCurve *curve,
+void PerplexityChart::showTooltip(const QPointF &point, bool state, const PositionBuckets *curve,
                                   const QString &name)
 {
     if (!state || !curve) {
         QToolTip::hideText();
         return;
     }
-    const PerplexityCurve::Bucket *best = nullptr;
+    const PositionBucket *best = nullptr;
     double bestDistance = INFINITY;
     for (const auto &b : curve->buckets()) {
         if (b.count == 0)
@@ -355,9 +355,9 @@ QString PerplexityChart::toCsv() const
     for (const Pinned &p : m_pinned)
         header << p.name + QStringLiteral(" ppl");
     QString out = ViewExporter::csvLine(header);
-    const PerplexityCurve &layout =
+    const PositionBuckets &layout =
         !m_baselineCurve.buckets().empty() ? m_baselineCurve : m_currentCurve;
-    auto value = [](const PerplexityCurve &c, size_t i, bool tokens) {
+    auto value = [](const PositionBuckets &c, size_t i, bool tokens) {
         if (i >= c.buckets().size() || c.buckets()[i].count == 0)
             return QString();
         return tokens ? QString::number(c.buckets()[i].count)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "eval/PositionBuckets.h"
 #include "ExportableView.h"
-#include "PerplexityCurve.h"
 
 #include <QChartView>
 #include <vector>
@@ -29,9 +29,9 @@ public:
 
     /// What the curves were computed on, for the title (e.g. "test_dracula.txt", "streaming").
     void setContext(const QString &textName, const QString &protocol);
-    void setBaseline(const PerplexityCurve &curve);
+    void setBaseline(const PositionBuckets &curve);
     /// `complete` false while the pass is still running.
-    void setCurrent(const PerplexityCurve &curve, bool complete);
+    void setCurrent(const PositionBuckets &curve, bool complete);
     void setCurrentLabel(const QString &label);
     /// Drops baseline and current (a new text or protocol); pinned curves stay.
     void clearCurves();
@@ -44,8 +44,8 @@ public:
     void setLogPerplexity(bool log);
     bool logPerplexity() const { return m_logY; }
 
-    const PerplexityCurve &baseline() const { return m_baselineCurve; }
-    const PerplexityCurve &current() const { return m_currentCurve; }
+    const PositionBuckets &baseline() const { return m_baselineCurve; }
+    const PositionBuckets &current() const { return m_currentCurve; }
     bool currentComplete() const { return m_currentComplete; }
 
     QString exportName() const override { return QStringLiteral("perplexity-vs-context"); }
@@ -59,14 +59,14 @@ private:
     struct Pinned
     {
         QString name;
-        PerplexityCurve curve;
+        PositionBuckets curve;
         QLineSeries *series = nullptr;
     };
     QLineSeries *addCurveSeries(const QColor &color, qreal width, Qt::PenStyle style);
     void attach(QAbstractAxis *y);
     void updateNames();
     void updateAxes();
-    void showTooltip(const QPointF &point, bool state, const PerplexityCurve *curve,
+    void showTooltip(const QPointF &point, bool state, const PositionBuckets *curve,
                      const QString &name);
 
     QLogValueAxis *m_x = nullptr;
@@ -81,9 +81,9 @@ private:
     QLineSeries *m_beyondUpper = nullptr;
     QLineSeries *m_beyondLower = nullptr;
     std::vector<Pinned> m_pinned;
-    PerplexityCurve m_baselineCurve;
-    PerplexityCurve m_currentCurve;
-    PerplexityCurve m_previousCurve;
+    PositionBuckets m_baselineCurve;
+    PositionBuckets m_currentCurve;
+    PositionBuckets m_previousCurve;
     bool m_currentComplete = true;
     QString m_currentLabel;
     QString m_textName;

@@ -2,10 +2,12 @@
 #include "CliSupport.h"
 
 #include "analysis/DeltaStatistics.h"
+#include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
+#include "model/ModelFolder.h"
 #include "model/ScanParameters.h"
 #include "modulation/Modulation.h"
 #include "support/EngineThreads.h"
@@ -135,19 +137,9 @@ std::unique_ptr<BpeTokenizer> CliSupport::loadTokenizer(const QCommandLineParser
                                                         const QString &modelDir)
 {
     // optionNames(): unlike isSet(), no warning for commands that have no --tokenizer option.
-    if (parser.optionNames().contains(QStringLiteral("tokenizer")))
-        return BpeTokenizer::fromFile(parser.value(QStringLiteral("tokenizer")));
-    const QString path = modelDir + QStringLiteral("/tokenizer.json");
-    if (!QFileInfo::exists(path))
-        throw Error(modelDir, QStringLiteral("no tokenizer.json in the model directory; pass "
-                                                 "--tokenizer FILE"));
-    return BpeTokenizer::fromFile(path);
-}
-
-std::vector<int32_t> CliSupport::tokenizeFile(const BpeTokenizer &tokenizer, const QString &path)
-{
-    const QByteArray bytes = TextFile::readUtf8(path);
-    return tokenizer.encodeUtf8(bytes, path);
+    const bool given = parser.optionNames().contains(QStringLiteral("tokenizer"));
+    return ModelFolder::loadTokenizer(modelDir,
+                                      given ? parser.value(QStringLiteral("tokenizer")) : QString());
 }
 
 void CliSupport::printJson(const QJsonDocument &doc)
@@ -183,21 +175,7 @@ int CliSupport::trainingLength(const MambaModel &model, const QCommandLineParser
 {
     if (parser.optionNames().contains(QStringLiteral("train-length")))
         return intOption(parser, QStringLiteral("train-length"), 1, 1 << 30, 0);
-    QFile config(QDir(model.directory()).filePath(QStringLiteral("config.json")));
-    if (config.open(QIODevice::ReadOnly)) {
-        const QJsonObject o = QJsonDocument::fromJson(config.readAll()).object();
-        for (const char *key : {"training_length", "train_length", "max_seq_len", "seq_length",
-                                "n_ctx", "max_position_embeddings"}) {
-            const int v = o.value(QLatin1String(key)).toInt(0);
-            if (v > 0)
-                return v;
-        }
-    }
-    const QString demo = ResourceLocator::demoModelDir();
-    if (!demo.isEmpty() &&
-        QFileInfo(model.directory()).canonicalFilePath() == QFileInfo(demo).canonicalFilePath())
-        return 256;
-    return 2048;
+    return ModelFolder::trainingLength(model.directory()).tokens;
 }
 
 DeltaStatistics CliSupport::measureDeltaStatistics(const MambaModel &model,
@@ -206,11 +184,11 @@ DeltaStatistics CliSupport::measureDeltaStatistics(const MambaModel &model,
                                                    const ScanParameters *scan)
 {
     const auto tokenizer = loadTokenizer(parser, model.directory());
-    const std::vector<int32_t> ids = tokenizeFile(*tokenizer, textPath);
     JobControl job;
     ProgressBar bar(QStringLiteral("Δ statistics"));
     bar.attach(job);
-    DeltaStatistics stats = DeltaStatistics::measure(model, ids, windowLength, 64, &job, scan);
+    DeltaStatistics stats =
+        DeltaStatistics::measureOnText(model, *tokenizer, textPath, windowLength, &job, scan);
     bar.finish();
     return stats;
 }
@@ -244,7 +222,7 @@ ModulationSet CliSupport::modulationFor(const MambaModel &model, const QCommandL
         set.deltaStatistics = std::make_shared<DeltaStatistics>(
             measureDeltaStatistics(model, parser, text, set.trainingLength));
         set.calibrationTexts << text;
-        set.calibrationTextHashes << sha256OfFile(text);
+        set.calibrationTextHashes << GuardedFile::sha256(text);
     }
     if (set.modelFingerprint.isEmpty() && !set.steps.empty()) {
         set.modelFingerprint = model.fingerprint();
@@ -262,24 +240,13 @@ std::unique_ptr<ForwardPass> CliSupport::forwardPassFor(std::shared_ptr<const Ma
     return std::make_unique<ForwardPass>(std::move(model), std::move(scan));
 }
 
-QString CliSupport::sha256OfFile(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        throw Error(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&f))
-        throw Error(path, QStringLiteral("cannot be read"));
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 void CliSupport::refuseCalibrationOverlap(const ModulationSet &modulation,
                                           const QStringList &evalFiles)
 {
     if (modulation.calibrationTextHashes.isEmpty())
         return;
     for (const QString &f : evalFiles) {
-        if (modulation.calibrationTextHashes.contains(sha256OfFile(f)))
+        if (modulation.calibrationTextHashes.contains(GuardedFile::sha256(f)))
             throw Error(f, QStringLiteral("the modulation was calibrated on this text; "
                                               "evaluate on texts kept apart from calibration"));
     }

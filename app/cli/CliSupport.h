@@ -52,11 +52,9 @@ public:
     static QString modelDir(const QCommandLineParser &parser);
     static std::shared_ptr<const MambaModel> loadModel(const QCommandLineParser &parser);
     static int chunkTokens(const QCommandLineParser &parser);
-    /// --tokenizer FILE, else the model directory's tokenizer.json.
+    /// --tokenizer FILE, else the model folder's (ModelFolder::tokenizerPath).
     static std::unique_ptr<BpeTokenizer> loadTokenizer(const QCommandLineParser &parser,
                                                        const QString &modelDir);
-    /// Reads and tokenizes a UTF-8 text file.
-    static std::vector<int32_t> tokenizeFile(const BpeTokenizer &tokenizer, const QString &path);
     static int intOption(const QCommandLineParser &parser, const QString &name, int64_t min,
                          int64_t max, int64_t fallback);
     static void printJson(const QJsonDocument &doc);
@@ -73,11 +71,10 @@ public:
     /// A forward pass over `model` with modulationFor() applied.
     static std::unique_ptr<ForwardPass> forwardPassFor(std::shared_ptr<const MambaModel> model,
                                                        const QCommandLineParser &parser);
-    /// --train-length, else a training length in config.json, else 256 for the bundled demo model
-    /// and 2048 (the public checkpoints') otherwise.
+    /// --train-length, else what the model folder says (ModelFolder::trainingLength).
     static int trainingLength(const MambaModel &model, const QCommandLineParser &parser);
-    /// Mean Δ per channel over up to 64 windows of `windowLength` tokens of `textPath`, tokenized
-    /// with the model's tokenizer (or --tokenizer), with a progress bar.
+    /// DeltaStatistics::measureOnText with the model's tokenizer (or --tokenizer) and a progress
+    /// bar.
     static DeltaStatistics measureDeltaStatistics(const MambaModel &model,
                                                   const QCommandLineParser &parser,
                                                   const QString &textPath, int windowLength,
@@ -85,7 +82,6 @@ public:
     /// Refuses to evaluate on a text the modulation was calibrated on (same SHA-256).
     static void refuseCalibrationOverlap(const ModulationSet &modulation,
                                          const QStringList &evalFiles);
-    static QString sha256OfFile(const QString &path);
 };
 
 }  // namespace mscope

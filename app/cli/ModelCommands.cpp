@@ -4,6 +4,7 @@
 #include "analysis/DeltaStatistics.h"
 #include "CliSupport.h"
 #include "eval/PerplexityEvaluator.h"
+#include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
@@ -102,7 +103,7 @@ int ModelCommands::tokenize(const QStringList &args)
     const QString dir = parser.isSet(QStringLiteral("tokenizer")) ? QString()
                                                                   : CliSupport::modelDir(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, dir);
-    const auto ids = CliSupport::tokenizeFile(*tokenizer, parser.positionalArguments().first());
+    const auto ids = tokenizer->encodeFile(parser.positionalArguments().first());
     QJsonArray a;
     for (int32_t id : ids)
         a.append(id);
@@ -128,23 +129,9 @@ int ModelCommands::score(const QStringList &args)
     if (!parser.isSet(QStringLiteral("ids")))
         throw Error({}, QStringLiteral("score needs --ids FILE"));
     const QString idsPath = parser.value(QStringLiteral("ids"));
-    // A pipe would block the read, a device or a huge file exhaust memory (as for texts).
-    const QFileInfo idsInfo(idsPath);
-    if (idsInfo.exists() && !idsInfo.isFile() && !idsInfo.isDir())
-        throw Error(idsPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
     constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
-    if (idsInfo.isFile() && idsInfo.size() > kMaxIdsBytes)
-        throw Error(idsPath, QStringLiteral("too large for a token id file (%1 bytes)")
-                                     .arg(idsInfo.size()));
-    QFile f(idsPath);
-    if (!f.open(QIODevice::ReadOnly))
-        throw Error(idsPath, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
-    if (err.error != QJsonParseError::NoError)
-        throw Error(idsPath, QStringLiteral("invalid JSON at offset %1: %2")
-                                     .arg(err.offset)
-                                     .arg(err.errorString()));
+    const QJsonDocument doc =
+        GuardedFile::readJson(idsPath, kMaxIdsBytes, QStringLiteral("a token id file"));
     const QJsonArray arr = doc.isArray() ? doc.array()
                                          : doc.object().value(QStringLiteral("ids")).toArray();
     std::vector<int32_t> ids;
@@ -230,6 +217,10 @@ int ModelCommands::eval(const QStringList &args)
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("stream"), QStringLiteral("Streaming, position-wise protocol.")});
     parser.addOption({QStringLiteral("bos"), QStringLiteral("Start every window with BOS.")});
+    parser.addOption({QStringLiteral("buckets-per-octave"),
+                      QStringLiteral("Position buckets per doubling of the context (default 1; "
+                                     "the workbench's curves use 2)."),
+                      QStringLiteral("K")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
     parser.addPositionalArgument(QStringLiteral("FILE..."),
                                  QStringLiteral("UTF-8 text files (default: the demo test books)."));
@@ -240,6 +231,8 @@ int ModelCommands::eval(const QStringList &args)
         throw Error({}, QStringLiteral("eval needs --window W (or --stream)"));
     const int window = CliSupport::intOption(parser, QStringLiteral("window"), 2, 1 << 30, 0);
     const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 2, 1 << 30, 0);
+    const int perOctave =
+        CliSupport::intOption(parser, QStringLiteral("buckets-per-octave"), 1, 64, 1);
     QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         for (const QString &f : ResourceLocator::demoTexts())
@@ -253,7 +246,7 @@ int ModelCommands::eval(const QStringList &args)
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
     std::vector<std::vector<int32_t>> docs;
     for (const QString &f : files)
-        docs.push_back(CliSupport::tokenizeFile(*tokenizer, f));
+        docs.push_back(tokenizer->encodeFile(f));
 
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
     CliSupport::refuseCalibrationOverlap(modulation, files);
@@ -269,7 +262,6 @@ int ModelCommands::eval(const QStringList &args)
     for (const QString &f : files)
         fileList.append(f);
     if (stream) {
-        PositionBuckets buckets(1);
         double nllSum = 0.0;
         int64_t scored = 0;
         int64_t longest = 0;
@@ -278,13 +270,14 @@ int ModelCommands::eval(const QStringList &args)
                 d.resize(size_t(first));
             longest = std::max<int64_t>(longest, int64_t(d.size()));
         }
-        buckets = PositionBuckets(longest);
+        // Positions scored: one fewer than the tokens.
+        PositionBuckets buckets(std::max<int64_t>(1, longest - 1), perOctave);
         for (size_t i = 0; i < docs.size(); ++i) {
             job.setProgressCallback([&bar, i, n = docs.size()](double f, const QString &what) {
                 bar.update((double(i) + f) / double(n), what);
             });
             const StreamResult r = evaluator.stream(docs[i], &job);
-            buckets.merge(r.buckets());
+            buckets.merge(r.buckets(perOctave));
             for (float v : r.nll)
                 nllSum += v;
             scored += int64_t(r.nll.size());
@@ -304,7 +297,7 @@ int ModelCommands::eval(const QStringList &args)
              {QStringLiteral("nll_mean"), r.meanNll()},
              {QStringLiteral("tokens_scored"), double(r.tokensScored)},
              {QStringLiteral("windows"), double(r.windows)},
-             {QStringLiteral("buckets"), r.buckets().toJson()},
+             {QStringLiteral("buckets"), r.buckets(perOctave).toJson()},
              {QStringLiteral("final_state_norm_per_layer"), toJsonArray(r.finalSsmNorm)}};
     }
     bar.finish();
@@ -351,7 +344,7 @@ int ModelCommands::demo(const QStringList &args)
     std::vector<std::vector<int32_t>> docs;
     int64_t longest = 0;
     for (const QString &text : texts) {
-        docs.push_back(CliSupport::tokenizeFile(*tokenizer, text));
+        docs.push_back(tokenizer->encodeFile(text));
         if (int64_t(docs.back().size()) > first)
             docs.back().resize(size_t(first));
         longest = std::max<int64_t>(longest, int64_t(docs.back().size()));

@@ -6,6 +6,7 @@
 #include "calibration/Calibrator.h"
 #include "CliSupport.h"
 #include "eval/StateTrace.h"
+#include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/SaveFile.h"
 #include "model/ForwardPass.h"
@@ -90,7 +91,9 @@ int ModulationCommands::spectrum(const QStringList &args)
         "Spectrum of every layer's state transition: α = exp(A_log), λ = exp(-α) and, with "
         "--calib, mean Δ per channel (64 windows of the training length, fresh state each), the "
         "per-token pole exp(-α·Δ̄) and the memory τ = 1/(α·Δ̄). For the model as loaded and, "
-        "with a modulation, after it (Δ̄ then measured under the modulation).\n"
+        "with a modulation, after it: τ of a modulated mode uses the Δ̄ of the model as loaded "
+        "(times a delta modulation's factor), as the workbench shows it; --remeasure-delta "
+        "measures Δ̄ again under the modulation.\n"
         "--json prints per-layer summaries (add --values for every mode); --csv prints one row "
         "per (variant, layer, channel, state)."));
     CliSupport::addModelOptions(parser);
@@ -104,6 +107,9 @@ int ModulationCommands::spectrum(const QStringList &args)
                       QStringLiteral("Length for the share of τ beyond it (default: the preset's "
                                      "target length, else 16384)."),
                       QStringLiteral("L")});
+    parser.addOption({QStringLiteral("remeasure-delta"),
+                      QStringLiteral("Measure Δ̄ of the modulated model again (through the "
+                                     "modulation's effect on earlier layers) for its τ.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON summaries (default).")});
     parser.addOption(
         {QStringLiteral("values"), QStringLiteral("With --json: every mode's values too.")});
@@ -131,10 +137,13 @@ int ModulationCommands::spectrum(const QStringList &args)
         modulation.deltaStatistics->windowLength == trainLength &&
         modulation.calibrationTexts.contains(calib))
         variants.front().stats = std::make_shared<DeltaStatistics>(*modulation.deltaStatistics);
+    const bool remeasure = parser.isSet(QStringLiteral("remeasure-delta"));
     for (SpectrumVariant &v : variants) {
-        if (!calib.isEmpty() && !v.stats)
+        if (!calib.isEmpty() && !v.stats && (remeasure || &v == &variants.front()))
             v.stats = std::make_shared<DeltaStatistics>(CliSupport::measureDeltaStatistics(
                 *model, parser, calib, trainLength, v.scan.get()));
+        if (!v.stats)
+            v.stats = variants.front().stats;
         v.layers = SpectrumAnalysis::compute(*model, *v.scan, v.stats.get());
     }
 
@@ -224,7 +233,7 @@ int ModulationCommands::trace(const QStringList &args)
 
     const auto model = CliSupport::loadModel(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
-    std::vector<int32_t> ids = CliSupport::tokenizeFile(*tokenizer, text);
+    std::vector<int32_t> ids = tokenizer->encodeFile(text);
     if (int64_t(ids.size()) > first)
         ids.resize(size_t(first));
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
@@ -340,9 +349,9 @@ int ModulationCommands::calibrate(const QStringList &args)
     QStringList excluded = parser.values(QStringLiteral("exclude")) + demoTestBooks();
     QStringList excludedHashes;
     for (const QString &f : excluded)
-        excludedHashes << CliSupport::sha256OfFile(f);
+        excludedHashes << GuardedFile::sha256(f);
     for (const QString &f : calibFiles) {
-        const QString hash = CliSupport::sha256OfFile(f);
+        const QString hash = GuardedFile::sha256(f);
         const qsizetype i = excludedHashes.indexOf(hash);
         if (i >= 0)
             throw Error(f, QStringLiteral("is an evaluation text (same content as %1); "
@@ -355,7 +364,7 @@ int ModulationCommands::calibrate(const QStringList &args)
     const auto model = CliSupport::loadModel(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
     for (const QString &f : calibFiles)
-        options.calibrationDocs.push_back(CliSupport::tokenizeFile(*tokenizer, f));
+        options.calibrationDocs.push_back(tokenizer->encodeFile(f));
 
     JobControl job;
     ProgressBar bar(QStringLiteral("calibrate"));

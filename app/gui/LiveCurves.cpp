@@ -28,8 +28,8 @@ LiveCurves::LiveCurves(LiveEvaluation *live, QObject *parent) : QObject(parent)
 void LiveCurves::reset(qint64 length)
 {
     m_length = length;
-    m_baseline = PerplexityCurve(length, m_bucketsPerOctave);
-    m_current = PerplexityCurve(length, m_bucketsPerOctave);
+    m_baseline = PositionBuckets(length, m_bucketsPerOctave);
+    m_current = PositionBuckets(length, m_bucketsPerOctave);
     m_baselineStates.clear();
     m_currentStates.clear();
     m_baselineComplete = false;
@@ -46,11 +46,11 @@ void LiveCurves::onStarted(LiveEvaluation::Role role, qint64 length)
 {
     m_length = length;
     if (role == LiveEvaluation::Role::Baseline) {
-        m_baseline = PerplexityCurve(length, m_bucketsPerOctave);
+        m_baseline = PositionBuckets(length, m_bucketsPerOctave);
         m_baselineStates.clear();
         m_baselineComplete = false;
     } else {
-        m_current = PerplexityCurve(length, m_bucketsPerOctave);
+        m_current = PositionBuckets(length, m_bucketsPerOctave);
         m_currentStates.clear();
         m_currentComplete = false;
     }
@@ -60,7 +60,7 @@ void LiveCurves::onChunk(LiveEvaluation::Role role, qint64 firstPosition, const 
                          const QVector<LayerStateNorm> &norms)
 {
     const bool baseline = role == LiveEvaluation::Role::Baseline;
-    PerplexityCurve &curve = baseline ? m_baseline : m_current;
+    PositionBuckets &curve = baseline ? m_baseline : m_current;
     StateNormHistory &states = baseline ? m_baselineStates : m_currentStates;
     curve.addRange(firstPosition, std::span<const float>(nll.constData(), size_t(nll.size())));
     states.add(firstPosition + nll.size(),

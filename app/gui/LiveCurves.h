@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "eval/PositionBuckets.h"
 #include "LiveEvaluation.h"
-#include "PerplexityCurve.h"
 #include "StateNormHistory.h"
 
 #include <QElapsedTimer>
@@ -26,8 +26,8 @@ public:
     /// A new text or protocol: empty curves of `length` positions.
     void reset(qint64 length);
     void setBucketsPerOctave(int n);
-    const PerplexityCurve &baseline() const { return m_baseline; }
-    const PerplexityCurve &current() const { return m_current; }
+    const PositionBuckets &baseline() const { return m_baseline; }
+    const PositionBuckets &current() const { return m_current; }
     const StateNormHistory &baselineStates() const { return m_baselineStates; }
     const StateNormHistory &currentStates() const { return m_currentStates; }
     bool currentComplete() const { return m_currentComplete; }
@@ -49,8 +49,8 @@ private:
 
     int m_bucketsPerOctave = 2;
     qint64 m_length = 0;
-    PerplexityCurve m_baseline;
-    PerplexityCurve m_current;
+    PositionBuckets m_baseline;
+    PositionBuckets m_current;
     StateNormHistory m_baselineStates;
     StateNormHistory m_currentStates;
     bool m_baselineComplete = false;

@@ -456,8 +456,8 @@ void MainWindow::connectSession()
     connect(
         m_curves, &LiveCurves::currentFinished, this,
         [this](int firstLayer, qint64 positions, double seconds) {
-            const PerplexityCurve &b = m_curves->baseline();
-            const PerplexityCurve &c = m_curves->current();
+            const PositionBuckets &b = m_curves->baseline();
+            const PositionBuckets &c = m_curves->current();
             const int layers = m_session->model() ? m_session->model()->config().nLayer : 0;
             QString how =
                 firstLayer >= layers ? tr("unchanged")

@@ -3,9 +3,11 @@
 
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
+#include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/TextFile.h"
 #include "model/MambaModel.h"
+#include "model/ModelFolder.h"
 #include "model/ScanParameters.h"
 #include "modulation/CheckpointBaker.h"
 #include "support/EngineThreads.h"
@@ -13,13 +15,11 @@
 #include "support/JobControl.h"
 #include "tokenizer/BpeTokenizer.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <algorithm>
 #include <new>
 
@@ -27,34 +27,7 @@ namespace mscope {
 
 namespace {
 
-// Windows of the Δ statistics (each one training length long): enough for a stable mean.
-constexpr int kDeltaWindows = 16;
 constexpr int kSpectrumBins = 160;
-
-// The first `maxTokens` tokens of a text without tokenizing all of it: BPE tokens depend only on
-// the word they are in, so a prefix cut at a space gives the same tokens except near the cut,
-// which we drop. Falls back to the whole text when the prefix is too short.
-std::vector<int32_t> encodeFile(const BpeTokenizer &tokenizer, const QString &path,
-                                int64_t maxTokens)
-{
-    const QByteArray bytes = TextFile::readUtf8(path);
-    if (maxTokens > 0 && bytes.size() > maxTokens * 12) {
-        qsizetype cut = qsizetype(maxTokens * 8);
-        while (cut > 0 && bytes[cut] != ' ' && bytes[cut] != '\n')
-            --cut;
-        if (cut > 0) {
-            std::vector<int32_t> ids = tokenizer.encodeUtf8(bytes.left(cut), path);
-            if (int64_t(ids.size()) > maxTokens + 64) {
-                ids.resize(size_t(maxTokens));
-                return ids;
-            }
-        }
-    }
-    std::vector<int32_t> ids = tokenizer.encodeUtf8(bytes, path);
-    if (maxTokens > 0 && int64_t(ids.size()) > maxTokens)
-        ids.resize(size_t(maxTokens));
-    return ids;
-}
 
 // The reason a background job gives when it fails with anything but a Error (which names the
 // file) or Cancelled: a thread of the pool must not let an exception escape, which would end the
@@ -64,16 +37,6 @@ QString failureOf(const std::exception &e)
     if (dynamic_cast<const std::bad_alloc *>(&e))
         return WorkbenchSession::tr("not enough memory");
     return QString::fromLocal8Bit(e.what());
-}
-
-QString sha256Of(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
 }
 
 }  // namespace
@@ -179,37 +142,6 @@ void WorkbenchSession::cancelForegroundJob()
     }
 }
 
-int WorkbenchSession::guessTrainingLength(const QString &modelDir)
-{
-    const QDir dir(modelDir);
-    QFile config(dir.filePath(QStringLiteral("config.json")));
-    if (config.open(QIODevice::ReadOnly)) {
-        const QJsonObject o = QJsonDocument::fromJson(config.readAll()).object();
-        for (const char *key : {"training_context_length", "max_position_embeddings", "n_ctx",
-                                "max_seq_len", "seq_len"}) {
-            const int v = o.value(QLatin1String(key)).toInt();
-            if (v > 0)
-                return v;
-        }
-    }
-    // Model cards of our own and many public ones say "context N tokens" / "trained ... N tokens".
-    for (const QString &name : {QStringLiteral("MODEL_CARD.md"), QStringLiteral("README.md")}) {
-        QFile card(dir.filePath(name));
-        if (!card.open(QIODevice::ReadOnly))
-            continue;
-        static const QRegularExpression re(
-            QStringLiteral("context(?: length)?:?\\s+(\\d[\\d,]*)\\s+tokens"),
-            QRegularExpression::CaseInsensitiveOption);
-        const auto match = re.match(QString::fromUtf8(card.read(1 << 20)));
-        if (match.hasMatch()) {
-            const int v = match.captured(1).remove(QLatin1Char(',')).toInt();
-            if (v > 0)
-                return v;
-        }
-    }
-    return 2048;  // the public state-spaces checkpoints
-}
-
 void WorkbenchSession::openModel(const QString &dir)
 {
     const int generation = ++m_modelGeneration;
@@ -225,14 +157,19 @@ void WorkbenchSession::openModel(const QString &dir)
     QThreadPool::globalInstance()->start([this, dir, job, id, generation] {
         runGuarded(id, dir, [&] {
             auto model = MambaModel::load(dir, job.get());
-            const QString tokenizerPath = model->tokenizerPath().isEmpty()
-                                              ? ResourceLocator::neoxTokenizer()
-                                              : model->tokenizerPath();
-            std::shared_ptr<const BpeTokenizer> tokenizer = BpeTokenizer::fromFile(tokenizerPath);
+            // Without a tokenizer the model still opens (its spectrum needs no text); the texts
+            // say why they cannot be scored.
+            std::shared_ptr<const BpeTokenizer> tokenizer;
+            QString noTokenizer;
+            try {
+                tokenizer = ModelFolder::loadTokenizer(dir);
+            } catch (const Error &e) {
+                noTokenizer = e.message();
+            }
             std::shared_ptr<const ScanParameters> baseline = ScanParameters::fromModel(*model);
             QMetaObject::invokeMethod(
                 this,
-                [this, model, tokenizer, baseline, id, generation, dir] {
+                [this, model, tokenizer, noTokenizer, baseline, id, generation, dir] {
                     endJob(id);
                     if (generation != m_modelGeneration)
                         return;  // another model was asked for meanwhile
@@ -248,11 +185,13 @@ void WorkbenchSession::openModel(const QString &dir)
                     m_tokenCounts.clear();
                     m_evaluationTokens.reset();
                     const int saved = AppSettings::trainingLength(model->fingerprint());
-                    m_trainingLength = saved > 0 ? saved : guessTrainingLength(dir);
+                    m_trainingLength = saved > 0 ? saved : ModelFolder::trainingLength(dir).tokens;
                     AppSettings::addRecentModel(dir);
                     emit modelLoaded();
                     emit lengthsChanged();
                     emit deltaStatisticsChanged();
+                    if (!tokenizer)
+                        emit textFailed(noTokenizer);
                     tokenizeTexts();
                     requestSpectrum();
                 },
@@ -357,7 +296,7 @@ WorkbenchSession::TokenIds WorkbenchSession::encodeOrReport(const BpeTokenizer &
     QString message;
     try {
         return std::make_shared<const std::vector<int32_t>>(
-            encodeFile(tokenizer, path, maxTokens));
+            tokenizer.encodeFile(path, maxTokens));
     } catch (const Error &e) {
         message = e.message();
     } catch (const std::exception &e) {
@@ -561,9 +500,8 @@ void WorkbenchSession::measureDeltaStatistics()
         [this, model, tokenizer, source, window, generation, job, id, threads] {
             runGuarded(id, tr("Δ statistics on %1").arg(QFileInfo(source).fileName()), [&] {
                 EngineThreads::set(threads);
-                const auto ids = encodeFile(*tokenizer, source, int64_t(window) * kDeltaWindows);
-                auto stats = std::make_shared<const DeltaStatistics>(
-                    DeltaStatistics::measure(*model, ids, window, kDeltaWindows, job.get()));
+                auto stats = std::make_shared<const DeltaStatistics>(DeltaStatistics::measureOnText(
+                    *model, *tokenizer, source, window, job.get()));
                 QMetaObject::invokeMethod(
                     this,
                     [this, stats, generation, id] {
@@ -705,9 +643,9 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
             for (const QString &p : paths) {
                 job->throwIfCancelled();
                 options.calibrationDocs.push_back(known.contains(p) ? *known.value(p)
-                                                                    : encodeFile(*tokenizer, p, 0));
+                                                                    : tokenizer->encodeFile(p));
                 options.calibrationTexts << QFileInfo(p).fileName();
-                options.calibrationTextHashes << sha256Of(p);
+                options.calibrationTextHashes << GuardedFile::sha256(p);
             }
             ModulationSet result =
                 Calibrator::run(model, options, job.get(), [this, id](const CalibrationStep &s) {

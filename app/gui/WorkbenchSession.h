@@ -66,9 +66,6 @@ public:
     void setTrainingLength(int tokens);
     int targetLength() const { return m_targetLength; }
     void setTargetLength(int tokens);
-    /// The length the model was trained on, as far as its folder tells (config, model card), else
-    /// 2048 (the public Mamba checkpoints).
-    static int guessTrainingLength(const QString &modelDir);
 
     // How the live curve is computed (from AppSettings, plus the protocol chosen in the panel).
     bool streaming() const { return m_streaming; }

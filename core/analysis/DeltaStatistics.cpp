@@ -6,6 +6,7 @@
 #include "model/ScanParameters.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
+#include "tokenizer/BpeTokenizer.h"
 
 #include <QJsonArray>
 #include <algorithm>
@@ -86,6 +87,16 @@ DeltaStatistics DeltaStatistics::measure(const MambaModel &model,
             out[size_t(e)] = float(sums[size_t(l)][size_t(e)] / double(stats.tokens));
     }
     return stats;
+}
+
+DeltaStatistics DeltaStatistics::measureOnText(const MambaModel &model,
+                                               const BpeTokenizer &tokenizer,
+                                               const QString &textPath, int windowLength,
+                                               const JobControl *job, const ScanParameters *scan)
+{
+    const std::vector<int32_t> ids =
+        tokenizer.encodeFile(textPath, int64_t(std::max(1, windowLength)) * kTextWindows);
+    return measure(model, ids, windowLength, kTextWindows, job, scan);
 }
 
 QJsonObject DeltaStatistics::toJson() const

@@ -7,6 +7,7 @@
 
 namespace mscope {
 
+class BpeTokenizer;
 class JobControl;
 class MambaModel;
 struct ScanParameters;
@@ -24,6 +25,15 @@ struct DeltaStatistics
                                    int windowLength, int maxWindows,
                                    const JobControl *job = nullptr,
                                    const ScanParameters *scan = nullptr);
+    /// The windows of a text measureOnText uses: enough for a stable mean (the demo recipe's
+    /// count).
+    static constexpr int kTextWindows = 64;
+    /// Δ statistics as every program measures them for τ and τ-cap: the first kTextWindows
+    /// windows of `windowLength` tokens (the training length) of the text at `textPath`.
+    static DeltaStatistics measureOnText(const MambaModel &model, const BpeTokenizer &tokenizer,
+                                         const QString &textPath, int windowLength,
+                                         const JobControl *job = nullptr,
+                                         const ScanParameters *scan = nullptr);
     QJsonObject toJson() const;
     static DeltaStatistics fromJson(const QJsonObject &json, const QString &source);
 };

@@ -2,6 +2,7 @@
 #include "analysis/SpectrumAnalysis.h"
 
 #include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumDensity.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "support/Error.h"
@@ -88,26 +89,18 @@ std::vector<LayerSpectrum> SpectrumAnalysis::compute(const MambaModel &model,
         LayerSpectrum &s = out[size_t(l)];
         s.channels = E;
         s.stateSize = N;
-        s.alpha.resize(p.negA.size());
-        s.lambda.resize(p.negA.size());
-        for (size_t i = 0; i < p.negA.size(); ++i) {
-            s.alpha[i] = -p.negA[i];
-            s.lambda[i] = float(std::exp(-double(s.alpha[i])));
-        }
+        SpectrumDensity::layerValues(scan, stats, l, SpectrumQuantity::Alpha, s.alpha);
+        SpectrumDensity::layerValues(scan, stats, l, SpectrumQuantity::Lambda, s.lambda);
         if (!stats)
             continue;
+        SpectrumDensity::layerValues(scan, stats, l, SpectrumQuantity::Tau, s.tau);
         s.meanDelta.resize(size_t(E));
-        s.tau.resize(p.negA.size());
         s.pole.resize(p.negA.size());
         for (int e = 0; e < E; ++e) {
-            const double scale = p.deltaScale.empty() ? 1.0 : double(p.deltaScale[size_t(e)]);
-            const double delta = double(stats->meanDelta[size_t(l)][size_t(e)]) * scale;
-            s.meanDelta[size_t(e)] = float(delta);
+            s.meanDelta[size_t(e)] = SpectrumDensity::meanStep(scan, *stats, l, e);
             for (int n = 0; n < N; ++n) {
                 const size_t i = size_t(e) * N + n;
-                const double rate = double(s.alpha[i]) * delta;
-                s.tau[i] = float(1.0 / rate);
-                s.pole[i] = float(std::exp(-rate));
+                s.pole[i] = std::exp(-s.alpha[i] * s.meanDelta[size_t(e)]);
             }
         }
     }
@@ -136,11 +129,11 @@ SpectrumSummary SpectrumAnalysis::summarize(const LayerSpectrum &layer, int trai
         for (int n = 0; n < N; ++n) {
             const float t = layer.tau[size_t(e) * N + n];
             slowest = std::max(slowest, t);
-            beyondTraining += t > float(trainingLength);
-            beyondTarget += t > float(targetLength);
+            beyondTraining += SpectrumDensity::beyond(t, trainingLength);
+            beyondTarget += SpectrumDensity::beyond(t, targetLength);
         }
-        channelsBeyondTraining += slowest > float(trainingLength);
-        channelsBeyondTarget += slowest > float(targetLength);
+        channelsBeyondTraining += SpectrumDensity::beyond(slowest, trainingLength);
+        channelsBeyondTarget += SpectrumDensity::beyond(slowest, targetLength);
     }
     const double modes = double(layer.tau.size());
     s.shareBeyondTraining = double(beyondTraining) / modes;

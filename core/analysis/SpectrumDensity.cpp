@@ -50,6 +50,14 @@ bool SpectrumDensity::available(SpectrumQuantity q, const DeltaStatistics *stats
     return q != SpectrumQuantity::Tau || (stats && !stats->meanDelta.empty());
 }
 
+float SpectrumDensity::meanStep(const ScanParameters &scan, const DeltaStatistics &stats,
+                                int layer, int channel)
+{
+    const auto &scale = scan.layers[size_t(layer)].deltaScale;
+    return stats.meanDelta[size_t(layer)][size_t(channel)] *
+           (scale.empty() ? 1.0f : scale[size_t(channel)]);
+}
+
 void SpectrumDensity::layerValues(const ScanParameters &scan, const DeltaStatistics *stats,
                                   int layer, SpectrumQuantity q, std::vector<float> &out)
 {
@@ -66,11 +74,10 @@ void SpectrumDensity::layerValues(const ScanParameters &scan, const DeltaStatist
         return;
     }
     // τ = 1/(α·Δ̄·deltaScale) per (channel, state), rows of d_state per channel.
-    const auto &meanDelta = stats->meanDelta[size_t(layer)];
-    const size_t channels = meanDelta.size();
+    const size_t channels = stats->meanDelta[size_t(layer)].size();
     const size_t states = channels ? out.size() / channels : 0;
     for (size_t e = 0; e < channels; ++e) {
-        const float step = meanDelta[e] * (p.deltaScale.empty() ? 1.0f : p.deltaScale[e]);
+        const float step = meanStep(scan, *stats, layer, int(e));
         const float *negA = p.negA.data() + e * states;
         float *tau = out.data() + e * states;
         for (size_t n = 0; n < states; ++n) {
@@ -166,9 +173,8 @@ SpectrumDensity SpectrumDensity::compute(const ScanParameters &scan, const Delta
             ++counts[size_t(b)];
         int64_t above = 0;
         if (threshold > 0) {
-            const float t = float(threshold);
             for (float v : values)
-                above += v > t;
+                above += beyond(v, threshold);
         }
         for (int b = 0; b < d.bins; ++b)
             d.share[size_t(l)][size_t(b)] = float(double(counts[size_t(b)]) / double(n));

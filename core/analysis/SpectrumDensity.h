@@ -18,9 +18,10 @@ enum class SpectrumQuantity {
 };
 
 /// Histograms of one spectrum quantity per layer on a shared axis: what the spectrum heat map and
-/// the layer histogram draw. Computed straight from the scan parameters (the same definitions as
-/// SpectrumAnalysis, without materializing every mode's α, λ and τ at once), so that a 64-layer
-/// model with 24,576 channels × 16 states takes a fraction of a second and little memory.
+/// the layer histogram draw. Computed straight from the scan parameters, one layer at a time, so
+/// that a 64-layer model with 24,576 channels × 16 states takes a fraction of a second and little
+/// memory. layerValues() and beyond() are the definitions SpectrumAnalysis uses too: the
+/// workbench and the CLI count the same modes.
 struct SpectrumDensity
 {
     SpectrumQuantity quantity = SpectrumQuantity::Tau;
@@ -44,7 +45,13 @@ struct SpectrumDensity
     static bool isLogarithmic(SpectrumQuantity q) { return q != SpectrumQuantity::Lambda; }
     /// Whether `q` can be computed: τ needs Δ statistics.
     static bool available(SpectrumQuantity q, const DeltaStatistics *stats);
-    /// One layer's values of `q` (α from -A, τ from α and Δ̄·deltaScale).
+    /// Δ̄ of a channel as the scan uses it: the measured mean Δ times a delta modulation's factor.
+    static float meanStep(const ScanParameters &scan, const DeltaStatistics &stats, int layer,
+                          int channel);
+    /// Whether a memory τ reaches beyond `length` tokens. A mode capped exactly at the length
+    /// (τ-cap) is not beyond it, whatever the last bit of its float says: 1e-4 relative slack.
+    static bool beyond(double tau, double length) { return tau > length * (1.0 + 1e-4); }
+    /// One layer's values of `q` (α from -A, λ = exp(-α), τ = 1/(α·meanStep)).
     static void layerValues(const ScanParameters &scan, const DeltaStatistics *stats, int layer,
                             SpectrumQuantity q, std::vector<float> &out);
     /// An axis range covering every mode of every given parameter set (and `include`, e.g. the

@@ -22,9 +22,9 @@ double FixedWindowResult::perplexity() const
     return std::exp(meanNll());
 }
 
-PositionBuckets FixedWindowResult::buckets() const
+PositionBuckets FixedWindowResult::buckets(int bucketsPerOctave) const
 {
-    PositionBuckets b(int64_t(positionNllSum.size()));
+    PositionBuckets b(int64_t(positionNllSum.size()), bucketsPerOctave);
     if (windows == 0)
         return b;
     for (size_t i = 0; i < positionNllSum.size(); ++i)
@@ -45,10 +45,10 @@ double StreamResult::perplexity() const
     return std::exp(meanNll());
 }
 
-PositionBuckets StreamResult::buckets() const
+PositionBuckets StreamResult::buckets(int bucketsPerOctave) const
 {
-    PositionBuckets b(int64_t(nll.size()));
-    b.addRange(0, nll.data(), int64_t(nll.size()));
+    PositionBuckets b(int64_t(nll.size()), bucketsPerOctave);
+    b.addRange(0, nll);
     return b;
 }
 

@@ -24,7 +24,7 @@ struct FixedWindowResult
     std::vector<double> finalSsmNorm;    // per layer, mean over windows of the final state's L2
     double meanNll() const;
     double perplexity() const;           // exp(mean NLL over every predicted token)
-    PositionBuckets buckets() const;
+    PositionBuckets buckets(int bucketsPerOctave = 1) const;
 };
 
 /// Streaming protocol: one pass over one long text with the state carried across chunks;
@@ -35,7 +35,7 @@ struct StreamResult
     std::vector<double> finalSsmNorm;  // per layer
     double meanNll() const;
     double perplexity() const;
-    PositionBuckets buckets() const;
+    PositionBuckets buckets(int bucketsPerOctave = 1) const;
 };
 
 /// Runs the evaluation protocols on a ForwardPass, chunk by chunk so memory stays constant in

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/Checkpoint.h"
 
+#include "io/GuardedFile.h"
 #include "io/HalfFloat.h"
 #include "support/Error.h"
 
@@ -105,28 +106,10 @@ void Checkpoint::addFiles(const QStringList &paths, const QString &blame)
 
 void Checkpoint::loadIndex(const QString &indexPath)
 {
-    // An index lists tensor names (some KB): a pipe would block the read, a device or a huge file
-    // exhaust memory.
-    const QFileInfo info(indexPath);
-    if (!info.isFile() && !info.isDir())
-        throw Error(indexPath, QStringLiteral("not a regular file (a device, pipe or socket)"));
-    if (info.isFile() && info.size() > kMaxIndexBytes) {
-        throw Error(indexPath,
-                        QStringLiteral("too large for a shard index (%1 bytes)").arg(info.size()));
-    }
-    QFile file(indexPath);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(indexPath, QStringLiteral("cannot read (%1)").arg(file.errorString()));
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        throw Error(indexPath, QStringLiteral("not valid JSON (%1 at offset %2)")
-                                       .arg(parseError.errorString())
-                                       .arg(parseError.offset));
-    }
-    if (!doc.isObject())
-        throw Error(indexPath, QStringLiteral("not a JSON object"));
-    const QJsonValue weightMap = doc.object().value(QLatin1String("weight_map"));
+    // An index lists tensor names (some KB).
+    const QJsonObject index =
+        GuardedFile::readJsonObject(indexPath, kMaxIndexBytes, QStringLiteral("a shard index"));
+    const QJsonValue weightMap = index.value(QLatin1String("weight_map"));
     if (!weightMap.isObject())
         throw Error(indexPath, QStringLiteral("no \"weight_map\" object"));
     const QJsonObject map = weightMap.toObject();

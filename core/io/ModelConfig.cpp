@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/ModelConfig.h"
 
+#include "io/GuardedFile.h"
 #include "support/Error.h"
 
 #include <QFile>
@@ -228,34 +229,17 @@ int ModelConfig::paddedVocabSize() const
 
 ModelConfig ModelConfig::fromJsonFile(const QString &path)
 {
-    // A config.json is a few KB: a pipe would block the read, a device or a huge file exhaust
-    // memory.
-    const QFileInfo info(path);
-    if (info.exists() && !info.isFile() && !info.isDir())
-        throw Error(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
-    if (info.isFile() && info.size() > kMaxJsonBytes) {
-        throw Error(path,
-                        QStringLiteral("too large for a config.json (%1 bytes)").arg(info.size()));
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(path, QStringLiteral("cannot read (%1)").arg(file.errorString()));
-    const QByteArray text = file.readAll();
-    QJsonParseError parseError;
-    QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
+    // A config.json is a few KB.
+    const QByteArray text = GuardedFile::read(path, kMaxJsonBytes, QStringLiteral("a config.json"));
+    QJsonDocument doc;
+    try {
+        doc = GuardedFile::parseJson(text, path);
+    } catch (const Error &) {
         // Older Mamba-2 configs hold a bare Infinity; the error names the original text.
         QJsonParseError again;
-        const QJsonDocument quoted = QJsonDocument::fromJson(quoteNonFiniteNumbers(text), &again);
-        if (again.error == QJsonParseError::NoError) {
-            doc = quoted;
-            parseError = again;
-        }
-    }
-    if (parseError.error != QJsonParseError::NoError) {
-        throw Error(path, QStringLiteral("not valid JSON (%1 at offset %2)")
-                                  .arg(parseError.errorString())
-                                  .arg(parseError.offset));
+        doc = QJsonDocument::fromJson(quoteNonFiniteNumbers(text), &again);
+        if (again.error != QJsonParseError::NoError)
+            throw;
     }
     if (!doc.isObject())
         throw Error(path, QStringLiteral("not a JSON object"));

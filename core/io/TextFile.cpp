@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/TextFile.h"
 
+#include "io/GuardedFile.h"
 #include "support/Error.h"
 
-#include <QFile>
 #include <QFileInfo>
 
 namespace mscope {
@@ -21,19 +21,8 @@ QByteArray TextFile::readUtf8(const QString &path)
         throw Error(path, QStringLiteral("no such file"));
     if (info.isDir())
         throw Error(path, QStringLiteral("is a directory, not a text file"));
-    // A pipe would block the read, a device never end it.
-    if (!info.isFile())
-        throw Error(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
     // Tokenizing takes several times the text's size in memory.
-    if (info.size() > kMaxTextBytes) {
-        throw Error(path, QStringLiteral("too large (%1 MiB; texts up to %2 MiB are supported)")
-                                  .arg(info.size() >> 20)
-                                  .arg(kMaxTextBytes >> 20));
-    }
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        throw Error(path, QStringLiteral("cannot be read (%1)").arg(f.errorString()));
-    QByteArray bytes = f.readAll();
+    QByteArray bytes = GuardedFile::read(path, kMaxTextBytes, QStringLiteral("a text"));
     if (bytes.isEmpty())
         throw Error(path, QStringLiteral("the file is empty"));
     validateUtf8(bytes, path);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ModulationSet: composition, the versioned JSON preset (docs/modulation-format.md), shorthand.
 #include "analysis/DeltaStatistics.h"
+#include "io/GuardedFile.h"
 #include "io/SaveFile.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
@@ -371,27 +372,9 @@ void ModulationSet::save(const QString &path) const
 
 ModulationSet ModulationSet::load(const QString &path, const MambaModel *model)
 {
-    // A pipe would block the read, a device or a huge file exhaust memory.
-    const QFileInfo info(path);
-    if (info.exists() && !info.isFile() && !info.isDir())
-        throw Error(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
-    if (info.isFile() && info.size() > kMaxPresetBytes) {
-        throw Error(
-            path, QStringLiteral("too large for a modulation preset (%1 bytes)").arg(info.size()));
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(path, QStringLiteral("cannot be read (%1)").arg(file.errorString()));
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &err);
-    if (err.error != QJsonParseError::NoError)
-        throw Error(
-            path,
-            QStringLiteral("invalid JSON at offset %1: %2").arg(err.offset).arg(err.errorString()));
-    if (!doc.isObject())
-        throw Error(path, QStringLiteral("not a MambaScope modulation preset (the JSON is not "
-                                             "an object)"));
-    ModulationSet set = fromJson(doc.object(), path);
+    const QJsonObject json =
+        GuardedFile::readJsonObject(path, kMaxPresetBytes, QStringLiteral("a modulation preset"));
+    ModulationSet set = fromJson(json, path);
     if (model)
         set.requireModel(*model, path);
     return set;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenizer/BpeTokenizer.h"
 
+#include "io/GuardedFile.h"
+#include "io/TextFile.h"
 #include "support/Error.h"
 #include "tokenizer/AddedTokenMatcher.h"
 #include "tokenizer/BpeMerges.h"
@@ -510,34 +512,11 @@ BpeTokenizer::~BpeTokenizer() = default;
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::fromFile(const QString &path)
 {
-    // A pipe would block the read, a device never end it (its size says 0).
-    const QFileInfo info(path);
-    if (info.exists() && !info.isFile() && !info.isDir())
-        throw Error(path, QStringLiteral("not a regular file (a device, pipe or socket)"));
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
-    if (file.size() > kMaxFileSize) {
-        throw Error(
-            path, QStringLiteral("too large for a tokenizer.json (%1 bytes)").arg(file.size()));
-    }
-    const QByteArray json = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        throw Error(path, QStringLiteral("cannot read: %1").arg(file.errorString()));
-
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError) {
-        throw Error(path, QStringLiteral("invalid JSON at byte %1: %2")
-                                  .arg(error.offset)
-                                  .arg(error.errorString()));
-    }
-    if (!document.isObject())
-        throw Error(path, QStringLiteral("not a tokenizer.json (no JSON object at the top)"));
-
+    const QJsonObject json =
+        GuardedFile::readJsonObject(path, kMaxFileSize, QStringLiteral("a tokenizer.json"));
     std::unique_ptr<BpeTokenizer> tokenizer(new BpeTokenizer);
     tokenizer->d->path = path;
-    tokenizer->d->load(document.object());
+    tokenizer->d->load(json);
     return tokenizer;
 }
 
@@ -581,6 +560,31 @@ std::vector<int32_t> BpeTokenizer::encodeUtf8(const QByteArray &utf8,
     if (const qsizetype bad = firstInvalidUtf8(utf8); bad >= 0)
         throw Error(sourceName, QStringLiteral("invalid UTF-8 at byte %1").arg(bad));
     return encodeText(fromUtf8KeepingBom(utf8), sourceName);
+}
+
+std::vector<int32_t> BpeTokenizer::encodeFile(const QString &path, int64_t maxTokens) const
+{
+    const QByteArray bytes = TextFile::readUtf8(path);
+    // A prefix without tokenizing all of it: BPE tokens depend only on the word they are in, so a
+    // prefix cut at a space gives the same tokens except near the cut, which we drop (a token is
+    // at least one byte, and these texts average under 8 bytes per token). Falls back to the
+    // whole text when the prefix is too short.
+    if (maxTokens > 0 && bytes.size() > maxTokens * 12) {
+        qsizetype cut = qsizetype(maxTokens * 8);
+        while (cut > 0 && bytes[cut] != ' ' && bytes[cut] != '\n')
+            --cut;
+        if (cut > 0) {
+            std::vector<int32_t> ids = encodeUtf8(bytes.left(cut), path);
+            if (int64_t(ids.size()) > maxTokens + 64) {
+                ids.resize(size_t(maxTokens));
+                return ids;
+            }
+        }
+    }
+    std::vector<int32_t> ids = encodeUtf8(bytes, path);
+    if (maxTokens > 0 && int64_t(ids.size()) > maxTokens)
+        ids.resize(size_t(maxTokens));
+    return ids;
 }
 
 QString BpeTokenizer::decode(const std::vector<int32_t> &ids) const

@@ -26,6 +26,9 @@ public:
     /// Bytes must be valid UTF-8, else Error(sourceName, "invalid UTF-8 at byte N"). A byte
     /// order mark is text like any other (U+FEFF), as for HuggingFace.
     std::vector<int32_t> encodeUtf8(const QByteArray &utf8, const QString &sourceName = {}) const;
+    /// The tokens of a text file (TextFile::readUtf8's checks), or its first `maxTokens` tokens
+    /// (0: all) without tokenizing the rest.
+    std::vector<int32_t> encodeFile(const QString &path, int64_t maxTokens = 0) const;
     QString decode(const std::vector<int32_t> &ids) const;
     int vocabSize() const;  // largest id + 1, added tokens included
     /// -1 when unknown.

@@ -126,7 +126,7 @@ void CliTest::badInputGivesOneLineErrors_data()
     QTest::newRow("corrupt checkpoint") << "corrupt-model"
                                         << "model.safetensors";
     QTest::newRow("ids not JSON") << "bad-ids"
-                                  << "invalid JSON";
+                                  << "not valid JSON (";
     QTest::newRow("id outside vocab") << "big-id"
                                       << "outside the model's vocabulary";
     QTest::newRow("id beyond int32") << "huge-id"

@@ -528,7 +528,7 @@ void ModulationTest::malformedPresetsAreRefused_data()
     };
     const char *powerHalf =
         R"([{"family": "power", "layer_factors": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]}])";
-    QTest::newRow("not JSON") << QByteArray("{") << QStringLiteral("invalid JSON");
+    QTest::newRow("not JSON") << QByteArray("{") << QStringLiteral("not valid JSON (");
     QTest::newRow("wrong format") << preset(powerHalf).replace("mambascope-modulation", "other")
                                   << QStringLiteral("not a MambaScope modulation preset");
     QTest::newRow("newer version") << preset(powerHalf).replace("\"version\": 1", "\"version\": 2")

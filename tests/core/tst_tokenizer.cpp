@@ -425,11 +425,11 @@ void TestTokenizer::badFiles_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("problem");
 
-    QTest::newRow("missing file") << m_dir.filePath(u"absent.json"_s) << u"cannot open"_s;
+    QTest::newRow("missing file") << m_dir.filePath(u"absent.json"_s) << u"cannot read ("_s;
     QTest::newRow("invalid JSON") << writeFile(u"truncated.json"_s, R"({"model": {"type": )")
-                                  << u"invalid JSON at byte 19"_s;
+                                  << u"not valid JSON (unterminated object at offset 19)"_s;
     QTest::newRow("not an object")
-        << writeFile(u"array.json"_s, "[1, 2]") << u"not a tokenizer.json"_s;
+        << writeFile(u"array.json"_s, "[1, 2]") << u"not a JSON object"_s;
     QTest::newRow("Unigram") << writeFile(u"unigram.json"_s, R"({"model": {"type": "Unigram",
         "vocab": [["a", -1.0]]}, "pre_tokenizer": {"type": "Metaspace"}})")
                              << u"unsupported tokenizer model type 'Unigram'"_s;

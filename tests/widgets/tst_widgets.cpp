@@ -4,6 +4,7 @@
 #include "analysis/DeltaStatistics.h"
 #include "analysis/SpectrumAnalysis.h"
 #include "analysis/SpectrumDensity.h"
+#include "eval/PositionBuckets.h"
 #include "FactorScale.h"
 #include "io/TextFile.h"
 #include "LayerFactorControl.h"
@@ -11,7 +12,6 @@
 #include "model/ScanParameters.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
-#include "PerplexityCurve.h"
 #include "ScalingPanel.h"
 #include "SpectrumHeatmap.h"
 #include "StateNormChart.h"
@@ -101,7 +101,7 @@ void WidgetsTest::initTestCase()
 
 void WidgetsTest::perplexityCurveBuckets()
 {
-    PerplexityCurve curve(1000, 1);
+    PositionBuckets curve(1000, 1);
     std::vector<int64_t> edges;
     for (const auto &b : curve.buckets())
         edges.push_back(b.end);
@@ -116,7 +116,7 @@ void WidgetsTest::perplexityCurveBuckets()
     QCOMPARE(curve.points().size(), 7);
     QVERIFY(std::fabs(curve.buckets()[1].center() - std::sqrt(16.0 * 32.0)) < 1e-9);
 
-    PerplexityCurve half(16384, 2);
+    PositionBuckets half(16384, 2);
     QVERIFY(half.buckets().size() > 18);  // twice as many points per doubling
     for (size_t i = 1; i < half.buckets().size(); ++i)
         QCOMPARE(half.buckets()[i].begin, half.buckets()[i - 1].end);
@@ -381,7 +381,7 @@ void WidgetsTest::perplexityChartRendersAndExports()
     chart.resize(640, 420);
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
-    PerplexityCurve baseline(4096), current(4096);
+    PositionBuckets baseline(4096), current(4096);
     std::vector<float> rising(4095), flat(4095, 3.9f);
     for (size_t i = 0; i < rising.size(); ++i)
         rising[i] = 3.8f + float(i) / 4095.0f;
