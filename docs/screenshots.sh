@@ -8,15 +8,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
-exe="$build/app/mambascope"
+exe="$build/tools/screenshots/mambascope-screenshots"
 if [ ! -x "$exe" ]; then
-    echo "screenshots: $exe not found; build it first (ninja -C $build mambascope)" >&2
+    echo "screenshots: $exe not found; build it first (ninja -C $build mambascope-screenshots)" >&2
     exit 2
 fi
 export QT_QPA_PLATFORM=offscreen QT_QPA_OFFSCREEN_NO_GLX=1
 # A fixed font size and DPI so the pictures do not depend on the machine.
 export QT_FONT_DPI=96 QT_SCALE_FACTOR=1
-"$exe" --language en --screenshots "$root/docs"
+"$exe" --language en "$root/docs"
 # Smaller files for the repository (lossless), when optipng is around.
 if command -v optipng >/dev/null 2>&1; then
     optipng -quiet -o2 "$root"/docs/*.png "$root"/docs/images/*.png

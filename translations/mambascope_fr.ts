@@ -12,30 +12,6 @@
         <translation>Dossier du modèle (par défaut : le modèle de démonstration).</translation>
     </message>
     <message>
-        <source>Measure slider-to-curve latency headless, then exit.</source>
-        <translation>Mesurer sans affichage la latence entre le curseur et la courbe, puis quitter.</translation>
-    </message>
-    <message>
-        <source>Engine threads for --latency (default 2).</source>
-        <translation>Threads du moteur pour --latency (2 par défaut).</translation>
-    </message>
-    <message>
-        <source>Measurements per case for --latency.</source>
-        <translation>Mesures par cas pour --latency.</translation>
-    </message>
-    <message>
-        <source>Tokens of the text for --latency.</source>
-        <translation>Jetons du texte pour --latency.</translation>
-    </message>
-    <message>
-        <source>Also write --latency results as JSON.</source>
-        <translation>Écrire aussi les résultats de --latency en JSON.</translation>
-    </message>
-    <message>
-        <source>Save screenshots of the views into DIR, then exit.</source>
-        <translation>Enregistrer des captures d&apos;écran des vues dans DIR, puis quitter.</translation>
-    </message>
-    <message>
         <source>Interface language for this run: %1 (default: View ▸ Language, else the system&apos;s).</source>
         <translation>Langue de l&apos;interface pour cette exécution : %1 (par défaut : Affichage ▸ Langue, sinon celle du système).</translation>
     </message>
@@ -1510,10 +1486,6 @@
     <message>
         <source>Baking %1</source>
         <translation>Écriture de %1</translation>
-    </message>
-    <message>
-        <source>not enough memory</source>
-        <translation>mémoire insuffisante</translation>
     </message>
     <message>
         <source>%1: not enough memory</source>

@@ -12,30 +12,6 @@
         <translation>模型文件夹（默认：演示模型）。</translation>
     </message>
     <message>
-        <source>Measure slider-to-curve latency headless, then exit.</source>
-        <translation>在无界面模式下测量从滑块到曲线的延迟，然后退出。</translation>
-    </message>
-    <message>
-        <source>Engine threads for --latency (default 2).</source>
-        <translation>--latency 使用的引擎线程数（默认 2）。</translation>
-    </message>
-    <message>
-        <source>Measurements per case for --latency.</source>
-        <translation>--latency 每种情形的测量次数。</translation>
-    </message>
-    <message>
-        <source>Tokens of the text for --latency.</source>
-        <translation>--latency 使用的文本词元数。</translation>
-    </message>
-    <message>
-        <source>Also write --latency results as JSON.</source>
-        <translation>同时将 --latency 的结果写为 JSON。</translation>
-    </message>
-    <message>
-        <source>Save screenshots of the views into DIR, then exit.</source>
-        <translation>将各视图的截图保存到 DIR，然后退出。</translation>
-    </message>
-    <message>
         <source>Interface language for this run: %1 (default: View ▸ Language, else the system&apos;s).</source>
         <translation>本次运行的界面语言：%1（默认：“视图 ▸ 语言”中的选择，否则为系统语言）。</translation>
     </message>
@@ -1506,10 +1482,6 @@
     <message>
         <source>Baking %1</source>
         <translation>正在固化 %1</translation>
-    </message>
-    <message>
-        <source>not enough memory</source>
-        <translation>内存不足</translation>
     </message>
     <message>
         <source>%1: not enough memory</source>

@@ -197,15 +197,34 @@ void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText
     push(std::move(next), undoText, 0);
 }
 
+int ModulationEditor::firstDifferingLayer(const State &a, const State &b)
+{
+    const int layers = int(std::max(a.factors.size(), b.factors.size()));
+    if (a.factors.size() != b.factors.size() || !(State{a.family, {}, a.presetSteps} ==
+                                                  State{a.family, {}, b.presetSteps}))
+        return 0;
+    for (int l = 0; l < layers; ++l) {
+        const double x = a.factors[size_t(l)], y = b.factors[size_t(l)];
+        // Another family changes a layer only where one of the two is not its identity.
+        const bool same = a.family == b.family
+                              ? x == y
+                              : x == identityFactor(a.family) && y == identityFactor(b.family);
+        if (!same)
+            return l;
+    }
+    return layers;
+}
+
 void ModulationEditor::applyState(const State &state)
 {
     if (state == m_state)
         return;
     const bool familyChange = state.family != m_state.family;
+    const int first = firstDifferingLayer(m_state, state);
     m_state = state;
     if (familyChange)
         emit familyChanged(m_state.family);
-    emit changed();
+    emit changed(first);
 }
 
 }  // namespace mscope

@@ -60,9 +60,12 @@ public:
 
     /// Applied by the undo commands; emits changed() when something did change.
     void applyState(const State &state);
+    /// The first layer whose modulation differs between two states (the layer count when none).
+    static int firstDifferingLayer(const State &a, const State &b);
 
 signals:
-    void changed();
+    /// Layers before `firstLayer` are modulated as before (the curves restart there).
+    void changed(int firstLayer);
     void familyChanged(ModulationFamily family);
 
 private:

@@ -8,28 +8,39 @@
 #include "support/JobControl.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
+#include <limits>
 #include <new>
 
 namespace mscope {
 
 // What lives on the background thread between passes: the evaluator and its cache. Only the
 // pool's single thread touches it.
+// The evaluator restarts at the first layer whose parameters changed since its previous run,
+// which the worker tells it: between two passes of the current modulation, the first layer any
+// edit since then changed (ModulationEditor knows); between the baseline and a modulation, the
+// first layer the modulation changes.
 struct LiveEvaluation::Worker
 {
     std::unique_ptr<IncrementalEvaluator> evaluator;
     int generation = -1;
+    enum class LastRun { None, Baseline, Current } lastRun = LastRun::None;
+    int lastModulatedFrom = 0;        // the last current pass's first modulated layer
+    int changedSinceCurrent = 0;      // first layer changed since the last current pass
 
     void run(LiveEvaluation *owner, const Config &config, int generation, bool needBaseline,
-             const ModulationSet &modulation, const std::shared_ptr<JobControl> &job);
+             const ModulationSet &modulation, int firstChangedLayer,
+             const std::shared_ptr<JobControl> &job);
     void pass(LiveEvaluation *owner, Role role, std::shared_ptr<const ScanParameters> scan,
-              const JobControl &job, int64_t curveLength);
+              int firstChangedLayer, const JobControl &job, int64_t curveLength);
 };
 
 void LiveEvaluation::Worker::pass(LiveEvaluation *owner, Role role,
-                                  std::shared_ptr<const ScanParameters> scan, const JobControl &job,
+                                  std::shared_ptr<const ScanParameters> scan,
+                                  int firstChangedLayer, const JobControl &job,
                                   int64_t curveLength)
 {
-    const int first = evaluator->restartLayer(*scan);
+    const int first = evaluator->restartLayer(firstChangedLayer);
     QMetaObject::invokeMethod(
         owner,
         [owner, role, first, curveLength] { emit owner->passStarted(role, first, curveLength); },
@@ -37,8 +48,8 @@ void LiveEvaluation::Worker::pass(LiveEvaluation *owner, Role role,
     QElapsedTimer timer;
     timer.start();
     int64_t done = 0;
-    const auto stats =
-        evaluator->run(std::move(scan), &job, [&](const IncrementalEvaluator::ChunkScores &s) {
+    const auto stats = evaluator->run(
+        std::move(scan), firstChangedLayer, &job, [&](const IncrementalEvaluator::ChunkScores &s) {
             done += int64_t(s.nll.size());
             const double seconds = std::max(1e-9, timer.nsecsElapsed() * 1e-9);
             QVector<float> nll(s.nll.begin(), s.nll.end());
@@ -65,8 +76,9 @@ void LiveEvaluation::Worker::pass(LiveEvaluation *owner, Role role,
 
 void LiveEvaluation::Worker::run(LiveEvaluation *owner, const Config &config, int configGeneration,
                                  bool needBaseline, const ModulationSet &modulation,
-                                 const std::shared_ptr<JobControl> &job)
+                                 int firstChangedLayer, const std::shared_ptr<JobControl> &job)
 {
+    changedSinceCurrent = std::min(changedSinceCurrent, firstChangedLayer);
     Role role = needBaseline ? Role::Baseline : Role::Current;
     try {
         // OpenMP's thread count is per calling thread: set it on this one.
@@ -87,15 +99,28 @@ void LiveEvaluation::Worker::run(LiveEvaluation *owner, const Config &config, in
                                                                 config.maxTokens, bos));
             evaluator = std::move(fresh);
             generation = configGeneration;
+            lastRun = LastRun::None;
         }
+        const int layers = evaluator->layers();
         int64_t length = 0;
         for (const auto &s : evaluator->segments())
             length = std::max<int64_t>(length, int64_t(s.size()) - 1);
-        if (needBaseline)
-            pass(owner, Role::Baseline, ScanParameters::fromModel(*config.model), *job, length);
+        if (needBaseline) {
+            const int changed = lastRun == LastRun::Current ? lastModulatedFrom : layers;
+            lastRun = LastRun::Baseline;
+            pass(owner, Role::Baseline, ScanParameters::fromModel(*config.model), changed, *job,
+                 length);
+        }
         role = Role::Current;
         job->throwIfCancelled();
-        pass(owner, Role::Current, modulation.apply(*config.model), *job, length);
+        const int modulatedFrom = modulation.firstModulatedLayer(layers);
+        const int changed =
+            lastRun == LastRun::Baseline ? modulatedFrom : std::min(changedSinceCurrent, layers);
+        const auto scan = modulation.apply(*config.model);
+        lastRun = LastRun::Current;
+        lastModulatedFrom = modulatedFrom;
+        changedSinceCurrent = layers;
+        pass(owner, Role::Current, scan, changed, *job, length);
     } catch (const Cancelled &) {
         QMetaObject::invokeMethod(
             owner, [owner, role] { emit owner->passCancelled(role); }, Qt::QueuedConnection);
@@ -161,9 +186,10 @@ int64_t LiveEvaluation::curveLength() const
     return m_config.window - 1;
 }
 
-void LiveEvaluation::request(const ModulationSet &modulation)
+void LiveEvaluation::request(const ModulationSet &modulation, int firstChangedLayer)
 {
     m_pending = modulation;
+    m_pendingChangedFrom = std::min(m_pendingChangedFrom, firstChangedLayer);
     m_hasPending = true;
     if (m_running) {
         if (m_job)
@@ -196,8 +222,10 @@ void LiveEvaluation::startNext()
     const int generation = m_generation;
     m_runningGeneration = generation;
     const ModulationSet modulation = m_pending;
-    m_pool.start([this, worker, job, config, generation, needBaseline, modulation] {
-        worker->run(this, config, generation, needBaseline, modulation, job);
+    const int changedFrom = m_pendingChangedFrom;
+    m_pendingChangedFrom = std::numeric_limits<int>::max();
+    m_pool.start([this, worker, job, config, generation, needBaseline, modulation, changedFrom] {
+        worker->run(this, config, generation, needBaseline, modulation, changedFrom, job);
         QMetaObject::invokeMethod(this, &LiveEvaluation::onPassEnded, Qt::QueuedConnection);
     });
 }

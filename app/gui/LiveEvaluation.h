@@ -20,7 +20,8 @@ class MambaModel;
 /// The engine behind the live curves: one IncrementalEvaluator on a background thread that
 /// re-scores the evaluation text each time the modulation changes. Requests coalesce: a new one
 /// cancels the running pass (stale) and only the latest waits; each pass restarts at the first
-/// layer whose parameters changed. Results arrive chunk by chunk as queued signals.
+/// layer the requests since the previous pass changed. Results arrive chunk by chunk as queued
+/// signals.
 class LiveEvaluation : public QObject
 {
     Q_OBJECT
@@ -51,8 +52,9 @@ public:
     const Config &config() const { return m_config; }
     /// Positions per segment the curves cover (the x range of the chart).
     int64_t curveLength() const;
-    /// Scores the text with `modulation` (the baseline first when it is not known yet).
-    void request(const ModulationSet &modulation);
+    /// Scores the text with `modulation` (the baseline first when it is not known yet), which
+    /// modulates layers [0, firstChangedLayer) as the previous request did (0: unknown).
+    void request(const ModulationSet &modulation, int firstChangedLayer);
     /// Stops the running pass; nothing pending is started.
     void cancel();
     bool isRunning() const { return m_running; }
@@ -88,6 +90,7 @@ private:
     bool m_running = false;
     bool m_hasPending = false;
     ModulationSet m_pending;
+    int m_pendingChangedFrom = 0;  // over every request since the last pass started
 };
 
 }  // namespace mscope

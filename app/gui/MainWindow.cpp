@@ -42,6 +42,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 #include <QWhatsThis>
+#include <algorithm>
 #include <cmath>
 
 namespace mscope {
@@ -64,7 +65,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     resize(1440, 900);
 
     m_session = new WorkbenchSession(this);
-    m_editor = new ModulationEditor(this);
+    m_editor = m_session->editor();
     m_curves = new LiveCurves(m_session->liveEvaluation(), this);
     m_modulationTimer.setSingleShot(true);
     connect(&m_modulationTimer, &QTimer::timeout, this, &MainWindow::applyModulationNow);
@@ -544,7 +545,6 @@ void MainWindow::onModelLoaded()
     m_modelPanel->setModel(model);
     m_modelPanel->setRecentModels(AppSettings::recentModels());
     m_lastCalibration.reset();
-    m_editor->setLayerCount(layers);
     m_statePanel->setLayerCount(layers);
     m_spectrumPanel->setSelectedLayer(0);
     m_scalingPanel->setSelectedLayer(0);
@@ -613,7 +613,7 @@ void MainWindow::applyModulationNow()
     m_modulationTimer.stop();
     if (!m_session->model())
         return;
-    m_session->setModulation(m_editor->modulationSet());
+    m_session->applyModulation();
 }
 
 void MainWindow::redrawCurves()
@@ -698,15 +698,11 @@ QString MainWindow::savePresetFile(const QString &path)
 {
     if (!m_session->model())
         return tr("No model is open.");
-    ModulationSet set = m_session->model() ? m_editor->modulationSet() : ModulationSet();
-    const ModulationSet context = m_session->modulation();
-    set.modelFingerprint = context.modelFingerprint;
-    set.modelName = context.modelName;
-    set.trainingLength = m_session->trainingLength();
+    ModulationSet set = m_session->modulation();
     set.targetLength = m_session->targetLength();
-    for (const Modulation &m : set.steps)
-        if (m.family == ModulationFamily::TauCap)
-            set.deltaStatistics = m_session->deltaStatistics();
+    if (std::none_of(set.steps.begin(), set.steps.end(),
+                     [](const Modulation &m) { return m.family == ModulationFamily::TauCap; }))
+        set.deltaStatistics.reset();
     // Keep the calibration's provenance when the sliders still hold its result.
     if (m_lastCalibration && set.steps.size() == 1 && !m_lastCalibration->steps.empty() &&
         m_lastCalibration->steps.front().layerFactors == set.steps.front().layerFactors) {

@@ -3,6 +3,7 @@
 
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
+#include "calibration/Calibrator.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/TextFile.h"
@@ -15,13 +16,8 @@
 #include "support/JobControl.h"
 #include "tokenizer/BpeTokenizer.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <algorithm>
-#include <new>
 
 namespace mscope {
 
@@ -29,20 +25,13 @@ namespace {
 
 constexpr int kSpectrumBins = 160;
 
-// The reason a background job gives when it fails with anything but a Error (which names the
-// file) or Cancelled: a thread of the pool must not let an exception escape, which would end the
-// program.
-QString failureOf(const std::exception &e)
-{
-    if (dynamic_cast<const std::bad_alloc *>(&e))
-        return WorkbenchSession::tr("not enough memory");
-    return QString::fromLocal8Bit(e.what());
-}
-
 }  // namespace
 
 WorkbenchSession::WorkbenchSession(QObject *parent)
-    : QObject(parent), m_live(new LiveEvaluation(this))
+    : QObject(parent),
+      m_jobs(new BackgroundJobs(this)),
+      m_editor(new ModulationEditor(this)),
+      m_live(new LiveEvaluation(this))
 {
     m_bundled = ResourceLocator::demoTexts();
     m_texts = m_bundled;
@@ -62,38 +51,41 @@ WorkbenchSession::WorkbenchSession(QObject *parent)
     m_streaming = AppSettings::streamingProtocol();
     m_fixedWindow = AppSettings::fixedWindow();
 
+    connect(m_jobs, &BackgroundJobs::changed, this, &WorkbenchSession::jobsChanged);
+    connect(m_editor, &ModulationEditor::changed, this,
+            [this](int firstLayer) { m_unappliedFrom = std::min(m_unappliedFrom, firstLayer); });
+    // The live curves run on LiveEvaluation's own thread; they are listed by hand.
     connect(m_live, &LiveEvaluation::passStarted, this,
             [this](LiveEvaluation::Role role, int firstLayer, qint64) {
                 const QString label =
                     role == LiveEvaluation::Role::Baseline ? tr("Computing the baseline curve")
-                    : firstLayer >= (m_model ? m_model->config().nLayer : 0) ? tr("Curve unchanged")
+                    : firstLayer >= layerCount()           ? tr("Curve unchanged")
                     : firstLayer > 0 ? tr("Recomputing the curve from layer %1").arg(firstLayer)
                                      : tr("Recomputing the curve");
                 if (!m_liveJob)
-                    m_liveJob = beginJob(label, [this] { m_live->cancel(); });
-                for (Job &j : m_jobs)
-                    if (j.id == m_liveJob)
-                        j.label = label;
-                emit jobsChanged();
+                    m_liveJob = m_jobs->list(label, [this] { m_live->cancel(); });
+                else
+                    m_jobs->relabel(m_liveJob, label);
             });
     connect(m_live, &LiveEvaluation::chunkReady, this,
             [this](LiveEvaluation::Role, int, qint64, const QVector<float> &,
                    const QVector<LayerStateNorm> &, double fraction, double rate) {
                 if (m_liveJob)
-                    updateJob(m_liveJob, fraction, rate);
+                    m_jobs->update(m_liveJob, fraction, rate);
             });
     connect(m_live, &LiveEvaluation::idle, this, [this] {
         if (m_liveJob)
-            endJob(m_liveJob);
+            m_jobs->unlist(m_liveJob);
         m_liveJob = 0;
     });
 }
 
 WorkbenchSession::~WorkbenchSession()
 {
-    for (const Job &j : m_jobs)
-        if (j.cancel)
-            j.cancel();
+    m_live->cancel();
+    m_jobs->cancelAll();
+    // The jobs' work holds copies of what it needs; their results must not arrive at a
+    // half-destroyed session.
     QThreadPool::globalInstance()->waitForDone();
 }
 
@@ -102,44 +94,9 @@ QString WorkbenchSession::modelName() const
     return m_model ? QFileInfo(m_model->directory()).fileName() : QString();
 }
 
-int WorkbenchSession::beginJob(const QString &label, std::function<void()> cancel)
+int WorkbenchSession::layerCount() const
 {
-    Job j;
-    j.id = ++m_lastJobId;
-    j.label = label;
-    j.cancel = std::move(cancel);
-    m_jobs.append(j);
-    emit jobsChanged();
-    return j.id;
-}
-
-void WorkbenchSession::updateJob(int id, double fraction, double tokensPerSecond)
-{
-    for (Job &j : m_jobs) {
-        if (j.id == id) {
-            j.fraction = fraction;
-            j.tokensPerSecond = tokensPerSecond;
-        }
-    }
-    emit jobsChanged();
-}
-
-void WorkbenchSession::endJob(int id)
-{
-    m_jobs.erase(
-        std::remove_if(m_jobs.begin(), m_jobs.end(), [id](const Job &j) { return j.id == id; }),
-        m_jobs.end());
-    emit jobsChanged();
-}
-
-void WorkbenchSession::cancelForegroundJob()
-{
-    for (auto it = m_jobs.rbegin(); it != m_jobs.rend(); ++it) {
-        if (it->cancel) {
-            it->cancel();
-            return;
-        }
-    }
+    return m_model ? m_model->config().nLayer : 0;
 }
 
 void WorkbenchSession::openModel(const QString &dir)
@@ -147,65 +104,62 @@ void WorkbenchSession::openModel(const QString &dir)
     const int generation = ++m_modelGeneration;
     m_loading = true;
     emit modelLoading(dir);
-    auto job = std::make_shared<JobControl>();
-    const int id =
-        beginJob(tr("Loading %1").arg(QFileInfo(dir).fileName()), [job] { job->cancel(); });
-    job->setProgressCallback([this, id](double f, const QString &) {
-        QMetaObject::invokeMethod(
-            this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
-    });
-    QThreadPool::globalInstance()->start([this, dir, job, id, generation] {
-        runGuarded(id, dir, [&] {
-            auto model = MambaModel::load(dir, job.get());
-            // Without a tokenizer the model still opens (its spectrum needs no text); the texts
-            // say why they cannot be scored.
-            std::shared_ptr<const BpeTokenizer> tokenizer;
-            QString noTokenizer;
-            try {
-                tokenizer = ModelFolder::loadTokenizer(dir);
-            } catch (const Error &e) {
-                noTokenizer = e.message();
-            }
-            std::shared_ptr<const ScanParameters> baseline = ScanParameters::fromModel(*model);
-            QMetaObject::invokeMethod(
-                this,
-                [this, model, tokenizer, noTokenizer, baseline, id, generation, dir] {
-                    endJob(id);
-                    if (generation != m_modelGeneration)
-                        return;  // another model was asked for meanwhile
-                    m_loading = false;
-                    // The live curve still points at the old model until the new text is ready.
-                    m_live->configure(LiveEvaluation::Config{});
-                    m_model = model;
-                    m_tokenizer = tokenizer;
-                    m_baselineScan = baseline;
-                    m_deltaStats.reset();
-                    m_modulation = ModulationSet();
-                    m_tokens.clear();
-                    m_tokenCounts.clear();
-                    m_evaluationTokens.reset();
-                    const int saved = AppSettings::trainingLength(model->fingerprint());
-                    m_trainingLength = saved > 0 ? saved : ModelFolder::trainingLength(dir).tokens;
-                    AppSettings::addRecentModel(dir);
-                    emit modelLoaded();
-                    emit lengthsChanged();
-                    emit deltaStatisticsChanged();
-                    if (!tokenizer)
-                        emit textFailed(noTokenizer);
-                    tokenizeTexts();
-                    requestSpectrum();
-                },
-                Qt::QueuedConnection);
-        },
-            [this, id](const QString &reason, bool) {
-                m_loading = false;
-                emit modelFailed(reason);  // empty when cancelled: nothing to report
-            });
-    });
+    struct Loaded
+    {
+        std::shared_ptr<const MambaModel> model;
+        std::shared_ptr<const BpeTokenizer> tokenizer;
+        QString noTokenizer;
+        std::shared_ptr<const ScanParameters> baseline;
+    };
+    auto loaded = std::make_shared<Loaded>();
+    BackgroundJobs::Task task;
+    task.label = tr("Loading %1").arg(QFileInfo(dir).fileName());
+    task.context = dir;
+    task.work = [dir, loaded](JobControl &job) {
+        loaded->model = MambaModel::load(dir, &job);
+        // Without a tokenizer the model still opens (its spectrum needs no text); the texts say
+        // why they cannot be scored.
+        try {
+            loaded->tokenizer = ModelFolder::loadTokenizer(dir);
+        } catch (const Error &e) {
+            loaded->noTokenizer = e.message();
+        }
+        loaded->baseline = ScanParameters::fromModel(*loaded->model);
+    };
+    task.done = [this, loaded, generation, dir] {
+        if (generation != m_modelGeneration)
+            return;  // another model was asked for meanwhile
+        m_loading = false;
+        // The live curve still points at the old model until the new text is ready.
+        m_live->configure(LiveEvaluation::Config{});
+        m_model = loaded->model;
+        m_tokenizer = loaded->tokenizer;
+        m_baselineScan = loaded->baseline;
+        m_deltaStats.reset();
+        m_tokens.clear();
+        m_tokenCounts.clear();
+        m_evaluationTokens.reset();
+        const int saved = AppSettings::trainingLength(m_model->fingerprint());
+        m_trainingLength = saved > 0 ? saved : ModelFolder::trainingLength(dir).tokens;
+        m_editor->setLayerCount(m_model->config().nLayer);
+        m_unappliedFrom = 0;
+        AppSettings::addRecentModel(dir);
+        emit modelLoaded();
+        emit lengthsChanged();
+        emit deltaStatisticsChanged();
+        if (!m_tokenizer)
+            emit textFailed(loaded->noTokenizer);
+        tokenizeTexts();
+        requestSpectrum();
+    };
+    task.failed = [this](const QString &reason, bool) {
+        m_loading = false;
+        emit modelFailed(reason);  // empty when cancelled: nothing to report
+    };
+    m_jobs->start(std::move(task));
 }
 
-std::shared_ptr<const std::vector<int32_t>> WorkbenchSession::prefixTokens(const QString &path,
-                                                                           int64_t tokens) const
+WorkbenchSession::TokenIds WorkbenchSession::prefixTokens(const QString &path, int64_t tokens) const
 {
     const auto whole = m_tokens.value(path);
     if (!whole)
@@ -231,80 +185,42 @@ void WorkbenchSession::tokenizeTexts()
         if (all.removeAll(c))
             ordered << c;
     ordered << all;
-    const int id = beginJob(tr("Counting tokens"), {});
-    QThreadPool::globalInstance()->start([this, generation, tokenizer, evaluation, maxTokens,
-                                          ordered, id] {
+    BackgroundJobs::Task task;
+    task.label = tr("Counting tokens");
+    task.cancellable = false;
+    task.work = [this, generation, tokenizer, evaluation, maxTokens, ordered](JobControl &job) {
+        // A text that cannot be read is reported and skipped: the others still count.
+        const auto encode = [this, &tokenizer](const QString &path, int64_t max) -> TokenIds {
+            try {
+                return std::make_shared<const std::vector<int32_t>>(
+                    tokenizer->encodeFile(path, max));
+            } catch (const Error &e) {
+                m_jobs->post([this, message = e.message()] { emit textFailed(message); });
+            } catch (const std::bad_alloc &) {
+                m_jobs->post([this, path] { emit textFailed(tr("%1: not enough memory").arg(path)); });
+            }
+            return nullptr;
+        };
         // A prefix of the evaluation text is all the curves need: start them before counting.
-        if (const auto prefix = encodeOrReport(*tokenizer, evaluation, maxTokens)) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, generation, evaluation, prefix] {
-                    if (generation != m_modelGeneration || evaluation != m_evaluationText)
-                        return;
-                    m_evaluationTokens = prefix;
-                    configureLiveEvaluation();
-                    requestCurve();
-                    measureDeltaStatistics();
-                },
-                Qt::QueuedConnection);
+        if (const auto prefix = encode(evaluation, maxTokens)) {
+            m_jobs->post([this, generation, evaluation, prefix] {
+                if (generation != m_modelGeneration || evaluation != m_evaluationText)
+                    return;
+                m_evaluationTokens = prefix;
+                configureLiveEvaluation();
+                requestCurve(0);
+                measureDeltaStatistics();
+            });
         }
         for (int i = 0; i < ordered.size(); ++i) {
-            const QString path = ordered[i];
-            if (const auto ids = encodeOrReport(*tokenizer, path, 0)) {
-                QMetaObject::invokeMethod(
-                    this, [this, generation, path, ids] { storeTokens(generation, path, ids); },
-                    Qt::QueuedConnection);
-            }
-            QMetaObject::invokeMethod(
-                this, [this, id, i, n = ordered.size()] { updateJob(id, double(i + 1) / n); },
-                Qt::QueuedConnection);
+            if (const auto ids = encode(ordered[i], 0))
+                m_jobs->post([this, generation, path = ordered[i], ids] {
+                    storeTokens(generation, path, ids);
+                });
+            job.report(double(i + 1) / double(ordered.size()));
         }
-        QMetaObject::invokeMethod(
-            this, [this, id] { endJob(id); }, Qt::QueuedConnection);
-    });
-}
-
-void WorkbenchSession::runGuarded(int id, const QString &context, const std::function<void()> &work,
-                                  const std::function<void(const QString &, bool)> &failed)
-{
-    QString reason;
-    bool cancelled = false;
-    try {
-        work();
-        return;
-    } catch (const Cancelled &) {
-        cancelled = true;
-    } catch (const Error &e) {
-        reason = e.message();  // names the file already
-    } catch (const std::bad_alloc &) {
-        reason = tr("%1: not enough memory").arg(context);
-    } catch (const std::exception &e) {
-        reason = context + QStringLiteral(": ") + failureOf(e);
-    }
-    QMetaObject::invokeMethod(
-        this,
-        [this, id, reason, cancelled, failed] {
-            endJob(id);
-            failed(reason, cancelled);
-        },
-        Qt::QueuedConnection);
-}
-
-WorkbenchSession::TokenIds WorkbenchSession::encodeOrReport(const BpeTokenizer &tokenizer,
-                                                           const QString &path, qint64 maxTokens)
-{
-    QString message;
-    try {
-        return std::make_shared<const std::vector<int32_t>>(
-            tokenizer.encodeFile(path, maxTokens));
-    } catch (const Error &e) {
-        message = e.message();
-    } catch (const std::exception &e) {
-        message = path + QStringLiteral(": ") + failureOf(e);
-    }
-    QMetaObject::invokeMethod(
-        this, [this, message] { emit textFailed(message); }, Qt::QueuedConnection);
-    return nullptr;
+    };
+    m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::storeTokens(int generation, const QString &path, const TokenIds &ids)
@@ -338,13 +254,15 @@ void WorkbenchSession::addText(const QString &path)
         return;
     const auto tokenizer = m_tokenizer;
     const int generation = m_modelGeneration;
-    QThreadPool::globalInstance()->start([this, tokenizer, absolute, generation] {
-        if (const auto ids = encodeOrReport(*tokenizer, absolute, 0)) {
-            QMetaObject::invokeMethod(
-                this, [this, generation, absolute, ids] { storeTokens(generation, absolute, ids); },
-                Qt::QueuedConnection);
-        }
-    });
+    auto ids = std::make_shared<TokenIds>();
+    BackgroundJobs::Task task;
+    task.context = absolute;
+    task.work = [tokenizer, absolute, ids](JobControl &) {
+        *ids = std::make_shared<const std::vector<int32_t>>(tokenizer->encodeFile(absolute));
+    };
+    task.done = [this, generation, absolute, ids] { storeTokens(generation, absolute, *ids); };
+    task.failed = [this](const QString &reason, bool) { emit textFailed(reason); };
+    m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::setEvaluationText(const QString &path)
@@ -355,7 +273,7 @@ void WorkbenchSession::setEvaluationText(const QString &path)
     m_evaluationTokens = prefixTokens(path, AppSettings::maxTokens());
     if (m_evaluationTokens) {
         configureLiveEvaluation();
-        requestCurve();
+        requestCurve(0);
     } else {
         tokenizeTexts();
     }
@@ -395,7 +313,7 @@ void WorkbenchSession::setStreaming(bool on)
     m_streaming = on;
     AppSettings::setStreamingProtocol(on);
     configureLiveEvaluation();
-    requestCurve();
+    requestCurve(0);
 }
 
 void WorkbenchSession::setFixedWindow(int tokens)
@@ -406,7 +324,7 @@ void WorkbenchSession::setFixedWindow(int tokens)
     AppSettings::setFixedWindow(tokens);
     if (!m_streaming) {
         configureLiveEvaluation();
-        requestCurve();
+        requestCurve(0);
     }
 }
 
@@ -423,7 +341,7 @@ void WorkbenchSession::applyEngineSettings()
         }
     }
     configureLiveEvaluation();
-    requestCurve();
+    requestCurve(0);
 }
 
 void WorkbenchSession::configureLiveEvaluation()
@@ -452,16 +370,19 @@ void WorkbenchSession::configureLiveEvaluation()
     emit evaluationReset(QFileInfo(m_evaluationText).fileName(), protocol, m_live->curveLength());
 }
 
-void WorkbenchSession::setModulation(const ModulationSet &modulation)
+void WorkbenchSession::applyModulation()
 {
-    m_modulation = modulation;
-    requestCurve();
+    if (!m_model)
+        return;
+    const int from = m_unappliedFrom;
+    m_unappliedFrom = layerCount();
+    requestCurve(from);
     requestSpectrum();
 }
 
 ModulationSet WorkbenchSession::modulation() const
 {
-    ModulationSet set = m_modulation;
+    ModulationSet set = m_model ? m_editor->modulationSet() : ModulationSet();
     set.deltaStatistics = m_deltaStats;
     set.trainingLength = m_trainingLength;
     if (m_model) {
@@ -471,11 +392,11 @@ ModulationSet WorkbenchSession::modulation() const
     return set;
 }
 
-void WorkbenchSession::requestCurve()
+void WorkbenchSession::requestCurve(int firstChangedLayer)
 {
     if (!m_model || !m_live->isConfigured())
         return;
-    m_live->request(modulation());
+    m_live->request(modulation(), firstChangedLayer);
 }
 
 void WorkbenchSession::measureDeltaStatistics()
@@ -493,37 +414,31 @@ void WorkbenchSession::measureDeltaStatistics()
     const int window = m_trainingLength;
     const int generation = m_modelGeneration;
     const int threads = AppSettings::threads();
-    auto job = std::make_shared<JobControl>();
-    const int id = beginJob(tr("Measuring Δ on %1").arg(QFileInfo(source).fileName()),
-                            [job] { job->cancel(); });
-    QThreadPool::globalInstance()->start(
-        [this, model, tokenizer, source, window, generation, job, id, threads] {
-            runGuarded(id, tr("Δ statistics on %1").arg(QFileInfo(source).fileName()), [&] {
-                EngineThreads::set(threads);
-                auto stats = std::make_shared<const DeltaStatistics>(DeltaStatistics::measureOnText(
-                    *model, *tokenizer, source, window, job.get()));
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, stats, generation, id] {
-                        endJob(id);
-                        if (generation != m_modelGeneration)
-                            return;
-                        m_deltaStats = stats;
-                        emit deltaStatisticsChanged();
-                        requestSpectrum();
-                        // A τ-cap scaling depends on Δ: its curve was computed without (or with
-                        // old) stats.
-                        for (const Modulation &m : m_modulation.steps)
-                            if (m.family == ModulationFamily::TauCap)
-                                requestCurve();
-                    },
-                    Qt::QueuedConnection);
-            },
-                [this, id](const QString &reason, bool cancelled) {
-                    if (!cancelled)
-                        emit textFailed(reason);
-                });
-        });
+    auto stats = std::make_shared<std::shared_ptr<const DeltaStatistics>>();
+    BackgroundJobs::Task task;
+    task.label = tr("Measuring Δ on %1").arg(QFileInfo(source).fileName());
+    task.context = tr("Δ statistics on %1").arg(QFileInfo(source).fileName());
+    task.work = [model, tokenizer, source, window, threads, stats](JobControl &job) {
+        EngineThreads::set(threads);
+        *stats = std::make_shared<const DeltaStatistics>(
+            DeltaStatistics::measureOnText(*model, *tokenizer, source, window, &job));
+    };
+    task.done = [this, stats, generation] {
+        if (generation != m_modelGeneration)
+            return;
+        m_deltaStats = *stats;
+        emit deltaStatisticsChanged();
+        requestSpectrum();
+        // A τ-cap scaling depends on Δ: its curve was computed without (or with old) stats.
+        for (const Modulation &m : m_editor->modulationSet().steps)
+            if (m.family == ModulationFamily::TauCap)
+                requestCurve(0);
+    };
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit textFailed(reason);
+    };
+    m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::setSpectrumQuantity(SpectrumQuantity quantity)
@@ -563,48 +478,52 @@ void WorkbenchSession::requestSpectrum()
         m_originalDensity.quantity == q && !m_originalDensity.isEmpty() &&
         m_originalDensity.threshold == (q == SpectrumQuantity::Tau ? training : 0.0);
     const SpectrumDensity cached = cacheUsable ? m_originalDensity : SpectrumDensity();
-    QThreadPool::globalInstance()->start(
-        [this, model, baseline, stats, set, q, training, target, generation, cached] {
-            SpectrumDensity original, modulated;
-            try {
-                std::shared_ptr<const ScanParameters> scaled;
-                if (!set.isIdentity())
-                    scaled = set.apply(*model);
-                const auto range = SpectrumDensity::axisRange({baseline.get(), scaled.get()},
-                                                              stats.get(), q, {training, target});
-                const double threshold = q == SpectrumQuantity::Tau ? training : 0.0;
-                if (!cached.isEmpty() && cached.axisMin == range.first &&
-                    cached.axisMax == range.second)
-                    original = cached;
-                else
-                    original = SpectrumDensity::compute(*baseline, stats.get(), q, range,
+    struct Densities
+    {
+        SpectrumDensity original, modulated;
+    };
+    auto result = std::make_shared<Densities>();
+    const auto finish = [this, result, generation, stats, baseline] {
+        m_spectrumRunning = false;
+        m_originalDensity = result->original;
+        m_originalDensityStats = stats;
+        m_originalDensityScan = baseline;
+        if (generation == m_spectrumGeneration)
+            emit spectrumReady(result->original, result->modulated);
+        if (m_spectrumPending) {
+            m_spectrumPending = false;
+            requestSpectrum();
+        }
+    };
+    BackgroundJobs::Task task;
+    task.work = [model, baseline, stats, set, q, training, target, cached, result](JobControl &) {
+        std::shared_ptr<const ScanParameters> scaled;
+        try {
+            if (!set.isIdentity())
+                scaled = set.apply(*model);
+        } catch (const Error &) {
+            // A τ cap before the Δ statistics are in: the curve reports it; show the model as
+            // loaded.
+        }
+        const auto range = SpectrumDensity::axisRange({baseline.get(), scaled.get()}, stats.get(),
+                                                      q, {training, target});
+        const double threshold = q == SpectrumQuantity::Tau ? training : 0.0;
+        if (!cached.isEmpty() && cached.axisMin == range.first && cached.axisMax == range.second)
+            result->original = cached;
+        else
+            result->original = SpectrumDensity::compute(*baseline, stats.get(), q, range,
                                                         kSpectrumBins, threshold);
-                if (scaled)
-                    modulated = SpectrumDensity::compute(*scaled, stats.get(), q, range,
+        if (scaled)
+            result->modulated = SpectrumDensity::compute(*scaled, stats.get(), q, range,
                                                          kSpectrumBins, threshold);
-            } catch (const Error &) {
-                // A τ cap before the Δ statistics are in: the curve reports it; show the model as
-                // loaded.
-            } catch (const std::exception &) {
-                // Out of memory for the densities: nothing new to show.
-                original = modulated = SpectrumDensity();
-            }
-            QMetaObject::invokeMethod(
-                this,
-                [this, original, modulated, generation, stats, baseline] {
-                    m_spectrumRunning = false;
-                    m_originalDensity = original;
-                    m_originalDensityStats = stats;
-                    m_originalDensityScan = baseline;
-                    if (generation == m_spectrumGeneration)
-                        emit spectrumReady(original, modulated);
-                    if (m_spectrumPending) {
-                        m_spectrumPending = false;
-                        requestSpectrum();
-                    }
-                },
-                Qt::QueuedConnection);
-        });
+    };
+    task.done = finish;
+    // Out of memory for the densities: nothing new to show.
+    task.failed = [result, finish](const QString &, bool) {
+        *result = Densities();
+        finish();
+    };
+    m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::startCalibration(CalibrationOptions options)
@@ -621,65 +540,57 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
                "text in the Model & texts panel."));
         return;
     }
-    m_calibrationJob = std::make_shared<JobControl>();
-    auto job = m_calibrationJob;
-    const int id = beginJob(tr("Calibrating (%1)").arg(Calibrator::methodName(options.method)),
-                            [job] { job->cancel(); });
-    m_calibrationJobId = id;
-    QHash<QString, std::shared_ptr<const std::vector<int32_t>>> known;
+    QHash<QString, TokenIds> known;
     for (const QString &p : paths)
         if (m_tokens.contains(p))
             known.insert(p, m_tokens.value(p));
     const auto model = m_model;
     const auto tokenizer = m_tokenizer;
     const int threads = AppSettings::threads();
-    QThreadPool::globalInstance()->start([this, options, paths, known, model, tokenizer, job, id,
-                                          threads]() mutable {
-        runGuarded(id, tr("Calibration"), [&] {
-            EngineThreads::set(threads);
-            options.calibrationDocs.clear();
-            options.calibrationTexts.clear();
-            options.calibrationTextHashes.clear();
-            for (const QString &p : paths) {
-                job->throwIfCancelled();
-                options.calibrationDocs.push_back(known.contains(p) ? *known.value(p)
-                                                                    : tokenizer->encodeFile(p));
-                options.calibrationTexts << QFileInfo(p).fileName();
-                options.calibrationTextHashes << GuardedFile::sha256(p);
-            }
-            ModulationSet result =
-                Calibrator::run(model, options, job.get(), [this, id](const CalibrationStep &s) {
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, id, s] {
-                            updateJob(id, s.budget > 0 ? double(s.forwardPasses) / s.budget : -1.0);
-                            emit calibrationStep(s);
-                        },
-                        Qt::QueuedConnection);
-                });
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, result] {
-                    endJob(id);
-                    m_calibrationJob.reset();
-                    emit calibrationFinished(result, false);
-                },
-                Qt::QueuedConnection);
-        },
-            [this](const QString &reason, bool cancelled) {
-                m_calibrationJob.reset();
-                if (cancelled)
-                    emit calibrationFinished(ModulationSet(), true);
-                else
-                    emit calibrationFailed(reason);
-            });
-    });
+    auto result = std::make_shared<ModulationSet>();
+    BackgroundJobs::Task task;
+    task.label = tr("Calibrating (%1)").arg(Calibrator::methodName(options.method));
+    task.context = tr("Calibration");
+    task.work = [this, options, paths, known, model, tokenizer, threads,
+                 result](JobControl &job) mutable {
+        EngineThreads::set(threads);
+        options.calibrationDocs.clear();
+        options.calibrationTexts.clear();
+        options.calibrationTextHashes.clear();
+        for (const QString &p : paths) {
+            job.throwIfCancelled();
+            options.calibrationDocs.push_back(known.contains(p) ? *known.value(p)
+                                                                : tokenizer->encodeFile(p));
+            options.calibrationTexts << QFileInfo(p).fileName();
+            options.calibrationTextHashes << GuardedFile::sha256(p);
+        }
+        // Progress is the budget spent, not the windows of the evaluation under way.
+        const JobControl::ProgressFn listed = job.progressCallback();
+        job.setProgressCallback({});
+        *result = Calibrator::run(model, options, &job, [this, listed](const CalibrationStep &s) {
+            m_jobs->post([this, s] { emit calibrationStep(s); });
+            if (listed && s.budget > 0)
+                listed(double(s.forwardPasses) / s.budget, {});
+        });
+    };
+    task.done = [this, result] {
+        m_calibrationJob = 0;
+        emit calibrationFinished(*result, false);
+    };
+    task.failed = [this](const QString &reason, bool cancelled) {
+        m_calibrationJob = 0;
+        if (cancelled)
+            emit calibrationFinished(ModulationSet(), true);
+        else
+            emit calibrationFailed(reason);
+    };
+    m_calibrationJob = m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::stopCalibration()
 {
     if (m_calibrationJob)
-        m_calibrationJob->cancel();
+        m_jobs->cancel(m_calibrationJob);
 }
 
 void WorkbenchSession::bake(const QString &outDir)
@@ -688,30 +599,19 @@ void WorkbenchSession::bake(const QString &outDir)
         return;
     const auto model = m_model;
     const ModulationSet set = modulation();
-    auto job = std::make_shared<JobControl>();
-    const int id =
-        beginJob(tr("Baking %1").arg(QFileInfo(outDir).fileName()), [job] { job->cancel(); });
-    job->setProgressCallback([this, id](double f, const QString &) {
-        QMetaObject::invokeMethod(
-            this, [this, id, f] { updateJob(id, f); }, Qt::QueuedConnection);
-    });
-    QThreadPool::globalInstance()->start([this, model, set, outDir, job, id] {
-        runGuarded(id, outDir, [&] {
-            CheckpointBaker::bake(*model, set, outDir, job.get());
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, outDir] {
-                    endJob(id);
-                    emit bakeFinished(outDir);
-                },
-                Qt::QueuedConnection);
-        },
-            [this](const QString &reason, bool cancelled) {
-                // What was written so far went with the baker's temporary directory.
-                if (!cancelled)
-                    emit bakeFailed(reason);
-            });
-    });
+    BackgroundJobs::Task task;
+    task.label = tr("Baking %1").arg(QFileInfo(outDir).fileName());
+    task.context = outDir;
+    task.work = [model, set, outDir](JobControl &job) {
+        CheckpointBaker::bake(*model, set, outDir, &job);
+    };
+    task.done = [this, outDir] { emit bakeFinished(outDir); };
+    // What was written so far went with the baker's temporary directory.
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit bakeFailed(reason);
+    };
+    m_jobs->start(std::move(task));
 }
 
 }  // namespace mscope

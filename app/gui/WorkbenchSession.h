@@ -2,43 +2,36 @@
 #pragma once
 
 #include "analysis/SpectrumDensity.h"
-#include "calibration/Calibrator.h"
+#include "BackgroundJobs.h"
+#include "calibration/CalibrationOptions.h"
 #include "LiveEvaluation.h"
 #include "modulation/Modulation.h"
+#include "ModulationEditor.h"
 
 #include <QHash>
 #include <QObject>
 #include <QStringList>
-#include <functional>
 #include <memory>
 #include <vector>
 
 namespace mscope {
 
 class BpeTokenizer;
-class JobControl;
 class MambaModel;
 struct DeltaStatistics;
 struct ScanParameters;
 
 /// Everything the workbench works on, without any widget: the model and its tokenizer, the texts
-/// and their tokens, the lengths that matter, the current modulation, and the background jobs
-/// (loading, tokenizing, Δ statistics, spectra, the live curves, calibration, baking). Heavy work
-/// runs on QThreadPool threads; results come back as queued signals, so the window never blocks.
+/// and their tokens, the lengths that matter, the modulation being edited (the session owns its
+/// editor: there is no other copy), and what is computed from them in the background (every job
+/// through BackgroundJobs; the live curves on LiveEvaluation's thread). Results come back on the
+/// GUI thread as signals, so the window never blocks.
 class WorkbenchSession : public QObject
 {
     Q_OBJECT
 
 public:
-    /// A running background job, for the status bar.
-    struct Job
-    {
-        int id = 0;
-        QString label;
-        double fraction = -1.0;  // unknown
-        double tokensPerSecond = 0.0;
-        std::function<void()> cancel;  // empty: cannot be cancelled
-    };
+    using Job = BackgroundJobs::Job;
 
     explicit WorkbenchSession(QObject *parent = nullptr);
     ~WorkbenchSession() override;
@@ -76,8 +69,13 @@ public:
     void applyEngineSettings();
 
     // The modulation.
-    void setModulation(const ModulationSet &modulation);
-    /// The current modulation with the Δ statistics and training length attached.
+    ModulationEditor *editor() const { return m_editor; }
+    /// Sends the editor's modulation to the curves and the spectrum. The window calls it on its
+    /// own cadence (at most every 60 ms during a drag); every edit since the last call is
+    /// included, and the curves restart at the first layer any of them changed.
+    void applyModulation();
+    /// The editor's modulation with the Δ statistics, the training length and the model attached:
+    /// what is evaluated and baked.
     ModulationSet modulation() const;
     LiveEvaluation *liveEvaluation() const { return m_live; }
     std::shared_ptr<const DeltaStatistics> deltaStatistics() const { return m_deltaStats; }
@@ -89,15 +87,14 @@ public:
     SpectrumQuantity effectiveQuantity() const;
 
     // Calibration and baking.
-    /// Tokens used per objective evaluation (for the estimate in the dialog).
-    bool isCalibrating() const { return bool(m_calibrationJob); }
+    bool isCalibrating() const { return m_calibrationJob != 0; }
     void startCalibration(CalibrationOptions options);
     void stopCalibration();
     void bake(const QString &outDir);
 
-    const QList<Job> &jobs() const { return m_jobs; }
+    const QList<Job> &jobs() const { return m_jobs->jobs(); }
     /// Cancels the most recent cancellable job.
-    void cancelForegroundJob();
+    void cancelForegroundJob() { m_jobs->cancelForeground(); }
 
 signals:
     void modelLoading(const QString &dir);
@@ -121,26 +118,19 @@ signals:
 
 private:
     using TokenIds = std::shared_ptr<const std::vector<int32_t>>;
-    /// Tokenizes on a worker thread; on failure posts textFailed naming the file and returns null.
-    TokenIds encodeOrReport(const BpeTokenizer &tokenizer, const QString &path, qint64 maxTokens);
     /// On the GUI thread: keeps a text's tokens unless another model was opened meanwhile.
     void storeTokens(int generation, const QString &path, const TokenIds &ids);
-    /// Runs a background job's `work` on the calling worker thread so that nothing it throws can
-    /// end the program: on failure or cancellation, on the GUI thread, ends job `id` and calls
-    /// `failed(reason, cancelled)`; reasons that do not name a file are prefixed with `context`.
-    void runGuarded(int id, const QString &context, const std::function<void()> &work,
-                    const std::function<void(const QString &reason, bool cancelled)> &failed);
-    int beginJob(const QString &label, std::function<void()> cancel);
-    void updateJob(int id, double fraction, double tokensPerSecond = 0.0);
-    void endJob(int id);
     void tokenizeTexts();
     void configureLiveEvaluation();
-    void requestCurve();
+    /// The curves with the current modulation; `firstChangedLayer`: see LiveEvaluation::request.
+    void requestCurve(int firstChangedLayer);
     void measureDeltaStatistics();
     void requestSpectrum();
-    std::shared_ptr<const std::vector<int32_t>> prefixTokens(const QString &path,
-                                                             int64_t tokens) const;
+    TokenIds prefixTokens(const QString &path, int64_t tokens) const;
+    int layerCount() const;
 
+    BackgroundJobs *m_jobs = nullptr;
+    ModulationEditor *m_editor = nullptr;
     std::shared_ptr<const MambaModel> m_model;
     std::shared_ptr<const BpeTokenizer> m_tokenizer;
     std::shared_ptr<const ScanParameters> m_baselineScan;
@@ -150,15 +140,15 @@ private:
     QStringList m_texts;
     QStringList m_bundled;
     QHash<QString, qint64> m_tokenCounts;
-    QHash<QString, std::shared_ptr<const std::vector<int32_t>>> m_tokens;  // whole texts
+    QHash<QString, TokenIds> m_tokens;  // whole texts
     QString m_evaluationText;
     QStringList m_calibrationTexts;
-    std::shared_ptr<const std::vector<int32_t>> m_evaluationTokens;
+    TokenIds m_evaluationTokens;
     int m_trainingLength = 2048;
     int m_targetLength = 16384;
     bool m_streaming = true;
     int m_fixedWindow = 2048;
-    ModulationSet m_modulation;
+    int m_unappliedFrom = 0;  // first layer the edits since the last applyModulation() changed
     LiveEvaluation *m_live = nullptr;
     int m_liveJob = 0;
     SpectrumQuantity m_quantity = SpectrumQuantity::Tau;
@@ -170,10 +160,7 @@ private:
     std::shared_ptr<const DeltaStatistics> m_originalDensityStats;
     bool m_spectrumRunning = false;
     bool m_spectrumPending = false;
-    std::shared_ptr<JobControl> m_calibrationJob;
-    int m_calibrationJobId = 0;
-    QList<Job> m_jobs;
-    int m_lastJobId = 0;
+    int m_calibrationJob = 0;
 };
 
 }  // namespace mscope

@@ -2,9 +2,7 @@
 // mambascope: the workbench window. Opens the model given on the command line, else the demo.
 #include "AppSettings.h"
 #include "io/ResourceLocator.h"
-#include "LatencyBenchmark.h"
 #include "MainWindow.h"
-#include "ScreenshotTour.h"
 #include "support/BlasRuntime.h"
 #include "UiLanguage.h"
 
@@ -51,29 +49,6 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(
         QStringLiteral("model"),
         QApplication::translate("main", "Model folder (default: the demo)."));
-    const QCommandLineOption latency(
-        QStringLiteral("latency"),
-        QApplication::translate("main", "Measure slider-to-curve latency headless, then exit."));
-    const QCommandLineOption threads(
-        QStringLiteral("threads"),
-        QApplication::translate("main", "Engine threads for --latency (default 2)."),
-        QStringLiteral("N"), QStringLiteral("2"));
-    const QCommandLineOption repeats(
-        QStringLiteral("repeats"),
-        QApplication::translate("main", "Measurements per case for --latency."),
-        QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption tokens(
-        QStringLiteral("tokens"),
-        QApplication::translate("main", "Tokens of the text for --latency."), QStringLiteral("N"),
-        QStringLiteral("16384"));
-    const QCommandLineOption json(
-        QStringLiteral("json"),
-        QApplication::translate("main", "Also write --latency results as JSON."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption screenshots(
-        QStringLiteral("screenshots"),
-        QApplication::translate("main", "Save screenshots of the views into DIR, then exit."),
-        QStringLiteral("DIR"));
     const QCommandLineOption languageOption(
         QStringLiteral("language"),
         QApplication::translate("main",
@@ -81,24 +56,8 @@ int main(int argc, char **argv)
                                 "else the system's).")
             .arg(UiLanguage::available().join(QStringLiteral(", "))),
         QStringLiteral("CODE"));
-    parser.addOptions({latency, threads, repeats, tokens, json, screenshots, languageOption});
+    parser.addOption(languageOption);
     parser.process(app);
-
-    if (parser.isSet(latency)) {
-        // Measurements must not touch the user's settings.
-        QApplication::setOrganizationName(QStringLiteral("MambaScope-latency"));
-        LatencyBenchmark::Options o;
-        o.modelDir = parser.positionalArguments().value(0);
-        o.threads = parser.value(threads).toInt();
-        o.repeats = std::max(1, parser.value(repeats).toInt());
-        o.maxTokens = std::max(64LL, parser.value(tokens).toLongLong());
-        o.jsonPath = parser.value(json);
-        return LatencyBenchmark::run(o);
-    }
-    if (parser.isSet(screenshots)) {
-        QApplication::setOrganizationName(QStringLiteral("MambaScope-screenshots"));
-        return ScreenshotTour::run(parser.value(screenshots));
-    }
 
     MainWindow window;
     window.show();

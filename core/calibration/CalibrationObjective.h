@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "calibration/Calibrator.h"
+#include "calibration/CalibrationOptions.h"
 #include "model/ForwardPass.h"
 
 #include <functional>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/IncrementalEvaluator.h"
 
+#include "eval/ChunkPlan.h"
 #include "model/MambaModel.h"
 #include "model/RecurrentState.h"
 #include "model/ScanParameters.h"
@@ -11,44 +12,17 @@
 #include <QString>
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace mscope {
 
-// What one chunk keeps between runs. Every entry remembers the scan parameters that produced it,
+// What one chunk keeps between runs. Every entry remembers the generation (run) that wrote it,
 // so entries written by a run that was cancelled half-way are still judged correctly later.
 struct IncrementalEvaluator::ChunkCache
 {
-    std::vector<Eigen::MatrixXf> inputs;                           // [layers], D × tokens
-    std::vector<std::shared_ptr<const ScanParameters>> inputFrom;  // depends on layers < l
-    std::vector<std::shared_ptr<const ScanParameters>> normFrom;   // depends on layers <= l
-    std::shared_ptr<const ScanParameters> scoredWith;              // depends on every layer
-};
-
-// firstDifferingLayer() of the run's parameters against each distinct cached set, computed once:
-// a deep model's comparison touches every A value.
-class IncrementalEvaluator::AgreementMemo
-{
-public:
-    explicit AgreementMemo(const ScanParameters &scan) : m_scan(scan) {}
-    /// Layers [0, result) agree; -1 for "never computed".
-    int agreeingLayers(const std::shared_ptr<const ScanParameters> &other)
-    {
-        if (!other)
-            return -1;
-        if (other.get() == &m_scan)
-            return int(m_scan.layers.size());
-        const auto it = m_memo.find(other.get());
-        if (it != m_memo.end())
-            return it->second;
-        const int n = m_scan.firstDifferingLayer(*other);
-        m_memo.emplace(other.get(), n);
-        return n;
-    }
-
-private:
-    const ScanParameters &m_scan;
-    std::map<const ScanParameters *, int> m_memo;
+    std::vector<Eigen::MatrixXf> inputs;  // [layers], D × tokens
+    std::vector<int> inputFrom;           // [layers]: depends on layers < l
+    std::vector<int> normFrom;            // [layers]: depends on layers <= l
+    int scoredWith = -1;                  // depends on every layer
 };
 
 IncrementalEvaluator::IncrementalEvaluator(std::shared_ptr<const MambaModel> model)
@@ -102,20 +76,11 @@ std::vector<std::vector<int32_t>> IncrementalEvaluator::fixedWindowSegments(
 
 std::vector<IncrementalEvaluator::Chunk> IncrementalEvaluator::planChunks() const
 {
-    // Chunks double from 16 tokens up to the chunk size: the first points of the curve appear
-    // sooner, and the state norms recorded at chunk ends are log-spaced where the log axis of the
-    // state chart needs them (short chunks cost little: they cover only the first chunk's worth).
     std::vector<Chunk> chunks;
-    const int64_t full = m_options.chunkTokens;
     for (int s = 0; s < int(m_segments.size()); ++s) {
         const int64_t scored = int64_t(m_segments[size_t(s)].size()) - 1;
-        int64_t b = 0;
-        while (b < scored) {
-            const int64_t step = b == 0 ? std::min<int64_t>(16, full) : std::min(b, full);
-            const int64_t e = std::min(scored, b + step);
+        for (const auto &[b, e] : streamingChunkPlan(scored, m_options.chunkTokens))
             chunks.push_back({s, b, e});
-            b = e;
-        }
     }
     return chunks;
 }
@@ -160,8 +125,8 @@ void IncrementalEvaluator::setSegments(std::vector<std::vector<int32_t>> segment
     m_cache.resize(m_chunks.size());
     for (ChunkCache &c : m_cache) {
         c.inputs.resize(size_t(m_layerCount));
-        c.inputFrom.resize(size_t(m_layerCount));
-        c.normFrom.resize(size_t(m_layerCount));
+        c.inputFrom.assign(size_t(m_layerCount), -1);
+        c.normFrom.assign(size_t(m_layerCount), -1);
     }
     m_nll.clear();
     for (const auto &s : m_segments)
@@ -188,29 +153,40 @@ int64_t IncrementalEvaluator::cacheBytes() const
     return bytes;
 }
 
-int IncrementalEvaluator::restartLayer(const ScanParameters &scan) const
+int IncrementalEvaluator::agreeingLayers(int generation, int firstChangedLayer) const
 {
-    AgreementMemo memo(scan);
-    return restartLayer(scan, memo);
+    if (generation < 0)
+        return -1;
+    int agree = firstChangedLayer;
+    for (size_t g = size_t(generation) + 1; g < m_firstChange.size(); ++g)
+        agree = std::min(agree, m_firstChange[g]);
+    return agree;
 }
 
-int IncrementalEvaluator::restartLayer(const ScanParameters &scan, AgreementMemo &memo) const
+int IncrementalEvaluator::restartLayer(int firstChangedLayer) const
 {
-    if (int(scan.layers.size()) != m_layerCount)
-        return 0;
+    firstChangedLayer = std::clamp(firstChangedLayer, 0, m_layerCount);
+    // Generations are few per chunk entry; remember the answer per generation for this call.
+    std::vector<int> memo(m_firstChange.size(), -2);
+    const auto agree = [&](int g) {
+        if (g < 0)
+            return -1;
+        if (memo[size_t(g)] == -2)
+            memo[size_t(g)] = agreeingLayers(g, firstChangedLayer);
+        return memo[size_t(g)];
+    };
     int restart = m_layerCount;
     for (const ChunkCache &c : m_cache) {
         // Restarting at k needs this chunk's input of layer k and its state norms of layers < k.
         int validNorms = 0;
-        while (validNorms < m_layerCount &&
-               memo.agreeingLayers(c.normFrom[size_t(validNorms)]) > validNorms)
+        while (validNorms < m_layerCount && agree(c.normFrom[size_t(validNorms)]) > validNorms)
             ++validNorms;
         int k = 0;
-        if (validNorms == m_layerCount && memo.agreeingLayers(c.scoredWith) >= m_layerCount) {
+        if (validNorms == m_layerCount && agree(c.scoredWith) >= m_layerCount) {
             k = m_layerCount;
         } else {
             for (int l = std::min(validNorms, m_layerCount - 1); l > 0; --l) {
-                if (memo.agreeingLayers(c.inputFrom[size_t(l)]) >= l) {
+                if (agree(c.inputFrom[size_t(l)]) >= l) {
                     k = l;
                     break;
                 }
@@ -224,6 +200,7 @@ int IncrementalEvaluator::restartLayer(const ScanParameters &scan, AgreementMemo
 }
 
 IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const ScanParameters> scan,
+                                                         int firstChangedLayer,
                                                          const JobControl *job,
                                                          const ChunkCallback &onChunk)
 {
@@ -235,8 +212,10 @@ IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const S
                                 .arg(m_layerCount));
     QElapsedTimer timer;
     timer.start();
-    AgreementMemo memo(*scan);
-    const int first = restartLayer(*scan, memo);
+    firstChangedLayer = std::clamp(firstChangedLayer, 0, m_layerCount);
+    const int first = restartLayer(firstChangedLayer);
+    m_firstChange.push_back(firstChangedLayer);
+    const int generation = int(m_firstChange.size()) - 1;
     RunStats stats;
     stats.firstLayer = first;
     const int chunkCount = int(m_chunks.size());
@@ -292,18 +271,18 @@ IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const S
         for (int l = first; l < m_layerCount; ++l) {
             if (l > first && m_layerCached[size_t(l)]) {
                 cache.inputs[size_t(l)] = hidden;
-                cache.inputFrom[size_t(l)] = scan;
+                cache.inputFrom[size_t(l)] = generation;
             }
             m_forward.runLayers(hidden, state, l, l + 1);
             m_norms[size_t(c)][size_t(l)] = state.ssmChannelNorms(l);
-            cache.normFrom[size_t(l)] = scan;
+            cache.normFrom[size_t(l)] = generation;
             // Between layers too: one layer of a deep model over a full chunk can take a while.
             if (job && l + 1 < m_layerCount)
                 job->throwIfCancelled();
         }
         m_forward.scoreNextTokens(hidden, std::span(ids).subspan(size_t(ch.begin) + 1, size_t(len)),
                                   m_nll[size_t(ch.segment)].data() + ch.begin);
-        cache.scoredWith = scan;
+        cache.scoredWith = generation;
         report(c);
     }
     m_complete = true;

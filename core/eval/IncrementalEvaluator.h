@@ -20,6 +20,10 @@ struct ScanParameters;
 /// change: the pass runs chunk-major and caches, per chunk, the hidden input of every layer, so
 /// when only layers >= k change each chunk restarts at layer k (layers < k would produce the same
 /// input). What the live "perplexity against context length" chart runs after each slider move.
+/// The caller says which layer changed first (the modulation editor knows which fader moved):
+/// the evaluator never compares parameters, it counts runs. Each run is a generation; every
+/// cached entry remembers the generation that wrote it, and an entry of layer l is valid while
+/// every later generation left layers < l alone.
 ///
 /// Segments are scored independently from a fresh state: one segment is the streaming protocol,
 /// consecutive windows of a text the fixed-window protocol. Not thread-safe: one run at a time.
@@ -87,16 +91,20 @@ public:
     std::vector<int> cachedLayers() const;
     int64_t cacheBytes() const;
 
-    /// The layer a run with `scan` would restart at: the deepest layer whose cached input is still
-    /// valid in every chunk, 0 when nothing is cached, layers() when every score is still valid.
-    int restartLayer(const ScanParameters &scan) const;
+    /// The layer a run would restart at whose parameters equal the previous run's in layers
+    /// [0, firstChangedLayer) (layers() or more: the same parameters): the deepest layer whose
+    /// cached input is still valid in every chunk, 0 when nothing is cached, layers() when every
+    /// score is still valid.
+    int restartLayer(int firstChangedLayer) const;
 
-    /// Scores every segment with `scan`, restarting at restartLayer(scan), and calls `onChunk`
-    /// after each chunk (in order; when nothing needs recomputing the stored scores are replayed).
+    /// Scores every segment with `scan`, which equals the previous run's parameters (cancelled
+    /// or not) in layers [0, firstChangedLayer), restarting at restartLayer(firstChangedLayer),
+    /// and calls `onChunk` after each chunk (in order; when nothing needs recomputing the stored
+    /// scores are replayed). The first run recomputes everything whatever it is told.
     /// Cancellation (checked between layers) throws Cancelled and leaves the cache consistent:
-    /// every cached entry stays tagged with the parameters that produced it.
-    RunStats run(std::shared_ptr<const ScanParameters> scan, const JobControl *job = nullptr,
-                 const ChunkCallback &onChunk = {});
+    /// every cached entry stays tagged with the generation that produced it.
+    RunStats run(std::shared_ptr<const ScanParameters> scan, int firstChangedLayer,
+                 const JobControl *job = nullptr, const ChunkCallback &onChunk = {});
 
     /// Whether the last run finished (a cancelled one leaves nll() and stateNorms() mixed).
     bool lastRunComplete() const { return m_complete; }
@@ -107,9 +115,10 @@ public:
 
 private:
     struct ChunkCache;
-    class AgreementMemo;
     std::vector<Chunk> planChunks() const;
-    int restartLayer(const ScanParameters &scan, AgreementMemo &memo) const;
+    /// Layers [0, result) of generation `generation`'s parameters agree with those of a new run
+    /// that changes layers from `firstChangedLayer` on; -1 for "never computed".
+    int agreeingLayers(int generation, int firstChangedLayer) const;
 
     std::shared_ptr<const MambaModel> m_model;
     Options m_options;
@@ -123,6 +132,7 @@ private:
     std::vector<std::vector<float>> m_nll;
     std::vector<std::vector<LayerStateNorm>> m_norms;
     bool m_complete = false;
+    std::vector<int> m_firstChange;  // [generation]: first layer it changed from the one before
 };
 
 }  // namespace mscope

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/PerplexityEvaluator.h"
 
+#include "eval/ChunkPlan.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/Error.h"
@@ -167,10 +168,10 @@ StreamResult PerplexityEvaluator::stream(const std::vector<int32_t> &ids, const 
     result.nll.assign(size_t(n - 1), 0.0f);
     RecurrentState state(model.config());
     ForwardPass::Hidden hidden;
-    for (int64_t t0 = 0; t0 < n - 1; t0 += m_chunk) {
+    for (const auto &[t0, end] : streamingChunkPlan(n - 1, m_chunk)) {
         if (job)
             job->throwIfCancelled();
-        const int64_t len = std::min<int64_t>(m_chunk, n - 1 - t0);
+        const int64_t len = end - t0;
         m_forward.embed(std::span(ids).subspan(size_t(t0), size_t(len)), hidden);
         m_forward.runLayers(hidden, state);
         m_forward.scoreNextTokens(hidden, std::span(ids).subspan(size_t(t0) + 1, size_t(len)),

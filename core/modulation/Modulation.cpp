@@ -143,6 +143,18 @@ bool Modulation::isIdentity() const
     return true;
 }
 
+bool Modulation::isIdentityAt(int layer) const
+{
+    const double id = identityFactor(family);
+    if (size_t(layer) < layerFactors.size() && layerFactors[size_t(layer)] != id)
+        return false;
+    if (size_t(layer) < channelFactors.size()) {
+        const auto &c = channelFactors[size_t(layer)];
+        return std::all_of(c.begin(), c.end(), [id](double v) { return v == id; });
+    }
+    return true;
+}
+
 double Modulation::factor(int layer, int channel) const
 {
     if (size_t(layer) < channelFactors.size() &&

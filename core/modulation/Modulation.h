@@ -46,6 +46,8 @@ struct Modulation
 
     static Modulation uniform(ModulationFamily family, double factor, int layers);
     bool isIdentity() const;
+    /// Whether the step leaves one layer as it is.
+    bool isIdentityAt(int layer) const;
     /// The factor of one channel: its channel factor where given, else the layer's.
     double factor(int layer, int channel) const;
     /// Applies this step on top of `params` (in place). TauCap needs `stats` (else Error).
@@ -80,6 +82,9 @@ public:
     std::shared_ptr<const DeltaStatistics> deltaStatistics;
 
     bool isIdentity() const;
+    /// The first of `layers` layers some step changes (`layers` when none): layers before it are
+    /// the model as loaded.
+    int firstModulatedLayer(int layers) const;
     /// The scan parameters of `model` with every step applied (weights untouched).
     std::shared_ptr<ScanParameters> apply(const MambaModel &model) const;
     /// The same before converting to A: what `bake` writes into A_log.

@@ -86,6 +86,15 @@ QString modelLabel(const MambaModel &model)
 
 }  // namespace
 
+int ModulationSet::firstModulatedLayer(int layers) const
+{
+    for (int l = 0; l < layers; ++l)
+        for (const Modulation &m : steps)
+            if (!m.isIdentityAt(l))
+                return l;
+    return layers;
+}
+
 bool ModulationSet::isIdentity() const
 {
     return std::all_of(steps.begin(), steps.end(),

@@ -15,6 +15,7 @@ public:
     using ProgressFn = std::function<void(double fraction, const QString &what)>;
 
     void setProgressCallback(ProgressFn fn) { m_progress = std::move(fn); }
+    const ProgressFn &progressCallback() const { return m_progress; }
     void report(double fraction, const QString &what = {}) const
     {
         if (m_progress)

@@ -75,7 +75,7 @@ private:
     {
         IncrementalEvaluator fresh(m_model, options());
         fresh.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
-        fresh.run(scan);
+        fresh.run(scan, 0);
         return fresh.nll()[0];
     }
 
@@ -112,7 +112,7 @@ void IncrementalTest::fullPassMatchesPerplexityEvaluator()
     IncrementalEvaluator eval(m_model, options());
     eval.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
     int64_t seen = 0;
-    eval.run(nullptr, nullptr, [&](const IncrementalEvaluator::ChunkScores &s) {
+    eval.run(nullptr, 0, nullptr, [&](const IncrementalEvaluator::ChunkScores &s) {
         QCOMPARE(s.firstPosition, seen);
         seen += int64_t(s.nll.size());
         QCOMPARE(int(s.stateNorms.size()), m_model->config().nLayer);
@@ -142,12 +142,12 @@ void IncrementalTest::restartFromLayerMatchesFullPass()
     QFETCH(int, layer);
     IncrementalEvaluator eval(m_model, options());
     eval.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
-    eval.run(nullptr);
+    eval.run(nullptr, 0);
     const auto baseline = eval.nll()[0];
 
     const auto modulated = powerFrom(*m_model, layer, 0.45);
-    QCOMPARE(eval.restartLayer(*modulated), layer);
-    const auto stats = eval.run(modulated);
+    QCOMPARE(eval.restartLayer(layer), layer);
+    const auto stats = eval.run(modulated, layer);
     QCOMPARE(stats.firstLayer, layer);
     QVERIFY(eval.lastRunComplete());
     const auto expected = fullPass(modulated);
@@ -158,7 +158,7 @@ void IncrementalTest::restartFromLayerMatchesFullPass()
     // State norms of the restarted run match a fresh run's too.
     IncrementalEvaluator fresh(m_model, options());
     fresh.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
-    fresh.run(modulated);
+    fresh.run(modulated, 0);
     for (size_t c = 0; c < fresh.stateNorms().size(); ++c)
         for (size_t l = 0; l < fresh.stateNorms()[c].size(); ++l)
             QVERIFY(std::fabs(fresh.stateNorms()[c][l].maxChannel -
@@ -166,8 +166,8 @@ void IncrementalTest::restartFromLayerMatchesFullPass()
                     1e-5 * (1.0 + fresh.stateNorms()[c][l].maxChannel));
 
     // And going back to the model as loaded restarts at the same layer.
-    QCOMPARE(eval.restartLayer(*ScanParameters::fromModel(*m_model)), layer);
-    eval.run(ScanParameters::fromModel(*m_model));
+    QCOMPARE(eval.restartLayer(layer), layer);
+    eval.run(ScanParameters::fromModel(*m_model), layer);
     QVERIFY(maxAbsDiff(eval.nll()[0], baseline) < 1e-6);
 }
 
@@ -176,11 +176,11 @@ void IncrementalTest::unchangedParametersReplay()
     IncrementalEvaluator eval(m_model, options());
     eval.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
     const auto scan = powerFrom(*m_model, 2, 0.6);
-    eval.run(scan);
+    eval.run(scan, 0);
     const auto before = eval.nll()[0];
     int chunks = 0;
-    // An equal but distinct parameter object is recognised as unchanged.
-    const auto stats = eval.run(powerFrom(*m_model, 2, 0.6), nullptr,
+    // Told that nothing changed (an equal but distinct parameter object), it replays.
+    const auto stats = eval.run(powerFrom(*m_model, 2, 0.6), m_model->config().nLayer, nullptr,
                                 [&](const IncrementalEvaluator::ChunkScores &) { ++chunks; });
     QCOMPARE(stats.firstLayer, m_model->config().nLayer);
     QCOMPARE(chunks, int(eval.chunks().size()));
@@ -203,7 +203,7 @@ void IncrementalTest::cancelLeavesCacheConsistent()
     IncrementalEvaluator eval(m_model, options());
     eval.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
     const auto baselineScan = ScanParameters::fromModel(*m_model);
-    eval.run(baselineScan);
+    eval.run(baselineScan, 0);
     const auto baseline = eval.nll()[0];
 
     // A run with new parameters, cancelled part-way.
@@ -211,7 +211,7 @@ void IncrementalTest::cancelLeavesCacheConsistent()
     JobControl job;
     bool cancelled = false;
     try {
-        eval.run(interrupted, &job, [&](const IncrementalEvaluator::ChunkScores &s) {
+        eval.run(interrupted, changedLayer, &job, [&](const IncrementalEvaluator::ChunkScores &s) {
             if (s.chunkIndex == cancelAfterChunk)
                 job.cancel();
         });
@@ -222,21 +222,21 @@ void IncrementalTest::cancelLeavesCacheConsistent()
     QVERIFY(!eval.lastRunComplete());
 
     // Any later run is still right: back to the baseline, the interrupted parameters, and others.
-    eval.run(baselineScan);
+    eval.run(baselineScan, changedLayer);
     QVERIFY(maxAbsDiff(eval.nll()[0], baseline) < 1e-6);
 
     JobControl job2;
     try {
-        eval.run(interrupted, &job2, [&](const IncrementalEvaluator::ChunkScores &s) {
+        eval.run(interrupted, changedLayer, &job2, [&](const IncrementalEvaluator::ChunkScores &s) {
             if (s.chunkIndex == cancelAfterChunk)
                 job2.cancel();
         });
     } catch (const Cancelled &) {
     }
     const auto other = powerFrom(*m_model, std::max(0, changedLayer - 1), 0.8);
-    eval.run(other);
+    eval.run(other, std::max(0, changedLayer - 1));
     QVERIFY(maxAbsDiff(eval.nll()[0], fullPass(other)) < 1e-6);
-    eval.run(interrupted);
+    eval.run(interrupted, std::max(0, changedLayer - 1));
     QVERIFY(maxAbsDiff(eval.nll()[0], fullPass(interrupted)) < 1e-6);
 }
 
@@ -249,19 +249,19 @@ void IncrementalTest::smallBudgetCachesEveryFewLayers()
     const std::vector<int> cached = eval.cachedLayers();
     QVERIFY(!cached.empty());
     QVERIFY(int(cached.size()) <= 2);
-    eval.run(nullptr);
+    eval.run(nullptr, 0);
     QVERIFY(eval.cacheBytes() <= perLayer * 2);
     // The last layer changed: restart at the deepest cached layer.
     const auto scan = powerFrom(*m_model, layers - 1, 0.45);
-    QCOMPARE(eval.restartLayer(*scan), cached.back());
-    eval.run(scan);
+    QCOMPARE(eval.restartLayer(layers - 1), cached.back());
+    eval.run(scan, layers - 1);
     QVERIFY(maxAbsDiff(eval.nll()[0], fullPass(scan)) < 1e-6);
 
     IncrementalEvaluator none(m_model, options(1));
     none.setSegments(IncrementalEvaluator::streamingSegments(m_ids, kTokens));
     QVERIFY(none.cachedLayers().empty());
-    none.run(nullptr);
-    QCOMPARE(none.restartLayer(*scan), 0);
+    none.run(nullptr, 0);
+    QCOMPARE(none.restartLayer(layers - 1), 0);
 }
 
 void IncrementalTest::fixedWindowsMatchPerplexityEvaluator()
@@ -271,8 +271,8 @@ void IncrementalTest::fixedWindowsMatchPerplexityEvaluator()
     eval.setSegments(IncrementalEvaluator::fixedWindowSegments(m_ids, window, kTokens));
     QCOMPARE(int(eval.segments().size()), kTokens / window);
     const auto scan = powerFrom(*m_model, 0, 0.6);
-    eval.run(nullptr);
-    eval.run(scan);
+    eval.run(nullptr, 0);
+    eval.run(scan, 0);
 
     ForwardPass forward(m_model, scan);
     PerplexityEvaluator reference(forward, kChunk);

@@ -1026,7 +1026,7 @@ void Mamba2Test::incrementalRestartMatchesFullPass()
     const std::vector<int32_t> tokens = referenceTokens(QStringLiteral("m2_groups2_untied"));
     IncrementalEvaluator evaluator(model);
     evaluator.setSegments(IncrementalEvaluator::streamingSegments(tokens, 0));
-    evaluator.run(ScanParameters::fromModel(*model));
+    evaluator.run(ScanParameters::fromModel(*model), 0);
     // Change only the last layer: the run restarts there and must give a full pass's numbers.
     const int layers = model->config().nLayer;
     std::vector<double> factors(size_t(layers), 1.0);
@@ -1036,8 +1036,9 @@ void Mamba2Test::incrementalRestartMatchesFullPass()
     m.layerFactors = factors;
     set.steps.push_back(m);
     const auto scan = set.apply(*model);
-    QCOMPARE(evaluator.restartLayer(*scan), layers - 1);
-    evaluator.run(scan);
+    QCOMPARE(set.firstModulatedLayer(layers), layers - 1);
+    QCOMPARE(evaluator.restartLayer(set.firstModulatedLayer(layers)), layers - 1);
+    evaluator.run(scan, set.firstModulatedLayer(layers));
     const Scored full = run(model, tokens, 512, 0, scan);
     const std::vector<float> &nll = evaluator.nll()[0];
     QCOMPARE(nll.size(), full.nll.size());

@@ -126,6 +126,7 @@ class ModulationTest : public QObject
 private slots:
     void initTestCase();
     void familyNames();
+    void firstModulatedLayerMatchesTheScan();
     void identityLeavesScanUntouched_data();
     void identityLeavesScanUntouched();
     void powerMatchesFormula();
@@ -163,6 +164,29 @@ private:
 void ModulationTest::initTestCase()
 {
     m_model = MambaModel::load(kDemo);
+}
+
+void ModulationTest::firstModulatedLayerMatchesTheScan()
+{
+    // What the live curves restart at after the baseline: the first layer whose scan parameters
+    // differ from the model as loaded (checked here against the parameters themselves).
+    const int layers = m_model->config().nLayer;
+    const auto plain = ScanParameters::fromModel(*m_model);
+    QCOMPARE(ModulationSet().firstModulatedLayer(layers), layers);
+    ModulationSet set;
+    Modulation power = Modulation::uniform(ModulationFamily::Power, 1.0, layers);
+    power.layerFactors[3] = 0.6;
+    set.steps.push_back(power);
+    Modulation channels = Modulation::uniform(ModulationFamily::Power, 1.0, layers);
+    channels.channelFactors.assign(size_t(layers), {});
+    channels.channelFactors[4].assign(size_t(m_model->decayChannels()), 1.0);  // identity rows
+    set.steps.push_back(channels);
+    QCOMPARE(set.firstModulatedLayer(layers), 3);
+    QCOMPARE(set.apply(*m_model)->firstDifferingLayer(*plain), 3);
+    set.steps.back().channelFactors[1].assign(size_t(m_model->decayChannels()), 1.0);
+    set.steps.back().channelFactors[1][7] = 0.5;
+    QCOMPARE(set.firstModulatedLayer(layers), 1);
+    QCOMPARE(set.apply(*m_model)->firstDifferingLayer(*plain), 1);
 }
 
 void ModulationTest::familyNames()

@@ -158,8 +158,11 @@ void WidgetsTest::editorUndoRedoAndGestures()
     ModulationEditor editor;
     editor.setLayerCount(4);
     QVERIFY(editor.isIdentity());
-    int changes = 0;
-    connect(&editor, &ModulationEditor::changed, this, [&] { ++changes; });
+    int changes = 0, firstLayer = -1;
+    connect(&editor, &ModulationEditor::changed, this, [&](int first) {
+        ++changes;
+        firstLayer = first;
+    });
 
     // One drag: many values, one undo step.
     const int gesture = editor.newGesture();
@@ -167,7 +170,9 @@ void WidgetsTest::editorUndoRedoAndGestures()
         editor.setFactor(2, v, gesture);
     QCOMPARE(editor.undoStack()->count(), 1);
     QCOMPARE(changes, 4);
+    QCOMPARE(firstLayer, 2);  // the curves restart at the fader that moved
     editor.setAllFactors(0.45);
+    QCOMPARE(firstLayer, 0);
     QCOMPARE(editor.undoStack()->count(), 2);
     QCOMPARE(editor.describe(), QStringLiteral("power 0.45"));
     editor.undoStack()->undo();
@@ -177,7 +182,12 @@ void WidgetsTest::editorUndoRedoAndGestures()
     editor.undoStack()->redo();
     QCOMPARE(editor.factor(2), 0.6);
 
+    editor.setFactor(3, 0.5);
+    QCOMPARE(firstLayer, 3);
+    editor.undoStack()->undo();
+    QCOMPARE(firstLayer, 3);  // undo tells as much as an edit
     editor.setFamily(ModulationFamily::TauCap);
+    QCOMPARE(firstLayer, 2);  // layers 0 and 1 were identity in both families
     QVERIFY(std::isinf(editor.factor(0)));
     QVERIFY(editor.isIdentity());
     editor.undoStack()->undo();

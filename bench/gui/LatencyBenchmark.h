@@ -5,7 +5,7 @@
 
 namespace mscope {
 
-/// `mambascope --latency`: measures what a user feels after releasing a slider, headless, through
+/// `mambascope-gui-latency`: measures what a user feels after releasing a slider, headless, through
 /// the same session, live evaluation and redraw coalescing as the window: the time to the first
 /// redrawn points and to the complete curve, for a change in every layer, in the middle layer and
 /// in the last layer only. Prints a table and writes JSON when asked.

@@ -85,7 +85,7 @@ int LatencyBenchmark::run(const Options &options)
     bool loaded = false, failed = false;
     QObject::connect(&session, &WorkbenchSession::modelLoaded, [&] { loaded = true; });
     QObject::connect(&session, &WorkbenchSession::modelFailed, [&](const QString &m) {
-        std::fprintf(stderr, "mambascope --latency: %s\n", qPrintable(m));
+        std::fprintf(stderr, "mambascope-gui-latency: %s\n", qPrintable(m));
         failed = true;
     });
     QObject::connect(&curves, &LiveCurves::updated, [] {});
@@ -104,7 +104,7 @@ int LatencyBenchmark::run(const Options &options)
         lastFirstLayer = first;
     });
     if (!waitFor([&] { return finished; }, 600000)) {
-        std::fprintf(stderr, "mambascope --latency: the baseline never finished\n");
+        std::fprintf(stderr, "mambascope-gui-latency: the baseline never finished\n");
         return 1;
     }
 
@@ -121,7 +121,9 @@ int LatencyBenchmark::run(const Options &options)
         });
         const double cpu0 = processCpuMs();
         timer.start();
-        session.setModulation(set);
+        // As a fader does: through the editor, which tells the curves the first layer changed.
+        session.editor()->setFactors(set.steps.front().layerFactors, QStringLiteral("latency"));
+        session.applyModulation();
         waitFor([&] { return finished; }, 600000);
         s.completeMs = timer.nsecsElapsed() * 1e-6;
         s.cpuMs = processCpuMs() - cpu0;
@@ -199,7 +201,7 @@ int LatencyBenchmark::run(const Options &options)
                     .toJson());
             QString reason;
             if (!commitSaveFile(f, &reason))
-                std::fprintf(stderr, "mambascope --latency: cannot write %s (%s)\n",
+                std::fprintf(stderr, "mambascope-gui-latency: cannot write %s (%s)\n",
                              qPrintable(options.jsonPath), qPrintable(reason));
         }
     }
