@@ -24,19 +24,6 @@ const QString kSingleFile = QStringLiteral("model.safetensors");
 const QString kIndexFile = QStringLiteral("model.safetensors.index.json");
 constexpr qint64 kMaxIndexBytes = qint64(64) << 20;
 
-QString quoted(const QString &name)
-{
-    return QLatin1Char('\'') + name + QLatin1Char('\'');
-}
-
-QString shapeText(const std::vector<int64_t> &shape)
-{
-    QStringList parts;
-    for (int64_t d : shape)
-        parts << QString::number(d);
-    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-}
-
 }  // namespace
 
 int64_t FloatTensor::elementCount() const
@@ -95,9 +82,9 @@ void Checkpoint::addFiles(const QStringList &paths, const QString &blame)
             const auto it = m_fileOfTensor.constFind(name);
             if (it != m_fileOfTensor.cend()) {
                 throw Error(blame, QStringLiteral("tensor %1 is in both %2 and %3")
-                                           .arg(quoted(name),
-                                                quoted(QFileInfo(m_files[*it]->path()).fileName()),
-                                                quoted(QFileInfo(path).fileName())));
+                                           .arg(SafetensorsFile::quoted(name),
+                                                SafetensorsFile::quoted(QFileInfo(m_files[*it]->path()).fileName()),
+                                                SafetensorsFile::quoted(QFileInfo(path).fileName())));
             }
             m_fileOfTensor.insert(name, fileIndex);
         }
@@ -125,13 +112,13 @@ void Checkpoint::loadIndex(const QString &indexPath)
         if (!it.value().isString() || shard.isEmpty()) {
             throw Error(
                 indexPath,
-                QStringLiteral("weight_map entry %1 is not a file name").arg(quoted(it.key())));
+                QStringLiteral("weight_map entry %1 is not a file name").arg(SafetensorsFile::quoted(it.key())));
         }
         // An index is data from elsewhere: it must not send us reading outside the model.
         if (QDir::isAbsolutePath(shard) || QDir::cleanPath(shard).startsWith(QLatin1String(".."))) {
             throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) is outside the "
                                                       "model directory")
-                                           .arg(quoted(shard), quoted(it.key())));
+                                           .arg(SafetensorsFile::quoted(shard), SafetensorsFile::quoted(it.key())));
         }
         // One file however it is spelled ("a", "./a"), and found in constant time: an index may
         // list a million tensors.
@@ -139,7 +126,7 @@ void Checkpoint::loadIndex(const QString &indexPath)
         if (!shardSet.contains(file)) {
             if (!QFileInfo(dir.filePath(file)).isFile()) {
                 throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) is missing")
-                                               .arg(quoted(shard), quoted(it.key())));
+                                               .arg(SafetensorsFile::quoted(shard), SafetensorsFile::quoted(it.key())));
             }
             shardSet.insert(file);
             shards << file;
@@ -161,7 +148,7 @@ void Checkpoint::loadIndex(const QString &indexPath)
         if (!file.contains(tensor)) {
             throw Error(indexPath, QStringLiteral("tensor %1 is listed in shard %2 but absent "
                                                       "from it")
-                                           .arg(quoted(tensor), quoted(shard)));
+                                           .arg(SafetensorsFile::quoted(tensor), SafetensorsFile::quoted(shard)));
         }
     }
 }
@@ -188,7 +175,7 @@ const TensorInfo &Checkpoint::tensor(const QString &name) const
 {
     const auto it = m_fileOfTensor.constFind(name);
     if (it == m_fileOfTensor.cend())
-        throw Error(m_source, QStringLiteral("missing tensor %1").arg(quoted(name)));
+        throw Error(m_source, QStringLiteral("missing tensor %1").arg(SafetensorsFile::quoted(name)));
     return m_files[*it]->tensor(name);
 }
 
@@ -200,7 +187,7 @@ FloatTensor Checkpoint::floatTensor(const QString &name,
         throw Error(fileOf(name),
                         QStringLiteral("tensor %1 has shape %2, expected %3 from "
                                        "config.json")
-                            .arg(quoted(name), shapeText(info.shape), shapeText(expectedShape)));
+                            .arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(info.shape), SafetensorsFile::shapeText(expectedShape)));
     }
 
     FloatTensor result;

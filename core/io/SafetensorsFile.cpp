@@ -53,18 +53,6 @@ constexpr DtypeName kDtypes[] = {
     {"I64", {}},
 };
 
-QString quoted(const QString &name)
-{
-    return QLatin1Char('\'') + name + QLatin1Char('\'');
-}
-
-QString shapeText(const std::vector<int64_t> &shape)
-{
-    QStringList parts;
-    for (int64_t d : shape)
-        parts << QString::number(d);
-    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-}
 
 // A JSON value as it was written, for messages about values of the wrong kind.
 QString jsonText(const QJsonValue &value)
@@ -221,14 +209,14 @@ void SafetensorsFile::parse(const uchar *contents)
             for (auto m = m_metadata.begin(); m != m_metadata.end(); ++m) {
                 if (!m.value().isString()) {
                     fail(QStringLiteral("header: __metadata__ entry %1 is not a string")
-                             .arg(quoted(m.key())));
+                             .arg(SafetensorsFile::quoted(m.key())));
                 }
             }
             continue;
         }
 
         const auto failTensor = [&](const QString &problem) {
-            fail(QStringLiteral("tensor %1: %2").arg(quoted(name), problem));
+            fail(QStringLiteral("tensor %1: %2").arg(SafetensorsFile::quoted(name), problem));
         };
         if (!it.value().isObject())
             failTensor(QStringLiteral("entry is not a JSON object"));
@@ -244,10 +232,10 @@ void SafetensorsFile::parse(const uchar *contents)
         const auto known = std::find_if(std::begin(kDtypes), std::end(kDtypes),
                                         [&](const DtypeName &d) { return dtypeName == d.name; });
         if (known == std::end(kDtypes))
-            failTensor(QStringLiteral("unknown dtype %1").arg(quoted(dtypeName)));
+            failTensor(QStringLiteral("unknown dtype %1").arg(SafetensorsFile::quoted(dtypeName)));
         if (!known->type) {
             failTensor(QStringLiteral("unsupported dtype %1 (MambaScope reads F32, F16 and BF16)")
-                           .arg(quoted(dtypeName)));
+                           .arg(SafetensorsFile::quoted(dtypeName)));
         }
         tensor.type = *known->type;
 
@@ -288,10 +276,10 @@ void SafetensorsFile::parse(const uchar *contents)
         int64_t needed = 0;
         if (!count ||
             __builtin_mul_overflow(*count, int64_t(storageTypeSize(tensor.type)), &needed))
-            failTensor(QStringLiteral("shape %1 is too large").arg(shapeText(tensor.shape)));
+            failTensor(QStringLiteral("shape %1 is too large").arg(SafetensorsFile::shapeText(tensor.shape)));
         if (needed != *end - *begin) {
             failTensor(QStringLiteral("shape %1 needs %2 bytes but data_offsets span %3")
-                           .arg(shapeText(tensor.shape))
+                           .arg(SafetensorsFile::shapeText(tensor.shape))
                            .arg(needed)
                            .arg(*end - *begin));
         }
@@ -311,7 +299,7 @@ void SafetensorsFile::parse(const uchar *contents)
             QStringList names{m_tensors[furthest->tensor].name, m_tensors[s.tensor].name};
             names.sort();
             fail(QStringLiteral("tensors %1 and %2 overlap")
-                     .arg(quoted(names[0]), quoted(names[1])));
+                     .arg(SafetensorsFile::quoted(names[0]), SafetensorsFile::quoted(names[1])));
         }
         if (!furthest || s.end > furthest->end)
             furthest = &s;
@@ -342,7 +330,7 @@ const TensorInfo &SafetensorsFile::tensor(const QString &name) const
 {
     const auto it = m_index.constFind(name);
     if (it == m_index.cend())
-        throw Error(m_path, QStringLiteral("no tensor %1").arg(quoted(name)));
+        throw Error(m_path, QStringLiteral("no tensor %1").arg(SafetensorsFile::quoted(name)));
     return m_tensors[*it];
 }
 
@@ -354,14 +342,14 @@ void SafetensorsWriter::add(const QString &name, const std::vector<int64_t> &sha
         throw Error({}, QStringLiteral("tensor name __metadata__ is reserved"));
     for (const Entry &e : m_entries) {
         if (e.name == name)
-            throw Error({}, QStringLiteral("tensor %1 added twice").arg(quoted(name)));
+            throw Error({}, QStringLiteral("tensor %1 added twice").arg(SafetensorsFile::quoted(name)));
     }
     const std::optional<int64_t> count = checkedElementCount(shape);
     int64_t bytes = 0;
     if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; }) || !count ||
         __builtin_mul_overflow(*count, int64_t(storageTypeSize(storeAs)), &bytes)) {
         throw Error(
-            {}, QStringLiteral("tensor %1: invalid shape %2").arg(quoted(name), shapeText(shape)));
+            {}, QStringLiteral("tensor %1: invalid shape %2").arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(shape)));
     }
 
     Entry entry{name, shape, storeAs, QByteArray(qsizetype(bytes), Qt::Uninitialized)};
@@ -412,7 +400,7 @@ void SafetensorsWriter::write(const QString &path) const
             if (!it.value().isString()) {
                 throw Error(
                     path,
-                    QStringLiteral("metadata entry %1 is not a string").arg(quoted(it.key())));
+                    QStringLiteral("metadata entry %1 is not a string").arg(SafetensorsFile::quoted(it.key())));
             }
         }
         header.insert(kMetadataKey, m_metadata);
@@ -438,6 +426,19 @@ void SafetensorsWriter::write(const QString &path) const
     QString reason;
     if (!commitSaveFile(file, &reason))
         fail(reason);
+}
+
+QString SafetensorsFile::quoted(const QString &name)
+{
+    return QLatin1Char('\'') + name + QLatin1Char('\'');
+}
+
+QString SafetensorsFile::shapeText(const std::vector<int64_t> &shape)
+{
+    QStringList parts;
+    for (int64_t d : shape)
+        parts << QString::number(d);
+    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
 }  // namespace mscope

@@ -42,6 +42,9 @@ public:
     /// The same validation for a file's contents already in memory (fuzzing); `name` stands for
     /// the file in messages. The tensors point into the object's (implicitly shared) copy.
     static std::unique_ptr<SafetensorsFile> fromBytes(const QByteArray &bytes, const QString &name);
+    /// How messages about checkpoints name a tensor or file ('name') and a shape ([2, 3]).
+    static QString quoted(const QString &name);
+    static QString shapeText(const std::vector<int64_t> &shape);
     ~SafetensorsFile();
     SafetensorsFile(const SafetensorsFile &) = delete;
     SafetensorsFile &operator=(const SafetensorsFile &) = delete;
