@@ -21,14 +21,4 @@ std::shared_ptr<ScanParameters> ScanParameters::fromModel(const MambaModel &mode
     return p;
 }
 
-int ScanParameters::firstDifferingLayer(const ScanParameters &other) const
-{
-    const size_t n = std::min(layers.size(), other.layers.size());
-    for (size_t l = 0; l < n; ++l) {
-        if (layers[l].negA != other.layers[l].negA || layers[l].deltaScale != other.layers[l].deltaScale)
-            return int(l);
-    }
-    return int(n);
-}
-
 }  // namespace mscope

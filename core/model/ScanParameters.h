@@ -22,9 +22,6 @@ struct ScanParameters
 
     /// A = -exp(A_log) of the model as loaded.
     static std::shared_ptr<ScanParameters> fromModel(const MambaModel &model);
-    /// First layer whose parameters differ from `other` (layers().size() when equal): the GUI
-    /// recomputes only from there on.
-    int firstDifferingLayer(const ScanParameters &other) const;
 };
 
 }  // namespace mscope
