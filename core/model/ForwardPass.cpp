@@ -8,6 +8,7 @@
 #include "model/Mamba2Block.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
+#include "model/TokenStep.h"
 #include "support/Error.h"
 
 #include <cblas.h>
@@ -73,6 +74,13 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
     if (endLayer < 0 || endLayer > layers)
         endLayer = layers;
     m_block->run(hidden, state, *m_scan, std::max(0, firstLayer), endLayer, m_deltaObserver);
+}
+
+void ForwardPass::step(int32_t id, RecurrentState &state, float *logits)
+{
+    if (!m_step)
+        m_step = std::make_unique<TokenStep>(*m_model);
+    m_step->run(id, state, *m_scan, logits);
 }
 
 void ForwardPass::scoreColumns(const float *head, int64_t t0, int64_t t1,

@@ -14,6 +14,7 @@ namespace mscope {
 
 class LayerBlock;
 class MambaModel;
+class TokenStep;
 struct ScanParameters;
 
 /// The forward pass over one chunk of tokens at a time, fp32: the embedding, the layers of the
@@ -46,6 +47,13 @@ public:
     void scoreNextTokens(const Hidden &hidden, std::span<const int32_t> targets, float *nll,
                          int lastLogits = 0, std::vector<std::vector<float>> *logitsOut = nullptr);
 
+    /// One token through the whole model by the recurrent step (TokenStep: matrix-vector products,
+    /// constant time and memory per token): advances `state` and, when `logits` is not null,
+    /// writes the next token's logits there (model().logitCount() floats; null skips the LM
+    /// head). The same numbers as embed + runLayers + the LM head over the same tokens, to float
+    /// rounding. The Δ observer does not see steps.
+    void step(int32_t id, RecurrentState &state, float *logits);
+
     /// Sees Δ of every layer and chunk (DeltaObserver); the spectrum analysis measures mean Δ
     /// per channel on a calibration text with it.
     void setDeltaObserver(DeltaObserver observer) { m_deltaObserver = std::move(observer); }
@@ -59,6 +67,7 @@ private:
     std::shared_ptr<const ScanParameters> m_scan;
     DeltaObserver m_deltaObserver;
     std::unique_ptr<LayerBlock> m_block;  // the layers of the model's architecture
+    std::unique_ptr<TokenStep> m_step;    // made on the first step()
     Eigen::MatrixXf m_u;                  // [D, T] the final norm's output
     std::vector<float> m_headScratch;     // per thread: a block of logits
 };

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "kernels/DecodeKernels.h"
+
+#include "kernels/FastExp.h"
+#include "kernels/KernelIsa.h"
+
+#include <immintrin.h>
+
+namespace mscope::decodekernels {
+
+namespace {
+
+// ---- AVX-512 ----
+
+// The sums of eight vectors' lanes, as one vector of eight: halves added, then pairwise
+// horizontal adds (three levels), so a row costs about three instructions instead of a full
+// horizontal reduction each.
+// The upper and lower 256 bits added. (The masked extract with every lane set is the plain
+// instruction; GCC 12 warns about the unmasked one's undefined pass-through operand.)
+__attribute__((target("avx512f"), always_inline)) inline __m256 foldHalves(__m512 a)
+{
+    const __m512d v = _mm512_castps_pd(a);
+    const __m256d low = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 0);
+    const __m256d high = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 1);
+    return _mm256_add_ps(_mm256_castpd_ps(low), _mm256_castpd_ps(high));
+}
+
+// The sum of the lanes of one vector.
+__attribute__((target("avx512f"), always_inline)) inline float sumLanes(__m512 a)
+{
+    const __m256 h = foldHalves(a);
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+
+__attribute__((target("avx512f"))) inline __m256 sumLanes8(const __m512 (&a)[8])
+{
+    __m256 h[8];
+    for (int i = 0; i < 8; ++i)
+        h[i] = foldHalves(a[i]);
+    const __m256 h01 = _mm256_hadd_ps(h[0], h[1]), h23 = _mm256_hadd_ps(h[2], h[3]);
+    const __m256 h45 = _mm256_hadd_ps(h[4], h[5]), h67 = _mm256_hadd_ps(h[6], h[7]);
+    const __m256 h0123 = _mm256_hadd_ps(h01, h23), h4567 = _mm256_hadd_ps(h45, h67);
+    return _mm256_add_ps(_mm256_permute2f128_ps(h0123, h4567, 0x20),
+                         _mm256_permute2f128_ps(h0123, h4567, 0x31));
+}
+
+__attribute__((target("avx512f"))) void matVecAvx512(const float *W, int64_t ldw, int64_t rows,
+                                                     int64_t cols, const float *x, float *y,
+                                                     bool accumulate)
+{
+    const int64_t full = cols / 16 * 16;
+    const __mmask16 tail = __mmask16((1u << (cols - full)) - 1u);
+    int64_t r = 0;
+    // Eight rows at a time: eight streams through the weights, one load of x per 16 columns.
+    for (; r + 8 <= rows; r += 8) {
+        const float *w = W + r * ldw;
+        __m512 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = _mm512_setzero_ps();
+        for (int64_t k = 0; k < full; k += 16) {
+            const __m512 xv = _mm512_loadu_ps(x + k);
+#pragma GCC unroll 8
+            for (int i = 0; i < 8; ++i)
+                acc[i] = _mm512_fmadd_ps(_mm512_loadu_ps(w + i * ldw + k), xv, acc[i]);
+        }
+        if (tail) {
+            const __m512 xv = _mm512_maskz_loadu_ps(tail, x + full);
+            for (int i = 0; i < 8; ++i)
+                acc[i] =
+                    _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w + i * ldw + full), xv, acc[i]);
+        }
+        __m256 sums = sumLanes8(acc);
+        if (accumulate)
+            sums = _mm256_add_ps(sums, _mm256_loadu_ps(y + r));
+        _mm256_storeu_ps(y + r, sums);
+    }
+    for (; r < rows; ++r) {
+        const float *w = W + r * ldw;
+        __m512 acc = _mm512_setzero_ps();
+        for (int64_t k = 0; k < full; k += 16)
+            acc = _mm512_fmadd_ps(_mm512_loadu_ps(w + k), _mm512_loadu_ps(x + k), acc);
+        if (tail)
+            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w + full),
+                                  _mm512_maskz_loadu_ps(tail, x + full), acc);
+        const float sum = sumLanes(acc);
+        y[r] = accumulate ? y[r] + sum : sum;
+    }
+}
+
+// The state row of channel e advanced by one token (one or more vectors of 16), and the lanes of
+// Σ_n C[n]·s[e,n] before their horizontal sum.
+__attribute__((target("avx512f"), always_inline)) inline __m512 scanChannel(const ScanStepArgs &a,
+                                                                            int64_t e)
+{
+    const int64_t N = a.stateSize;
+    const __m512 log2e = _mm512_set1_ps(simd::kLog2e);
+    const __m512 dt = _mm512_set1_ps(a.delta[e]);
+    const __m512 dx = _mm512_set1_ps(a.delta[e] * a.x[e]);
+    float *s = a.state + e * N;
+    const float *negA = a.negA + e * N;
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t n = 0; n < N; n += 16) {
+        const __m512 decay =
+            simd::exp2v(_mm512_mul_ps(dt, _mm512_mul_ps(_mm512_loadu_ps(negA + n), log2e)));
+        const __m512 sv = _mm512_fmadd_ps(decay, _mm512_loadu_ps(s + n),
+                                          _mm512_mul_ps(dx, _mm512_loadu_ps(a.b + n)));
+        _mm512_storeu_ps(s + n, sv);
+        acc = _mm512_fmadd_ps(sv, _mm512_loadu_ps(a.c + n), acc);
+    }
+    return acc;
+}
+
+// Channels of a state size that is a multiple of 16, eight channels at a time (their sums over n
+// reduced together).
+__attribute__((target("avx512f"))) void scanStepAvx512(const ScanStepArgs &a, int64_t e0,
+                                                       int64_t e1)
+{
+    int64_t e = e0;
+    for (; e + 8 <= e1; e += 8) {
+        __m512 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = scanChannel(a, e + i);
+        const __m256 xv = _mm256_loadu_ps(a.x + e);
+        __m256 y = _mm256_fmadd_ps(_mm256_loadu_ps(a.d + e), xv, sumLanes8(acc));
+        if (a.z)
+            y = _mm256_mul_ps(y, simd::siluv(_mm256_loadu_ps(a.z + e)));
+        _mm256_storeu_ps(a.y + e, y);
+    }
+    for (; e < e1; ++e) {
+        float y = sumLanes(scanChannel(a, e)) + a.d[e] * a.x[e];
+        if (a.z)
+            y *= a.z[e] / (1.0f + fastExp(-a.z[e]));
+        a.y[e] = y;
+    }
+}
+
+// Position p of a Mamba-2 head advanced by one token; the lanes of Σ_n C[n]·s[p,n].
+__attribute__((target("avx512f"), always_inline)) inline __m512 headPosition(const HeadStepArgs &a,
+                                                                             int64_t p)
+{
+    const int64_t N = a.stateSize;
+    const __m512 decay = _mm512_set1_ps(a.decay);
+    const __m512 dx = _mm512_set1_ps(a.delta * a.x[p]);
+    float *s = a.state + p * N;
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t n = 0; n < N; n += 16) {
+        const __m512 sv = _mm512_fmadd_ps(decay, _mm512_loadu_ps(s + n),
+                                          _mm512_mul_ps(dx, _mm512_loadu_ps(a.b + n)));
+        _mm512_storeu_ps(s + n, sv);
+        acc = _mm512_fmadd_ps(sv, _mm512_loadu_ps(a.c + n), acc);
+    }
+    return acc;
+}
+
+__attribute__((target("avx512f"))) void headStepAvx512(const HeadStepArgs &a)
+{
+    const int64_t P = a.positions;
+    int64_t p = 0;
+    for (; p + 8 <= P; p += 8) {
+        __m512 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = headPosition(a, p + i);
+        const __m256 y =
+            _mm256_fmadd_ps(_mm256_set1_ps(a.skip), _mm256_loadu_ps(a.x + p), sumLanes8(acc));
+        _mm256_storeu_ps(a.y + p, y);
+    }
+    for (; p < P; ++p)
+        a.y[p] = sumLanes(headPosition(a, p)) + a.skip * a.x[p];
+}
+
+// ---- Any CPU, any sizes (vectorized by the compiler for the build's target) ----
+
+void matVecDefault(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x,
+                   float *y, bool accumulate)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const float *w = W + r * ldw;
+        float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t k = 0; k < cols; ++k)
+            sum += w[k] * x[k];
+        y[r] = accumulate ? y[r] + sum : sum;
+    }
+}
+
+void scanStepDefault(const ScanStepArgs &a, int64_t e0, int64_t e1)
+{
+    const int64_t N = a.stateSize;
+    for (int64_t e = e0; e < e1; ++e) {
+        const float dt = a.delta[e], dx = dt * a.x[e];
+        float *s = a.state + e * N;
+        const float *negA = a.negA + e * N;
+        float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+        for (int64_t n = 0; n < N; ++n) {
+            const float v = fastExp(dt * negA[n]) * s[n] + dx * a.b[n];
+            s[n] = v;
+            acc += v * a.c[n];
+        }
+        float y = acc + a.d[e] * a.x[e];
+        if (a.z)
+            y *= a.z[e] / (1.0f + fastExp(-a.z[e]));
+        a.y[e] = y;
+    }
+}
+
+void headStepDefault(const HeadStepArgs &a)
+{
+    const int64_t N = a.stateSize;
+    for (int64_t p = 0; p < a.positions; ++p) {
+        const float dx = a.delta * a.x[p];
+        float *s = a.state + p * N;
+        float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+        for (int64_t n = 0; n < N; ++n) {
+            const float v = a.decay * s[n] + dx * a.b[n];
+            s[n] = v;
+            acc += v * a.c[n];
+        }
+        a.y[p] = acc + a.skip * a.x[p];
+    }
+}
+
+bool avx512()
+{
+    static const bool chosen = selectedIsa() == Isa::Avx512;
+    return chosen;
+}
+
+}  // namespace
+
+void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
+            bool accumulate)
+{
+    if (rows <= 0)
+        return;
+    if (avx512())
+        matVecAvx512(W, ldw, rows, cols, x, y, accumulate);
+    else
+        matVecDefault(W, ldw, rows, cols, x, y, accumulate);
+}
+
+void selectiveScanStep(const ScanStepArgs &a, int64_t e0, int64_t e1)
+{
+    if (avx512() && a.stateSize % 16 == 0)
+        scanStepAvx512(a, e0, e1);
+    else
+        scanStepDefault(a, e0, e1);
+}
+
+void headScanStep(const HeadStepArgs &a)
+{
+    if (avx512() && a.stateSize % 16 == 0)
+        headStepAvx512(a);
+    else
+        headStepDefault(a);
+}
+
+}  // namespace mscope::decodekernels

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Recurrent decoding (method.md §8): the one-token kernels against straightforward loops, and the
+// one-token step (ForwardPass::step) against the chunked pass on the same tokens, for Mamba-1 and
+// Mamba-2, every modulation family and one or two threads.
+#include "TestMain.h"
+#include "analysis/DeltaStatistics.h"
+#include "kernels/DecodeKernels.h"
+#include "kernels/SelectiveScan.h"
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
+#include "modulation/Modulation.h"
+#include "support/Error.h"
+#include "tokenizer/BpeTokenizer.h"
+
+#include <omp.h>
+#include <QTest>
+#include <array>
+#include <cmath>
+#include <random>
+
+using namespace mscope;
+using namespace mscope::decodekernels;
+
+namespace {
+
+const QString kDemo = QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m");
+
+std::vector<float> randomVector(size_t n, std::mt19937 &rng, float scale = 1.0f)
+{
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> v(n);
+    for (float &x : v)
+        x = normal(rng);
+    return v;
+}
+
+// The logits of every position of `tokens` by the chunked pass (chunks of 512).
+std::vector<std::vector<float>> chunkedLogits(ForwardPass &forward,
+                                              const std::vector<int32_t> &tokens)
+{
+    RecurrentState state(forward.model().config());
+    std::vector<std::vector<float>> all, part;
+    ForwardPass::Hidden hidden;
+    std::vector<float> unused(512);
+    for (size_t t0 = 0; t0 < tokens.size(); t0 += 512) {
+        const size_t len = std::min<size_t>(512, tokens.size() - t0);
+        forward.embed(std::span(tokens).subspan(t0, len), hidden);
+        forward.runLayers(hidden, state);
+        forward.scoreNextTokens(hidden, {}, unused.data(), int(len), &part);
+        for (auto &row : part)
+            all.push_back(std::move(row));
+    }
+    return all;
+}
+
+// Restores the engine's thread count when a test leaves.
+struct ThreadCount
+{
+    int saved = omp_get_max_threads();
+    explicit ThreadCount(int n) { omp_set_num_threads(n); }
+    ~ThreadCount() { omp_set_num_threads(saved); }
+};
+
+}  // namespace
+
+class DecodeTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void matVecMatchesDefinition();
+    void scanStepMatchesChunkScan_data();
+    void scanStepMatchesChunkScan();
+    void headStepMatchesDefinition();
+    void stepEqualsChunkedPass_data();
+    void stepEqualsChunkedPass();
+    void stepWithoutLogitsAdvancesTheSameState();
+    void stepRefusesTokenOutsideVocabulary();
+};
+
+void DecodeTest::matVecMatchesDefinition()
+{
+    std::mt19937 rng(7);
+    // Row counts around the 8-row blocks, column counts around the 16-float vectors, and a block
+    // of columns of a wider matrix (ldw > cols, an odd offset).
+    for (const auto &[rows, cols, ldw, offset] :
+         std::vector<std::array<int64_t, 4>>{{1, 1, 1, 0},
+                                             {7, 15, 15, 0},
+                                             {8, 16, 16, 0},
+                                             {17, 33, 40, 3},
+                                             {64, 256, 512, 256},
+                                             {1030, 48, 48, 0}}) {
+        const std::vector<float> W = randomVector(size_t(rows * ldw), rng);
+        const std::vector<float> x = randomVector(size_t(cols), rng);
+        for (const bool accumulate : {false, true}) {
+            std::vector<float> y = randomVector(size_t(rows), rng);
+            const std::vector<float> before = y;
+            matVec(W.data() + offset, ldw, rows, cols, x.data(), y.data(), accumulate);
+            for (int64_t r = 0; r < rows; ++r) {
+                double sum = accumulate ? before[size_t(r)] : 0.0;
+                for (int64_t k = 0; k < cols; ++k)
+                    sum += double(W[size_t(r * ldw + offset + k)]) * x[size_t(k)];
+                QVERIFY2(std::abs(y[size_t(r)] - sum) < 1e-5 * (1.0 + std::sqrt(double(cols))),
+                         qPrintable(QStringLiteral("rows %1 cols %2 row %3: %4 vs %5")
+                                        .arg(rows)
+                                        .arg(cols)
+                                        .arg(r)
+                                        .arg(y[size_t(r)])
+                                        .arg(sum)));
+            }
+        }
+    }
+}
+
+void DecodeTest::scanStepMatchesChunkScan_data()
+{
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<int>("stateSize");
+    QTest::addColumn<bool>("gate");
+    QTest::newRow("E 64 N 16 gated") << 64 << 16 << true;
+    QTest::newRow("E 37 N 32") << 37 << 32 << false;
+    QTest::newRow("E 20 N 8 gated") << 20 << 8 << true;
+    QTest::newRow("E 5 N 3") << 5 << 3 << false;
+}
+
+void DecodeTest::scanStepMatchesChunkScan()
+{
+    QFETCH(int, channels);
+    QFETCH(int, stateSize);
+    QFETCH(bool, gate);
+    std::mt19937 rng(11);
+    const int E = channels, N = stateSize;
+    std::vector<float> delta = randomVector(size_t(E), rng, 0.3f);
+    for (float &v : delta)
+        v = std::abs(v) + 0.01f;
+    const std::vector<float> x = randomVector(size_t(E), rng);
+    const std::vector<float> bc = randomVector(size_t(2 * N), rng);
+    std::vector<float> negA = randomVector(size_t(E * N), rng);
+    for (float &v : negA)
+        v = -std::exp(v);
+    const std::vector<float> dSkip = randomVector(size_t(E), rng);
+    const std::vector<float> z = randomVector(size_t(E), rng);
+    const std::vector<float> state = randomVector(size_t(E * N), rng);
+
+    // The chunked kernel with a chunk of one token is the definition here.
+    std::vector<float> chunkState = state, chunkY(static_cast<size_t>(E));
+    SelectiveScanArgs c;
+    c.tokens = 1;
+    c.channels = E;
+    c.stateSize = N;
+    c.delta = delta.data();
+    c.x = x.data();
+    c.bc = bc.data();
+    c.bcStride = 2 * N;
+    c.negA = negA.data();
+    c.d = dSkip.data();
+    c.state = chunkState.data();
+    c.y = chunkY.data();
+    c.z = gate ? z.data() : nullptr;
+    c.zStride = E;
+    selectiveScanChannels(c, 0, E);
+
+    std::vector<float> stepState = state, stepY(static_cast<size_t>(E));
+    ScanStepArgs a;
+    a.stateSize = N;
+    a.delta = delta.data();
+    a.x = x.data();
+    a.b = bc.data();
+    a.c = bc.data() + N;
+    a.negA = negA.data();
+    a.d = dSkip.data();
+    a.z = gate ? z.data() : nullptr;
+    a.state = stepState.data();
+    a.y = stepY.data();
+    // In two parts, as two threads would run it.
+    selectiveScanStep(a, 0, E / 2);
+    selectiveScanStep(a, E / 2, E);
+    for (int i = 0; i < E * N; ++i)
+        QVERIFY(std::abs(stepState[size_t(i)] - chunkState[size_t(i)]) <
+                1e-5f * (1.0f + std::abs(chunkState[size_t(i)])));
+    for (int e = 0; e < E; ++e)
+        QVERIFY2(std::abs(stepY[size_t(e)] - chunkY[size_t(e)]) <
+                     1e-5f * (1.0f + std::abs(chunkY[size_t(e)])),
+                 qPrintable(QStringLiteral("channel %1: %2 vs %3")
+                                .arg(e)
+                                .arg(stepY[size_t(e)])
+                                .arg(chunkY[size_t(e)])));
+}
+
+void DecodeTest::headStepMatchesDefinition()
+{
+    std::mt19937 rng(13);
+    for (const auto &[P, N] : std::vector<std::pair<int, int>>{{64, 128}, {16, 16}, {5, 8}}) {
+        const std::vector<float> x = randomVector(size_t(P), rng);
+        const std::vector<float> b = randomVector(size_t(N), rng);
+        const std::vector<float> c = randomVector(size_t(N), rng);
+        std::vector<float> state = randomVector(size_t(P * N), rng);
+        const std::vector<float> before = state;
+        std::vector<float> y(static_cast<size_t>(P));
+        HeadStepArgs a;
+        a.positions = P;
+        a.stateSize = N;
+        a.delta = 0.7f;
+        a.decay = 0.9f;
+        a.skip = 0.3f;
+        a.x = x.data();
+        a.b = b.data();
+        a.c = c.data();
+        a.state = state.data();
+        a.y = y.data();
+        headScanStep(a);
+        for (int p = 0; p < P; ++p) {
+            double sum = 0.0;
+            for (int n = 0; n < N; ++n) {
+                const double s =
+                    0.9 * before[size_t(p * N + n)] + 0.7 * x[size_t(p)] * b[size_t(n)];
+                QVERIFY(std::abs(state[size_t(p * N + n)] - s) < 1e-5 * (1.0 + std::abs(s)));
+                sum += c[size_t(n)] * s;
+            }
+            sum += 0.3 * x[size_t(p)];
+            QVERIFY(std::abs(y[size_t(p)] - sum) < 1e-5 * (1.0 + std::sqrt(double(N))));
+        }
+    }
+}
+
+void DecodeTest::stepEqualsChunkedPass_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("modulation");
+    QTest::addColumn<int>("threads");
+    const QString m2 = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m2_groups2_untied");
+    const QString m2odd = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m2_odd_heads_f16");
+    const QString m1bias = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m1_untied_bias_bf16");
+    const QStringList families = {QString(),
+                                  QStringLiteral("power:0.45"),
+                                  QStringLiteral("linear:0.5"),
+                                  QStringLiteral("delta:2"),
+                                  QStringLiteral("winsorize:0.02"),
+                                  QStringLiteral("tau-cap:1")};
+    for (const QString &f : families) {
+        const QString name = f.isEmpty() ? QStringLiteral("as loaded") : f;
+        QTest::addRow("demo, %s, 2 threads", qPrintable(name)) << kDemo << f << 2;
+        QTest::addRow("mamba2 groups 2, %s", qPrintable(name)) << m2 << f << 2;
+    }
+    QTest::addRow("demo, power:0.45, 1 thread") << kDemo << QStringLiteral("power:0.45") << 1;
+    QTest::addRow("mamba2 groups 2, 1 thread") << m2 << QString() << 1;
+    QTest::addRow("mamba2 odd heads f16, tau-cap:1") << m2odd << QStringLiteral("tau-cap:1") << 2;
+    QTest::addRow("mamba1 biases bf16, delta:2") << m1bias << QStringLiteral("delta:2") << 2;
+}
+
+void DecodeTest::stepEqualsChunkedPass()
+{
+    QFETCH(QString, model);
+    QFETCH(QString, modulation);
+    QFETCH(int, threads);
+    const ThreadCount threadCount(threads);
+    const auto m = MambaModel::load(model);
+    const int64_t V = m->logitCount();
+    std::vector<int32_t> tokens;
+    if (model == kDemo) {
+        const auto tokenizer = BpeTokenizer::fromFile(m->tokenizerPath());
+        tokens = tokenizer->encodeFile(
+            QStringLiteral(MAMBASCOPE_RESOURCES "/texts/test_dracula.txt"), 1000);
+    } else {
+        std::mt19937 rng(5);
+        std::uniform_int_distribution<int32_t> id(0, int32_t(m->config().vocabSize) - 1);
+        for (int t = 0; t < 1000; ++t)
+            tokens.push_back(id(rng));
+    }
+    QCOMPARE(int(tokens.size()), 1000);
+    ModulationSet set;
+    if (!modulation.isEmpty()) {
+        set = ModulationSet::fromShorthand(modulation, m->config().nLayer);
+        // τ-cap needs modes slower than c·L_train to change anything: the random test models
+        // have only fast ones beyond a few tokens.
+        set.trainingLength = model == kDemo ? 256 : 4;
+        if (modulation.startsWith(QLatin1String("tau-cap")))
+            set.deltaStatistics =
+                std::make_shared<DeltaStatistics>(DeltaStatistics::measure(*m, tokens, 250, 4));
+    }
+    ForwardPass forward(m, set.apply(*m));
+    const std::vector<std::vector<float>> reference = chunkedLogits(forward, tokens);
+    RecurrentState state(m->config());
+    std::vector<float> logits(static_cast<size_t>(V));
+    double worst = 0.0;
+    for (size_t t = 0; t < tokens.size(); ++t) {
+        forward.step(tokens[t], state, logits.data());
+        for (int64_t v = 0; v < V; ++v)
+            worst = std::max(worst, double(std::abs(logits[size_t(v)] - reference[t][size_t(v)])));
+    }
+    QVERIFY2(worst <= 1e-4, qPrintable(QStringLiteral("max |step - chunk| = %1").arg(worst)));
+    // The modulation changed something (the test would pass vacuously on identical models).
+    if (!modulation.isEmpty()) {
+        ForwardPass loaded(m);
+        const std::vector<std::vector<float>> base = chunkedLogits(loaded, tokens);
+        double moved = 0.0;
+        for (int64_t v = 0; v < V; ++v)
+            moved = std::max(
+                moved, double(std::abs(base.back()[size_t(v)] - reference.back()[size_t(v)])));
+        QVERIFY2(moved > 1e-3, qPrintable(QString::number(moved)));
+    }
+}
+
+void DecodeTest::stepWithoutLogitsAdvancesTheSameState()
+{
+    const auto m = MambaModel::load(kDemo);
+    ForwardPass forward(m);
+    RecurrentState withLogits(m->config()), without(m->config());
+    std::vector<float> logits(size_t(m->logitCount())), again(size_t(m->logitCount()));
+    for (int32_t id : {0, 17, 300, 4095, 9}) {
+        forward.step(id, withLogits, logits.data());
+        forward.step(id, without, nullptr);
+    }
+    for (int l = 0; l < m->config().nLayer; ++l) {
+        QCOMPARE(withLogits.layer(l).ssm, without.layer(l).ssm);
+        QCOMPARE(withLogits.layer(l).conv, without.layer(l).conv);
+    }
+    forward.step(5, withLogits, logits.data());
+    forward.step(5, without, again.data());
+    QCOMPARE(logits, again);
+}
+
+void DecodeTest::stepRefusesTokenOutsideVocabulary()
+{
+    const auto m = MambaModel::load(kDemo);
+    ForwardPass forward(m);
+    RecurrentState state(m->config());
+    QVERIFY_THROWS_EXCEPTION(Error, forward.step(4096, state, nullptr));
+    QVERIFY_THROWS_EXCEPTION(Error, forward.step(-1, state, nullptr));
+}
+
+MAMBASCOPE_TEST_MAIN(DecodeTest)
+#include "tst_decode.moc"
