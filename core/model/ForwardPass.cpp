@@ -73,7 +73,8 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
     const int layers = int(m_model->layers().size());
     if (endLayer < 0 || endLayer > layers)
         endLayer = layers;
-    m_block->run(hidden, state, *m_scan, std::max(0, firstLayer), endLayer, m_deltaObserver);
+    m_block->run(hidden, state, *m_scan, std::max(0, firstLayer), endLayer, m_deltaObserver,
+                 m_activationSink);
 }
 
 void ForwardPass::step(int32_t id, RecurrentState &state, float *logits)

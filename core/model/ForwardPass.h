@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/DeltaObserver.h"
+#include "model/LayerActivations.h"
 #include "model/RecurrentState.h"
 
 #include <Eigen/Core>
@@ -57,6 +58,9 @@ public:
     /// Sees Δ of every layer and chunk (DeltaObserver); the spectrum analysis measures mean Δ
     /// per channel on a calibration text with it.
     void setDeltaObserver(DeltaObserver observer) { m_deltaObserver = std::move(observer); }
+    /// Sees every layer's activations up to its scan (LayerActivations), for the reverse-mode
+    /// gradient; empty (the default) costs nothing.
+    void setActivationSink(LayerActivationSink sink) { m_activationSink = std::move(sink); }
 
 private:
     void scoreColumns(const float *head, int64_t t0, int64_t t1, std::span<const int32_t> targets,
@@ -66,6 +70,7 @@ private:
     std::shared_ptr<const MambaModel> m_model;
     std::shared_ptr<const ScanParameters> m_scan;
     DeltaObserver m_deltaObserver;
+    LayerActivationSink m_activationSink;
     std::unique_ptr<LayerBlock> m_block;  // the layers of the model's architecture
     std::unique_ptr<TokenStep> m_step;    // made on the first step()
     Eigen::MatrixXf m_u;                  // [D, T] the final norm's output

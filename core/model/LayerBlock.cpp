@@ -15,7 +15,8 @@ using namespace blockkernels;
 LayerBlock::~LayerBlock() = default;
 
 void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanParameters &scan,
-                     int firstLayer, int endLayer, const DeltaObserver &observer)
+                     int firstLayer, int endLayer, const DeltaObserver &observer,
+                     const LayerActivationSink &sink)
 {
     const int64_t T = hidden.cols();
     if (T == 0 || firstLayer >= endLayer)
@@ -34,6 +35,8 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
             advanceConvState(s, T);
             if (observer)
                 observer(l, delta(), int(T), deltaChannels());
+            if (sink)
+                sink(activations(l, hidden));
             this->scan(l, s, scan, 0, scanUnits(), 0);
             projectOut(l, hidden, 0, T);
         }
@@ -63,11 +66,14 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
             if (i == 0) {
                 // The conv inputs of this layer are read and Δ is complete: both can be handed
                 // over while the scan runs (neither changes before the next layer's project,
-                // after a barrier).
+                // after a barrier; the hidden state and z not before projectOut, after one).
                 advanceConvState(s, T);
-                if (observer && !observerFailure) {
+                if ((observer || sink) && !observerFailure) {
                     try {
-                        observer(l, delta(), int(T), deltaChannels());
+                        if (observer)
+                            observer(l, delta(), int(T), deltaChannels());
+                        if (sink)
+                            sink(activations(l, hidden));
                     } catch (...) {
                         observerFailure = std::current_exception();
                     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/DeltaObserver.h"
+#include "model/LayerActivations.h"
 #include "model/RecurrentState.h"
 
 #include <Eigen/Core>
@@ -26,9 +27,11 @@ public:
     LayerBlock &operator=(const LayerBlock &) = delete;
 
     /// Runs layers [firstLayer, endLayer) over `hidden` in place, advancing those layers' state.
-    /// `observer` (may be empty) sees every layer's Δ.
+    /// `observer` (may be empty) sees every layer's Δ; `sink` (may be empty) every layer's
+    /// activations up to the scan (LayerActivations).
     void run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanParameters &scan,
-             int firstLayer, int endLayer, const DeltaObserver &observer);
+             int firstLayer, int endLayer, const DeltaObserver &observer,
+             const LayerActivationSink &sink = {});
 
 protected:
     /// Sizes the scratch for a chunk of `tokens` tokens and `threads` threads.
@@ -48,6 +51,8 @@ protected:
     /// Δ of the chunk, [tokens, channels] token-major, and its channel count (for the observer).
     virtual const float *delta() const = 0;
     virtual int deltaChannels() const = 0;
+    /// The chunk's buffers of layer `l` after prepareScan, for a LayerActivationSink.
+    virtual LayerActivations activations(int l, const Eigen::MatrixXf &hidden) const = 0;
     /// The scan over units [u0, u1) (channels or heads) and every token, by thread `thread`.
     virtual void scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
                       int64_t u0, int64_t u1, int thread) = 0;

@@ -79,6 +79,23 @@ void Mamba1Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
     m_conv.front().advanceState(state.conv.data(), convInput(), tokens);
 }
 
+LayerActivations Mamba1Block::activations(int l, const Eigen::MatrixXf &hidden) const
+{
+    LayerActivations a;
+    a.layer = l;
+    a.tokens = m_xc.cols();
+    a.input = hidden.data();
+    a.projection = m_xz.data();
+    a.projectionRows = m_xz.rows();
+    a.convOutput = m_xc.data();
+    a.convRows = m_xc.rows();
+    a.scanInputs = m_xdbl.data();
+    a.scanInputRows = m_xdbl.rows();
+    a.delta = m_delta.data();
+    a.deltaRows = m_delta.rows();
+    return a;
+}
+
 void Mamba1Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
                        int64_t u0, int64_t u1, int)
 {

@@ -237,6 +237,21 @@ void Mamba2Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
     m_conv.front().advanceState(state.conv.data(), convInput(), tokens);
 }
 
+LayerActivations Mamba2Block::activations(int l, const Eigen::MatrixXf &hidden) const
+{
+    LayerActivations a;
+    a.layer = l;
+    a.tokens = m_xbc.cols();
+    a.input = hidden.data();
+    a.projection = m_proj.data();
+    a.projectionRows = m_proj.rows();
+    a.convOutput = m_xbc.data();
+    a.convRows = m_xbc.rows();
+    a.delta = m_delta.data();
+    a.deltaRows = m_delta.rows();
+    return a;
+}
+
 void Mamba2Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
                        int64_t h0, int64_t h1, int thread)
 {
