@@ -4,6 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]      e.g. scripts/fuzz.sh 10   or   scripts/fuzz.sh 3600 safetensors
 #   scripts/fuzz.sh merge [HARNESS...]          fold build-fuzz/corpus/<harness>/ into the seeds
+#   scripts/fuzz.sh long [HARNESS...]           at least 10 million executions per harness (not CI;
+#                                               hours on 2 cores: run it under nice, in the background)
 #
 # New interesting inputs go to build-fuzz/corpus/<harness>/ (kept between runs), crashes to
 # build-fuzz/artifacts/; nothing under fuzz/ is written by a run. Exits non-zero when any harness
@@ -14,13 +16,21 @@
 # MAMBASCOPE_MERGE_FROM=DIR merges DIR/<harness>/ instead of build-fuzz/corpus/<harness>/.
 # MAMBASCOPE_JOBS sets the build parallelism; MAMBASCOPE_FUZZ_ARGS adds libFuzzer options;
 # MAMBASCOPE_FUZZ_OPT the optimization (default -O1; CI's 10-second runs build quicker at -O0).
+# `long` runs each harness for MAMBASCOPE_FUZZ_RUNS executions (default 10000000) with no time
+# limit, one after another, and appends a line per harness (executions, seconds, executions per
+# second, new inputs, peak RSS) to build-fuzz/long-runs.txt: the numbers SECURITY.md quotes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=run
+runs=0
 if [ "${1:-}" = merge ]; then
     mode=merge
     shift
     seconds=0
+elif [ "${1:-}" = long ]; then
+    shift
+    seconds=0
+    runs="${MAMBASCOPE_FUZZ_RUNS:-10000000}"
 else
     seconds="${1:-10}"
     shift || true
@@ -79,12 +89,20 @@ for name in "${harnesses[@]}"; do
     [ -x "$exe" ] || { echo "fuzz.sh: no harness '$name' (have: ${all[*]})" >&2; exit 2; }
     work="$build/corpus/$name"
     mkdir -p "$work" "$build/artifacts"
-    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    args=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1
           -artifact_prefix="$build/artifacts/$name-")
+    if [ "$runs" -gt 0 ]; then
+        args+=(-runs="$runs")
+        label="$runs executions"
+    else
+        args+=(-max_total_time="$seconds")
+        label="${seconds}s"
+    fi
     [ -f "$root/fuzz/dict/$name.dict" ] && args+=(-dict="$root/fuzz/dict/$name.dict")
     # shellcheck disable=SC2206
     args+=(${MAMBASCOPE_FUZZ_ARGS:-})
-    echo "== fuzz_$name: ${seconds}s"
+    echo "== fuzz_$name: $label"
+    started=$(date +%s)
     # The first folder receives new inputs; the seeds and the former crashes stay untouched (and
     # run first).
     dirs=("$work" "$root/fuzz/corpus/$name")
@@ -96,6 +114,17 @@ for name in "${harnesses[@]}"; do
         grep -E "stat::number_of_executed_units|stat::new_units_added" "$build/fuzz-$name.log" |
             tr '\n' ' '
         echo
+        if [ "$runs" -gt 0 ]; then
+            final() { sed -n "s/^stat::$1: *//p" "$build/fuzz-$name.log" | tail -n 1; }
+            elapsed=$(( $(date +%s) - started ))
+            executed="$(final number_of_executed_units)"
+            echo "$(date -u +%FT%TZ) ${MAMBASCOPE_FUZZ_SOURCE:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
+                "fuzz_$name executions=$executed seconds=$elapsed" \
+                "per_second=$(( executed / (elapsed > 0 ? elapsed : 1) ))" \
+                "new_units=$(final new_units_added) peak_rss_mb=$(final peak_rss_mb)" \
+                >>"$build/long-runs.txt"
+            tail -n 1 "$build/long-runs.txt"
+        fi
     fi
 done
 
@@ -103,4 +132,8 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz.sh: FAILED: ${failed[*]} (inputs in $build/artifacts/, logs in $build/fuzz-*.log)" >&2
     exit 1
 fi
-echo "fuzz.sh: ${#harnesses[@]} harness(es), ${seconds}s each: no crash"
+if [ "$runs" -gt 0 ]; then
+    echo "fuzz.sh: ${#harnesses[@]} harness(es), $runs executions each: no crash"
+else
+    echo "fuzz.sh: ${#harnesses[@]} harness(es), ${seconds}s each: no crash"
+fi
