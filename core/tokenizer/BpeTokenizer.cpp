@@ -5,55 +5,31 @@
 #include "io/TextFile.h"
 #include "support/Error.h"
 #include "tokenizer/AddedTokenMatcher.h"
-#include "tokenizer/BpeMerges.h"
+#include "tokenizer/BpeModel.h"
 #include "tokenizer/ByteLevelPreTokenizer.h"
+#include "tokenizer/Normalizer.h"
+#include "tokenizer/PostProcessor.h"
+#include "tokenizer/PreTokenizer.h"
+#include "tokenizer/TextMap.h"
+#include "tokenizer/TokenDecoder.h"
 
-#include <QFile>
-#include <QFileInfo>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonParseError>
-#include <QList>
-#include <QStringDecoder>
+#include <QJsonValue>
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <string>
-#include <string_view>
-#include <unordered_map>
-#include <utility>
+#include <optional>
 
 namespace mscope {
 
 namespace {
 
-// Far above real vocabularies (GPT-NeoX: 50k, Gemma: 256k), low enough that a hostile id cannot
-// make the id table take more than some 50 MB.
+// Far above real vocabularies (GPT-NeoX: 50k, Gemma: 256k), as BpeModel's bound.
 constexpr int32_t kMaxTokenId = 1 << 21;
 // Real tokenizer.json files take a few MB; the largest common ones about 35 MB.
 constexpr qint64 kMaxFileSize = qint64(512) << 20;
 // Holds the distinct words of several books; when full it is cleared rather than evicted.
 constexpr std::size_t kMaxCachedWords = std::size_t(1) << 18;
-
-std::u16string_view u16(QStringView s)
-{
-    return {s.utf16(), std::size_t(s.size())};
-}
-
-struct U16Hash
-{
-    using is_transparent = void;  // lets the maps be searched with a view, without a copy
-    std::size_t operator()(std::u16string_view s) const
-    {
-        return std::hash<std::u16string_view>{}(s);
-    }
-};
-
-// Faster than QHash<QString, ...> here, and searchable with views.
-template <typename T>
-using TextMap = std::unordered_map<std::u16string, T, U16Hash, std::equal_to<>>;
 
 // Words already through BPE in one encode() call. Local to the call, so that encode() stays
 // const and thread-safe without locks; a book repeats its words enough to fill it quickly.
@@ -64,73 +40,12 @@ QString quoted(const QString &s)
     return u'\'' + s + u'\'';
 }
 
-// A token id from JSON, or -1 when the value is not one.
 int32_t toTokenId(const QJsonValue &value)
 {
     const double d = value.toDouble(-1);
     if (!value.isDouble() || !(d >= 0 && d < kMaxTokenId) || d != std::floor(d))
         return -1;
     return int32_t(d);
-}
-
-// A merge as GPT-NeoX's file writes it ("Ġ t") or as newer files do (["Ġ", "t"]); false when
-// it is neither.
-bool readMerge(const QJsonValue &entry, QString &left, QString &right)
-{
-    if (entry.isString()) {
-        const QString line = entry.toString();
-        const qsizetype space = line.indexOf(u' ');
-        if (space < 0 || line.indexOf(u' ', space + 1) >= 0)
-            return false;
-        left = line.first(space);
-        right = line.sliced(space + 1);
-    } else {
-        const QJsonArray pair = entry.toArray();
-        if (pair.size() != 2 || !pair[0].isString() || !pair[1].isString())
-            return false;
-        left = pair[0].toString();
-        right = pair[1].toString();
-    }
-    return !left.isEmpty() && !right.isEmpty();
-}
-
-// The steps of a normalizer, pre-tokenizer or decoder, with "Sequence"s opened up.
-void collectSteps(const QJsonValue &value, QLatin1StringView listKey, QList<QJsonObject> &steps)
-{
-    if (value.isNull() || value.isUndefined())
-        return;
-    const QJsonObject step = value.toObject();
-    if (step.value(u"type").toString() != u"Sequence") {
-        steps.append(step);
-        return;
-    }
-    for (const QJsonValue &inner : step.value(listKey).toArray())
-        collectSteps(inner, listKey, steps);
-}
-
-// What a vocabulary token stands for, each character being a byte. Like HuggingFace's ByteLevel
-// decoder, a token with a character outside the byte alphabet stands for its own text.
-QByteArray tokenBytes(const QString &token)
-{
-    QByteArray bytes;
-    bytes.reserve(token.size());
-    for (const QChar c : token) {
-        const int byte = ByteLevelPreTokenizer::symbolByte(c.unicode());
-        if (byte < 0)
-            return token.toUtf8();
-        bytes.append(char(byte));
-    }
-    return bytes;
-}
-
-// QString::fromUtf8 drops a leading byte order mark; HuggingFace (and Python's str) keep it as
-// U+FEFF, and a decoded text must come back as it was. Bad sequences become U+FFFD.
-QString fromUtf8KeepingBom(const QByteArray &utf8)
-{
-    // Stateless: a cut-off sequence at the end becomes U+FFFD instead of waiting for more bytes.
-    QStringDecoder decoder(QStringConverter::Utf8, QStringConverter::Flag::ConvertInitialBom |
-                                                       QStringConverter::Flag::Stateless);
-    return decoder.decode(utf8);
 }
 
 // Offset of the first byte that does not start a well-formed UTF-8 sequence (overlong forms,
@@ -202,179 +117,119 @@ void refuseLongCombiningRuns(QStringView text, const QString &source)
             runStart = index;
         if (run > kMaxCombiningRun) {
             throw Error(source, QStringLiteral("more than %1 combining marks in a row at "
-                                                   "character %2: not text")
-                                        .arg(kMaxCombiningRun)
-                                        .arg(runStart));
+                                               "character %2: not text")
+                                    .arg(kMaxCombiningRun)
+                                    .arg(runStart));
         }
     }
+}
+
+// A JSON value with the keys that change nothing for encoding (offsets) removed, to compare a
+// pre-tokenizer with a known one.
+QJsonValue withoutOffsetOptions(const QJsonValue &value)
+{
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &v : value.toArray())
+            out.append(withoutOffsetOptions(v));
+        return out;
+    }
+    if (!value.isObject())
+        return value;
+    QJsonObject out;
+    const QJsonObject in = value.toObject();
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        if (it.key() != u"trim_offsets")
+            out.insert(it.key(), withoutOffsetOptions(it.value()));
+    }
+    return out;
 }
 
 }  // namespace
 
 struct BpeTokenizer::Impl
 {
+    enum class IdKind : uint8_t { None, Model, Added, Special };
+
     QString path;
-    TextMap<int32_t> vocab;           // the BPE model's tokens
-    TextMap<int32_t> addedTokens;     // by content
-    std::vector<QByteArray> idBytes;  // what each id decodes to
-    std::vector<bool> idKnown;        // ids may have gaps
+    std::unique_ptr<Normalizer> normalizer;
+    std::unique_ptr<PreTokenizer> preTokenizer;
+    BpeModel model;
+    std::unique_ptr<TokenDecoder> decoder;
+    PostProcessor postProcessor;
+    QJsonValue preTokenizerJson;  // for ggufVocabulary()
+
+    TextMap<int32_t> addedTokens;  // by content
     // HuggingFace looks for added tokens marked "normalized": false in the raw text, and for
     // the others in the normalized text.
     AddedTokenMatcher rawAddedTokens;
     AddedTokenMatcher normalizedAddedTokens;
-    std::vector<QString::NormalizationForm> normalization;
-    bool addPrefixSpace = true;  // HuggingFace's default for ByteLevel
-    bool useRegex = true;
-    bool ignoreMerges = false;
-    std::array<int32_t, 256> byteIds{};
-    BpeMerges merges;
+
+    std::vector<QString> idText;  // the token of each id (vocabulary spelling or added content)
+    std::vector<IdKind> idKind;   // ids may have gaps
+    // When the pre-tokenizer is one ByteLevel step: words found and encoded as bytes directly.
+    std::optional<PreTokenizer::ByteLevelOptions> fastByteLevel;
+    bool byteLevel = false;
+    // When the decoder is ByteLevel alone: a token decodes to fixed bytes.
+    bool fastDecode = false;
+    std::vector<QByteArray> idBytes;
 
     [[noreturn]] void fail(const QString &problem) const { throw Error(path, problem); }
-    static int32_t find(const TextMap<int32_t> &tokens, std::u16string_view token)
-    {
-        const auto it = tokens.find(token);
-        return it == tokens.end() ? -1 : it->second;
-    }
     void load(const QJsonObject &root);
-    void loadNormalizer(const QJsonValue &value);
-    void loadPreTokenizer(const QJsonValue &value);
-    void loadModel(const QJsonObject &model);
     void loadAddedTokens(const QJsonValue &value);
-    void checkDecoder(const QJsonValue &value) const;
-    void setIdBytes(int32_t id, const QByteArray &bytes);
+    void setId(int32_t id, const QString &text, IdKind kind);
 
-    QString normalized(QStringView text) const;
-    void encodePlain(QStringView text, WordCache &cache, std::vector<int32_t> &ids) const;
-    std::vector<int32_t> bpe(QStringView word) const;
+    QString normalized(QStringView text) const
+    {
+        return normalizer ? normalizer->normalize(text) : text.toString();
+    }
+    void encodePlain(QStringView text, qsizetype offset, WordCache &cache,
+                     std::vector<int32_t> &ids) const;
 };
 
 void BpeTokenizer::Impl::load(const QJsonObject &root)
 {
     // The model type first: for a tokenizer of another kind it is the one problem worth naming.
-    const QJsonValue model = root.value(u"model");
-    if (!model.isObject())
+    const QJsonValue modelJson = root.value(u"model");
+    if (!modelJson.isObject())
         fail(QStringLiteral("no \"model\" object"));
-    const QString type = model.toObject().value(u"type").toString(QStringLiteral("BPE"));
+    const QString type = modelJson.toObject().value(u"type").toString(QStringLiteral("BPE"));
     if (type != u"BPE") {
         fail(QStringLiteral("unsupported tokenizer model type %1 (only BPE is supported)")
                  .arg(quoted(type)));
     }
     // The normalizer before the added tokens, which may have to be normalized themselves.
-    loadNormalizer(root.value(u"normalizer"));
-    loadPreTokenizer(root.value(u"pre_tokenizer"));
-    loadModel(model.toObject());
+    normalizer = Normalizer::fromJson(root.value(u"normalizer"), path);
+    preTokenizerJson = root.value(u"pre_tokenizer");
+    preTokenizer = PreTokenizer::fromJson(preTokenizerJson, path);
+    decoder = TokenDecoder::fromJson(root.value(u"decoder"), path);
+    model.load(modelJson.toObject(), path);
+
+    byteLevel = preTokenizer && preTokenizer->mapsToBytes();
+    if (byteLevel) {
+        model.requireByteAlphabet(path);
+        fastByteLevel = preTokenizer->plainByteLevel();
+    } else if (!model.byteFallback() && model.unknownId() < 0) {
+        fail(
+            QStringLiteral("the BPE model has no ByteLevel pre-tokenizer, no byte_fallback and no "
+                           "unk_token: text outside its vocabulary could not be encoded"));
+    }
+    // No decoder: HuggingFace joins the tokens with spaces, which for a byte-level vocabulary
+    // is never what was meant; the byte-level mapping is undone instead.
+    fastDecode = decoder ? decoder->isPlainByteLevel() : byteLevel;
+
+    for (const auto &[token, id] : model.vocabulary())
+        setId(id, QString::fromUtf16(token.data(), qsizetype(token.size())), IdKind::Model);
     loadAddedTokens(root.value(u"added_tokens"));
-    checkDecoder(root.value(u"decoder"));
-}
-
-void BpeTokenizer::Impl::loadNormalizer(const QJsonValue &value)
-{
-    static const QHash<QString, QString::NormalizationForm> forms = {
-        {QStringLiteral("NFC"), QString::NormalizationForm_C},
-        {QStringLiteral("NFD"), QString::NormalizationForm_D},
-        {QStringLiteral("NFKC"), QString::NormalizationForm_KC},
-        {QStringLiteral("NFKD"), QString::NormalizationForm_KD},
-    };
-    QList<QJsonObject> steps;
-    collectSteps(value, QLatin1StringView("normalizers"), steps);
-    for (const QJsonObject &step : steps) {
-        const QString type = step.value(u"type").toString();
-        const auto form = forms.constFind(type);
-        if (form == forms.cend()) {
-            fail(QStringLiteral("unsupported normalizer %1 (NFC, NFD, NFKC and NFKD are supported)")
-                     .arg(quoted(type)));
-        }
-        normalization.push_back(*form);
-    }
-}
-
-void BpeTokenizer::Impl::loadPreTokenizer(const QJsonValue &value)
-{
-    QList<QJsonObject> steps;
-    collectSteps(value, QLatin1StringView("pretokenizers"), steps);
-    if (steps.isEmpty())
-        fail(QStringLiteral("no pre-tokenizer; only byte-level BPE tokenizers are supported"));
-    for (const QJsonObject &step : steps) {
-        const QString type = step.value(u"type").toString();
-        if (type != u"ByteLevel") {
-            fail(QStringLiteral("unsupported pre-tokenizer %1 (only ByteLevel is supported)")
-                     .arg(quoted(type)));
-        }
-    }
-    if (steps.size() > 1)
-        fail(QStringLiteral("more than one ByteLevel pre-tokenizer"));
-    addPrefixSpace = steps[0].value(u"add_prefix_space").toBool(true);
-    useRegex = steps[0].value(u"use_regex").toBool(true);
-}
-
-void BpeTokenizer::Impl::loadModel(const QJsonObject &model)
-{
-    for (const char *option : {"continuing_subword_prefix", "end_of_word_suffix"}) {
-        const QJsonValue v = model.value(QLatin1StringView(option));
-        if (!v.isNull() && !v.isUndefined() && v.toString() != u"")
-            fail(QStringLiteral("model.%1 is not supported").arg(QLatin1StringView(option)));
-    }
-    // "dropout" is left alone: it only randomizes merges while training a model.
-    ignoreMerges = model.value(u"ignore_merges").toBool(false);
-
-    const QJsonValue vocabValue = model.value(u"vocab");
-    if (!vocabValue.isObject())
-        fail(QStringLiteral("the BPE model has no vocabulary (model.vocab)"));
-    const QJsonObject vocabObject = vocabValue.toObject();
-    vocab.reserve(std::size_t(vocabObject.size()));
-    for (auto it = vocabObject.constBegin(); it != vocabObject.constEnd(); ++it) {
-        const QString token = it.key();
-        const int32_t id = toTokenId(it.value());
-        if (id < 0) {
-            fail(QStringLiteral("model.vocab[%1] is not a valid token id (a whole number below %2)")
-                     .arg(quoted(token))
-                     .arg(kMaxTokenId));
-        }
-        vocab.insert_or_assign(std::u16string(u16(token)), id);
-        setIdBytes(id, tokenBytes(token));
-    }
-    // With every byte of UTF-8 in the vocabulary any text can be encoded: checked once here, so
-    // that encoding never meets an unknown symbol. GPT-NeoX's vocabulary lacks the bytes that
-    // never occur in UTF-8 (C0, C1, F5..FF), which is fine: our text always is valid UTF-8.
-    for (int b = 0; b < 256; ++b) {
-        const char16_t symbol = ByteLevelPreTokenizer::byteSymbol(uint8_t(b));
-        byteIds[b] = find(vocab, std::u16string_view(&symbol, 1));
-        const bool inUtf8 = b < 0xc0 || (b >= 0xc2 && b <= 0xf4);
-        if (byteIds[b] < 0 && inUtf8) {
-            fail(QStringLiteral("model.vocab lacks %1, the symbol of byte 0x%2; a byte-level "
-                                "vocabulary needs every byte that UTF-8 uses")
-                     .arg(quoted(QChar(symbol)))
-                     .arg(b, 2, 16, QChar(u'0')));
-        }
-    }
-
-    const QJsonValue mergesValue = model.value(u"merges");
-    if (!mergesValue.isArray())
-        fail(QStringLiteral("the BPE model has no merges (model.merges)"));
-    const QJsonArray mergeList = mergesValue.toArray();
-    QString left;
-    QString right;
-    std::u16string merged;
-    for (qsizetype i = 0; i < mergeList.size(); ++i) {
-        if (!readMerge(mergeList.at(i), left, right)) {
-            fail(QStringLiteral("model.merges[%1] is neither \"a b\" nor [\"a\", \"b\"]").arg(i));
-        }
-        merged.assign(u16(left)).append(u16(right));
-        const int32_t leftId = find(vocab, u16(left));
-        const int32_t rightId = find(vocab, u16(right));
-        const int32_t mergedId = find(vocab, merged);
-        const auto where = [&] {
-            return QStringLiteral("model.merges[%1] (%2)").arg(i).arg(quoted(left + u' ' + right));
-        };
-        if (leftId < 0 || rightId < 0) {
-            fail(where() + QStringLiteral(" names %1, which is not in the vocabulary")
-                               .arg(quoted(leftId < 0 ? left : right)));
-        }
-        if (mergedId < 0) {
-            fail(where() + QStringLiteral(" makes %1, which is not in the vocabulary")
-                               .arg(quoted(left + right)));
-        }
-        merges.add(leftId, rightId, mergedId);
+    postProcessor =
+        PostProcessor::fromJson(root.value(u"post_processor"), path, [this](const QString &token) {
+            const auto it = addedTokens.find(u16(token));
+            return it != addedTokens.end() ? it->second : model.tokenId(u16(token));
+        });
+    if (fastDecode) {
+        idBytes.resize(idText.size());
+        for (std::size_t id = 0; id < idText.size(); ++id)
+            idBytes[id] = TokenDecoder::byteLevelBytes(idText[id]);
     }
 }
 
@@ -404,106 +259,61 @@ void BpeTokenizer::Impl::loadAddedTokens(const QJsonValue &value)
         else
             rawAddedTokens.add(content, id);
         addedTokens.insert_or_assign(std::u16string(u16(content)), id);
-        setIdBytes(id, content.toUtf8());
+        setId(id, content, special ? IdKind::Special : IdKind::Added);
     }
 }
 
-void BpeTokenizer::Impl::checkDecoder(const QJsonValue &value) const
+void BpeTokenizer::Impl::setId(int32_t id, const QString &text, IdKind kind)
 {
-    // No decoder is accepted too: decode() always undoes the byte-level mapping.
-    QList<QJsonObject> steps;
-    collectSteps(value, QLatin1StringView("decoders"), steps);
-    for (const QJsonObject &step : steps) {
-        const QString type = step.value(u"type").toString();
-        if (type != u"ByteLevel") {
-            fail(QStringLiteral("unsupported decoder %1 (only ByteLevel is supported)")
-                     .arg(quoted(type)));
-        }
+    if (std::size_t(id) >= idText.size()) {
+        idText.resize(std::size_t(id) + 1);
+        idKind.resize(std::size_t(id) + 1, IdKind::None);
     }
+    idText[id] = text;
+    idKind[id] = kind;
 }
 
-void BpeTokenizer::Impl::setIdBytes(int32_t id, const QByteArray &bytes)
-{
-    if (std::size_t(id) >= idBytes.size()) {
-        idBytes.resize(std::size_t(id) + 1);
-        idKnown.resize(std::size_t(id) + 1);
-    }
-    idBytes[id] = bytes;
-    idKnown[id] = true;
-}
-
-QString BpeTokenizer::Impl::normalized(QStringView text) const
-{
-    if (normalization.empty())
-        return text.toString();
-    // Qt composes in place, moving the rest of the string for every composition: time quadratic
-    // in the length of decomposed text (400 000 characters of "e" + U+0301 take 4 s, a few MB
-    // hours). Pieces of some KB, cut before a character that never joins the one before it, keep
-    // it linear and give the same text: no form reorders or composes across such a character.
-    constexpr qsizetype kPiece = 4096;
-    const auto startsPiece = [](char16_t c) {
-        return c < 0x80 || (c >= 0x1100 && c <= 0x1112) ||  // ASCII, Hangul leading consonants
-               (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3);  // Han, Hangul
-    };
-    QString result;
-    result.reserve(text.size());
-    for (qsizetype begin = 0; begin < text.size();) {
-        qsizetype end = std::min(text.size(), begin + kPiece);
-        while (end < text.size() && !startsPiece(text[end].unicode()))
-            ++end;
-        QString piece = text.sliced(begin, end - begin).toString();
-        for (const QString::NormalizationForm form : normalization)
-            piece = piece.normalized(form);
-        result += piece;
-        begin = end;
-    }
-    return result;
-}
-
-void BpeTokenizer::Impl::encodePlain(QStringView text, WordCache &cache,
+void BpeTokenizer::Impl::encodePlain(QStringView text, qsizetype offset, WordCache &cache,
                                      std::vector<int32_t> &ids) const
 {
-    // add_prefix_space makes a text's first word look like one in mid-sentence ("Hello" as
-    // " Hello"); HuggingFace does it for every stretch between added tokens.
-    QString prefixed;
-    if (addPrefixSpace && !text.startsWith(u' ')) {
-        prefixed.reserve(text.size() + 1);
-        prefixed.append(u' ').append(text);
-        text = prefixed;
-    }
-    for (qsizetype start = 0; start < text.size();) {
-        const qsizetype end = useRegex ? ByteLevelPreTokenizer::wordEnd(text, start) : text.size();
-        const QStringView word = text.sliced(start, end - start);
-        start = end;
+    const auto encodeCached = [&](QStringView word, bool rawBytes) {
         const std::u16string_view key = u16(word);
         auto it = cache.find(key);
         if (it == cache.end()) {
             if (cache.size() >= kMaxCachedWords)
                 cache.clear();
-            it = cache.emplace(std::u16string(key), bpe(word)).first;
+            std::vector<int32_t> wordIds;
+            if (rawBytes)
+                model.encodeBytes(word, wordIds);
+            else
+                model.encodeWord(word, wordIds);
+            it = cache.emplace(std::u16string(key), std::move(wordIds)).first;
         }
         ids.insert(ids.end(), it->second.begin(), it->second.end());
-    }
-}
+    };
 
-std::vector<int32_t> BpeTokenizer::Impl::bpe(QStringView word) const
-{
-    const QByteArray utf8 = word.toUtf8();
-    if (ignoreMerges) {
-        // Newer HuggingFace files may ask to take a whole word that is in the vocabulary as it is.
-        QString spelled;
-        for (const char byte : utf8)
-            spelled.append(QChar(ByteLevelPreTokenizer::byteSymbol(uint8_t(byte))));
-        if (const int32_t id = find(vocab, u16(spelled)); id >= 0)
-            return {id};
+    if (fastByteLevel) {
+        // add_prefix_space makes a text's first word look like one in mid-sentence ("Hello" as
+        // " Hello"); HuggingFace does it for every stretch between added tokens.
+        QString prefixed;
+        if (fastByteLevel->addPrefixSpace && !text.startsWith(u' ')) {
+            prefixed.reserve(text.size() + 1);
+            prefixed.append(u' ').append(text);
+            text = prefixed;
+        }
+        for (qsizetype start = 0; start < text.size();) {
+            const qsizetype end =
+                fastByteLevel->useRegex ? ByteLevelPreTokenizer::wordEnd(text, start) : text.size();
+            encodeCached(text.sliced(start, end - start), true);
+            start = end;
+        }
+        return;
     }
-    // Every byte has an id: toUtf8() only makes bytes that loadModel() found in the vocabulary.
-    std::vector<int32_t> symbols;
-    symbols.reserve(std::size_t(utf8.size()));
-    for (const char byte : utf8)
-        symbols.push_back(byteIds[uint8_t(byte)]);
-    merges.apply(symbols);
-    return symbols;
+    std::vector<PreToken> pieces{{text.toString(), offset}};
+    if (preTokenizer)
+        preTokenizer->split(pieces);
+    for (const PreToken &piece : pieces)
+        encodeCached(piece.text, false);
 }
 
 BpeTokenizer::BpeTokenizer() : d(std::make_unique<Impl>()) {}
@@ -512,11 +322,15 @@ BpeTokenizer::~BpeTokenizer() = default;
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::fromFile(const QString &path)
 {
-    const QJsonObject json =
-        GuardedFile::readJsonObject(path, kMaxFileSize, QStringLiteral("a tokenizer.json"));
+    return fromJson(
+        GuardedFile::readJsonObject(path, kMaxFileSize, QStringLiteral("a tokenizer.json")), path);
+}
+
+std::unique_ptr<BpeTokenizer> BpeTokenizer::fromJson(const QJsonObject &root, const QString &path)
+{
     std::unique_ptr<BpeTokenizer> tokenizer(new BpeTokenizer);
     tokenizer->d->path = path;
-    tokenizer->d->load(json);
+    tokenizer->d->load(root);
     return tokenizer;
 }
 
@@ -527,7 +341,7 @@ std::vector<int32_t> BpeTokenizer::encode(const QString &text) const
 
 std::vector<int32_t> BpeTokenizer::encodeText(const QString &text, const QString &sourceName) const
 {
-    if (!d->normalization.empty())
+    if (d->normalizer && d->normalizer->usesUnicodeForms())
         refuseLongCombiningRuns(text, sourceName);
     std::vector<int32_t> ids;
     ids.reserve(std::size_t(text.size() / 4));
@@ -542,13 +356,17 @@ std::vector<int32_t> BpeTokenizer::encodeText(const QString &text, const QString
         }
         // As HuggingFace does: normalize what lies between raw added tokens, then look for the
         // normalized added tokens in the result.
+        const qsizetype rawOffset = raw.text.data() - text.data();
         const QString normalizedText = d->normalized(raw.text);
         d->normalizedAddedTokens.split(normalizedText, pieces);
         for (const AddedTokenMatcher::Piece &piece : pieces) {
-            if (piece.id >= 0)
+            if (piece.id >= 0) {
                 ids.push_back(piece.id);
-            else
-                d->encodePlain(piece.text, cache, ids);
+                continue;
+            }
+            // Where the piece starts in the text: only whether it is 0 matters (Metaspace).
+            const qsizetype inPiece = piece.text.data() - normalizedText.data();
+            d->encodePlain(piece.text, rawOffset + inPiece, cache, ids);
         }
     }
     return ids;
@@ -559,7 +377,7 @@ std::vector<int32_t> BpeTokenizer::encodeUtf8(const QByteArray &utf8,
 {
     if (const qsizetype bad = firstInvalidUtf8(utf8); bad >= 0)
         throw Error(sourceName, QStringLiteral("invalid UTF-8 at byte %1").arg(bad));
-    return encodeText(fromUtf8KeepingBom(utf8), sourceName);
+    return encodeText(TokenDecoder::fromUtf8Lossy(utf8), sourceName);
 }
 
 std::vector<int32_t> BpeTokenizer::encodeFile(const QString &path, int64_t maxTokens) const
@@ -568,8 +386,9 @@ std::vector<int32_t> BpeTokenizer::encodeFile(const QString &path, int64_t maxTo
     // A prefix without tokenizing all of it: BPE tokens depend only on the word they are in, so a
     // prefix cut at a space gives the same tokens except near the cut, which we drop (a token is
     // at least one byte, and these texts average under 8 bytes per token). Falls back to the
-    // whole text when the prefix is too short.
-    if (maxTokens > 0 && bytes.size() > maxTokens * 12) {
+    // whole text when the prefix is too short. Only for tokenizers with words: without a
+    // pre-tokenizer the whole text is one word.
+    if (maxTokens > 0 && bytes.size() > maxTokens * 12 && d->preTokenizer) {
         qsizetype cut = qsizetype(maxTokens * 8);
         while (cut > 0 && bytes[cut] != ' ' && bytes[cut] != '\n')
             --cut;
@@ -587,35 +406,145 @@ std::vector<int32_t> BpeTokenizer::encodeFile(const QString &path, int64_t maxTo
     return ids;
 }
 
-QString BpeTokenizer::decode(const std::vector<int32_t> &ids) const
+std::vector<int32_t> BpeTokenizer::withSpecialTokens(const std::vector<int32_t> &ids) const
 {
-    QByteArray bytes;
+    std::vector<int32_t> out = d->postProcessor.prefix();
+    out.insert(out.end(), ids.begin(), ids.end());
+    out.insert(out.end(), d->postProcessor.suffix().begin(), d->postProcessor.suffix().end());
+    return out;
+}
+
+QString BpeTokenizer::decode(const std::vector<int32_t> &ids, bool skipSpecialTokens) const
+{
     for (const int32_t id : ids) {
-        if (id < 0 || id >= vocabSize() || !d->idKnown[id]) {
+        if (id < 0 || id >= vocabSize() || d->idKind[id] == Impl::IdKind::None) {
             throw Error({}, QStringLiteral("token id %1 outside the vocabulary (size %2)")
-                                    .arg(id)
-                                    .arg(vocabSize()));
+                                .arg(id)
+                                .arg(vocabSize()));
         }
-        bytes.append(d->idBytes[id]);
     }
-    // Lossy: a cut-off multi-byte character at either end becomes U+FFFD.
-    return fromUtf8KeepingBom(bytes);
+    const auto skipped = [&](int32_t id) {
+        return skipSpecialTokens && d->idKind[id] == Impl::IdKind::Special;
+    };
+    if (d->fastDecode) {
+        QByteArray bytes;
+        for (const int32_t id : ids) {
+            if (!skipped(id))
+                bytes.append(d->idBytes[id]);
+        }
+        // Lossy: a cut-off multi-byte character at either end becomes U+FFFD.
+        return TokenDecoder::fromUtf8Lossy(bytes);
+    }
+    std::vector<QString> tokens;
+    tokens.reserve(ids.size());
+    for (const int32_t id : ids) {
+        if (!skipped(id))
+            tokens.push_back(d->idText[id]);
+    }
+    if (!d->decoder)
+        return QStringList(tokens.begin(), tokens.end()).join(u' ');
+    d->decoder->decodeChain(tokens);
+    QString text;
+    for (const QString &t : tokens)
+        text += t;
+    return text;
+}
+
+QString BpeTokenizer::normalize(const QString &text) const
+{
+    return d->normalized(text);
+}
+
+QStringList BpeTokenizer::preTokenize(const QString &text) const
+{
+    std::vector<PreToken> pieces{{text, 0}};
+    if (d->preTokenizer)
+        d->preTokenizer->split(pieces);
+    QStringList words;
+    for (const PreToken &piece : pieces) {
+        if (!piece.text.isEmpty())
+            words << piece.text;
+    }
+    return words;
 }
 
 int BpeTokenizer::vocabSize() const
 {
-    return int(d->idBytes.size());
+    return int(d->idText.size());
 }
 
 int BpeTokenizer::tokenId(const QString &token) const
 {
-    const int32_t added = Impl::find(d->addedTokens, u16(token));
-    return added >= 0 ? added : Impl::find(d->vocab, u16(token));
+    const auto added = d->addedTokens.find(u16(token));
+    return added != d->addedTokens.end() ? added->second : d->model.tokenId(u16(token));
 }
 
 QString BpeTokenizer::path() const
 {
     return d->path;
+}
+
+BpeTokenizer::GgufVocabulary BpeTokenizer::ggufVocabulary() const
+{
+    // llama.cpp's "gpt2" tokenizer: byte-level BPE whose words are cut by one of the regexes it
+    // names. It applies no normalizer; NFC changes nothing in text that is already NFC.
+    const auto refuse = [&](const QString &why) {
+        throw Error(d->path, QStringLiteral("llama.cpp's byte-level (\"gpt2\") tokenizer cannot "
+                                            "express this tokenizer: %1")
+                                 .arg(why));
+    };
+    if (!d->byteLevel || d->model.byteFallback())
+        refuse(QStringLiteral("it is not byte-level BPE"));
+    GgufVocabulary v;
+    const QJsonValue pre = withoutOffsetOptions(d->preTokenizerJson);
+    const QJsonValue gpt2 = QJsonObject{{QStringLiteral("type"), QStringLiteral("ByteLevel")},
+                                        {QStringLiteral("add_prefix_space"), false},
+                                        {QStringLiteral("use_regex"), true}};
+    if (d->fastByteLevel && !d->fastByteLevel->addPrefixSpace && d->fastByteLevel->useRegex) {
+        v.preTokenizer = QStringLiteral("gpt-2");
+    } else {
+        // Falcon's sequence (tiiuae/falcon-7b, Falcon-Mamba-7B).
+        const QJsonObject byteLevel = gpt2.toObject();
+        const QJsonValue falcon = QJsonObject{
+            {QStringLiteral("type"), QStringLiteral("Sequence")},
+            {QStringLiteral("pretokenizers"),
+             QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("Punctuation")},
+                                    {QStringLiteral("behavior"), QStringLiteral("Contiguous")}},
+                        byteLevel,
+                        QJsonObject{{QStringLiteral("type"), QStringLiteral("Digits")},
+                                    {QStringLiteral("individual_digits"), false}},
+                        QJsonObject{{QStringLiteral("type"), QStringLiteral("Split")},
+                                    {QStringLiteral("pattern"),
+                                     QJsonObject{{QStringLiteral("Regex"),
+                                                  QStringLiteral("[0-9][0-9][0-9]")}}},
+                                    {QStringLiteral("behavior"), QStringLiteral("Isolated")},
+                                    {QStringLiteral("invert"), false}}}}};
+        if (pre != falcon)
+            refuse(QStringLiteral("its pre-tokenizer is neither GPT-2's nor Falcon's"));
+        v.preTokenizer = QStringLiteral("falcon");
+    }
+    if (d->normalizer && !d->normalizer->usesUnicodeForms())
+        refuse(QStringLiteral("it has a normalizer other than a Unicode form"));
+    v.tokens.reserve(qsizetype(d->idText.size()));
+    for (std::size_t id = 0; id < d->idText.size(); ++id) {
+        v.tokens << d->idText[id];
+        switch (d->idKind[id]) {
+            case Impl::IdKind::None:
+                v.kinds.push_back(GgufVocabulary::Kind::Unused);
+                break;
+            case Impl::IdKind::Model:
+                v.kinds.push_back(GgufVocabulary::Kind::Normal);
+                break;
+            case Impl::IdKind::Added:
+                v.kinds.push_back(GgufVocabulary::Kind::Added);
+                break;
+            case Impl::IdKind::Special:
+                v.kinds.push_back(GgufVocabulary::Kind::Special);
+                break;
+        }
+    }
+    v.merges = d->model.mergeTexts();
+    return v;
 }
 
 }  // namespace mscope

@@ -107,6 +107,10 @@ private slots:
     void preTokenizer();
     void byteAlphabet();
     void variants();
+    void pipelineVectors_data();
+    void pipelineVectors();
+    void pipelineDecodeOnly_data();
+    void pipelineDecodeOnly();
     void addedTokensAndNormalization();
     void invalidUtf8_data();
     void invalidUtf8();
@@ -331,6 +335,77 @@ void TestTokenizer::variants()
     QCOMPARE(noRegex->decode(noRegex->encode(text)), text);
 }
 
+void TestTokenizer::pipelineVectors_data()
+{
+    // HF tokenizers' outputs for the pipelines of Falcon and of Llama / Mistral (both the legacy
+    // Prepend/Replace form and the Metaspace form), tests/data/tokenizers/README.md.
+    QTest::addColumn<QString>("style");
+    QTest::addColumn<QJsonObject>("vector");
+    for (const QString &style : {u"falcon_style"_s, u"llama_style"_s, u"llama_metaspace_style"_s}) {
+        const QJsonArray vectors =
+            readJson(kTestData + u"/tokenizers/"_s + style + u"/vectors.json"_s)["vectors"].toArray();
+        QVERIFY(vectors.size() >= 40);
+        for (qsizetype i = 0; i < vectors.size(); ++i) {
+            QString name = vectors[i]["text"].toString().left(20);
+            name.replace(u'\n', u"\\n"_s).replace(u'\r', u"\\r"_s).replace(u'\t', u"\\t"_s);
+            QTest::addRow("%s %lld %s", qPrintable(style), qlonglong(i), qPrintable(name))
+                << style << vectors[i].toObject();
+        }
+    }
+}
+
+void TestTokenizer::pipelineVectors()
+{
+    QFETCH(QString, style);
+    QFETCH(QJsonObject, vector);
+    const auto tokenizer =
+        BpeTokenizer::fromFile(kTestData + u"/tokenizers/"_s + style + u"/tokenizer.json"_s);
+    const QString text = vector["text"].toString();
+    const std::vector<int32_t> ids = tokenizer->encode(text);
+    QCOMPARE(ids, tokenIds(vector["ids"].toArray()));
+    QCOMPARE(tokenizer->encodeUtf8(text.toUtf8()), ids);
+    QCOMPARE(tokenizer->withSpecialTokens(ids), tokenIds(vector["ids_with_special_tokens"].toArray()));
+    // Decoding gives what HF gives, also where that is not the text (marked roundtrip false).
+    QCOMPARE(tokenizer->decode(ids), vector["decoded_keep_special"].toString());
+    QCOMPARE(tokenizer->decode(ids, true), vector["decoded"].toString());
+    if (vector["roundtrip"].toBool())
+        QCOMPARE(tokenizer->decode(ids), text);
+    if (vector["pre_tokens"].isArray()) {
+        QStringList expected;
+        for (const QJsonValue &v : vector["pre_tokens"].toArray())
+            expected << v.toString();
+        QCOMPARE(tokenizer->preTokenize(text), expected);
+    }
+    if (vector["normalized"].isString())
+        QCOMPARE(tokenizer->normalize(text), vector["normalized"].toString());
+}
+
+void TestTokenizer::pipelineDecodeOnly_data()
+{
+    QTest::addColumn<QString>("style");
+    QTest::addColumn<QJsonObject>("vector");
+    for (const QString &style : {u"falcon_style"_s, u"llama_style"_s, u"llama_metaspace_style"_s}) {
+        const QJsonArray vectors = readJson(kTestData + u"/tokenizers/"_s + style +
+                                            u"/vectors.json"_s)["decode_only"]
+                                       .toArray();
+        QVERIFY(!vectors.isEmpty());
+        for (qsizetype i = 0; i < vectors.size(); ++i)
+            QTest::addRow("%s %lld", qPrintable(style), qlonglong(i)) << style << vectors[i].toObject();
+    }
+}
+
+void TestTokenizer::pipelineDecodeOnly()
+{
+    // Id lists no encoding makes: lone UTF-8 lead bytes (one U+FFFD per byte), special tokens.
+    QFETCH(QString, style);
+    QFETCH(QJsonObject, vector);
+    const auto tokenizer =
+        BpeTokenizer::fromFile(kTestData + u"/tokenizers/"_s + style + u"/tokenizer.json"_s);
+    const std::vector<int32_t> ids = tokenIds(vector["ids"].toArray());
+    QCOMPARE(tokenizer->decode(ids), vector["decoded_keep_special"].toString());
+    QCOMPARE(tokenizer->decode(ids, true), vector["decoded"].toString());
+}
+
 void TestTokenizer::addedTokensAndNormalization()
 {
     // HuggingFace matches "normalized" added tokens in NFC text (their content normalized too),
@@ -477,16 +552,31 @@ void TestTokenizer::badFiles_data()
     }) << u"unsupported pre-tokenizer 'Whitespace'"_s;
     QTest::newRow("no pre-tokenizer")
         << variant("no-pre", [](QJsonObject &root) { root["pre_tokenizer"] = QJsonValue::Null; })
-        << u"no pre-tokenizer"_s;
+        << u"no ByteLevel pre-tokenizer, no byte_fallback and no unk_token"_s;
+    QTest::newRow("BERT pre-tokenizer") << variant("bert", [](QJsonObject &root) {
+        root["pre_tokenizer"] = QJsonObject{
+            {"type", "Sequence"},
+            {"pretokenizers", QJsonArray{QJsonObject{{"type", "Punctuation"}},
+                                         QJsonObject{{"type", "BertPreTokenizer"}}}}};
+    }) << u"unsupported pre-tokenizer 'BertPreTokenizer'"_s;
+    QTest::newRow("split without pattern") << variant("split", [](QJsonObject &root) {
+        root["pre_tokenizer"] = QJsonObject{{"type", "Split"}, {"behavior", "Isolated"}};
+    }) << u"pre-tokenizer 'Split' has no valid pattern"_s;
+    QTest::newRow("Roberta post-processor") << variant("roberta", [](QJsonObject &root) {
+        root["post_processor"] = QJsonObject{{"type", "RobertaProcessing"}};
+    }) << u"unsupported post-processor 'RobertaProcessing'"_s;
+    QTest::newRow("unknown unk_token") << variant("unk", [](QJsonObject &root) {
+        setInModel(root, u"unk_token"_s, u"<nope>"_s);
+    }) << u"model.unk_token '<nope>' is not in the vocabulary"_s;
     QTest::newRow("lowercase") << variant("lowercase", [](QJsonObject &root) {
         root["normalizer"] = QJsonObject{
             {"type", "Sequence"},
             {"normalizers",
              QJsonArray{QJsonObject{{"type", "NFC"}}, QJsonObject{{"type", "Lowercase"}}}}};
     }) << u"unsupported normalizer 'Lowercase'"_s;
-    QTest::newRow("metaspace decoder") << variant("metaspace", [](QJsonObject &root) {
-        root["decoder"] = QJsonObject{{"type", "Metaspace"}};
-    }) << u"unsupported decoder 'Metaspace'"_s;
+    QTest::newRow("WordPiece decoder") << variant("wordpiece", [](QJsonObject &root) {
+        root["decoder"] = QJsonObject{{"type", "WordPiece"}};
+    }) << u"unsupported decoder 'WordPiece'"_s;
     QTest::newRow("lstrip") << variant("lstrip", [](QJsonObject &root) {
         root["added_tokens"] =
             QJsonArray{QJsonObject{{"id", 0}, {"content", "<mask>"}, {"lstrip", true}}};
@@ -513,8 +603,13 @@ void TestTokenizer::badFiles()
 void TestTokenizer::speed()
 {
     const QByteArray book = readBytes(bookPath(u"test_mobydick"_s));
+    const auto falcon =
+        BpeTokenizer::fromFile(kTestData + u"/tokenizers/falcon_style/tokenizer.json"_s);
+    const auto llama =
+        BpeTokenizer::fromFile(kTestData + u"/tokenizers/llama_metaspace_style/tokenizer.json"_s);
     for (const auto &[name, tokenizer] :
-         {std::pair{"GPT-NeoX", m_neox.get()}, std::pair{"demo", m_demo.get()}}) {
+         {std::pair{"GPT-NeoX", m_neox.get()}, std::pair{"demo", m_demo.get()},
+          std::pair{"Falcon-style", falcon.get()}, std::pair{"Llama-style", llama.get()}}) {
         qint64 best = std::numeric_limits<qint64>::max();
         std::size_t tokens = 0;
         for (int run = 0; run < 3; ++run) {
