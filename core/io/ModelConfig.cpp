@@ -219,6 +219,53 @@ std::optional<double> timeStepLimitValue(const QJsonValue &v)
     return std::nullopt;
 }
 
+// Families that mix Mamba with other layers (or are another recurrence altogether): a config of
+// theirs has the keys we read, and reading only its Mamba layers would give nonsense.
+struct UnsupportedFamily
+{
+    const char *modelType;
+    const char *architecture;
+    const char *name;
+    const char *layers;
+};
+
+constexpr UnsupportedFamily kUnsupportedFamilies[] = {
+    {"jamba", "JambaForCausalLM", "Jamba (AI21)",
+     "attention, Mamba and mixture-of-experts layers"},
+    {"zamba", "ZambaForCausalLM", "Zamba (Zyphra)", "Mamba layers with a shared attention block"},
+    {"zamba2", "Zamba2ForCausalLM", "Zamba2 (Zyphra)",
+     "Mamba-2 layers with shared attention blocks"},
+    {"recurrent_gemma", "RecurrentGemmaForCausalLM", "RecurrentGemma (Google)",
+     "Griffin's gated linear recurrences and local attention, not Mamba"},
+    {"bamba", "BambaForCausalLM", "Bamba (IBM)", "Mamba-2 and attention layers"},
+    {"nemotron_h", "NemotronHForCausalLM", "Nemotron-H (NVIDIA)",
+     "Mamba-2, attention and MLP layers"},
+    {"falcon_h1", "FalconH1ForCausalLM", "Falcon-H1 (TII)",
+     "attention and Mamba-2 heads side by side in every layer"},
+    {"granitemoehybrid", "GraniteMoeHybridForCausalLM", "Granite 4.0 hybrid (IBM)",
+     "Mamba-2, attention and mixture-of-experts layers"},
+};
+
+const QString kSupportedFamilies =
+    QStringLiteral("MambaScope runs pure Mamba-1, Mamba-2 and Falcon-Mamba models");
+
+// Throws naming the family when model_type or an entry of architectures is one of them.
+void refuseUnsupportedFamily(const ConfigReader &r, const QJsonObject &json)
+{
+    const QString type = json.value(QLatin1String("model_type")).toString();
+    const QJsonArray architectures = json.value(QLatin1String("architectures")).toArray();
+    for (const UnsupportedFamily &f : kUnsupportedFamilies) {
+        const bool byType = type == QLatin1String(f.modelType);
+        if (!byType && !architectures.contains(QLatin1String(f.architecture)))
+            continue;
+        r.fail(QStringLiteral("%1 (%2 %3) is not supported: it has %4; %5")
+                   .arg(QLatin1String(f.name),
+                        byType ? QStringLiteral("model_type") : QStringLiteral("architecture"),
+                        quoted(byType ? type : QLatin1String(f.architecture)),
+                        QLatin1String(f.layers), kSupportedFamilies));
+    }
+}
+
 }  // namespace
 
 int ModelConfig::paddedVocabSize() const
@@ -250,6 +297,7 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
 {
     const ConfigReader r(json, path);
     ModelConfig c;
+    refuseUnsupportedFamily(r, json);
 
     // Which block: model_type in HF files; ssm_cfg.layer (or the architectures list) otherwise.
     QString layer;
@@ -267,13 +315,16 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     if (hfLayout) {
         const QString type = modelType->value.toString();
         if (!modelType->value.isString() ||
-            (type != QLatin1String("mamba") && type != QLatin1String("mamba2"))) {
+            (type != QLatin1String("mamba") && type != QLatin1String("mamba2") &&
+             type != QLatin1String("falcon_mamba"))) {
             r.fail(
-                QStringLiteral("unknown model_type %1 (MambaScope reads mamba and mamba2)")
+                QStringLiteral("unknown model_type %1 (MambaScope reads mamba, mamba2 and "
+                               "falcon_mamba)")
                     .arg(modelType->value.isString() ? quoted(type) : jsonText(modelType->value)));
         }
         c.architecture =
             type == QLatin1String("mamba2") ? Architecture::Mamba2 : Architecture::Mamba1;
+        c.dtBcRms = type == QLatin1String("falcon_mamba");
         const bool layerSaysMamba2 = layer == QLatin1String("Mamba2");
         if (!layer.isEmpty() && layerSaysMamba2 != (c.architecture == Architecture::Mamba2)) {
             r.fail(QStringLiteral("model_type %1 contradicts ssm_cfg.layer %2")
@@ -289,7 +340,9 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
                              : Architecture::Mamba1;
     }
     const bool mamba2 = c.architecture == Architecture::Mamba2;
-    c.modelType = mamba2 ? QStringLiteral("mamba2") : QStringLiteral("mamba");
+    c.modelType = mamba2      ? QStringLiteral("mamba2")
+                  : c.dtBcRms ? QStringLiteral("falcon_mamba")
+                              : QStringLiteral("mamba");
 
     // mamba_ssm >= 2 can interleave MLP and attention blocks; those checkpoints need a forward
     // pass we do not have, and reading only their Mamba layers would give nonsense.
@@ -300,8 +353,9 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     if (const auto attention = r.find({"attn_layer_idx"});
         attention && !attention->value.toArray().isEmpty()) {
         r.fail(QStringLiteral("'attn_layer_idx' is %1: hybrid models with attention layers are "
-                              "not supported")
-                   .arg(jsonText(attention->value)));
+                              "not supported (mamba_ssm's Mamba + attention hybrids, e.g. "
+                              "state-spaces/mamba2attn); %2")
+                   .arg(jsonText(attention->value), kSupportedFamilies));
     }
 
     c.dModel = r.requiredSize({"hidden_size", "d_model"}, kMaxModelDim);
@@ -358,6 +412,15 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     c.bosTokenId = tokenId({"bos_token_id"}, 0);
     c.eosTokenId = tokenId({"eos_token_id"}, hfLayout && mamba2 ? 2 : 0);
 
+    if (c.dtBcRms) {
+        QString mixerEpsKey;
+        c.mixerRmsEps = r.number({"mixer_rms_eps"}, &mixerEpsKey).value_or(1e-6);
+        if (!(c.mixerRmsEps > 0 && c.mixerRmsEps < 1)) {
+            r.fail(QStringLiteral("%1 must be a small positive number (got %2)")
+                       .arg(quoted(mixerEpsKey))
+                       .arg(c.mixerRmsEps));
+        }
+    }
     if (!mamba2) {
         const std::optional<ConfigReader::Found> rank =
             r.find({"time_step_rank", "ssm_cfg.dt_rank"});
@@ -450,9 +513,13 @@ QJsonObject ModelConfig::toHfJson() const
     const QJsonValue expand =
         dInner % dModel == 0 ? QJsonValue(dInner / dModel) : QJsonValue((dInner + 0.5) / dModel);
     QJsonObject json{
-        {QStringLiteral("architectures"), QJsonArray{mamba2 ? QStringLiteral("Mamba2ForCausalLM")
-                                                            : QStringLiteral("MambaForCausalLM")}},
-        {QStringLiteral("model_type"), mamba2 ? QStringLiteral("mamba2") : QStringLiteral("mamba")},
+        {QStringLiteral("architectures"),
+         QJsonArray{mamba2    ? QStringLiteral("Mamba2ForCausalLM")
+                    : dtBcRms ? QStringLiteral("FalconMambaForCausalLM")
+                              : QStringLiteral("MambaForCausalLM")}},
+        {QStringLiteral("model_type"), mamba2    ? QStringLiteral("mamba2")
+                                       : dtBcRms ? QStringLiteral("falcon_mamba")
+                                                 : QStringLiteral("mamba")},
         {QStringLiteral("hidden_size"), dModel},
         {QStringLiteral("num_hidden_layers"), nLayer},
         {QStringLiteral("expand"), expand},
@@ -489,6 +556,8 @@ QJsonObject ModelConfig::toHfJson() const
     } else {
         json.insert(QStringLiteral("intermediate_size"), dInner);
         json.insert(QStringLiteral("time_step_rank"), dtRank);
+        if (dtBcRms)
+            json.insert(QStringLiteral("mixer_rms_eps"), mixerRmsEps);
     }
     return json;
 }

@@ -17,7 +17,8 @@ enum class Architecture { Mamba1, Mamba2 };
 struct ModelConfig
 {
     Architecture architecture = Architecture::Mamba1;
-    QString modelType;  // as written ("mamba", "mamba2"), or derived for original-style files
+    QString modelType;  // as written ("mamba", "mamba2", "falcon_mamba"), or derived for
+                        // original-style files
 
     int dModel = 0;
     int nLayer = 0;
@@ -34,6 +35,10 @@ struct ModelConfig
     bool useConvBias = true;
     bool tieEmbeddings = true;
     bool rmsNorm = true;  // false: LayerNorm (original layout's rms_norm; HF Mamba is always RMS)
+    /// Falcon-Mamba (model_type "falcon_mamba"): the Mamba-1 block with weightless RMS norms of
+    /// Δ's input, B and C right after x_proj, with epsilon mixer_rms_eps.
+    bool dtBcRms = false;
+    double mixerRmsEps = 1e-6;
     int bosTokenId = 0;
     int eosTokenId = 0;
     /// Which spelling the file used: the HF one (model_type present) or the original state-spaces
@@ -56,7 +61,8 @@ struct ModelConfig
     int convChannels() const;
 
     /// Throws Error naming the file: not readable, invalid JSON, not an object, unknown
-    /// architecture/model_type, missing or non-positive sizes, inconsistent sizes.
+    /// architecture/model_type, a hybrid family (Jamba, Zamba, mamba2attn, RecurrentGemma, ...:
+    /// named in the message), missing or non-positive sizes, inconsistent sizes.
     static ModelConfig fromJsonFile(const QString &path);
     /// Same rules for an already-parsed object; `path` is only used in messages.
     static ModelConfig fromJson(const QJsonObject &json, const QString &path);

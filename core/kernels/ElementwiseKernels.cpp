@@ -213,6 +213,17 @@ void softplusInPlace(float *v, const float *bias, const float *scale, int64_t n)
         v[i] = softplusScalar(v[i] + bias[i]) * (scale ? scale[i] : 1.0f);
 }
 
+void rmsNormalizeInPlace(float *v, int64_t n, float eps)
+{
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; ++i)
+        sum += double(v[i]) * double(v[i]);
+    const float scale = float(1.0 / std::sqrt(sum / double(n) + double(eps)));
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i)
+        v[i] *= scale;
+}
+
 float maxOf(const float *v, int64_t n)
 {
     if (isa() == Isa::Avx512)

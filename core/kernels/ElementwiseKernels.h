@@ -16,6 +16,10 @@ void siluInPlace(float *v, int64_t n);
 /// max(x, 0) + log1p(exp(-|x|)), which equals PyTorch's (identity above 20) to float rounding.
 void softplusInPlace(float *v, const float *bias, const float *scale, int64_t n);
 
+/// v = v / sqrt(mean(v²) + eps): an RMS norm without a weight (Falcon-Mamba's norms of Δ's input,
+/// B and C after x_proj). The mean is summed in double.
+void rmsNormalizeInPlace(float *v, int64_t n, float eps);
+
 /// Largest of v[0, n) (n > 0).
 float maxOf(const float *v, int64_t n);
 

@@ -66,6 +66,16 @@ void Mamba1Block::prepareScan(int l, const RecurrentState::Layer &state, const S
     m_conv[size_t(l)].convSilu(convInput(), state.conv.data(), m_xc.data(), E, t0, t1, 0, E);
     gemm(rows, t1 - t0, E, w.xProj.data, m_xc.data() + t0 * E, E, m_xdbl.data() + t0 * rows,
          rows);
+    if (m_model.config().dtBcRms) {
+        // Falcon-Mamba: weightless RMS norms of dt_raw, B and C, each over its own length.
+        const float eps = float(m_model.config().mixerRmsEps);
+        for (int64_t t = t0; t < t1; ++t) {
+            float *column = m_xdbl.data() + t * rows;
+            rmsNormalizeInPlace(column, R, eps);
+            rmsNormalizeInPlace(column + R, m_n, eps);
+            rmsNormalizeInPlace(column + R + m_n, m_n, eps);
+        }
+    }
     gemm(E, t1 - t0, R, w.dtProjWeight.data, m_xdbl.data() + t0 * rows, rows,
          m_delta.data() + t0 * E, E);
     const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;

@@ -224,6 +224,13 @@ void TokenStep::runMamba1(int i, int n, RecurrentState &state, const ScanParamet
                     xdbl[r] += part[r];
             }
         }
+        if (m_model.config().dtBcRms) {
+            // Falcon-Mamba: weightless RMS norms of dt_raw, B and C (every thread its own copy).
+            const float mixerEps = float(m_model.config().mixerRmsEps);
+            rmsNormalizeInPlace(xdbl, R, mixerEps);
+            rmsNormalizeInPlace(xdbl + R, N, mixerEps);
+            rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
+        }
         // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated.
         const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;
         matVec(w.dtProjWeight.data + e0 * R, R, e1 - e0, R, xdbl, delta + e0);

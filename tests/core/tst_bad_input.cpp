@@ -271,11 +271,11 @@ void BadInputTest::unknownModelType_data()
     QTest::addColumn<QJsonValue>("modelType");
     QTest::addColumn<QString>("expected");
     QTest::newRow("llama") << QJsonValue(QStringLiteral("llama"))
-                           << "unknown model_type 'llama' (MambaScope reads mamba and mamba2)";
+                           << "unknown model_type 'llama' (MambaScope reads mamba, mamba2 and falcon_mamba)";
     QTest::newRow("empty") << QJsonValue(QString())
-                           << "unknown model_type '' (MambaScope reads mamba and mamba2)";
+                           << "unknown model_type '' (MambaScope reads mamba, mamba2 and falcon_mamba)";
     QTest::newRow("not a string") << QJsonValue(3)
-                                  << "unknown model_type 3 (MambaScope reads mamba and mamba2)";
+                                  << "unknown model_type 3 (MambaScope reads mamba, mamba2 and falcon_mamba)";
 }
 
 void BadInputTest::unknownModelType()

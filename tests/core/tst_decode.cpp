@@ -247,6 +247,9 @@ void DecodeTest::stepEqualsChunkedPass_data()
     QTest::addRow("mamba2 groups 2, 1 thread") << m2 << QString() << 1;
     QTest::addRow("mamba2 odd heads f16, tau-cap:1") << m2odd << QStringLiteral("tau-cap:1") << 2;
     QTest::addRow("mamba1 biases bf16, delta:2") << m1bias << QStringLiteral("delta:2") << 2;
+    const QString falcon = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/falcon_mamba_small");
+    QTest::addRow("falcon-mamba, 2 threads") << falcon << QString() << 2;
+    QTest::addRow("falcon-mamba, power:0.45, 1 thread") << falcon << QStringLiteral("power:0.45") << 1;
 }
 
 void DecodeTest::stepEqualsChunkedPass()

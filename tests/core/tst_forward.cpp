@@ -117,7 +117,8 @@ void ForwardTest::checkpointsMatchTransformers_data()
 {
     QTest::addColumn<QString>("name");
     for (const char *c :
-         {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded"})
+         {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded",
+          "falcon_mamba_small"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 

@@ -86,6 +86,8 @@ void compareConfigs(const ModelConfig &a, const ModelConfig &b)
     QCOMPARE(a.nGroups, b.nGroups);
     QCOMPARE(a.chunkSize, b.chunkSize);
     QCOMPARE(a.normBeforeGate, b.normBeforeGate);
+    QCOMPARE(a.dtBcRms, b.dtBcRms);
+    QCOMPARE(a.mixerRmsEps, b.mixerRmsEps);
 }
 
 }  // namespace
@@ -102,6 +104,7 @@ private slots:
     void mamba130mOriginal();
     void mamba2Hf();
     void mamba2Original();
+    void falconMamba();
     void mamba2OriginalCustomSsm();
     void dtRankSpellings();
     void innerSizeFromExpand();
@@ -183,6 +186,29 @@ void TestModelConfig::mamba130mHf()
     QVERIFY(c.tieEmbeddings);
     QVERIFY(c.useConvBias);
     QVERIFY(!c.useBias);
+}
+
+void TestModelConfig::falconMamba()
+{
+    // As transformers 5.17 wrote it (tests/data/checkpoints/falcon_mamba_small): the Mamba-1 block
+    // with the weightless norms of dt, B and C after x_proj, with their own epsilon.
+    const ModelConfig c = ModelConfig::fromJsonFile(
+        QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/falcon_mamba_small/config.json"));
+    QCOMPARE(c.architecture, Architecture::Mamba1);
+    QCOMPARE(c.modelType, QStringLiteral("falcon_mamba"));
+    QVERIFY(c.dtBcRms);
+    QCOMPARE(c.mixerRmsEps, 1e-3);
+    QCOMPARE(c.normEps, 1e-5);
+    QCOMPARE(c.dModel, 64);
+    QCOMPARE(c.dInner, 128);
+    QCOMPARE(c.dtRank, 4);
+    QVERIFY(c.tieEmbeddings);
+    // The class default when the file does not say.
+    QCOMPARE(load(R"({"model_type": "falcon_mamba", "hidden_size": 64, "num_hidden_layers": 2,
+        "vocab_size": 9})")
+                 .mixerRmsEps,
+             1e-6);
+    QVERIFY(!load(kMamba130mHf).dtBcRms);
 }
 
 void TestModelConfig::mamba130mOriginal()
@@ -353,6 +379,9 @@ void TestModelConfig::hfJsonRoundTrip_data()
     QTest::newRow("mamba-130m original") << QByteArray(kMamba130mOriginal);
     QTest::newRow("mamba2 hf") << QByteArray(kMamba2Hf);
     QTest::newRow("mamba2 original") << QByteArray(kMamba2Original);
+    QTest::newRow("falcon-mamba") << QByteArray(R"({"model_type": "falcon_mamba",
+        "hidden_size": 64, "num_hidden_layers": 3, "vocab_size": 512, "mixer_rms_eps": 0.001,
+        "layer_norm_epsilon": 1e-5, "time_step_rank": 4})");
     QTest::newRow("odd sizes") << QByteArray(R"({"model_type": "mamba", "hidden_size": 96,
         "num_hidden_layers": 3, "vocab_size": 77, "intermediate_size": 200, "state_size": 4,
         "conv_kernel": 2, "time_step_rank": 9, "use_bias": true, "use_conv_bias": false,
@@ -368,6 +397,7 @@ void TestModelConfig::hfJsonRoundTrip()
     QCOMPARE(hf.value(QStringLiteral("model_type")).toString(), original.modelType);
     QCOMPARE(hf.value(QStringLiteral("architectures")).toArray().first().toString(),
              original.architecture == Architecture::Mamba2 ? QStringLiteral("Mamba2ForCausalLM")
+             : original.dtBcRms                            ? QStringLiteral("FalconMambaForCausalLM")
                                                            : QStringLiteral("MambaForCausalLM"));
     QCOMPARE(hf.value(QStringLiteral("vocab_size")).toInt(), original.paddedVocabSize());
 
@@ -394,7 +424,37 @@ void TestModelConfig::errors_data()
     QTest::newRow("invalid JSON offset") << QByteArray("{\"a\": tru}") << "at offset";
     QTest::newRow("array") << QByteArray("[1, 2]") << "not a JSON object";
     QTest::newRow("llama") << QByteArray(R"({"model_type": "llama", "hidden_size": 4096})")
-                           << "unknown model_type 'llama' (MambaScope reads mamba and mamba2)";
+                           << "unknown model_type 'llama' (MambaScope reads mamba, mamba2 and "
+                              "falcon_mamba)";
+    // Hybrid and other recurrent families: one refusal that names the architecture.
+    QTest::newRow("Jamba") << QByteArray(R"({"model_type": "jamba", "hidden_size": 4096,
+        "num_hidden_layers": 32, "vocab_size": 65536, "mamba_d_state": 16, "attn_layer_period": 8})")
+                           << "Jamba (AI21) (model_type 'jamba') is not supported: it has "
+                              "attention, Mamba and mixture-of-experts layers; MambaScope runs "
+                              "pure Mamba-1, Mamba-2 and Falcon-Mamba models";
+    QTest::newRow("Zamba") << QByteArray(R"({"model_type": "zamba", "hidden_size": 3712})")
+                           << "Zamba (Zyphra) (model_type 'zamba') is not supported";
+    QTest::newRow("Zamba2") << QByteArray(R"({"model_type": "zamba2", "hidden_size": 2560})")
+                            << "Zamba2 (Zyphra) (model_type 'zamba2') is not supported";
+    QTest::newRow("RecurrentGemma")
+        << QByteArray(R"({"architectures": ["RecurrentGemmaForCausalLM"], "model_type":
+            "recurrent_gemma", "hidden_size": 2560, "num_hidden_layers": 26, "vocab_size": 256000})")
+        << "RecurrentGemma (Google) (model_type 'recurrent_gemma') is not supported: it has "
+           "Griffin's gated linear recurrences and local attention, not Mamba";
+    QTest::newRow("hybrid by architecture only")
+        << QByteArray(R"({"architectures": ["JambaForCausalLM"], "d_model": 64, "n_layer": 2,
+            "vocab_size": 9})")
+        << "Jamba (AI21) (architecture 'JambaForCausalLM') is not supported";
+    QTest::newRow("mamba2attn")
+        << QByteArray(R"({"d_model": 2560, "d_intermediate": 0, "n_layer": 64, "vocab_size": 50277,
+            "ssm_cfg": {"layer": "Mamba2"}, "attn_layer_idx": [9, 18, 27, 36, 45, 56],
+            "attn_cfg": {"num_heads": 30}})")
+        << "hybrid models with attention layers are not supported (mamba_ssm's Mamba + "
+           "attention hybrids, e.g. state-spaces/mamba2attn)";
+    QTest::newRow("Falcon-Mamba epsilon")
+        << QByteArray(R"({"model_type": "falcon_mamba", "hidden_size": 64, "num_hidden_layers": 2,
+            "vocab_size": 9, "mixer_rms_eps": 0})")
+        << "'mixer_rms_eps' must be a small positive number (got 0)";
     QTest::newRow("model_type not a string")
         << QByteArray(R"({"model_type": 5})") << "unknown model_type 5";
     QTest::newRow("unknown ssm layer")
