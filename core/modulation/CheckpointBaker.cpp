@@ -109,7 +109,9 @@ QByteArray modulationNote(const MambaModel &model, const ModulationSet &set)
         md += QStringLiteral("| %1 | %2 | %3%4 |\n")
                   .arg(i + 1)
                   .arg(modulationFamilyName(m.family), f.join(QStringLiteral(", ")),
-                       m.channelFactors.empty() ? QString() : QStringLiteral(" (and per channel)"));
+                       m.hasStateFactors()     ? QStringLiteral(" (and per state)")
+                       : m.hasChannelFactors() ? QStringLiteral(" (and per channel)")
+                                               : QString());
     }
     if (!set.calibrationTexts.isEmpty())
         md += QStringLiteral("\nCalibration texts: %1\n")

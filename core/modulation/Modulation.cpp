@@ -140,6 +140,10 @@ bool Modulation::isIdentity() const
         if (!std::all_of(c.begin(), c.end(), same))
             return false;
     }
+    for (const auto &c : stateFactors) {
+        if (!std::all_of(c.begin(), c.end(), same))
+            return false;
+    }
     return true;
 }
 
@@ -148,9 +152,16 @@ bool Modulation::isIdentityAt(int layer) const
     const double id = identityFactor(family);
     if (size_t(layer) < layerFactors.size() && layerFactors[size_t(layer)] != id)
         return false;
+    const auto same = [id](double v) { return v == id; };
     if (size_t(layer) < channelFactors.size()) {
         const auto &c = channelFactors[size_t(layer)];
-        return std::all_of(c.begin(), c.end(), [id](double v) { return v == id; });
+        if (!std::all_of(c.begin(), c.end(), same))
+            return false;
+    }
+    if (size_t(layer) < stateFactors.size()) {
+        const auto &c = stateFactors[size_t(layer)];
+        if (!std::all_of(c.begin(), c.end(), same))
+            return false;
     }
     return true;
 }
@@ -163,7 +174,30 @@ double Modulation::factor(int layer, int channel) const
     return layerFactors.at(size_t(layer));
 }
 
-void Modulation::validate(int layers, int channels, const QString &source) const
+double Modulation::factor(int layer, int channel, int state, int states) const
+{
+    if (size_t(layer) < stateFactors.size()) {
+        const auto &row = stateFactors[size_t(layer)];
+        const size_t i = size_t(channel) * size_t(states) + size_t(state);
+        if (i < row.size())
+            return row[i];
+    }
+    return factor(layer, channel);
+}
+
+bool Modulation::hasChannelFactors() const
+{
+    return std::any_of(channelFactors.begin(), channelFactors.end(),
+                       [](const auto &row) { return !row.empty(); });
+}
+
+bool Modulation::hasStateFactors() const
+{
+    return std::any_of(stateFactors.begin(), stateFactors.end(),
+                       [](const auto &row) { return !row.empty(); });
+}
+
+void Modulation::validate(int layers, int channels, const QString &source, int states) const
 {
     const QString name = modulationFamilyName(family);
     if (int(layerFactors.size()) != layers)
@@ -173,13 +207,15 @@ void Modulation::validate(int layers, int channels, const QString &source) const
                                     .arg(layerFactors.size())
                                     .arg(layers));
     if (!channelFactors.empty()) {
-        if (family != ModulationFamily::Power)
+        if (family != ModulationFamily::Power && family != ModulationFamily::Linear &&
+            family != ModulationFamily::Delta)
             throw Error(source, QStringLiteral("per-channel factors are only defined for the "
-                                                   "power family, not for %1")
+                                                   "power, linear and delta families, not for %1")
                                         .arg(name));
         if (int(channelFactors.size()) != layers)
-            throw Error(source, QStringLiteral("the power step has channel factors for %1 "
-                                                   "layers, the model has %2 layers")
+            throw Error(source, QStringLiteral("the %1 step has channel factors for %2 "
+                                                   "layers, the model has %3 layers")
+                                        .arg(name)
                                         .arg(channelFactors.size())
                                         .arg(layers));
         for (size_t l = 0; l < channelFactors.size(); ++l) {
@@ -190,6 +226,34 @@ void Modulation::validate(int layers, int channels, const QString &source) const
                                             .arg(l)
                                             .arg(n)
                                             .arg(channels));
+        }
+    }
+    if (!stateFactors.empty()) {
+        if (family != ModulationFamily::Power && family != ModulationFamily::Linear)
+            throw Error(source, QStringLiteral("per-state factors are only defined for the "
+                                                   "power and linear families, not for %1")
+                                        .arg(name));
+        if (int(stateFactors.size()) != layers)
+            throw Error(source, QStringLiteral("the %1 step has state factors for %2 layers, "
+                                                   "the model has %3 layers")
+                                        .arg(name)
+                                        .arg(stateFactors.size())
+                                        .arg(layers));
+        if (states >= 0 && stateCount > 0 && stateCount != states)
+            throw Error(source, QStringLiteral("the %1 step's state factors have %2 states per "
+                                                   "channel, the model %3")
+                                        .arg(name)
+                                        .arg(stateCount)
+                                        .arg(states));
+        for (size_t l = 0; l < stateFactors.size(); ++l) {
+            const size_t n = stateFactors[l].size();
+            if (n != 0 && channels >= 0 && states >= 0 && int64_t(n) != int64_t(channels) * states)
+                throw Error(source, QStringLiteral("layer %1 has %2 state factors, the model "
+                                                       "has %3 × %4 entries of A_log")
+                                            .arg(l)
+                                            .arg(n)
+                                            .arg(channels)
+                                            .arg(states));
         }
     }
     const auto check = [&](double v, int layer) {
@@ -228,6 +292,10 @@ void Modulation::validate(int layers, int channels, const QString &source) const
         for (double v : channelFactors[l])
             check(v, int(l));
     }
+    for (size_t l = 0; l < stateFactors.size(); ++l) {
+        for (double v : stateFactors[l])
+            check(v, int(l));
+    }
     if (trainingLength < 0)
         throw Error(source, QStringLiteral("training length must not be negative"));
 }
@@ -259,7 +327,7 @@ void Modulation::applyTo(DecayParameters &params, const MambaModel &model,
                                            "%2 layers")
                                 .arg(layers)
                                 .arg(model.config().nLayer));
-    validate(layers, E, {});
+    validate(layers, E, {}, N);
     if (isIdentity())
         return;
     for (int l = 0; l < layers; ++l) {
@@ -267,24 +335,21 @@ void Modulation::applyTo(DecayParameters &params, const MambaModel &model,
         switch (family) {
             case ModulationFamily::Power:
                 // A_log' = s·A_log, i.e. α' = α^s.
-                for (int e = 0; e < E; ++e) {
-                    const double s = factor(l, e);
+                for (int e = 0; e < E; ++e)
                     for (int n = 0; n < N; ++n)
-                        p.aLog[size_t(e) * N + n] *= s;
-                }
+                        p.aLog[size_t(e) * N + n] *= factor(l, e, n, N);
                 break;
-            case ModulationFamily::Linear: {
+            case ModulationFamily::Linear:
                 // α' = s·α, i.e. A_log' = A_log + log s.
-                const double shift = std::log(layerFactors[size_t(l)]);
-                for (double &v : p.aLog)
-                    v += shift;
+                for (int e = 0; e < E; ++e)
+                    for (int n = 0; n < N; ++n)
+                        p.aLog[size_t(e) * N + n] += std::log(factor(l, e, n, N));
                 break;
-            }
             case ModulationFamily::Delta:
                 if (p.deltaScale.empty())
                     p.deltaScale.assign(size_t(E), 1.0);
-                for (double &v : p.deltaScale)
-                    v *= layerFactors[size_t(l)];
+                for (int e = 0; e < E; ++e)
+                    p.deltaScale[size_t(e)] *= factor(l, e);
                 break;
             case ModulationFamily::Winsorize:
                 winsorizeLayer(p.aLog, layerFactors[size_t(l)]);

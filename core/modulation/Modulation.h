@@ -33,14 +33,19 @@ double identityFactor(ModulationFamily f);
 /// Whether a family can be written into A_log exactly (power, linear, winsorize, tau-cap: yes).
 bool isBakeable(ModulationFamily f);
 
-/// One family with its factors: one per layer, optionally one per channel (power only).
+/// One family with its factors: one per layer, optionally one per channel (power, linear,
+/// delta) or one per (channel, state) entry of A_log (power, linear). The finest given wins.
 struct Modulation
 {
     ModulationFamily family = ModulationFamily::Power;
     std::vector<double> layerFactors;  // [layers]
-    /// [layers][channels] (d_inner; heads in Mamba-2), power only; empty if unused (or an empty
-    /// row: that layer's factor).
+    /// [layers][channels] (d_inner; heads in Mamba-2), power, linear and delta; empty if unused
+    /// (or an empty row: that layer's factor).
     std::vector<std::vector<double>> channelFactors;
+    /// [layers][channels · states], row-major like A_log ([E, N]; Mamba-2 [H, 1]), power and
+    /// linear; empty if unused (or an empty row: that layer's channel or layer factors).
+    std::vector<std::vector<double>> stateFactors;
+    int stateCount = 0;  // states per channel in stateFactors (N; 1 in Mamba-2), for the JSON
     /// L_train of a tau-cap step; 0 = the set's trainingLength, else the Δ statistics' window.
     int trainingLength = 0;
 
@@ -50,6 +55,13 @@ struct Modulation
     bool isIdentityAt(int layer) const;
     /// The factor of one channel: its channel factor where given, else the layer's.
     double factor(int layer, int channel) const;
+    /// The factor of one entry of A_log ([channels, states] row-major): its state factor where
+    /// given, else the channel's.
+    double factor(int layer, int channel, int state, int states) const;
+    /// Whether the step has factors finer than one per layer (channel or state) somewhere.
+    bool hasChannelFactors() const;
+    bool hasStateFactors() const;
+    bool operator==(const Modulation &) const = default;
     /// Applies this step on top of `params` (in place). TauCap needs `stats` (else Error).
     void applyTo(ScanParameters &params, const MambaModel &model,
                  const DeltaStatistics *stats) const;
@@ -58,8 +70,10 @@ struct Modulation
     void applyTo(DecayParameters &params, const MambaModel &model, const DeltaStatistics *stats,
                  int fallbackTrainingLength = 0) const;
     /// Throws Error(source, ...) on a wrong factor count or a factor out of the family's range
-    /// (power >= 0, linear and delta > 0, winsorize in [0, 0.5), tau-cap > 0 or +inf).
-    void validate(int layers, int channels, const QString &source) const;
+    /// (power >= 0, linear and delta > 0, winsorize in [0, 0.5), tau-cap > 0 or +inf), or on
+    /// channel or state factors for a family that has none. `channels` or `states` < 0: not
+    /// checked (the model is not known yet).
+    void validate(int layers, int channels, const QString &source, int states = -1) const;
 };
 
 /// A versioned, composable modulation preset: the JSON document users save and load

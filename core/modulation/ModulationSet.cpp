@@ -23,7 +23,9 @@ namespace mscope {
 namespace {
 
 const QString kFormat = QStringLiteral("mambascope-modulation");
-constexpr int kVersion = 1;
+// Version 2 added state factors and channel factors for linear and delta. A preset that uses
+// neither is still written as version 1, so that older MambaScope reads it.
+constexpr int kVersion = 2;
 // Per-channel factors and Δ statistics of the largest models take some MB.
 constexpr qint64 kMaxPresetBytes = qint64(64) << 20;
 
@@ -79,6 +81,12 @@ int nonNegativeInt(const QJsonObject &o, const QString &key, const QString &sour
     return int(d);
 }
 
+// The state count of a step's state factors, for the JSON's nested rows (1 when unknown).
+int stateSizeOf(const Modulation &m)
+{
+    return m.stateCount > 0 ? m.stateCount : 1;
+}
+
 QString modelLabel(const MambaModel &model)
 {
     return QFileInfo(model.directory()).fileName();
@@ -127,7 +135,7 @@ void ModulationSet::validateFor(const MambaModel &model, const QString &source) 
 {
     const int layers = model.config().nLayer, channels = model.decayChannels();
     for (const Modulation &m : steps)
-        m.validate(layers, channels, source);
+        m.validate(layers, channels, source, model.decayStateSize());
     if (deltaStatistics) {
         if (int(deltaStatistics->meanDelta.size()) != layers)
             throw Error(source, QStringLiteral("the Δ statistics have %1 layers, the model %2")
@@ -165,11 +173,13 @@ QString ModulationSet::describe() const
         const QString name = modulationFamilyName(m.family);
         const auto &f = m.layerFactors;
         const bool uniform =
-            m.channelFactors.empty() &&
+            !m.hasChannelFactors() && !m.hasStateFactors() &&
             std::all_of(f.begin(), f.end(), [&](double v) { return v == f.front(); });
         if (uniform)
             parts << QStringLiteral("%1 %2").arg(name).arg(f.front());
-        else if (!m.channelFactors.empty())
+        else if (m.hasStateFactors())
+            parts << QStringLiteral("%1 per state").arg(name);
+        else if (m.hasChannelFactors())
             parts << QStringLiteral("%1 per channel").arg(name);
         else
             parts << QStringLiteral("%1 per layer [%2 .. %3]")
@@ -238,6 +248,7 @@ ModulationSet ModulationSet::fromShorthand(const QString &spec, int layers)
 QJsonObject ModulationSet::toJson() const
 {
     QJsonArray stepsJson;
+    int version = 1;
     for (const Modulation &m : steps) {
         QJsonObject s{{QStringLiteral("family"), modulationFamilyName(m.family)},
                       {QStringLiteral("layer_factors"), factorsToJson(m.layerFactors)}};
@@ -246,6 +257,22 @@ QJsonObject ModulationSet::toJson() const
             for (const auto &layer : m.channelFactors)
                 c.append(factorsToJson(layer));
             s.insert(QStringLiteral("channel_factors"), c);
+            if (m.family != ModulationFamily::Power)
+                version = 2;
+        }
+        if (!m.stateFactors.empty()) {
+            // Per layer [] or [[per state] per channel]: the shape of A_log, as `gradient` prints.
+            const int states = stateSizeOf(m);
+            QJsonArray c;
+            for (const auto &layer : m.stateFactors) {
+                QJsonArray rows;
+                for (size_t i = 0; states > 0 && i < layer.size(); i += size_t(states))
+                    rows.append(factorsToJson(std::vector<double>(
+                        layer.begin() + int64_t(i), layer.begin() + int64_t(i) + states)));
+                c.append(rows);
+            }
+            s.insert(QStringLiteral("state_factors"), c);
+            version = 2;
         }
         if (m.trainingLength > 0)
             s.insert(QStringLiteral("training_length"), m.trainingLength);
@@ -253,7 +280,7 @@ QJsonObject ModulationSet::toJson() const
     }
     QJsonObject o{
         {QStringLiteral("format"), kFormat},
-        {QStringLiteral("version"), kVersion},
+        {QStringLiteral("version"), version},
         {QStringLiteral("model"), QJsonObject{{QStringLiteral("name"), modelName},
                                               {QStringLiteral("fingerprint"), modelFingerprint}}},
         {QStringLiteral("target_length"), targetLength},
@@ -336,6 +363,37 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
             for (qsizetype l = 0; l < c.size(); ++l)
                 m.channelFactors.push_back(factorsFromJson(
                     c[l], source, QStringLiteral("%1.channel_factors[%2]").arg(where).arg(l)));
+        }
+        const QJsonValue stateValue = s.value(QStringLiteral("state_factors"));
+        if (!stateValue.isUndefined() && !stateValue.isNull()) {
+            if (!stateValue.isArray())
+                throw Error(source, QStringLiteral("%1.state_factors must be an array of "
+                                                       "[[per state] per channel] per layer")
+                                        .arg(where));
+            const QJsonArray perLayer = stateValue.toArray();
+            int states = -1;
+            for (qsizetype l = 0; l < perLayer.size(); ++l) {
+                const QString at = QStringLiteral("%1.state_factors[%2]").arg(where).arg(l);
+                if (!perLayer[l].isArray())
+                    throw Error(source, QStringLiteral("%1 must be an array").arg(at));
+                std::vector<double> flat;
+                const QJsonArray rows = perLayer[l].toArray();
+                for (qsizetype e = 0; e < rows.size(); ++e) {
+                    const std::vector<double> row = factorsFromJson(
+                        rows[e], source, QStringLiteral("%1[%2]").arg(at).arg(e));
+                    if (states >= 0 && int(row.size()) != states)
+                        throw Error(source, QStringLiteral("%1[%2] has %3 states, other "
+                                                               "channels %4")
+                                                .arg(at)
+                                                .arg(e)
+                                                .arg(row.size())
+                                                .arg(states));
+                    states = int(row.size());
+                    flat.insert(flat.end(), row.begin(), row.end());
+                }
+                m.stateFactors.push_back(std::move(flat));
+            }
+            m.stateCount = std::max(0, states);
         }
         m.trainingLength = nonNegativeInt(s, QStringLiteral("training_length"), source);
         m.validate(layers, -1, source);

@@ -141,6 +141,9 @@ private slots:
     void identityLeavesScanUntouched();
     void powerMatchesFormula();
     void powerPerChannel();
+    void finerFactorsPerStateAndChannel();
+    void finerFactorsVersion2RoundTrip();
+    void bakedPerStateReloadsToIdenticalNll();
     void linearMatchesFormula();
     void deltaScalesDeltaAfterSoftplus();
     void winsorizeMatchesFormula();
@@ -274,6 +277,94 @@ void ModulationTest::powerPerChannel()
         return std::pow(alphaOf(*m_model, l, i), s);
     });
     QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+}
+
+void ModulationTest::finerFactorsPerStateAndChannel()
+{
+    // Power and linear per (channel, state) entry, linear and delta per channel (format v2).
+    const int layers = m_model->config().nLayer, E = m_model->config().dInner,
+              N = m_model->config().dState;
+    Modulation power = Modulation::uniform(ModulationFamily::Power, 0.8, layers);
+    power.stateFactors.resize(size_t(layers));
+    power.stateCount = N;
+    for (int i = 0; i < E * N; ++i)
+        power.stateFactors[2].push_back(0.3 + 0.6 * double(i % 7) / 6.0);
+    Modulation linear = Modulation::uniform(ModulationFamily::Linear, 2.0, layers);
+    linear.channelFactors.resize(size_t(layers));
+    for (int e = 0; e < E; ++e)
+        linear.channelFactors[3].push_back(1.0 + double(e % 5));
+    ModulationSet set;
+    set.steps = {power, linear};
+    const auto scan = set.apply(*m_model);
+    const double err = worstAlphaError(*scan, [&](int l, int i) {
+        const double s = l == 2 ? power.stateFactors[2][size_t(i)] : 0.8;
+        const double k = l == 3 ? linear.channelFactors[3][size_t(i / N)] : 2.0;
+        return k * std::pow(alphaOf(*m_model, l, i), s);
+    });
+    QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+
+    Modulation delta = Modulation::uniform(ModulationFamily::Delta, 1.0, layers);
+    delta.channelFactors.resize(size_t(layers));
+    delta.channelFactors[0].assign(size_t(E), 1.0);
+    delta.channelFactors[0][5] = 0.5;
+    ModulationSet d;
+    d.steps = {delta};
+    const auto dscan = d.apply(*m_model);
+    QCOMPARE(dscan->layers[0].deltaScale.size(), size_t(E));
+    QCOMPARE(dscan->layers[0].deltaScale[5], 0.5f);
+    QCOMPARE(dscan->layers[0].deltaScale[4], 1.0f);
+    QVERIFY(dscan->layers[1].deltaScale.empty());
+
+    // Wrong shapes and families without such factors are refused.
+    Modulation wrong = power;
+    wrong.stateFactors[2].pop_back();
+    QVERIFY_THROWS_EXCEPTION(Error, wrong.validate(layers, E, {}, N));
+    Modulation deltaStates = delta;
+    deltaStates.stateFactors = power.stateFactors;
+    QVERIFY_THROWS_EXCEPTION(Error, deltaStates.validate(layers, E, {}, N));
+    Modulation capChannels = Modulation::uniform(ModulationFamily::TauCap, 1.0, layers);
+    capChannels.channelFactors = linear.channelFactors;
+    QVERIFY_THROWS_EXCEPTION(Error, capChannels.validate(layers, E, {}, N));
+}
+
+void ModulationTest::finerFactorsVersion2RoundTrip()
+{
+    const int layers = m_model->config().nLayer, E = m_model->config().dInner,
+              N = m_model->config().dState;
+    Modulation power = Modulation::uniform(ModulationFamily::Power, 0.5, layers);
+    power.stateFactors.resize(size_t(layers));
+    power.stateCount = N;
+    for (int i = 0; i < E * N; ++i)
+        power.stateFactors[1].push_back(0.25 + double(i % 3) * 0.125);
+    Modulation delta = Modulation::uniform(ModulationFamily::Delta, 1.0, layers);
+    delta.channelFactors.resize(size_t(layers));
+    delta.channelFactors[5].assign(size_t(E), 0.75);
+    ModulationSet set;
+    set.steps = {power, delta};
+    const QJsonObject json = set.toJson();
+    QCOMPARE(json[QStringLiteral("version")].toInt(), 2);
+    // Per layer [[per state] per channel], the shape of A_log.
+    const QJsonArray layer1 =
+        json[QStringLiteral("steps")][0][QStringLiteral("state_factors")][1].toArray();
+    QCOMPARE(layer1.size(), E);
+    QCOMPARE(layer1[0].toArray().size(), N);
+    const ModulationSet back = ModulationSet::fromJson(json, QStringLiteral("test"));
+    QCOMPARE(back.steps, set.steps);
+    QCOMPARE(back.toJson(), json);
+    back.validateFor(*m_model, {});
+    QCOMPARE(back.describe(), QStringLiteral("power per state, delta per channel"));
+    // A row of another length is refused when the preset is read.
+    QJsonObject broken = json;
+    QJsonArray steps = broken[QStringLiteral("steps")].toArray();
+    QJsonObject step0 = steps[0].toObject();
+    QJsonArray states = step0[QStringLiteral("state_factors")].toArray();
+    QJsonArray rows = states[1].toArray();
+    rows[3] = QJsonArray{1.0, 1.0};
+    states[1] = rows;
+    step0[QStringLiteral("state_factors")] = states;
+    steps[0] = step0;
+    broken[QStringLiteral("steps")] = steps;
+    QVERIFY_THROWS_EXCEPTION(Error, ModulationSet::fromJson(broken, QStringLiteral("test")));
 }
 
 void ModulationTest::linearMatchesFormula()
@@ -565,8 +656,8 @@ void ModulationTest::malformedPresetsAreRefused_data()
     QTest::newRow("not JSON") << QByteArray("{") << QStringLiteral("not valid JSON (");
     QTest::newRow("wrong format") << preset(powerHalf).replace("mambascope-modulation", "other")
                                   << QStringLiteral("not a MambaScope modulation preset");
-    QTest::newRow("newer version") << preset(powerHalf).replace("\"version\": 1", "\"version\": 2")
-                                   << QStringLiteral("version 2");
+    QTest::newRow("newer version") << preset(powerHalf).replace("\"version\": 1", "\"version\": 3")
+                                   << QStringLiteral("version 3");
     QTest::newRow("no steps") << QByteArray(R"({"format": "mambascope-modulation", "version": 1})")
                               << QStringLiteral("\"steps\"");
     QTest::newRow("unknown family")
@@ -757,6 +848,34 @@ void ModulationTest::bakedCheckpointReloadsToIdenticalNll()
     // The preset beside it names the original model, so it is not applied twice.
     QVERIFY_THROWS_EXCEPTION(
         Error, ModulationSet::load(out + QStringLiteral("/modulation.json"), baked.get()));
+}
+
+void ModulationTest::bakedPerStateReloadsToIdenticalNll()
+{
+    // Every bakeable granularity: power per state, linear per channel.
+    const int layers = m_model->config().nLayer, E = m_model->config().dInner,
+              N = m_model->config().dState;
+    Modulation power = Modulation::uniform(ModulationFamily::Power, 0.6, layers);
+    power.stateFactors.resize(size_t(layers));
+    power.stateCount = N;
+    for (int l = 0; l < layers; ++l)
+        for (int i = 0; i < E * N; ++i)
+            power.stateFactors[size_t(l)].push_back(0.3 + 0.05 * double((i + l) % 11));
+    Modulation linear = Modulation::uniform(ModulationFamily::Linear, 1.0, layers);
+    linear.channelFactors.resize(size_t(layers));
+    linear.channelFactors[4].assign(size_t(E), 3.0);
+    ModulationSet set;
+    set.steps = {power, linear};
+    set.modelFingerprint = m_model->fingerprint();
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("baked"));
+    CheckpointBaker::bake(*m_model, set, out);
+    const auto baked = MambaModel::load(out);
+    QCOMPARE(firstDifferingLayer(*ScanParameters::fromModel(*baked), *set.apply(*m_model)), layers);
+    const auto tokens = demoTokens(*m_model, QStringLiteral("test_frankenstein.txt"), 300);
+    QCOMPARE(nllOf(baked, nullptr, tokens), nllOf(m_model, set.apply(*m_model), tokens));
+    const ModulationSet note = ModulationSet::load(out + QStringLiteral("/modulation.json"));
+    QCOMPARE(note.steps, set.steps);
 }
 
 void ModulationTest::bakeKeepsStorageTypesAndShards_data()

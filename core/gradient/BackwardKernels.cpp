@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gradient/BackwardKernels.h"
+
+#include <cblas.h>
+#include <omp.h>
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace mscope::backwardkernels {
+
+void gemmTransposedWeight(int64_t K, int64_t n, int64_t M, const float *W, const float *G,
+                          int64_t ldg, float *out, int64_t ldo, float beta)
+{
+    if (K <= 0 || n <= 0)
+        return;
+    // W row-major [M, K] is Wᵀ column-major [K, M] with leading dimension K.
+    cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, blasint(K), blasint(n), blasint(M), 1.0f,
+                W, blasint(K), G, blasint(ldg), beta, out, blasint(ldo));
+}
+
+void rmsNormBackward(const float *h, const float *weight, double eps, const float *gu, float *gh,
+                     int64_t D, int64_t T)
+{
+#pragma omp parallel for schedule(static)
+    for (int64_t t = 0; t < T; ++t) {
+        const float *x = h + t * D;
+        const float *g = gu + t * D;
+        float *out = gh + t * D;
+        // r as the forward computes it (float sum of squares, blockkernels::rmsNorm).
+        float sum = 0.0f;
+        for (int64_t i = 0; i < D; ++i)
+            sum += x[i] * x[i];
+        const double r = double(1.0f / std::sqrt(sum / float(D) + float(eps)));
+        double dot = 0.0;
+        for (int64_t i = 0; i < D; ++i)
+            dot += double(weight[i]) * double(g[i]) * double(x[i]);
+        const float a = float(r), b = float(r * r * r * dot / double(D));
+#pragma omp simd
+        for (int64_t i = 0; i < D; ++i)
+            out[i] += a * weight[i] * g[i] - b * x[i];
+    }
+}
+
+void convSiluBackward(const float *pre, int64_t preStride, const float *carried,
+                      const float *weight, const float *bias, int64_t C, int64_t K, int64_t T,
+                      const float *gOut, float *gPre, int64_t gPreStride, float *gCarried,
+                      float *scratch)
+{
+    // The inputs as one sequence: ext[j] = carried[j] for j < K-1, the chunk's token j-(K-1)
+    // after; conv output t reads ext[t .. t+K-1]. Then dJ/d ext[j] = Σ_k w[k]·gA[j-k], plus the
+    // gradient that arrives for the last K-1 entries (the next chunk's carried state).
+    const int64_t keep = K - 1;
+    const auto ext = [&](int64_t j, int64_t c) {
+        return j < keep ? carried[j * C + c] : pre[(j - keep) * preStride + c];
+    };
+    constexpr int64_t kBlock = 64;
+#pragma omp parallel for schedule(static)
+    for (int64_t c0 = 0; c0 < C; c0 += kBlock) {
+        const int64_t c1 = std::min(C, c0 + kBlock);
+        // gA = gOut ⊙ silu'(a), a = bias + Σ_k w[k]·ext[t + k] recomputed in float as the
+        // forward does.
+        for (int64_t t = 0; t < T; ++t) {
+            for (int64_t c = c0; c < c1; ++c) {
+                float a = bias ? bias[c] : 0.0f;
+                for (int64_t k = 0; k < K; ++k)
+                    a += weight[c * K + k] * ext(t + k, c);
+                const float sig = 1.0f / (1.0f + std::exp(-a));
+                scratch[t * C + c] = gOut[t * C + c] * siluDerivative(a, sig);
+            }
+        }
+        float incoming[16 * kBlock];  // K - 1 ≤ 16 (checked by the caller)
+        for (int64_t j = 0; j < keep; ++j)
+            for (int64_t c = c0; c < c1; ++c)
+                incoming[j * kBlock + (c - c0)] = gCarried[j * C + c];
+        for (int64_t j = 0; j < T + keep; ++j) {
+            for (int64_t c = c0; c < c1; ++c) {
+                float g = j >= T ? incoming[(j - T) * kBlock + (c - c0)] : 0.0f;
+                for (int64_t k = 0; k < K; ++k) {
+                    const int64_t t = j - k;
+                    if (t >= 0 && t < T)
+                        g += weight[c * K + k] * scratch[t * C + c];
+                }
+                if (j >= keep)
+                    gPre[(j - keep) * gPreStride + c] = g;
+                else
+                    gCarried[j * C + c] = g;
+            }
+        }
+    }
+}
+
+}  // namespace mscope::backwardkernels

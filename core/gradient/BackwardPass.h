@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "gradient/LayerSensitivity.h"
+#include "gradient/ScoredWindow.h"
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace mscope {
+
+class ForwardPass;
+class JobControl;
+class LayerBackward;
+class MambaModel;
+class RecurrentState;
+struct ScanParameters;
+
+/// Reverse mode through the whole model for one window at a time (method.md §9), with memory
+/// bounded in the window's length: a forward pass keeps only the recurrent state at every chunk
+/// boundary; then the chunks run last to first, each recomputed by the engine's own forward
+/// pass (ForwardPass with a LayerActivationSink, the same chunk boundaries, the same scan
+/// parameters), scored by its LM head, and taken backward through the head, the final norm and
+/// every layer, with the gradient of the recurrent state carried to the chunk before.
+class BackwardPass
+{
+public:
+    /// `chunkTokens`: tokens per chunk (memory grows with it; the architecture may lower it).
+    BackwardPass(std::shared_ptr<const MambaModel> model, int chunkTokens = 512);
+    ~BackwardPass();
+    BackwardPass(const BackwardPass &) = delete;
+    BackwardPass &operator=(const BackwardPass &) = delete;
+
+    void setScanParameters(std::shared_ptr<const ScanParameters> scan);
+    int chunkTokens() const { return m_chunk; }
+
+    /// Runs `window` from a fresh state: returns Σ_t weights[t]·NLL_t (NLL as the engine's LM
+    /// head computes it) and adds its derivatives to `out` (one LayerSensitivity per layer, sized
+    /// by the caller). Throws Cancelled (checked before every chunk); `progress` (may be empty)
+    /// gets the fraction of the window done.
+    double run(const ScoredWindow &window, std::vector<LayerSensitivity> &out,
+               const JobControl *job, const std::function<void(double)> &progress = {});
+
+    /// The most bytes this pass has held in recordings, scratch and state checkpoints.
+    int64_t peakBytes() const { return m_peakBytes; }
+
+private:
+    double headBackward(const Eigen::MatrixXf &hidden, const int32_t *targets,
+                        const double *weights, int64_t scored, Eigen::MatrixXf &gHidden);
+
+    std::shared_ptr<const MambaModel> m_model;
+    std::shared_ptr<const ScanParameters> m_scan;
+    std::unique_ptr<ForwardPass> m_forward;
+    std::unique_ptr<LayerBackward> m_layers;
+    int m_chunk = 512;
+    int64_t m_peakBytes = 0;
+    Eigen::MatrixXf m_hidden, m_gHidden;
+    Eigen::MatrixXf m_scoredHidden, m_normed, m_gNormed, m_gScored;  // [D, scored columns]
+    std::vector<float> m_logits;                                     // a block of the LM head
+    std::vector<float> m_nll;
+};
+
+}  // namespace mscope

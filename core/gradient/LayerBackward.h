@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "gradient/LayerSensitivity.h"
+#include "model/LayerActivations.h"
+#include "model/RecurrentState.h"
+#include "model/ScanParameters.h"
+
+#include <Eigen/Core>
+#include <cstdint>
+
+namespace mscope {
+
+class MambaModel;
+
+/// The reverse mode of one architecture's layers over one chunk (method.md §9): it keeps the
+/// activations the engine's forward pass hands to its LayerActivationSink (record), then runs
+/// each layer backward (backward), last layer first, from the gradient of the layer's output
+/// to the gradient of its input, of the state it started the chunk with, and of what a
+/// modulation changes (LayerSensitivity). One class per architecture, as the forward blocks
+/// (Mamba1Backward, Mamba2Backward); a BackwardPass drives it.
+class LayerBackward
+{
+public:
+    explicit LayerBackward(const MambaModel &model) : m_model(model) {}
+    virtual ~LayerBackward();
+    LayerBackward(const LayerBackward &) = delete;
+    LayerBackward &operator=(const LayerBackward &) = delete;
+
+    /// Sizes the recordings and the scratch for a chunk of `tokens` tokens.
+    virtual void beginChunk(int64_t tokens) = 0;
+    /// Copies one layer's activations (what the ForwardPass's sink receives).
+    virtual void record(const LayerActivations &a) = 0;
+    /// Layer `l` backward over the recorded chunk. `start` is the state the layer began the
+    /// chunk with, `scan` its scan parameters as run. On entry gHidden is dJ/d(layer output) and
+    /// `carry` dJ/d(the layer's state after the chunk); on return gHidden is dJ/d(layer input)
+    /// (left as it is when `inputGradient` is false: nothing below needs it) and `carry`
+    /// dJ/d(start). Adds this chunk's part of the sensitivities to `out`.
+    virtual void backward(int l, const RecurrentState::Layer &start,
+                          const ScanParameters::Layer &scan, Eigen::MatrixXf &gHidden,
+                          RecurrentState::Layer &carry, LayerSensitivity &out,
+                          bool inputGradient) = 0;
+    /// Bytes held in recordings and scratch.
+    virtual int64_t bytes() const = 0;
+    /// The longest chunk whose per-thread scan scratch stays reasonable for this model.
+    virtual int64_t maxChunkTokens() const { return 1 << 20; }
+
+protected:
+    const MambaModel &m_model;
+};
+
+}  // namespace mscope

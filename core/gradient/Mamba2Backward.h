@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "gradient/LayerBackward.h"
+
+#include <vector>
+
+namespace mscope {
+
+/// Mamba-2 layers backward (method.md §2, read bottom up): out_proj, the gated RMSNorm (per
+/// group or over the full width, before or after the gate, as the model runs it), the scan per
+/// head as a reverse-time recurrence (from the recurrent form that defines it, whichever form
+/// the engine ran), Δ = clamp(softplus(dt + dt_bias))·s, the causal conv and silu over x | B |
+/// C, in_proj and the RMSNorm back to the residual stream.
+class Mamba2Backward final : public LayerBackward
+{
+public:
+    explicit Mamba2Backward(const MambaModel &model);
+
+    void beginChunk(int64_t tokens) override;
+    void record(const LayerActivations &a) override;
+    void backward(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan,
+                  Eigen::MatrixXf &gHidden, RecurrentState::Layer &carry, LayerSensitivity &out,
+                  bool inputGradient) override;
+    int64_t bytes() const override;
+    int64_t maxChunkTokens() const override;
+
+private:
+    void scanOutputs(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan);
+    void gatedNormBackward(int l);
+    void scanBackward(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan,
+                      RecurrentState::Layer &carry, LayerSensitivity &out);
+    void timeStepBackward(int l, const ScanParameters::Layer &scan, LayerSensitivity &out);
+
+    struct Recording
+    {
+        Eigen::MatrixXf input;  // [D, T]
+        Eigen::MatrixXf proj;   // [E + C + H, T] z | x B C | dt
+        Eigen::MatrixXf xbc;    // [C, T] silu(conv(x B C))
+        Eigen::MatrixXf delta;  // [H, T]
+    };
+    int64_t m_d = 0, m_e = 0, m_n = 0, m_heads = 0, m_headDim = 0, m_groups = 0, m_k = 0;
+    int64_t m_convChannels = 0, m_projRows = 0, m_tokens = 0;
+    int m_threads = 1;
+    std::vector<Recording> m_layers;
+    Eigen::MatrixXf m_gOut;             // [E, T] dJ/d(gated norm output)
+    Eigen::MatrixXf m_y;                // [E, T] the scan's output y = C·s + D·x, recomputed
+    Eigen::MatrixXf m_gY;               // [E, T] dJ/dy
+    Eigen::MatrixXf m_gProj;            // [E + C + H, T] dJ/d in_proj output
+    Eigen::MatrixXf m_gXbc;             // [C, T] dJ/d silu(conv(x B C))
+    Eigen::MatrixXf m_gDelta;           // [H, T]
+    Eigen::MatrixXf m_gU;               // [D, T]
+    Eigen::MatrixXf m_convScratch;      // [C, T]
+    std::vector<float> m_threadStates;  // per thread: [T + 1, P, N] states of one head
+    std::vector<float> m_threadBc;      // per thread: [T, 2·G·N] dJ/dB, dJ/dC of its heads
+};
+
+}  // namespace mscope
