@@ -67,8 +67,8 @@ int64_t Mamba1Backward::bytes() const
     for (const Recording &r : m_layers)
         floats += r.input.size() + r.xz.size() + r.xc.size() + r.xdbl.size() + r.delta.size();
     floats += m_gGated.size() + m_gXz.size() + m_gXc.size() + m_gDelta.size() + m_gXdbl.size() +
-              m_gU.size() + m_convScratch.size() + int64_t(m_threadStates.size()) +
-              int64_t(m_threadBc.size());
+              m_gU.size() + m_rawXdbl.size() + m_convScratch.size() +
+              int64_t(m_threadStates.size()) + int64_t(m_threadBc.size());
     return floats * int64_t(sizeof(float));
 }
 
@@ -109,6 +109,8 @@ void Mamba1Backward::backward(int l, const RecurrentState::Layer &start,
     // the scan), then dJ/dx'' += W_xᵀ · dJ/d[dt_raw | B | C].
     gemmTransposedWeight(R, T, E, w.dtProjWeight.data, m_gDelta.data(), E, m_gXdbl.data(), rows,
                          0.0f);
+    if (m_model.config().dtBcRms)
+        mixerNormsBackward(l);
     gemmTransposedWeight(E, T, rows, w.xProj.data, m_gXdbl.data(), rows, m_gXc.data(), E, 1.0f);
 
     // 3. x'' = silu(conv(x)): dJ/dx into the x rows of dJ/d in_proj output; the carried conv
@@ -123,6 +125,36 @@ void Mamba1Backward::backward(int l, const RecurrentState::Layer &start,
     gemmTransposedWeight(D, T, 2 * E, w.inProj.data, m_gXz.data(), 2 * E, m_gU.data(), D, 0.0f);
     rmsNormBackward(rec.input.data(), w.norm.data, m_model.config().normEps, m_gU.data(),
                     gHidden.data(), D, T);
+}
+
+void Mamba1Backward::mixerNormsBackward(int l)
+{
+    // Falcon-Mamba normalizes dt_raw, B and C (each over its own length, no weight) right after
+    // x_proj, and the engine keeps only the normalized values: the raw ones are x_proj · x''
+    // again. For v ↦ v·r, r = 1/sqrt(mean(v²) + eps): dJ/dv = r·g − v·r³·(Σ g·v)/m.
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    const Recording &rec = m_layers[size_t(l)];
+    const int64_t T = m_tokens, E = m_e, N = m_n, R = m_r, rows = R + 2 * N;
+    const double eps = m_model.config().mixerRmsEps;
+    m_rawXdbl.resize(rows, T);
+    blockkernels::gemm(rows, T, E, w.xProj.data, rec.xc.data(), E, m_rawXdbl.data(), rows);
+#pragma omp parallel for schedule(static) num_threads(m_threads)
+    for (int64_t t = 0; t < T; ++t) {
+        for (const auto &[begin, length] :
+             {std::pair{int64_t(0), R}, std::pair{R, N}, std::pair{R + N, N}}) {
+            const float *v = m_rawXdbl.data() + t * rows + begin;
+            float *g = m_gXdbl.data() + t * rows + begin;
+            double sum = 0.0, dot = 0.0;
+            for (int64_t i = 0; i < length; ++i) {
+                sum += double(v[i]) * double(v[i]);
+                dot += double(g[i]) * double(v[i]);
+            }
+            const double r = double(float(1.0 / std::sqrt(sum / double(length) + eps)));
+            const double b = r * r * r * dot / double(length);
+            for (int64_t i = 0; i < length; ++i)
+                g[i] = float(r * double(g[i]) - b * double(v[i]));
+        }
+    }
 }
 
 void Mamba1Backward::scanBackward(int l, const RecurrentState::Layer &start,

@@ -10,7 +10,8 @@ namespace mscope {
 /// Mamba-1 layers backward (method.md §1, read bottom up): out_proj, the silu(z) gate, the
 /// selective scan as a reverse-time recurrence per channel (states recomputed from the chunk's
 /// starting state, in parallel over channels), Δ = softplus(dt_proj·dt_raw + b)·s, x_proj, the
-/// causal conv and silu, in_proj and the RMSNorm back to the residual stream.
+/// causal conv and silu, in_proj and the RMSNorm back to the residual stream; Falcon-Mamba's
+/// weightless norms of dt_raw, B and C after x_proj where the model has them.
 class Mamba1Backward final : public LayerBackward
 {
 public:
@@ -24,6 +25,7 @@ public:
     int64_t bytes() const override;
 
 private:
+    void mixerNormsBackward(int l);
     void scanBackward(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan,
                       RecurrentState::Layer &carry, LayerSensitivity &out);
 
@@ -45,6 +47,7 @@ private:
     Eigen::MatrixXf m_gDelta;           // [E, T] dJ/dΔ, then dJ/d(dt_proj output)
     Eigen::MatrixXf m_gXdbl;            // [R + 2N, T]
     Eigen::MatrixXf m_gU;               // [D, T]
+    Eigen::MatrixXf m_rawXdbl;          // [R + 2N, T] Falcon-Mamba: x_proj output before its norms
     Eigen::MatrixXf m_convScratch;      // [E, T]
     std::vector<float> m_threadStates;  // per thread: [T + 1, N] states, [T, N] decays, [T] y
     std::vector<float> m_threadBc;      // per thread: [T, 2N] dJ/dB, dJ/dC of its channels
