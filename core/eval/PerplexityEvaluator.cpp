@@ -33,6 +33,25 @@ PositionBuckets FixedWindowResult::buckets(int bucketsPerOctave) const
     return b;
 }
 
+double ChunkedResult::meanNll() const
+{
+    return tokensScored > 0 ? nllSum / double(tokensScored) : std::nan("");
+}
+
+double ChunkedResult::perplexity() const
+{
+    return std::exp(meanNll());
+}
+
+double ChunkedResult::perplexityError() const
+{
+    if (tokensScored < 2)
+        return std::nan("");
+    const double mean = meanNll();
+    const double variance = nllSquaredSum / double(tokensScored) - mean * mean;
+    return variance > 0 ? perplexity() * std::sqrt(variance / double(tokensScored - 1)) : 0.0;
+}
+
 double StreamResult::meanNll() const
 {
     double sum = 0.0;
@@ -152,6 +171,68 @@ FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vecto
     for (double &v : result.finalSsmNorm)
         v /= double(result.windows);
     return result;
+}
+
+void PerplexityEvaluator::chunked(const std::vector<int32_t> &textTokens, int context, bool bos,
+                                  ChunkedResult &into, const JobControl *job)
+{
+    if (context < 4)
+        throw Error({}, QStringLiteral("the chunk length must be at least 4 tokens (got %1)")
+                            .arg(context));
+    const MambaModel &model = m_forward.model();
+    // llama.cpp tokenizes the whole text with BOS in front (when the model adds one) and cuts
+    // that stream; each chunk's first token is then overwritten by BOS, so one text token per
+    // chunk after the first is neither seen nor scored.
+    std::vector<int32_t> tokens;
+    tokens.reserve(textTokens.size() + 1);
+    if (bos)
+        tokens.push_back(model.config().bosTokenId);
+    tokens.insert(tokens.end(), textTokens.begin(), textTokens.end());
+    const int64_t n = int64_t(tokens.size());
+    if (n < 2 * int64_t(context))
+        throw Error({}, QStringLiteral("the chunked protocol needs at least %1 tokens (2 chunks of "
+                                       "%2); the text has %3")
+                            .arg(2 * int64_t(context))
+                            .arg(context)
+                            .arg(n));
+    requireInVocabulary(tokens, n, model, {});
+    const int64_t chunks = n / context;
+    const int first = context / 2;
+    into.context = context;
+    RecurrentState state(model.config());
+    std::vector<int32_t> window(static_cast<size_t>(context));
+    std::vector<float> nll(static_cast<size_t>(context));
+    ForwardPass::Hidden hidden;
+    for (int64_t k = 0; k < chunks; ++k) {
+        std::copy_n(tokens.begin() + k * context, context, window.begin());
+        if (bos)
+            window[0] = model.config().bosTokenId;
+        state.reset();
+        for (int t0 = 0; t0 < context; t0 += m_chunk) {
+            if (job)
+                job->throwIfCancelled();
+            const int len = std::min(m_chunk, context - t0);
+            m_forward.embed(std::span(window).subspan(size_t(t0), size_t(len)), hidden);
+            m_forward.runLayers(hidden, state);
+            // Only the second half is scored; the logits before it are not needed.
+            const int scored = std::min(len, context - 1 - t0);
+            if (t0 + len > first && scored > 0)
+                m_forward.scoreNextTokens(
+                    hidden, std::span(window).subspan(size_t(t0) + 1, size_t(scored)),
+                    nll.data() + t0);
+        }
+        for (int i = first; i < context - 1; ++i) {
+            const double v = nll[size_t(i)];
+            into.nllSum += v;
+            into.nllSquaredSum += v * v;
+        }
+        into.tokensScored += context - 1 - first;
+        ++into.chunks;
+        into.runningPerplexity.push_back(into.perplexity());
+        if (job)
+            job->report(double(k + 1) / double(chunks),
+                        QStringLiteral("Chunk %1 of %2").arg(k + 1).arg(chunks));
+    }
 }
 
 StreamResult PerplexityEvaluator::stream(const std::vector<int32_t> &ids, const JobControl *job,
