@@ -6,6 +6,7 @@
 #include "eval/PerplexityEvaluator.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
+#include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "modulation/Modulation.h"
@@ -38,6 +39,16 @@ QJsonArray toJsonArray(const std::vector<double> &v)
     for (double x : v)
         a.append(x);
     return a;
+}
+
+// A text as llama.cpp's perplexity tool reads it (-f): the whole file, one trailing newline
+// dropped, tokenized in one go.
+std::vector<int32_t> tokensAsLlamaCpp(const BpeTokenizer &tokenizer, const QString &path)
+{
+    QByteArray bytes = TextFile::readUtf8(path);
+    if (bytes.endsWith('\n'))
+        bytes.chop(1);
+    return tokenizer.encodeUtf8(bytes, path);
 }
 
 }  // namespace
@@ -205,8 +216,9 @@ int ModelCommands::eval(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Perplexity of text files: fixed windows of W tokens with a fresh state each (default), or "
-        "--stream: one pass per file with the state carried, bucketed by position."));
+        "Perplexity of text files: fixed windows of W tokens with a fresh state each (default), "
+        "--stream: one pass per file with the state carried, bucketed by position, or --chunked "
+        "C: llama.cpp's perplexity protocol."));
     CliSupport::addModelOptions(parser);
     parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
                       QStringLiteral("FILE")});
@@ -216,7 +228,13 @@ int ModelCommands::eval(const QStringList &args)
                       QStringLiteral("Use only the first N tokens of each file."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("stream"), QStringLiteral("Streaming, position-wise protocol.")});
-    parser.addOption({QStringLiteral("bos"), QStringLiteral("Start every window with BOS.")});
+    parser.addOption({QStringLiteral("chunked"),
+                      QStringLiteral("llama.cpp's perplexity protocol: chunks of C tokens from a "
+                                     "fresh state, the second half of each scored."),
+                      QStringLiteral("C")});
+    parser.addOption({QStringLiteral("bos"),
+                      QStringLiteral("Start every window with BOS (--chunked: BOS overwrites each "
+                                     "chunk's first token, as llama.cpp does with add_bos_token).")});
     parser.addOption({QStringLiteral("buckets-per-octave"),
                       QStringLiteral("Position buckets per doubling of the context (default 1; "
                                      "the workbench's curves use 2)."),
@@ -227,8 +245,11 @@ int ModelCommands::eval(const QStringList &args)
     CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     const bool stream = parser.isSet(QStringLiteral("stream"));
-    if (!stream && !parser.isSet(QStringLiteral("window")))
-        throw Error({}, QStringLiteral("eval needs --window W (or --stream)"));
+    const int chunked = CliSupport::intOption(parser, QStringLiteral("chunked"), 4, 1 << 30, 0);
+    if (int(stream) + int(chunked > 0) + int(parser.isSet(QStringLiteral("window"))) > 1)
+        throw Error({}, QStringLiteral("eval takes one of --window W, --stream and --chunked C"));
+    if (!stream && !chunked && !parser.isSet(QStringLiteral("window")))
+        throw Error({}, QStringLiteral("eval needs --window W (or --stream, or --chunked C)"));
     const int window = CliSupport::intOption(parser, QStringLiteral("window"), 2, 1 << 30, 0);
     const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 2, 1 << 30, 0);
     const int perOctave =
@@ -246,7 +267,7 @@ int ModelCommands::eval(const QStringList &args)
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
     std::vector<std::vector<int32_t>> docs;
     for (const QString &f : files)
-        docs.push_back(tokenizer->encodeFile(f));
+        docs.push_back(chunked ? tokensAsLlamaCpp(*tokenizer, f) : tokenizer->encodeFile(f));
 
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
     CliSupport::refuseCalibrationOverlap(modulation, files);
@@ -261,7 +282,26 @@ int ModelCommands::eval(const QStringList &args)
     QJsonArray fileList;
     for (const QString &f : files)
         fileList.append(f);
-    if (stream) {
+    if (chunked) {
+        ChunkedResult r;
+        for (size_t i = 0; i < docs.size(); ++i) {
+            job.setProgressCallback([&bar, i, n = docs.size()](double f, const QString &what) {
+                bar.update((double(i) + f) / double(n), what);
+            });
+            if (first > 0 && int64_t(docs[i].size()) > first)
+                docs[i].resize(size_t(first));
+            evaluator.chunked(docs[i], chunked, parser.isSet(QStringLiteral("bos")), r, &job);
+        }
+        o = {{QStringLiteral("protocol"), QStringLiteral("chunked")},
+             {QStringLiteral("context"), chunked},
+             {QStringLiteral("bos"), parser.isSet(QStringLiteral("bos"))},
+             {QStringLiteral("ppl"), r.perplexity()},
+             {QStringLiteral("ppl_error"), r.perplexityError()},
+             {QStringLiteral("nll_mean"), r.meanNll()},
+             {QStringLiteral("tokens_scored"), double(r.tokensScored)},
+             {QStringLiteral("chunks"), double(r.chunks)},
+             {QStringLiteral("running_ppl"), toJsonArray(r.runningPerplexity)}};
+    } else if (stream) {
         double nllSum = 0.0;
         int64_t scored = 0;
         int64_t longest = 0;
