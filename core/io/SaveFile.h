@@ -37,7 +37,45 @@ inline bool commitSaveFile(QSaveFile &file, QString *reason)
 }
 
 /// Writes `bytes` to `path` through a QSaveFile and commitSaveFile: either the whole new file is
-/// in place or the previous one is untouched. Throws Error(path, "cannot write (reason)").
+/// in place or the previous one is untouched. Throws Error(path, "cannot write (reason)"). For
+/// files the program names itself (inside a folder it is filling); a target the user named goes
+/// through writeToTarget().
 void writeFileAtomically(const QString &path, const QByteArray &bytes);
+
+/// What a target the user named is, and so how writeToTarget() writes to it.
+struct OutputTarget
+{
+    enum class Kind {
+        Descriptor,  // "-", /dev/stdout, /dev/fd/N, /proc/self/fd/N: the open descriptor itself
+        Stream,      // a FIFO, terminal, device or socket: written in place, never replaced
+        File,        // a regular file or a new name: replaced atomically (QSaveFile)
+    };
+    Kind kind = Kind::File;
+    /// File and Stream: the path written, symlinks resolved (the link stays a link).
+    QString path;
+    /// Descriptor: the descriptor.
+    int descriptor = -1;
+    /// How messages name the target: the name the user gave, "standard output" for "-".
+    QString name;
+
+    /// Resolves `target`. Throws Error (kind Input) for an empty name, Error naming the target
+    /// for a directory, a link loop or a closed descriptor.
+    static OutputTarget resolve(const QString &target);
+};
+
+/// Writes `bytes` to a target the user named (--json FILE, --out FILE, a preset, an export): "-"
+/// is standard output; a descriptor of this process (/dev/stdout, /dev/fd/N) is written at its
+/// position, as the shell opened it (`>> log` appends and keeps the file); an existing FIFO,
+/// terminal, device or socket is written in place as a stream; a regular file or a new name is
+/// replaced atomically, keeping the old file's permissions, and a symlink is resolved so that the
+/// file it names is replaced and the link stays. Any failure (a full disk, a closed pipe, a
+/// closed stdout) throws Error(kind File, target, "cannot write (reason)").
+void writeToTarget(const QString &target, const QByteArray &bytes);
+
+/// Checks before a long job that writeToTarget(target, ...) can succeed at its end: a new or
+/// regular file's folder takes a new file (one is created and removed) and an existing file is
+/// writable; a stream is writable by this user; a descriptor is open for writing. Throws the
+/// Error writeToTarget would, naming the target.
+void checkTargetWritable(const QString &target);
 
 }  // namespace mscope
