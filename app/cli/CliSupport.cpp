@@ -19,8 +19,10 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <unistd.h>
 
@@ -148,6 +150,30 @@ void CliSupport::printJson(const QJsonDocument &doc)
     std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+std::vector<int32_t> CliSupport::readTokenIds(const QString &path)
+{
+    constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
+    const QJsonDocument doc =
+        GuardedFile::readJson(path, kMaxIdsBytes, QStringLiteral("a token id file"));
+    const QJsonArray arr =
+        doc.isArray() ? doc.array() : doc.object().value(QStringLiteral("ids")).toArray();
+    std::vector<int32_t> ids;
+    for (const QJsonValue &v : arr) {
+        if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
+            throw Error(path, QStringLiteral("token ids must be integers"));
+        // Converting a double beyond int32's range is undefined: refuse it here, naming it (ids
+        // inside the range are checked against the model's vocabulary before any work).
+        const double id = v.toDouble();
+        if (id < -2147483648.0 || id > 2147483647.0)
+            throw Error(path, QStringLiteral("token id %1 at position %2 is outside the model's "
+                                             "vocabulary")
+                                  .arg(id)
+                                  .arg(ids.size()));
+        ids.push_back(int32_t(id));
+    }
+    return ids;
 }
 
 void CliSupport::addModulationOptions(QCommandLineParser &parser)

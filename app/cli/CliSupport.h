@@ -58,6 +58,9 @@ public:
     static int intOption(const QCommandLineParser &parser, const QString &name, int64_t min,
                          int64_t max, int64_t fallback);
     static void printJson(const QJsonDocument &doc);
+    /// A JSON file of token ids: a list, or {"ids": [...]}. Throws Error naming the file for
+    /// anything else (not integers, outside int32).
+    static std::vector<int32_t> readTokenIds(const QString &path);
 
     // Modulations (spectrum scaling) for every command that evaluates.
     /// Adds --modulation FILE, --modulate FAMILY:FACTOR (repeatable) and --train-length N.

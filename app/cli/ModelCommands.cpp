@@ -65,6 +65,7 @@ int ModelCommands::info(const QStringList &args)
     const ModelConfig &c = model->config();
     QJsonObject o{{QStringLiteral("directory"), model->directory()},
                   {QStringLiteral("architecture"), architectureName(c)},
+                  {QStringLiteral("model_type"), c.modelType},
                   {QStringLiteral("d_model"), c.dModel},
                   {QStringLiteral("n_layer"), c.nLayer},
                   {QStringLiteral("d_inner"), c.dInner},
@@ -77,7 +78,7 @@ int ModelCommands::info(const QStringList &args)
                   {QStringLiteral("use_conv_bias"), c.useConvBias},
                   {QStringLiteral("tied_lm_head"), model->lmHeadTied()},
                   {QStringLiteral("parameters"), double(model->parameterCount())},
-                  {QStringLiteral("storage"), storageTypeName(model->storageType())},
+                  {QStringLiteral("storage"), model->storageName()},
                   {QStringLiteral("tokenizer"), model->tokenizerPath()},
                   {QStringLiteral("fingerprint"), model->fingerprint()}};
     if (c.architecture == Architecture::Mamba2) {
@@ -140,26 +141,7 @@ int ModelCommands::score(const QStringList &args)
     if (!parser.isSet(QStringLiteral("ids")))
         throw Error({}, QStringLiteral("score needs --ids FILE"));
     const QString idsPath = parser.value(QStringLiteral("ids"));
-    constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
-    const QJsonDocument doc =
-        GuardedFile::readJson(idsPath, kMaxIdsBytes, QStringLiteral("a token id file"));
-    const QJsonArray arr = doc.isArray() ? doc.array()
-                                         : doc.object().value(QStringLiteral("ids")).toArray();
-    std::vector<int32_t> ids;
-    for (const QJsonValue &v : arr) {
-        if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
-            throw Error(idsPath, QStringLiteral("token ids must be integers"));
-        // Converting a double beyond int32's range is undefined: refuse it here, naming it (ids
-        // inside the range are checked against the model's vocabulary before any work).
-        const double id = v.toDouble();
-        if (id < -2147483648.0 || id > 2147483647.0)
-            throw Error(idsPath,
-                            QStringLiteral("token id %1 at position %2 is outside the model's "
-                                           "vocabulary")
-                                .arg(id)
-                                .arg(ids.size()));
-        ids.push_back(int32_t(id));
-    }
+    const std::vector<int32_t> ids = CliSupport::readTokenIds(idsPath);
     if (ids.size() < 2)
         throw Error(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
 

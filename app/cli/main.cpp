@@ -4,6 +4,7 @@
 #include "BenchCommands.h"
 #include "ModelCommands.h"
 #include "ModulationCommands.h"
+#include "TaskCommands.h"
 #include "support/BlasRuntime.h"
 #include "support/Error.h"
 
@@ -34,6 +35,8 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("trace"), {ModulationCommands::trace, "state norms per layer at log-spaced positions of a long text"}},
         {QStringLiteral("calibrate"), {ModulationCommands::calibrate, "choose per-layer modulation factors for a target length (SPSA or coordinate search)"}},
         {QStringLiteral("bake"), {ModulationCommands::bake, "write a modulation into a new checkpoint (A_log rewritten)"}},
+        {QStringLiteral("generate"), {TaskCommands::generate, "continue a prompt by recurrent decoding (greedy or sampled)"}},
+        {QStringLiteral("passkey"), {TaskCommands::passkey, "passkey retrieval accuracy and key NLL over lengths x depths"}},
         {QStringLiteral("synth"), {BenchCommands::synth, "random-init checkpoint with the shapes of a public model"}},
         {QStringLiteral("bench"), {BenchCommands::bench, "prefill speed against this machine's sgemm peak, memory"}},
     };

@@ -33,6 +33,12 @@ QString ResourceLocator::demoModelDir()
     return base.isEmpty() ? QString() : base + QStringLiteral("/models/demo-mamba-3.7m");
 }
 
+QString ResourceLocator::retrievalModelDir()
+{
+    const QString base = resourcesDir();
+    return base.isEmpty() ? QString() : base + QStringLiteral("/models/demo-retrieval-3.7m");
+}
+
 QStringList ResourceLocator::demoTexts()
 {
     const QString base = resourcesDir();

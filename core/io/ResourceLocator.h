@@ -15,6 +15,9 @@ public:
     static QString resourcesDir();
     /// resources/models/demo-mamba-3.7m, or empty.
     static QString demoModelDir();
+    /// resources/models/demo-retrieval-3.7m (the demo model fine-tuned to retrieve a passkey
+    /// within its training length), or empty.
+    static QString retrievalModelDir();
     /// The bundled demo texts (test_*.txt then val_*.txt), absolute paths.
     static QStringList demoTexts();
     /// The validation text kept apart for calibration (val_senseandsensibility.txt).

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace mscope {
+
+/// How the next token is chosen from the logits. The steps run in transformers' order: the
+/// repetition penalty, then (unless greedy) the temperature, top-k, top-p, and a draw.
+struct SamplingOptions
+{
+    /// The most likely token (the first on a tie); temperature, top-k and top-p are ignored.
+    bool greedy = true;
+    double temperature = 1.0;  // > 0: logits / temperature
+    int topK = 0;              // keep the k most likely tokens; 0 keeps all
+    double topP = 1.0;         // in (0, 1]: keep the most likely tokens until their mass reaches p
+    /// >= 1; CTRL's penalty as transformers applies it: the logit of every token already in the
+    /// context (prompt and generated) is divided by it when positive, multiplied when negative.
+    double repetitionPenalty = 1.0;
+    uint64_t seed = 0;  // the draws' std::mt19937_64 seed
+
+    /// Throws Error (kind Input) naming the option that is out of its range.
+    void validate() const;
+};
+
+/// Chooses tokens by SamplingOptions. The same options (seed included) and the same logits give
+/// the same tokens on every run; the logits themselves depend on the engine's thread count only
+/// through float rounding (TokenStep), so the same seed and thread count give the same text.
+class Sampler
+{
+public:
+    explicit Sampler(const SamplingOptions &options);
+
+    const SamplingOptions &options() const { return m_options; }
+    /// Starts a new context (for the repetition penalty) and reseeds the draws.
+    void begin(std::span<const int32_t> context, int vocabulary);
+    /// The next token for `logits`; it joins the context.
+    int32_t next(std::span<const float> logits);
+
+private:
+    SamplingOptions m_options;
+    std::mt19937_64 m_rng;
+    std::vector<uint8_t> m_inContext;   // per token id
+    std::vector<int32_t> m_contextIds;  // the distinct ids of the context, for the penalty
+    std::vector<float> m_work;
+    std::vector<int32_t> m_order;
+    std::vector<double> m_probability;
+};
+
+}  // namespace mscope
