@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/TokenStep.h"
 
-#include "kernels/BlockKernels.h"
 #include "kernels/DecodeKernels.h"
 #include "kernels/ElementwiseKernels.h"
-#include "kernels/SpinThenSleepBarrier.h"
+#include "kernels/PhasedWork.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "support/Error.h"
@@ -15,21 +14,15 @@
 
 namespace mscope {
 
-using blockkernels::share;
 using namespace decodekernels;
 
 namespace {
 
-// Each thread owns at least this many channels: below it the barriers cost more than the split
-// saves.
-constexpr int64_t kMinChannelsPerThread = 64;
-// Per-thread rows of the scratch are padded to a cache line, so threads never share one.
-constexpr int64_t kLine = 16;
-
-int64_t padded(int64_t n)
-{
-    return (n + kLine - 1) / kLine * kLine;
-}
+// Channels per block (a multiple of the 16-float vectors): long enough row segments for the
+// column blocks of x_proj and out_proj, blocks enough for two or more threads.
+constexpr int64_t kBlockChannels = 128;
+// LM head rows per block.
+constexpr int64_t kHeadRows = 512;
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
 void rmsNormVector(const float *h, const float *weight, double eps, int64_t D, float *u)
@@ -77,243 +70,257 @@ void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
         v[r] += bias[r];
 }
 
+int64_t blocksOf(int64_t n, int64_t size)
+{
+    return (n + size - 1) / size;
+}
+
 }  // namespace
 
 struct TokenStep::Shared
 {
     int64_t D = 0, E = 0, N = 0, R = 0, H = 0, P = 0, G = 0, K = 0, V = 0;
-    int64_t convChannels = 0, projRows = 0, normGroups = 0;
-    int capacity = 0;                             // threads the per-thread scratch is sized for
+    int64_t convChannels = 0, normGroups = 0;
+    // Blocks: of channels (Mamba-1) or of heads (Mamba-2), of B | C rows (Mamba-2), of LM head
+    // rows.
+    int64_t blocks = 0, blockUnits = 0, bcBlocks = 0, bcRows = 0, headBlocks = 0;
     std::vector<std::vector<float>> convWeightT;  // per layer, [K, conv channels]
-    // Per thread, rows of padded length.
-    std::vector<float> hidden, normed, xdbl, xdblPart, outPart, normPart;
-    // Shared, each thread writing its own channels.
-    std::vector<float> proj, conv, delta, y;
-    SpinThenSleepBarrier *barrier = nullptr;
+    std::vector<float> hidden, normed;            // [D] h and the next norm's output
+    std::vector<float> proj, conv, delta, y;      // each block writes its own part
+    std::vector<float> xdblPart;                  // [blocks, R + 2N] (Mamba-1)
+    std::vector<float> xdblLocal;                 // [slots, R + 2N] (Mamba-1)
+    std::vector<float> outPart;                   // [blocks, D]
+    std::vector<float> normPart;                  // [blocks, groups] (Mamba-2)
+    std::vector<int> phases;                      // tasks per phase of a token
+    std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
 
-    void sync(int threads) const
-    {
-        if (threads > 1)
-            barrier->sync(threads);
-    }
-    float *row(std::vector<float> &v, int64_t length, int thread)
-    {
-        return v.data() + padded(length) * thread;
-    }
-    void reserveThreads(int threads)
-    {
-        if (threads <= capacity)
-            return;
-        capacity = threads;
-        hidden.assign(size_t(padded(D) * threads), 0.0f);
-        normed.assign(size_t(padded(D) * threads), 0.0f);
-        xdbl.assign(size_t(padded(R + 2 * N) * threads), 0.0f);
-        xdblPart.assign(size_t(padded(R + 2 * N) * threads), 0.0f);
-        outPart.assign(size_t(padded(D) * threads), 0.0f);
-        normPart.assign(size_t(padded(normGroups) * threads), 0.0f);
-    }
+    int64_t rows() const { return R + 2 * N; }
 };
 
 TokenStep::TokenStep(const MambaModel &model) : m_model(model), d(std::make_unique<Shared>())
 {
     const ModelConfig &c = model.config();
-    d->D = c.dModel;
-    d->E = c.dInner;
-    d->N = c.dState;
-    d->R = c.architecture == Architecture::Mamba2 ? 0 : c.dtRank;
-    d->K = c.convKernel;
-    d->V = model.logitCount();
-    d->convChannels = c.convChannels();
+    Shared &s = *d;
+    s.D = c.dModel;
+    s.E = c.dInner;
+    s.N = c.dState;
+    s.K = c.convKernel;
+    s.V = model.logitCount();
+    s.convChannels = c.convChannels();
     if (c.architecture == Architecture::Mamba2) {
-        d->H = c.nHeads;
-        d->P = c.headDim;
-        d->G = c.nGroups;
-        d->projRows = d->E + d->convChannels + d->H;
-        d->normGroups = d->E / std::max(1, model.normGroupSize());
-        d->proj.resize(size_t(d->projRows));
-        d->delta.resize(size_t(d->H));
+        s.H = c.nHeads;
+        s.P = c.headDim;
+        s.G = c.nGroups;
+        s.normGroups = s.E / std::max(1, model.normGroupSize());
+        s.blockUnits = std::max<int64_t>(1, kBlockChannels / std::max<int64_t>(1, s.P));
+        s.blocks = blocksOf(s.H, s.blockUnits);
+        s.bcRows = 2 * s.G * s.N;
+        s.bcBlocks = blocksOf(s.bcRows, kBlockChannels);
+        s.proj.resize(size_t(s.E + s.convChannels + s.H));
+        s.delta.resize(size_t(s.H));
+        s.normPart.resize(size_t(s.blocks * s.normGroups));
     } else {
-        d->proj.resize(size_t(2 * d->E));
-        d->delta.resize(size_t(d->E));
+        s.R = c.dtRank;
+        s.blockUnits = kBlockChannels;
+        s.blocks = blocksOf(s.E, s.blockUnits);
+        s.proj.resize(size_t(2 * s.E));
+        s.delta.resize(size_t(s.E));
+        s.xdblPart.resize(size_t(s.blocks * s.rows()));
     }
-    d->conv.resize(size_t(d->convChannels));
-    d->y.resize(size_t(d->E));
-    const int64_t C = d->convChannels, K = d->K;
+    s.headBlocks = blocksOf(s.V, kHeadRows);
+    s.hidden.resize(size_t(s.D));
+    s.normed.resize(size_t(s.D));
+    s.conv.resize(size_t(s.convChannels));
+    s.y.resize(size_t(s.E));
+    s.outPart.resize(size_t(s.blocks * s.D));
+    const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
         std::vector<float> t(size_t(K * C));
         for (int64_t ch = 0; ch < C; ++ch)
             for (int64_t k = 0; k < K; ++k)
                 t[size_t(k * C + ch)] = w.convWeight.data[ch * K + k];
-        d->convWeightT.push_back(std::move(t));
+        s.convWeightT.push_back(std::move(t));
     }
-    d->reserveThreads(threads());
 }
 
 TokenStep::~TokenStep() = default;
 
 int TokenStep::threads() const
 {
-    const int64_t units = m_model.config().architecture == Architecture::Mamba2
-                              ? d->H
-                              : std::max<int64_t>(1, d->E / kMinChannelsPerThread);
-    return int(std::clamp<int64_t>(omp_get_max_threads(), 1, units));
+    return int(std::clamp<int64_t>(omp_get_max_threads(), 1, d->blocks));
 }
 
 void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits)
 {
+    Shared &s = *d;
     const FloatTensor &emb = m_model.embeddings();
     if (id < 0 || id >= emb.shape[0])
         throw Error({}, QStringLiteral("token id %1 is outside the model's vocabulary (%2 entries)")
                             .arg(id)
                             .arg(emb.shape[0]));
-    d->id = id;
-    const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
+    s.id = id;
     const int n = threads();
-    d->reserveThreads(n);
-    const auto body = [&](int i, int threads) {
+    if (!s.work || s.work->threads() != n)
+        s.work = std::make_unique<PhasedWork>(n);
+    if (s.xdblLocal.size() < size_t(n * s.rows()))
+        s.xdblLocal.resize(size_t(n * s.rows()));
+    const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
+    // The phases of a token: the embedding; per layer the block phases and one that updates the
+    // residual stream; the LM head's row blocks.
+    const int perLayer = mamba2 ? 4 : 3;
+    const int L = int(m_model.layers().size());
+    s.phases.clear();
+    s.phases.push_back(1);
+    for (int l = 0; l < L; ++l) {
         if (mamba2)
-            runMamba2(i, threads, state, scan);
+            s.phases.insert(s.phases.end(),
+                            {int(s.blocks + s.bcBlocks), int(s.blocks), int(s.blocks), 1});
         else
-            runMamba1(i, threads, state, scan);
-        finish(i, threads, logits);
-    };
-    if (n == 1) {
-        body(0, 1);
-        return;
+            s.phases.insert(s.phases.end(), {int(s.blocks), int(s.blocks), 1});
     }
-    SpinThenSleepBarrier barrier(n);
-    d->barrier = &barrier;
-#pragma omp parallel num_threads(n)
-    body(omp_get_thread_num(), omp_get_num_threads());
-    d->barrier = nullptr;
+    s.phases.push_back(logits ? int(s.headBlocks) : 0);
+    auto task = [&](int phase, int index, int slot) {
+        if (phase == 0) {
+            std::copy_n(emb.data + int64_t(s.id) * s.D, s.D, s.hidden.data());
+            rmsNormVector(s.hidden.data(), m_model.layers().front().norm.data,
+                          m_model.config().normEps, s.D, s.normed.data());
+            return;
+        }
+        const int layerPhase = phase - 1;
+        if (layerPhase >= perLayer * L) {
+            head(index, logits);
+            return;
+        }
+        const int l = layerPhase / perLayer, step = layerPhase % perLayer;
+        if (step == perLayer - 1) {
+            residual(l, logits != nullptr);
+            return;
+        }
+        if (mamba2)
+            mamba2Task(l, step, index, state, scan);
+        else
+            mamba1Task(l, step, index, slot, state, scan);
+    };
+    s.work->run(std::span<const int>(s.phases), task);
 }
 
-void TokenStep::runMamba1(int i, int n, RecurrentState &state, const ScanParameters &scan)
+void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState &state,
+                           const ScanParameters &scan)
 {
     Shared &s = *d;
-    const int64_t D = s.D, E = s.E, N = s.N, R = s.R, rows = R + 2 * N;
-    const double eps = m_model.config().normEps;
-    float *h = s.row(s.hidden, D, i), *u = s.row(s.normed, D, i);
-    float *xdbl = n == 1 ? s.row(s.xdblPart, rows, 0) : s.row(s.xdbl, rows, i);
-    float *xz = s.proj.data(), *xc = s.conv.data(), *delta = s.delta.data(), *y = s.y.data();
-    std::copy_n(m_model.embeddings().data + int64_t(s.id) * D, D, h);
-    const auto [e0, e1] = share(E, i, n, 16);
-    for (int l = 0; l < int(m_model.layers().size()); ++l) {
-        const MambaLayerWeights &w = m_model.layers()[size_t(l)];
-        RecurrentState::Layer &st = state.layer(l);
-        // 1-2. u = RMSNorm(h) · norm.weight; this thread's rows of x and z.
-        rmsNormVector(h, w.norm.data, eps, D, u);
-        matVec(w.inProj.data + e0 * D, D, e1 - e0, D, u, xz + e0);
-        matVec(w.inProj.data + (E + e0) * D, D, e1 - e0, D, u, xz + E + e0);
+    const int64_t D = s.D, E = s.E, N = s.N, R = s.R, rows = s.rows();
+    const int64_t c0 = block * s.blockUnits, c1 = std::min(E, c0 + s.blockUnits);
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    RecurrentState::Layer &st = state.layer(l);
+    float *xz = s.proj.data(), *xc = s.conv.data();
+    if (step == 0) {
+        // 2. This block's rows of x and z from u = RMSNorm(h) · norm.weight; 3. x'' =
+        // silu(conv(x)); 4. its columns' share of W_x · x''.
+        const float *u = s.normed.data();
+        matVec(w.inProj.data + c0 * D, D, c1 - c0, D, u, xz + c0);
+        matVec(w.inProj.data + (E + c0) * D, D, c1 - c0, D, u, xz + E + c0);
         if (w.inProjBias.data) {
-            addBias(w.inProjBias.data, xz, e0, e1);
-            addBias(w.inProjBias.data, xz, E + e0, E + e1);
+            addBias(w.inProjBias.data, xz, c0, c1);
+            addBias(w.inProjBias.data, xz, E + c0, E + c1);
         }
-        // 3. x'' = silu(conv(x)) of this thread's channels; 4. their share of W_x · x''.
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, E, s.K, st.conv.data(), xz, xc,
-                 e0, e1);
-        matVec(w.xProj.data + e0, E, rows, e1 - e0, xc + e0, s.row(s.xdblPart, rows, i));
-        s.sync(n);
-        if (n > 1) {
-            std::copy_n(s.row(s.xdblPart, rows, 0), rows, xdbl);
-            for (int j = 1; j < n; ++j) {
-                const float *part = s.row(s.xdblPart, rows, j);
-#pragma omp simd
-                for (int64_t r = 0; r < rows; ++r)
-                    xdbl[r] += part[r];
-            }
-        }
-        if (m_model.config().dtBcRms) {
-            // Falcon-Mamba: weightless RMS norms of dt_raw, B and C (every thread its own copy).
-            const float mixerEps = float(m_model.config().mixerRmsEps);
-            rmsNormalizeInPlace(xdbl, R, mixerEps);
-            rmsNormalizeInPlace(xdbl + R, N, mixerEps);
-            rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
-        }
-        // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated.
-        const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;
-        matVec(w.dtProjWeight.data + e0 * R, R, e1 - e0, R, xdbl, delta + e0);
-        softplusInPlace(delta + e0, w.dtProjBias.data + e0,
-                        scale.empty() ? nullptr : scale.data() + e0, e1 - e0);
-        ScanStepArgs a;
-        a.stateSize = N;
-        a.delta = delta;
-        a.x = xc;
-        a.b = xdbl + R;
-        a.c = xdbl + R + N;
-        a.negA = scan.layers[size_t(l)].negA.data();
-        a.d = w.d.data;
-        a.z = xz + E;
-        a.state = st.ssm.data();
-        a.y = y;
-        selectiveScanStep(a, e0, e1);
-        // 7. This thread's columns of out_proj; the partial sums go into h in a fixed order.
-        float *part = s.row(s.outPart, D, i);
-        matVec(w.outProj.data + e0, E, D, e1 - e0, y + e0, part);
-        s.sync(n);
-        for (int j = 0; j < n; ++j) {
-            const float *p = s.row(s.outPart, D, j);
-#pragma omp simd
-            for (int64_t r = 0; r < D; ++r)
-                h[r] += p[r];
-        }
-        addBias(w.outProjBias.data, h, 0, D);
+                 c0, c1);
+        matVec(w.xProj.data + c0, E, rows, c1 - c0, xc + c0, s.xdblPart.data() + block * rows);
+        return;
     }
+    // dt_raw | B | C: the blocks' shares summed in block order (the same numbers whichever
+    // thread runs which block, and whatever the thread count).
+    float *xdbl = s.xdblLocal.data() + slot * rows;
+    std::copy_n(s.xdblPart.data(), rows, xdbl);
+    for (int64_t b = 1; b < s.blocks; ++b) {
+        const float *part = s.xdblPart.data() + b * rows;
+#pragma omp simd
+        for (int64_t r = 0; r < rows; ++r)
+            xdbl[r] += part[r];
+    }
+    if (m_model.config().dtBcRms) {
+        // Falcon-Mamba: weightless RMS norms of dt_raw, B and C.
+        const float mixerEps = float(m_model.config().mixerRmsEps);
+        rmsNormalizeInPlace(xdbl, R, mixerEps);
+        rmsNormalizeInPlace(xdbl + R, N, mixerEps);
+        rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
+    }
+    // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated;
+    // 7. this block's columns of out_proj.
+    const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;
+    float *delta = s.delta.data(), *y = s.y.data();
+    matVec(w.dtProjWeight.data + c0 * R, R, c1 - c0, R, xdbl, delta + c0);
+    softplusInPlace(delta + c0, w.dtProjBias.data + c0, scale.empty() ? nullptr : scale.data() + c0,
+                    c1 - c0);
+    ScanStepArgs a;
+    a.stateSize = N;
+    a.delta = delta;
+    a.x = xc;
+    a.b = xdbl + R;
+    a.c = xdbl + R + N;
+    a.negA = scan.layers[size_t(l)].negA.data();
+    a.d = w.d.data;
+    a.z = xz + E;
+    a.state = st.ssm.data();
+    a.y = y;
+    selectiveScanStep(a, c0, c1);
+    matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
 }
 
-void TokenStep::runMamba2(int i, int n, RecurrentState &state, const ScanParameters &scan)
+void TokenStep::mamba2Task(int l, int step, int block, RecurrentState &state,
+                           const ScanParameters &scan)
 {
     Shared &s = *d;
     const ModelConfig &c = m_model.config();
     const int64_t D = s.D, E = s.E, N = s.N, H = s.H, P = s.P, G = s.G, C = s.convChannels;
-    const int64_t headsPerGroup = H / G, groupSize = m_model.normGroupSize();
-    float *h = s.row(s.hidden, D, i), *u = s.row(s.normed, D, i);
-    float *proj = s.proj.data(), *xbc = s.conv.data(), *delta = s.delta.data(), *y = s.y.data();
-    std::copy_n(m_model.embeddings().data + int64_t(s.id) * D, D, h);
-    // This thread's heads, their channels, and its share of the B | C rows (needed by all heads).
-    const auto [h0, h1] = share(H, i, n);
-    const int64_t c0 = h0 * P, c1 = h1 * P;
-    const auto [b0, b1] = share(2 * G * N, i, n);
-    // The gated norm's sums need the other threads only when a norm group straddles two shares.
-    bool groupsOwned = true;
-    for (int j = 0; j < n; ++j) {
-        const auto [jh0, jh1] = share(H, j, n);
-        groupsOwned = groupsOwned && (jh0 * P) % groupSize == 0 && (jh1 * P) % groupSize == 0;
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    RecurrentState::Layer &st = state.layer(l);
+    float *proj = s.proj.data(), *xbc = s.conv.data(), *y = s.y.data();
+    const float *convIn = proj + E;
+    if (step == 0 && block >= s.blocks) {
+        // A block of the B | C rows (every head needs them): rows and conv.
+        const int64_t r0 = (block - s.blocks) * kBlockChannels,
+                      r1 = std::min(s.bcRows, r0 + kBlockChannels);
+        matVec(w.inProj.data + (2 * E + r0) * D, D, r1 - r0, D, s.normed.data(), proj + 2 * E + r0);
+        addBias(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
+        convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
+                 xbc, E + r0, E + r1);
+        return;
     }
-    const bool clamped = c.timeStepMin > 0.0 || std::isfinite(c.timeStepMax);
-    const float low = float(c.timeStepMin), high = float(c.timeStepMax);
-    const bool beforeGate = m_model.normBeforeGate();
-    const float normEps = float(m_model.gatedNormEps());
-    for (int l = 0; l < int(m_model.layers().size()); ++l) {
-        const MambaLayerWeights &w = m_model.layers()[size_t(l)];
-        RecurrentState::Layer &st = state.layer(l);
-        rmsNormVector(h, w.norm.data, c.normEps, D, u);
-        // z | x B C | dt rows of this thread.
-        const int64_t ranges[4][2] = {
-            {c0, c1}, {E + c0, E + c1}, {2 * E + b0, 2 * E + b1}, {E + C + h0, E + C + h1}};
+    const int64_t h0 = block * s.blockUnits, h1 = std::min(H, h0 + s.blockUnits);
+    const int64_t c0 = h0 * P, c1 = h1 * P, groupSize = m_model.normGroupSize();
+    if (step == 0) {
+        // z | x | dt rows of this block's heads, and the conv of its x channels.
+        const int64_t ranges[3][2] = {{c0, c1}, {E + c0, E + c1}, {E + C + h0, E + C + h1}};
         for (const auto &r : ranges) {
-            matVec(w.inProj.data + r[0] * D, D, r[1] - r[0], D, u, proj + r[0]);
+            matVec(w.inProj.data + r[0] * D, D, r[1] - r[0], D, s.normed.data(), proj + r[0]);
             addBias(w.inProjBias.data, proj, r[0], r[1]);
         }
-        const float *convIn = proj + E;
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, c0, c1);
-        convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
-                 xbc, E + b0, E + b1);
-        s.sync(n);  // B and C complete
-        // Δ per head: softplus(dt + dt_bias), clamped to time_step_limit, times the scale.
+        return;
+    }
+    float *gate = proj;  // z, replaced by silu(z) in place
+    float *sums = s.normPart.data() + block * s.normGroups;
+    if (step == 1) {
+        // Δ per head: softplus(dt + dt_bias), clamped to time_step_limit, times the scale; the
+        // scan of each head; the gate; this block's sums of squares per norm group.
         const std::vector<float> &scaleVector = scan.layers[size_t(l)].deltaScale;
         const float *scale = scaleVector.empty() ? nullptr : scaleVector.data();
+        float *delta = s.delta.data();
         std::copy(proj + E + C + h0, proj + E + C + h1, delta + h0);
+        const bool clamped = c.timeStepMin > 0.0 || std::isfinite(c.timeStepMax);
         if (!clamped) {
             softplusInPlace(delta + h0, w.dtBias.data + h0, scale ? scale + h0 : nullptr, h1 - h0);
         } else {
             softplusInPlace(delta + h0, w.dtBias.data + h0, nullptr, h1 - h0);
+            const float low = float(c.timeStepMin), high = float(c.timeStepMax);
             for (int64_t k = h0; k < h1; ++k)
                 delta[k] = std::min(std::max(delta[k], low), high) * (scale ? scale[k] : 1.0f);
         }
         const float *negA = scan.layers[size_t(l)].negA.data();
+        const int64_t headsPerGroup = H / G;
         for (int64_t k = h0; k < h1; ++k) {
             const int64_t g = k / headsPerGroup;
             HeadStepArgs a;
@@ -329,15 +336,12 @@ void TokenStep::runMamba2(int i, int n, RecurrentState &state, const ScanParamet
             a.y = y + k * P;
             headScanStep(a);
         }
-        // The gated RMSNorm (Mamba2Block::gatedNorm) over this thread's channels.
-        float *gate = proj;  // z, replaced by silu(z) in place
         siluInPlace(gate + c0, c1 - c0);
-        if (!beforeGate) {
+        if (!m_model.normBeforeGate()) {
 #pragma omp simd
             for (int64_t k = c0; k < c1; ++k)
                 y[k] *= gate[k];
         }
-        float *sums = s.row(s.normPart, s.normGroups, i);
         std::fill_n(sums, s.normGroups, 0.0f);
         for (int64_t k0 = c0; k0 < c1;) {
             const int64_t g = k0 / groupSize, k1 = std::min(c1, (g + 1) * groupSize);
@@ -348,50 +352,57 @@ void TokenStep::runMamba2(int i, int n, RecurrentState &state, const ScanParamet
             sums[g] = sum;
             k0 = k1;
         }
-        if (!groupsOwned)
-            s.sync(n);
-        for (int64_t k0 = c0; k0 < c1;) {
-            const int64_t g = k0 / groupSize, k1 = std::min(c1, (g + 1) * groupSize);
-            float sum = sums[g];
-            if (!groupsOwned) {
-                sum = 0.0f;
-                for (int j = 0; j < n; ++j)
-                    sum += s.row(s.normPart, s.normGroups, j)[g];
-            }
-            const float scale = 1.0f / std::sqrt(sum / float(groupSize) + normEps);
-            const float *weight = w.gateNorm.data;
+        return;
+    }
+    // The gated RMSNorm (Mamba2Block::gatedNorm) of this block's channels, each group's sum over
+    // the blocks in block order; then this block's columns of out_proj.
+    const float eps = float(m_model.gatedNormEps());
+    for (int64_t k0 = c0; k0 < c1;) {
+        const int64_t g = k0 / groupSize, k1 = std::min(c1, (g + 1) * groupSize);
+        float sum = 0.0f;
+        for (int64_t b = 0; b < s.blocks; ++b)
+            sum += s.normPart[size_t(b * s.normGroups + g)];
+        const float scale = 1.0f / std::sqrt(sum / float(groupSize) + eps);
+        const float *weight = w.gateNorm.data;
+#pragma omp simd
+        for (int64_t k = k0; k < k1; ++k)
+            y[k] = y[k] * scale * weight[k];
+        if (m_model.normBeforeGate()) {
 #pragma omp simd
             for (int64_t k = k0; k < k1; ++k)
-                y[k] = y[k] * scale * weight[k];
-            if (beforeGate) {
-#pragma omp simd
-                for (int64_t k = k0; k < k1; ++k)
-                    y[k] *= gate[k];
-            }
-            k0 = k1;
+                y[k] *= gate[k];
         }
-        float *part = s.row(s.outPart, D, i);
-        matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, part);
-        s.sync(n);
-        for (int j = 0; j < n; ++j) {
-            const float *p = s.row(s.outPart, D, j);
-#pragma omp simd
-            for (int64_t r = 0; r < D; ++r)
-                h[r] += p[r];
-        }
-        addBias(w.outProjBias.data, h, 0, D);
+        k0 = k1;
     }
+    matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
 }
 
-void TokenStep::finish(int i, int n, float *logits)
+void TokenStep::residual(int l, bool wantLogits)
 {
-    if (!logits)
-        return;
+    // h += Σ_b (block b's columns of out_proj) in block order (+ bias), then the next norm.
     Shared &s = *d;
-    float *h = s.row(s.hidden, s.D, i), *u = s.row(s.normed, s.D, i);
-    rmsNormVector(h, m_model.finalNorm().data, m_model.config().normEps, s.D, u);
-    const auto [v0, v1] = share(s.V, i, n, 8);
-    matVec(m_model.lmHead().data + v0 * s.D, s.D, v1 - v0, s.D, u, logits + v0);
+    const MambaLayerWeights &w = m_model.layers()[size_t(l)];
+    float *h = s.hidden.data();
+    for (int64_t b = 0; b < s.blocks; ++b) {
+        const float *part = s.outPart.data() + b * s.D;
+#pragma omp simd
+        for (int64_t r = 0; r < s.D; ++r)
+            h[r] += part[r];
+    }
+    addBias(w.outProjBias.data, h, 0, s.D);
+    const int L = int(m_model.layers().size());
+    if (l + 1 < L)
+        rmsNormVector(h, m_model.layers()[size_t(l + 1)].norm.data, m_model.config().normEps, s.D,
+                      s.normed.data());
+    else if (wantLogits)
+        rmsNormVector(h, m_model.finalNorm().data, m_model.config().normEps, s.D, s.normed.data());
+}
+
+void TokenStep::head(int block, float *logits)
+{
+    Shared &s = *d;
+    const int64_t v0 = block * kHeadRows, v1 = std::min(s.V, v0 + kHeadRows);
+    matVec(m_model.lmHead().data + v0 * s.D, s.D, v1 - v0, s.D, s.normed.data(), logits + v0);
 }
 
 }  // namespace mscope

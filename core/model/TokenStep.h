@@ -17,11 +17,12 @@ struct ScanParameters;
 /// products that stream each weight once, the conv and the scan advanced by one token, no
 /// allocation once constructed, constant time and memory per token whatever came before.
 ///
-/// Threads (the engine's, at most one per 64 channels): each owns a share of the channels (Mamba-2:
-/// of the heads) in every layer — its rows of in_proj, its conv and scan channels, its columns of
-/// x_proj and out_proj, whose partial products are summed in a fixed order after a barrier — and
-/// a share of the LM head's rows. Two barriers per layer (Mamba-2: three). The result depends on
-/// the thread count only through that summation order (float rounding).
+/// Work is cut into blocks of 128 channels (Mamba-2: of heads, and of the B | C rows): a block's
+/// rows of in_proj, its conv and scan channels, its columns of x_proj and out_proj, whose partial
+/// products are summed in block order; and blocks of the LM head's rows. A token is a sequence of
+/// phases of blocks (three per layer, Mamba-2 four) that the engine's threads take by ticket
+/// (PhasedWork): nobody waits at a barrier for a thread the OS has put aside. The numbers do not
+/// depend on the thread count or on which thread ran which block.
 ///
 /// Use one per ForwardPass (ForwardPass::step owns one); not for concurrent use.
 class TokenStep
@@ -38,14 +39,17 @@ public:
     /// floats). Without logits the LM head is skipped.
     void run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits);
 
-    /// The threads run() uses at the engine's current thread count.
+    /// The threads run() uses: the engine's, at most one per block.
     int threads() const;
 
 private:
     struct Shared;
-    void runMamba1(int thread, int threads, RecurrentState &state, const ScanParameters &scan);
-    void runMamba2(int thread, int threads, RecurrentState &state, const ScanParameters &scan);
-    void finish(int thread, int threads, float *logits);
+    // The tasks of a token's phases (`step` counts the block phases within a layer).
+    void mamba1Task(int l, int step, int block, int slot, RecurrentState &state,
+                    const ScanParameters &scan);
+    void mamba2Task(int l, int step, int block, RecurrentState &state, const ScanParameters &scan);
+    void residual(int l, bool wantLogits);
+    void head(int block, float *logits);
 
     const MambaModel &m_model;
     std::unique_ptr<Shared> d;

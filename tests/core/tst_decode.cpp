@@ -5,6 +5,7 @@
 #include "TestMain.h"
 #include "analysis/DeltaStatistics.h"
 #include "kernels/DecodeKernels.h"
+#include "kernels/PhasedWork.h"
 #include "kernels/SelectiveScan.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
@@ -76,6 +77,8 @@ private slots:
     void stepEqualsChunkedPass_data();
     void stepEqualsChunkedPass();
     void stepWithoutLogitsAdvancesTheSameState();
+    void stepIsTheSameOnAnyThreadCount();
+    void phasedWorkRunsEveryTaskInPhaseOrder();
     void stepRefusesTokenOutsideVocabulary();
 };
 
@@ -249,7 +252,8 @@ void DecodeTest::stepEqualsChunkedPass_data()
     QTest::addRow("mamba1 biases bf16, delta:2") << m1bias << QStringLiteral("delta:2") << 2;
     const QString falcon = QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/falcon_mamba_small");
     QTest::addRow("falcon-mamba, 2 threads") << falcon << QString() << 2;
-    QTest::addRow("falcon-mamba, power:0.45, 1 thread") << falcon << QStringLiteral("power:0.45") << 1;
+    QTest::addRow("falcon-mamba, power:0.45, 1 thread")
+        << falcon << QStringLiteral("power:0.45") << 1;
 }
 
 void DecodeTest::stepEqualsChunkedPass()
@@ -322,6 +326,61 @@ void DecodeTest::stepWithoutLogitsAdvancesTheSameState()
     forward.step(5, withLogits, logits.data());
     forward.step(5, without, again.data());
     QCOMPARE(logits, again);
+}
+
+void DecodeTest::stepIsTheSameOnAnyThreadCount()
+{
+    // Blocks' partial products are summed in block order whichever thread ran them: the logits
+    // are the same bits on one, two or three threads (so are sampled tokens, for a seed).
+    for (const QString &dir :
+         {kDemo, QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m2_groups2_untied")}) {
+        const auto m = MambaModel::load(dir);
+        std::vector<std::vector<float>> runs;
+        for (int threads : {1, 2, 3}) {
+            const ThreadCount threadCount(threads);
+            ForwardPass forward(m);
+            RecurrentState state(m->config());
+            std::vector<float> logits(static_cast<size_t>(m->logitCount()));
+            for (int32_t t = 0; t < 40; ++t)
+                forward.step((t * 37) % 90, state, logits.data());
+            runs.push_back(logits);
+        }
+        QCOMPARE(runs[1], runs[0]);
+        QCOMPARE(runs[2], runs[0]);
+    }
+}
+
+void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
+{
+    // Every task runs once, and sees every task of the phases before it finished.
+    const std::vector<int> counts{3, 0, 17, 1, 0, 40, 2};
+    std::vector<std::vector<std::atomic<int>>> done;
+    for (int c : counts)
+        done.emplace_back(size_t(c));
+    for (int threads : {1, 2, 4}) {
+        PhasedWork work(threads);
+        QCOMPARE(work.threads(), threads);
+        for (int round = 0; round < 50; ++round) {
+            for (auto &phase : done)
+                for (auto &d : phase)
+                    d.store(0);
+            std::atomic<int> violations{0};
+            auto task = [&](int phase, int index, int slot) {
+                if (slot < 0 || slot >= threads)
+                    ++violations;
+                for (int p = 0; p < phase; ++p)
+                    for (const auto &d : done[size_t(p)])
+                        if (d.load() != 1)
+                            ++violations;
+                done[size_t(phase)][size_t(index)].fetch_add(1);
+            };
+            work.run(std::span<const int>(counts), task);
+            QCOMPARE(violations.load(), 0);
+            for (const auto &phase : done)
+                for (const auto &d : phase)
+                    QCOMPARE(d.load(), 1);
+        }
+    }
 }
 
 void DecodeTest::stepRefusesTokenOutsideVocabulary()
