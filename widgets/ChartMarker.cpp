@@ -4,12 +4,14 @@
 #include "ChartStyle.h"
 
 #include <QAbstractAxis>
+#include <QFontMetricsF>
 #include <QChart>
 #include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
+#include <cmath>
 
 namespace mscope {
 
@@ -48,6 +50,17 @@ void ChartMarker::set(double x, const QString &label)
     reposition();
 }
 
+void ChartMarker::setRow(int row)
+{
+    m_row = row;
+    reposition();
+}
+
+double ChartMarker::labelBandHeight() const
+{
+    return 2.0 * QFontMetricsF(m_label->font()).height() + 6.0;
+}
+
 void ChartMarker::setYRange(double low, double high)
 {
     m_low = low;
@@ -60,7 +73,7 @@ void ChartMarker::reposition()
     bool attached = false;
     for (const QAbstractAxis *a : m_series->attachedAxes())
         attached |= a->orientation() == Qt::Horizontal;
-    bool inside = m_x > 0 && attached;
+    bool inside = std::isfinite(m_x) && attached;
     if (inside) {
         const QPointF top = m_chart->mapToPosition(QPointF(m_x, m_high), m_series);
         const QRectF plot = m_chart->plotArea();
@@ -70,7 +83,7 @@ void ChartMarker::reposition()
             // Left of the line when the label would run off the right edge.
             const double lx = top.x() + 3 + text.width() > plot.right() ? top.x() - 3 - text.width()
                                                                         : top.x() + 3;
-            m_label->setPos(lx, plot.top() + 2);
+            m_label->setPos(lx, plot.top() + 2 + m_row * QFontMetricsF(m_label->font()).height());
         }
     }
     if (inside)

@@ -46,6 +46,58 @@ FactorScale FactorScale::forFamily(ModulationFamily family)
     return s;
 }
 
+int FactorScale::sliderSteps() const
+{
+    if (m_log)
+        return 1000;
+    const double step = m_family == ModulationFamily::Winsorize ? 0.005 : 0.01;
+    return int(std::lround((m_max - m_min) / step));
+}
+
+int FactorScale::singleStep() const
+{
+    return m_log ? 10 : 1;
+}
+
+int FactorScale::pageStep() const
+{
+    return m_log ? 100 : 10;
+}
+
+std::vector<double> FactorScale::scaleLabels() const
+{
+    switch (m_family) {
+        case ModulationFamily::Power:
+            return {0.01, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5};
+        case ModulationFamily::Linear:
+            return {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0};
+        case ModulationFamily::Delta:
+            return {0.1, 0.3, 1.0, 3.0, 10.0};
+        case ModulationFamily::Winsorize:
+            return {0.0, 0.1, 0.2, 0.3, 0.4};
+        case ModulationFamily::TauCap:
+            return {0.125, 1.0, 8.0, 64.0, std::numeric_limits<double>::infinity()};
+    }
+    return {};
+}
+
+QString FactorScale::keyboardHelp() const
+{
+    if (m_log) {
+        const double single = std::pow(m_max / m_min, double(singleStep()) / sliderSteps());
+        const double page = std::pow(m_max / m_min, double(pageStep()) / sliderSteps());
+        return tr("Keys: ↑/↓ (or the wheel) ×%1 or ÷%1, Page Up/Down ×%2 or ÷%2, Home/End "
+                  "the ends; or type a value in the box below.")
+            .arg(single, 0, 'f', 3)
+            .arg(page, 0, 'f', 2);
+    }
+    const double position = (m_max - m_min) / sliderSteps();
+    return tr("Keys: ↑/↓ (or the wheel) ±%1, Page Up/Down ±%2, Home/End the ends; or type a "
+              "value in the box below.")
+        .arg(position * singleStep(), 0, 'g', 3)
+        .arg(position * pageStep(), 0, 'g', 3);
+}
+
 int FactorScale::toSlider(double factor) const
 {
     if (m_infiniteTop && (std::isinf(factor) || factor > m_max))

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QString>
+#include <vector>
 
 namespace mscope {
 
@@ -24,8 +25,17 @@ public:
     double identity() const { return identityFactor(m_family); }
     bool logarithmic() const { return m_log; }
     int decimals() const { return m_decimals; }
-    /// Slider positions run 0..sliderSteps().
-    int sliderSteps() const { return 1000; }
+    /// Slider positions run 0..sliderSteps(): 0.01 per position for power (0.005 for
+    /// winsorize), so that every value the box shows can be reached by dragging; a thousand
+    /// positions on the log scales.
+    int sliderSteps() const;
+    /// Positions per arrow key (and wheel notch) and per Page key.
+    int singleStep() const;
+    int pageStep() const;
+    /// Values written beside the fader's scale.
+    std::vector<double> scaleLabels() const;
+    /// What the keys do, for the fader's tooltip.
+    QString keyboardHelp() const;
     int toSlider(double factor) const;
     double fromSlider(int position) const;
     /// Into the range (+∞ stays for tau-cap).

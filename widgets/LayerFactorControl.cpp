@@ -5,9 +5,13 @@
 
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QSlider>
+#include <QPainter>
+#include <QStyleOptionSlider>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,9 +25,13 @@ class FactorSpinBox : public QDoubleSpinBox
 public:
     using QDoubleSpinBox::QDoubleSpinBox;
     bool infiniteTop = false;
+    bool mixed = false;
 
+    void refresh() { lineEdit()->setText(textFromValue(value())); }
     QString textFromValue(double value) const override
     {
+        if (mixed)
+            return QStringLiteral("–");
         if (infiniteTop && value >= maximum())
             return QStringLiteral("∞");
         return QDoubleSpinBox::textFromValue(value);
@@ -45,6 +53,64 @@ public:
     }
 };
 
+// A vertical fader with the numbers of its scale written left of the groove (0.25, 0.5, ...),
+// thinned out when the fader is short.
+class ScaledSlider : public QSlider
+{
+public:
+    ScaledSlider() : QSlider(Qt::Vertical) {}
+    FactorScale scale;
+
+    int labelWidth() const
+    {
+        int w = 0;
+        for (double v : scale.scaleLabels())
+            w = std::max(w, fontMetrics().horizontalAdvance(scale.format(v)));
+        return w + 4;
+    }
+    QSize sizeHint() const override
+    {
+        const QSize s = QSlider::sizeHint();
+        return QSize(s.width() + labelWidth(), s.height());
+    }
+    QSize minimumSizeHint() const override
+    {
+        const QSize s = QSlider::minimumSizeHint();
+        return QSize(s.width() + labelWidth(), s.height());
+    }
+
+protected:
+    void paintEvent(QPaintEvent *event) override
+    {
+        QSlider::paintEvent(event);
+        QStyleOptionSlider opt;
+        initStyleOption(&opt);
+        const QRect groove =
+            style()->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderGroove, this);
+        const QRect handle =
+            style()->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderHandle, this);
+        const int span = groove.height() - handle.height();
+        QPainter p(this);
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 0.8);
+        p.setFont(f);
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        const QFontMetrics fm(f);
+        double lastY = 1e9;
+        for (double v : scale.scaleLabels()) {
+            const int position = scale.toSlider(v);
+            const double y = groove.top() + handle.height() / 2.0 +
+                             QStyle::sliderPositionFromValue(minimum(), maximum(), position, span,
+                                                             opt.upsideDown);
+            if (std::fabs(lastY - y) < fm.height() * 0.9)
+                continue;
+            lastY = y;
+            p.drawText(QRectF(0, y - fm.height() / 2.0, labelWidth() - 2, fm.height()),
+                       Qt::AlignRight | Qt::AlignVCenter, scale.format(v));
+        }
+    }
+};
+
 }  // namespace
 
 LayerFactorControl::LayerFactorControl(const QString &label, QWidget *parent) : QWidget(parent)
@@ -54,9 +120,9 @@ LayerFactorControl::LayerFactorControl(const QString &label, QWidget *parent) : 
     layout->setSpacing(3);
     m_label = new QLabel(label);
     m_label->setAlignment(Qt::AlignHCenter);
-    m_slider = new QSlider(Qt::Vertical);
-    m_slider->setMinimumHeight(90);
-    m_slider->setTickPosition(QSlider::TicksBothSides);
+    m_slider = new ScaledSlider;
+    m_slider->setMinimumHeight(80);
+    m_slider->setTickPosition(QSlider::TicksRight);
     m_spin = new FactorSpinBox;
     m_spin->setKeyboardTracking(false);
     m_spin->setButtonSymbols(QAbstractSpinBox::NoButtons);
@@ -97,11 +163,13 @@ LayerFactorControl::LayerFactorControl(const QString &label, QWidget *parent) : 
 void LayerFactorControl::setScale(const FactorScale &scale)
 {
     m_scale = scale;
+    static_cast<ScaledSlider *>(m_slider)->scale = scale;
+    m_slider->updateGeometry();
     m_updating = true;
     m_slider->setRange(0, scale.sliderSteps());
-    m_slider->setPageStep(scale.sliderSteps() / 20);
-    m_slider->setSingleStep(scale.logarithmic() ? 5 : std::max(1, scale.sliderSteps() / 150));
-    m_slider->setTickInterval(scale.sliderSteps() / 10);
+    m_slider->setPageStep(scale.pageStep());
+    m_slider->setSingleStep(scale.singleStep());
+    m_slider->setTickInterval(scale.logarithmic() ? scale.sliderSteps() / 10 : scale.pageStep());
     auto *spin = static_cast<FactorSpinBox *>(m_spin);
     spin->infiniteTop = scale.family() == ModulationFamily::TauCap;
     m_spin->setDecimals(scale.decimals() + (scale.logarithmic() ? 1 : 0));
@@ -111,14 +179,15 @@ void LayerFactorControl::setScale(const FactorScale &scale)
                                             : QAbstractSpinBox::DefaultStepType);
     m_spin->setSingleStep(scale.logarithmic() ? 0.1 : 0.01);
     m_updating = false;
-    const QString tip = scale.explanation();
+    const QString tip = scale.explanation() + QStringLiteral("\n") + scale.keyboardHelp();
     m_slider->setToolTip(tip);
-    m_spin->setToolTip(tip);
+    m_spin->setToolTip(scale.explanation());
     setValue(scale.identity());
 }
 
 void LayerFactorControl::setValue(double factor)
 {
+    static_cast<FactorSpinBox *>(m_spin)->mixed = false;
     m_value = factor;
     m_updating = true;
     m_slider->setValue(m_scale.toSlider(factor));
@@ -130,6 +199,20 @@ void LayerFactorControl::setValue(double factor)
 void LayerFactorControl::setLabel(const QString &label)
 {
     m_label->setText(label);
+}
+
+void LayerFactorControl::setMixed(bool mixed)
+{
+    auto *spin = static_cast<FactorSpinBox *>(m_spin);
+    if (spin->mixed == mixed)
+        return;
+    spin->mixed = mixed;
+    spin->refresh();
+}
+
+bool LayerFactorControl::isMixed() const
+{
+    return static_cast<FactorSpinBox *>(m_spin)->mixed;
 }
 
 void LayerFactorControl::setHighlighted(bool highlighted)

@@ -27,6 +27,9 @@ public:
     void setValue(double factor);
     double value() const { return m_value; }
     void setLabel(const QString &label);
+    /// The master fader while the layers differ: the box says "mixed" instead of a stale value.
+    void setMixed(bool mixed);
+    bool isMixed() const;
     /// Highlight for the layer selected in the spectrum views.
     void setHighlighted(bool highlighted);
     QSlider *slider() const { return m_slider; }

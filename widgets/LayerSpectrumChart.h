@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "InteractiveChart.h"
 #include "analysis/SpectrumDensity.h"
-#include "ExportableView.h"
-
-#include <QChartView>
 
 class QAreaSeries;
-class QCategoryAxis;
+class QGraphicsSimpleTextItem;
 class QLineSeries;
-class QValueAxis;
 
 namespace mscope {
 
@@ -17,8 +14,10 @@ class ChartMarker;
 
 /// The spectrum of one layer as a histogram: grey filled as loaded, blue outline scaled, with the
 /// training and target lengths marked when the axis is τ. Plotted in the heat map's coordinates
-/// (log10 of the quantity), labelled in plain numbers (1, 10, 100, 1k, ...).
-class LayerSpectrumChart : public QChartView, public ExportableView
+/// (log10 of the quantity), labelled in plain numbers (1, 10, 100, 1k, ...). The x range fits
+/// the bins that hold modes; a lone spike taller than four times everything else is cut, with
+/// its height written on it, so the rest of the spectrum stays readable.
+class LayerSpectrumChart : public InteractiveChart
 {
     Q_OBJECT
 
@@ -33,26 +32,29 @@ public:
     void setTargetLength(double tokens);
 
     QString exportName() const override { return QStringLiteral("layer-spectrum"); }
-    QWidget *exportWidget() override { return this; }
     QString toCsv() const override;
+
+protected:
+    QString readoutText(const QPointF &value, const QPointF &pos) const override;
+    void rangesChanged() override;
 
 private:
     void rebuild();
-    void relabelAxis();
 
     SpectrumDensity m_original;
     SpectrumDensity m_modulated;
     int m_layer = 0;
     double m_trainingLength = 0.0;
     double m_targetLength = 0.0;
-    QCategoryAxis *m_x = nullptr;
-    QValueAxis *m_y = nullptr;
+    double m_spike = 0.0;  // height of a cut spike (%), 0 when none
+    double m_spikeAt = 0.0;
     QLineSeries *m_originalUpper = nullptr;
     QLineSeries *m_originalLower = nullptr;
     QAreaSeries *m_originalArea = nullptr;
     QLineSeries *m_scaled = nullptr;
     ChartMarker *m_trainingMarker = nullptr;
     ChartMarker *m_targetMarker = nullptr;
+    QGraphicsSimpleTextItem *m_spikeLabel = nullptr;
 };
 
 }  // namespace mscope

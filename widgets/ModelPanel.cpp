@@ -65,9 +65,13 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
     m_shape->setWordWrap(true);
     m_parameters = new QLabel;
     m_storage = new QLabel;
+    // Every value wraps: the panel fits a narrow dock (it scrolls when it is also short).
+    m_architecture->setWordWrap(true);
+    m_storage->setWordWrap(true);
     m_tokenizer = new QLabel;
     m_tokenizer->setWordWrap(true);
     m_widths = new QLabel;
+    m_widths->setWordWrap(true);
     m_form->addRow(tr("Architecture:"), m_architecture);
     m_form->addRow(tr("Widths:"), m_widths);
     m_form->addRow(tr("Other:"), m_shape);

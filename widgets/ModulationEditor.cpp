@@ -110,9 +110,21 @@ QString ModulationEditor::describe() const
     sliderStep.layerFactors = f;
     QString sliders;
     if (!sliderStep.isIdentity()) {
-        sliders =
-            uniform ? tr("%1 %2").arg(modulationFamilyName(m_state.family), scale.format(f.front()))
-                    : tr("%1 per layer").arg(modulationFamilyName(m_state.family));
+        if (uniform) {
+            sliders = tr("%1 %2").arg(modulationFamilyName(m_state.family), scale.format(f.front()));
+        } else if (f.size() <= 8) {
+            // Every layer's factor, L0 first: two per-layer settings never read the same.
+            QStringList values;
+            for (double v : f)
+                values << scale.format(v);
+            sliders = tr("%1 %2").arg(modulationFamilyName(m_state.family),
+                                      values.join(QLatin1Char('/')));
+        } else {
+            const auto [lo, hi] = std::minmax_element(f.begin(), f.end());
+            sliders = tr("%1 per layer %2–%3")
+                          .arg(modulationFamilyName(m_state.family), scale.format(*lo),
+                               scale.format(*hi));
+        }
     }
     if (m_state.presetSteps.empty())
         return sliders;

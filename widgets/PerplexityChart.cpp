@@ -6,30 +6,54 @@
 #include "ViewExporter.h"
 
 #include <QAreaSeries>
-#include <QCursor>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
-#include <QToolTip>
-#include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 
 namespace mscope {
 
-PerplexityChart::PerplexityChart(QWidget *parent) : QChartView(parent)
-{
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(360, 240);
-    auto *chart = new QChart;
-    ChartStyle::apply(chart);
-    // setChart() releases the chart QChartView made for itself, without deleting it.
-    QChart *const own = QChartView::chart();
-    setChart(chart);
-    delete own;
+namespace {
 
-    m_x = ChartStyle::logAxis(tr("Position in the text (tokens of context)"));
-    chart->addAxis(m_x, Qt::AlignBottom);
+// Dash patterns of pinned curves, so they differ from each other in print and for readers who
+// do not tell the colours apart.
+constexpr Qt::PenStyle kPinnedStyles[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine,
+                                          Qt::DashDotDotLine};
+
+// The bucket of `curve` nearest to position `x` (tokens), or nullptr.
+const PositionBucket *nearestBucket(const PositionBuckets &curve, double x)
+{
+    const PositionBucket *best = nullptr;
+    double bestDistance = INFINITY;
+    for (const auto &b : curve.buckets()) {
+        if (b.count == 0)
+            continue;
+        const double d = std::fabs(std::log(b.center()) - std::log(std::max(x, 1e-9)));
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = &b;
+        }
+    }
+    return best;
+}
+
+// The same bucket (by its range) in another curve.
+const PositionBucket *sameBucket(const PositionBuckets &curve, const PositionBucket &b)
+{
+    for (const auto &c : curve.buckets())
+        if (c.begin == b.begin && c.end == b.end && c.count > 0)
+            return &c;
+    return nullptr;
+}
+
+}  // namespace
+
+PerplexityChart::PerplexityChart(QWidget *parent)
+    : InteractiveChart(ScaleAxis::Kind::LogTokens, ScaleAxis::Kind::Log10, parent)
+{
+    setMinimumSize(240, 170);
+    QChart *chart = this->chart();
 
     // Shaded region past the training length: where Mamba models are on their own.
     m_beyondUpper = new QLineSeries(this);
@@ -41,9 +65,14 @@ PerplexityChart::PerplexityChart(QWidget *parent) : QChartView(parent)
     m_beyondTraining->setPen(Qt::NoPen);
     m_beyondTraining->setName(tr("beyond the training length"));
     chart->addSeries(m_beyondTraining);
+    m_beyondTraining->attachAxis(xAxis());
+    m_beyondTraining->attachAxis(yAxis());
 
     m_trainingMarker = new ChartMarker(chart, ChartStyle::trainingLength(), this);
     m_targetMarker = new ChartMarker(chart, ChartStyle::targetLength(), this);
+    m_targetMarker->setRow(1);
+    m_trainingMarker->attachAxes(xAxis(), yAxis());
+    m_targetMarker->attachAxes(xAxis(), yAxis());
 
     m_baseline = addCurveSeries(ChartStyle::baseline(), 2.0, Qt::SolidLine);
     QColor faded = ChartStyle::current();
@@ -52,14 +81,6 @@ PerplexityChart::PerplexityChart(QWidget *parent) : QChartView(parent)
     m_previous->setPointsVisible(false);
     m_current = addCurveSeries(ChartStyle::current(), 2.5, Qt::SolidLine);
 
-    connect(m_baseline, &QLineSeries::hovered, this, [this](const QPointF &p, bool state) {
-        showTooltip(p, state, &m_baselineCurve, tr("baseline"));
-    });
-    connect(m_current, &QLineSeries::hovered, this, [this](const QPointF &p, bool state) {
-        showTooltip(p, state, &m_currentCurve, m_currentLabel);
-    });
-
-    setLogPerplexity(true);
     for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(m_previous),
                                static_cast<QAbstractSeries *>(m_beyondTraining)}) {
         const auto markers = chart->legend()->markers(s);
@@ -69,13 +90,14 @@ PerplexityChart::PerplexityChart(QWidget *parent) : QChartView(parent)
     updateNames();
     updateAxes();
 
-    setToolTip(
+    // No tooltip: the crosshair readout is the chart's hover text.
+    setWhatsThis(
         tr("Perplexity of the next token against its position in the text, averaged over "
            "log-spaced position buckets. A curve that climbs past the training length "
-           "(shaded) is the length-generalization failure; spectrum scaling flattens it."));
-    setWhatsThis(toolTip() +
-                 tr(" Grey: the model as loaded. Blue: the current scaling, recomputed each time a "
-                    "slider moves. Pinned curves keep earlier settings for comparison."));
+           "(shaded) is the length-generalization failure; spectrum scaling flattens it. "
+           "Grey: the model as loaded. Blue: the current scaling, recomputed each time a "
+           "slider moves. Pinned curves keep earlier settings for comparison. Rest the pointer "
+           "on the chart for the values under it; wheel zooms, drag pans, double-click resets."));
 }
 
 PerplexityChart::~PerplexityChart() = default;
@@ -89,39 +111,59 @@ QLineSeries *PerplexityChart::addCurveSeries(const QColor &color, qreal width, Q
     series->setPointsVisible(true);
     series->setMarkerSize(5.0);
     chart()->addSeries(series);
-    series->attachAxis(m_x);
-    if (m_y)
-        series->attachAxis(m_y);
+    series->attachAxis(xAxis());
+    series->attachAxis(yAxis());
     return series;
 }
 
-void PerplexityChart::attach(QAbstractAxis *y)
+QList<QPointF> PerplexityChart::toAxis(const PositionBuckets &curve) const
 {
-    if (m_y) {
-        chart()->removeAxis(m_y);
-        delete m_y;
+    QList<QPointF> out;
+    for (const auto &b : curve.buckets()) {
+        if (b.count == 0)
+            continue;
+        double y = b.perplexity();
+        if (m_ratio) {
+            const PositionBucket *base = sameBucket(m_baselineCurve, b);
+            if (!base)
+                continue;
+            y /= base->perplexity();
+        }
+        const double ay = yAxis()->toAxis(y);
+        if (std::isfinite(ay))
+            out << QPointF(xAxis()->toAxis(b.center()), ay);
     }
-    m_y = y;
-    chart()->addAxis(m_y, Qt::AlignLeft);
-    for (QAbstractSeries *s : chart()->series()) {
-        if (!s->attachedAxes().contains(m_x))
-            s->attachAxis(m_x);
-        s->attachAxis(m_y);
-    }
-    m_trainingMarker->attachAxes(m_x, m_y);
-    m_targetMarker->attachAxes(m_x, m_y);
+    return out;
+}
+
+void PerplexityChart::refill()
+{
+    m_baseline->replace(toAxis(m_baselineCurve));
+    m_previous->replace(toAxis(m_previousCurve));
+    m_current->replace(m_currentIsBaseline ? QList<QPointF>() : toAxis(m_currentCurve));
+    for (Pinned &p : m_pinned)
+        p.series->replace(toAxis(p.curve));
+    updateNames();
+    updateAxes();
 }
 
 void PerplexityChart::setLogPerplexity(bool log)
 {
-    if (m_y && log == m_logY)
+    if (log == m_logY && yAxis()->logarithmic() == log)
         return;
     m_logY = log;
-    if (log)
-        attach(ChartStyle::logAxis(tr("Perplexity (log scale)")));
-    else
-        attach(ChartStyle::valueAxis(tr("Perplexity")));
-    updateAxes();
+    yAxis()->setKind(log ? ScaleAxis::Kind::Log10 : ScaleAxis::Kind::Linear);
+    resetZoom();
+    refill();
+}
+
+void PerplexityChart::setRatioToBaseline(bool ratio)
+{
+    if (ratio == m_ratio)
+        return;
+    m_ratio = ratio;
+    resetZoom();
+    refill();
 }
 
 void PerplexityChart::setContext(const QString &textName, const QString &protocol)
@@ -134,7 +176,11 @@ void PerplexityChart::setContext(const QString &textName, const QString &protoco
 void PerplexityChart::setBaseline(const PositionBuckets &curve)
 {
     m_baselineCurve = curve;
-    m_baseline->replace(curve.points());
+    if (m_ratio) {
+        refill();
+        return;
+    }
+    m_baseline->replace(toAxis(curve));
     updateNames();
     updateAxes();
 }
@@ -144,11 +190,11 @@ void PerplexityChart::setCurrent(const PositionBuckets &curve, bool complete)
     // The first points of a new pass: keep the last complete curve visible, faded.
     if (m_currentComplete && !complete && !m_currentCurve.isEmpty()) {
         m_previousCurve = m_currentCurve;
-        m_previous->replace(m_previousCurve.points());
+        m_previous->replace(toAxis(m_previousCurve));
     }
     m_currentCurve = curve;
     m_currentComplete = complete;
-    m_current->replace(curve.points());
+    m_current->replace(m_currentIsBaseline ? QList<QPointF>() : toAxis(curve));
     if (complete) {
         m_previousCurve = PositionBuckets();
         m_previous->clear();
@@ -160,6 +206,23 @@ void PerplexityChart::setCurrent(const PositionBuckets &curve, bool complete)
 void PerplexityChart::setCurrentLabel(const QString &label)
 {
     m_currentLabel = label;
+    updateNames();
+}
+
+void PerplexityChart::setCurrentIsBaseline(bool same)
+{
+    if (same == m_currentIsBaseline)
+        return;
+    m_currentIsBaseline = same;
+    m_current->replace(same ? QList<QPointF>() : toAxis(m_currentCurve));
+    updateNames();
+}
+
+void PerplexityChart::setUpdating(bool updating)
+{
+    if (updating == m_updating)
+        return;
+    m_updating = updating;
     updateNames();
 }
 
@@ -180,20 +243,17 @@ void PerplexityChart::pinCurrent(const QString &name)
 {
     if (m_currentCurve.isEmpty())
         return;
+    const int index = m_pinsMade++;
     Pinned p;
-    p.name = name;
+    // Numbered, so that two pins of the same setting (or a pin and the live curve) never share
+    // a legend text.
+    p.name = tr("#%1 %2").arg(index + 1).arg(name);
     p.curve = m_currentCurve;
-    p.series = addCurveSeries(ChartStyle::pinned(int(m_pinned.size())), 1.8, Qt::DashLine);
+    p.series = addCurveSeries(ChartStyle::pinned(index), 1.8,
+                              kPinnedStyles[size_t(index) % std::size(kPinnedStyles)]);
     p.series->setMarkerSize(4.0);
-    p.series->replace(p.curve.points());
+    p.series->replace(toAxis(p.curve));
     m_pinned.push_back(std::move(p));
-    // The curve lives in a vector that may reallocate: look it up by series at hover time.
-    QLineSeries *series = m_pinned.back().series;
-    connect(series, &QLineSeries::hovered, this, [this, series](const QPointF &pt, bool state) {
-        for (const Pinned &q : m_pinned)
-            if (q.series == series)
-                showTooltip(pt, state, &q.curve, q.name);
-    });
     updateNames();
     updateAxes();
 }
@@ -205,20 +265,36 @@ void PerplexityChart::clearPinned()
         delete p.series;
     }
     m_pinned.clear();
+    m_pinsMade = 0;
     updateAxes();
+}
+
+QStringList PerplexityChart::pinnedNames() const
+{
+    QStringList out;
+    for (const Pinned &p : m_pinned)
+        out << p.name;
+    return out;
+}
+
+QStringList PerplexityChart::legendNames() const
+{
+    QStringList out;
+    for (QLegendMarker *m : chart()->legend()->markers())
+        if (m->isVisible())
+            out << m->label();
+    return out;
 }
 
 void PerplexityChart::setTrainingLength(int64_t tokens)
 {
     m_trainingLength = tokens;
-    updateNames();
     updateAxes();
 }
 
 void PerplexityChart::setTargetLength(int64_t tokens)
 {
     m_targetLength = tokens;
-    updateNames();
     updateAxes();
 }
 
@@ -232,23 +308,40 @@ void PerplexityChart::updateNames()
             return name;
         return tr("%1 · %2").arg(name).arg(ppl, 0, 'f', 1);
     };
-    m_baseline->setName(withTail(tr("baseline"), m_baselineCurve));
+    m_baseline->setName(withTail(tr("baseline (as loaded)"), m_baselineCurve));
     const QString label = m_currentLabel.isEmpty() ? tr("current scaling") : m_currentLabel;
-    m_current->setName(m_currentComplete ? withTail(label, m_currentCurve)
-                                         : tr("%1 (computing…)").arg(label));
+    QString current;
+    if (m_updating || !m_currentComplete)
+        current = tr("now: %1 (updating…)").arg(label);
+    else
+        current = withTail(tr("now: %1").arg(label), m_currentCurve);
+    m_current->setName(current);
+    for (QLegendMarker *m : chart()->legend()->markers(m_current))
+        m->setVisible(!m_currentIsBaseline || m_updating || !m_currentComplete);
     for (Pinned &p : m_pinned)
         p.series->setName(withTail(p.name, p.curve));
+
     const PositionBuckets &layout = m_baselineCurve.length() > 0 ? m_baselineCurve : m_currentCurve;
-    QString title = tr("Perplexity against context length");
+    const QString base = m_ratio ? tr("Perplexity relative to the baseline")
+                                 : tr("Perplexity against context length");
+    QStringList titles;
     if (layout.length() > 0)
-        title += tr(" · legend: perplexity at %1–%2")
-                     .arg(ChartStyle::tokenCount(double(layout.lastOctaveBegin()), true),
-                          ChartStyle::tokenCount(double(layout.length()), true));
-    m_x->setTitleText(
-        m_textName.isEmpty()
-            ? tr("Position in the text (tokens of context)")
-            : tr("Position in %1 (tokens of context; %2)").arg(m_textName, m_protocol));
-    chart()->setTitle(title);
+        titles << tr("%1 · legend: perplexity at %2–%3")
+                      .arg(base, ChartStyle::tokenCount(double(layout.lastOctaveBegin()), true),
+                           ChartStyle::tokenCount(double(layout.length()), true));
+    titles << base << (m_ratio ? tr("Perplexity ÷ baseline") : tr("Perplexity vs context"));
+    setTitles(titles);
+    QStringList x;
+    if (!m_textName.isEmpty())
+        x << tr("Position in %1 (tokens of context; %2)").arg(m_textName, m_protocol)
+          << tr("Position in %1 (tokens)").arg(m_textName);
+    x << tr("Position in the text (tokens of context)") << tr("Position (tokens)");
+    setXTitles(x);
+    if (m_ratio)
+        setYTitles({m_logY ? tr("Perplexity ÷ baseline (log scale)") : tr("Perplexity ÷ baseline"),
+                    tr("÷ baseline")});
+    else
+        setYTitles({m_logY ? tr("Perplexity (log scale)") : tr("Perplexity"), tr("Perplexity")});
 }
 
 void PerplexityChart::updateAxes()
@@ -257,93 +350,106 @@ void PerplexityChart::updateAxes()
     for (const PositionBuckets *c : {&m_baselineCurve, &m_currentCurve, &m_previousCurve})
         if (c->length() > 0)
             length = c->length();
-    const double xMin = 8.0;
     // Positions run to length-1; the axis ends at the number of tokens (16,384, a labelled tick).
-    const double xMax = double(std::max<int64_t>(length + 1, 32));
-    m_x->setRange(xMin, xMax);
+    const double x0 = xAxis()->toAxis(8.0);
+    const double x1 = xAxis()->toAxis(double(std::max<int64_t>(length + 1, 32)));
 
     double lo = INFINITY, hi = -INFINITY;
-    auto scan = [&](const PositionBuckets &c) {
-        for (const QPointF &p : c.points()) {
-            if (std::isfinite(p.y()) && p.y() > 0) {
-                lo = std::min(lo, p.y());
-                hi = std::max(hi, p.y());
-            }
+    auto scan = [&](const QLineSeries *s) {
+        if (!s->isVisible())
+            return;
+        for (const QPointF &p : s->points()) {
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
         }
     };
-    scan(m_baselineCurve);
-    scan(m_currentCurve);
-    scan(m_previousCurve);
+    scan(m_baseline);
+    scan(m_current);
+    scan(m_previous);
     for (const Pinned &p : m_pinned)
-        scan(p.curve);
+        scan(p.series);
     if (!std::isfinite(lo)) {
-        lo = 10.0;
-        hi = 1000.0;
+        lo = yAxis()->toAxis(m_ratio ? 0.5 : 10.0);
+        hi = yAxis()->toAxis(m_ratio ? 2.0 : 1000.0);
     }
-    double yMin, yMax;
-    if (m_logY) {
-        const double span = std::max(std::log(hi / lo), std::log(2.0));
-        const double mid = 0.5 * (std::log(hi) + std::log(lo));
-        yMin = std::exp(mid - 0.55 * span);
-        yMax = std::exp(mid + 0.55 * span);
-    } else {
-        const double pad = std::max(0.06 * (hi - lo), 0.5);
-        yMin = std::max(0.0, lo - pad);
-        yMax = hi + pad;
+    // At least a factor of 1.25 (or 2 units on the linear axis) so that flat curves still have
+    // labelled ticks around them.
+    const double minSpan = m_logY ? std::log10(1.25) : (m_ratio ? 0.1 : 2.0);
+    if (hi - lo < minSpan) {
+        const double mid = 0.5 * (hi + lo);
+        lo = mid - minSpan / 2;
+        hi = mid + minSpan / 2;
     }
-    m_y->setRange(yMin, yMax);
+    const double pad = 0.06 * (hi - lo);
+    double y0 = lo - pad, y1 = hi + pad;
+    if (!m_logY)
+        y0 = std::max(0.0, y0);
+    // Room at the top for the marker labels, above every curve.
+    const double plotHeight = std::max(60.0, chart()->plotArea().height());
+    const double band = std::min(0.4, m_trainingMarker->labelBandHeight() / plotHeight);
+    y1 += band / (1.0 - band) * (y1 - y0);
+    setHomeRange(x0, x1, y0, y1);
+}
 
-    m_trainingMarker->setYRange(yMin, yMax);
-    m_targetMarker->setYRange(yMin, yMax);
+void PerplexityChart::rangesChanged()
+{
+    const double y0 = yAxis()->min(), y1 = yAxis()->max();
+    m_trainingMarker->setYRange(y0, y1);
+    m_targetMarker->setYRange(y0, y1);
+    auto at = [this](int64_t tokens) {
+        return tokens > 0 ? xAxis()->toAxis(double(tokens)) : double(NAN);
+    };
     m_trainingMarker->set(
-        double(m_trainingLength),
+        at(m_trainingLength),
         tr("training %1").arg(ChartStyle::tokenCount(double(m_trainingLength), true)));
-    m_targetMarker->set(double(m_targetLength),
+    m_targetMarker->set(at(m_targetLength),
                         tr("target %1").arg(ChartStyle::tokenCount(double(m_targetLength), true)));
-    ChartStyle::fitLogBase(m_x, xMin, xMax, chart()->plotArea().width());
-    if (m_trainingLength > 0 && double(m_trainingLength) < xMax) {
-        const double x0 = std::max(xMin, double(m_trainingLength));
-        m_beyondUpper->replace({QPointF(x0, yMax), QPointF(xMax, yMax)});
-        m_beyondLower->replace({QPointF(x0, yMin), QPointF(xMax, yMin)});
+    const double xMin = xAxis()->min(), xMax = xAxis()->max();
+    const double start = at(m_trainingLength);
+    if (std::isfinite(start) && start < xMax) {
+        const double from = std::max(xMin, start);
+        m_beyondUpper->replace({QPointF(from, y1), QPointF(xMax, y1)});
+        m_beyondLower->replace({QPointF(from, y0), QPointF(xMax, y0)});
     } else {
         m_beyondUpper->clear();
         m_beyondLower->clear();
     }
 }
 
-void PerplexityChart::resizeEvent(QResizeEvent *event)
+QString PerplexityChart::readoutText(const QPointF &value, const QPointF &) const
 {
-    QChartView::resizeEvent(event);
-    ChartStyle::fitLogBase(m_x, m_x->min(), m_x->max(), chart()->plotArea().width());
-}
-
-void PerplexityChart::showTooltip(const QPointF &point, bool state, const PositionBuckets *curve,
-                                  const QString &name)
-{
-    if (!state || !curve) {
-        QToolTip::hideText();
-        return;
-    }
-    const PositionBucket *best = nullptr;
-    double bestDistance = INFINITY;
-    for (const auto &b : curve->buckets()) {
-        if (b.count == 0)
-            continue;
-        const double d = std::fabs(std::log(b.center()) - std::log(std::max(point.x(), 1e-9)));
-        if (d < bestDistance) {
-            bestDistance = d;
-            best = &b;
-        }
-    }
-    if (!best)
-        return;
-    QToolTip::showText(QCursor::pos(),
-                       tr("<b>%1</b><br>positions %2–%3<br>perplexity %4 (%5 tokens)")
-                           .arg(name.toHtmlEscaped(), ChartStyle::tokenCount(double(best->begin)),
-                                ChartStyle::tokenCount(double(best->end - 1)))
-                           .arg(best->perplexity(), 0, 'f', 2)
-                           .arg(best->count),
-                       this);
+    const double x = xAxis()->fromAxis(value.x());
+    const PositionBuckets &layout =
+        !m_baselineCurve.buckets().empty() ? m_baselineCurve : m_currentCurve;
+    const PositionBucket *bucket = nearestBucket(layout, x);
+    if (!bucket)
+        return QString();
+    QString text = tr("<b>positions %1–%2</b> (%3 tokens)")
+                       .arg(ChartStyle::tokenCount(double(bucket->begin)),
+                            ChartStyle::tokenCount(double(bucket->end - 1)))
+                       .arg(bucket->count);
+    auto row = [&](const QString &name, const PositionBuckets &curve, const QColor &color) {
+        const PositionBucket *b = sameBucket(curve, *bucket);
+        if (!b)
+            return;
+        QString v = QString::number(b->perplexity(), 'f', 2);
+        const PositionBucket *base = sameBucket(m_baselineCurve, *bucket);
+        if (base && &curve != &m_baselineCurve)
+            v += tr(" (×%1)").arg(b->perplexity() / base->perplexity(), 0, 'f', 3);
+        text += QStringLiteral("<br><span style=\"color:%1\">■</span> %2: %3")
+                    .arg(color.name(), name.toHtmlEscaped(), v);
+    };
+    row(tr("baseline"), m_baselineCurve, ChartStyle::baseline());
+    if (!m_currentIsBaseline)
+        row(m_currentLabel.isEmpty() ? tr("current") : m_currentLabel, m_currentCurve,
+            ChartStyle::current());
+    for (size_t i = 0; i < m_pinned.size(); ++i)
+        row(m_pinned[i].name, m_pinned[i].curve, m_pinned[i].series->pen().color());
+    text += tr("<br>cursor: %1 tokens, %2 %3")
+                .arg(ChartStyle::tokenCount(x, true))
+                .arg(m_ratio ? tr("ratio") : tr("perplexity"))
+                .arg(yAxis()->fromAxis(value.y()), 0, 'g', 4);
+    return text;
 }
 
 QString PerplexityChart::toCsv() const

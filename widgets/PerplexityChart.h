@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "InteractiveChart.h"
 #include "eval/PositionBuckets.h"
-#include "ExportableView.h"
 
-#include <QChartView>
 #include <vector>
 
 class QAreaSeries;
 class QLineSeries;
-class QLogValueAxis;
-class QAbstractAxis;
 
 namespace mscope {
 
 class ChartMarker;
 
 /// Perplexity against context length (log x): the baseline, the current modulation, pinned curves
-/// for comparison, and the training and target lengths marked. While a recompute runs, the
-/// previous current curve stays visible, faded, until the new one replaces it point by point.
-class PerplexityChart : public QChartView, public ExportableView
+/// for comparison (each with its own name, colour, dash pattern and legend entry), and the
+/// training and target lengths marked. While a recompute runs, the previous current curve stays
+/// visible, faded, until the new one replaces it point by point. Perplexity on a log or linear
+/// axis, or as a ratio to the baseline. Crosshair readout, zoom and pan come from
+/// InteractiveChart.
+class PerplexityChart : public InteractiveChart
 {
     Q_OBJECT
 
@@ -33,27 +33,39 @@ public:
     /// `complete` false while the pass is still running.
     void setCurrent(const PositionBuckets &curve, bool complete);
     void setCurrentLabel(const QString &label);
+    /// The current setting is the model as loaded: its curve would hide the baseline's, so it is
+    /// not drawn (the legend says so).
+    void setCurrentIsBaseline(bool same);
+    /// The faders have moved since the curve shown was computed: the legend says "updating".
+    void setUpdating(bool updating);
+    bool isUpdating() const { return m_updating; }
     /// Drops baseline and current (a new text or protocol); pinned curves stay.
     void clearCurves();
-    /// Keeps a copy of the current curve under `name`.
+    /// Keeps a copy of the current curve under `name` (made unique: "#2 power 0.45").
     void pinCurrent(const QString &name);
     void clearPinned();
     int pinnedCount() const { return int(m_pinned.size()); }
+    QStringList pinnedNames() const;
     void setTrainingLength(int64_t tokens);
     void setTargetLength(int64_t tokens);
     void setLogPerplexity(bool log);
     bool logPerplexity() const { return m_logY; }
+    /// Every curve divided by the baseline, bucket by bucket (1 = no change).
+    void setRatioToBaseline(bool ratio);
+    bool ratioToBaseline() const { return m_ratio; }
+    /// The legend entries shown (tests).
+    QStringList legendNames() const;
 
     const PositionBuckets &baseline() const { return m_baselineCurve; }
     const PositionBuckets &current() const { return m_currentCurve; }
     bool currentComplete() const { return m_currentComplete; }
 
     QString exportName() const override { return QStringLiteral("perplexity-vs-context"); }
-    QWidget *exportWidget() override { return this; }
     QString toCsv() const override;
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
+    QString readoutText(const QPointF &value, const QPointF &pos) const override;
+    void rangesChanged() override;
 
 private:
     struct Pinned
@@ -63,15 +75,15 @@ private:
         QLineSeries *series = nullptr;
     };
     QLineSeries *addCurveSeries(const QColor &color, qreal width, Qt::PenStyle style);
-    void attach(QAbstractAxis *y);
+    QList<QPointF> toAxis(const PositionBuckets &curve) const;
+    void refill();
     void updateNames();
     void updateAxes();
-    void showTooltip(const QPointF &point, bool state, const PositionBuckets *curve,
-                     const QString &name);
 
-    QLogValueAxis *m_x = nullptr;
-    QAbstractAxis *m_y = nullptr;
     bool m_logY = true;
+    bool m_ratio = false;
+    bool m_updating = false;
+    bool m_currentIsBaseline = false;
     QLineSeries *m_baseline = nullptr;
     QLineSeries *m_previous = nullptr;
     QLineSeries *m_current = nullptr;
@@ -81,6 +93,7 @@ private:
     QLineSeries *m_beyondUpper = nullptr;
     QLineSeries *m_beyondLower = nullptr;
     std::vector<Pinned> m_pinned;
+    int m_pinsMade = 0;
     PositionBuckets m_baselineCurve;
     PositionBuckets m_currentCurve;
     PositionBuckets m_previousCurve;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PerplexityPanel.h"
 
+#include "FlowLayout.h"
 #include "PerplexityChart.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QSpinBox>
-#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace mscope {
@@ -16,12 +18,14 @@ PerplexityPanel::PerplexityPanel(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(2);
-    m_toolBar = new QToolBar;
-    m_toolBar->setIconSize(QSize(16, 16));
-    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *rowHost = new QWidget;
+    m_row = new FlowLayout(rowHost, 4);
     m_protocol = new QComboBox;
     m_protocol->addItem(tr("Streaming (one pass, state carried)"), true);
     m_protocol->addItem(tr("Fixed windows (fresh state each)"), false);
+    // Narrow in the row; the list shows the whole names.
+    m_protocol->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_protocol->setMinimumContentsLength(16);
     m_protocol->setToolTip(
         tr("Streaming: one pass over the text with the state carried along, "
            "perplexity per position. Fixed windows: the paper's protocol, the "
@@ -32,21 +36,25 @@ PerplexityPanel::PerplexityPanel(QWidget *parent) : QWidget(parent)
     m_window->setSuffix(tr(" tokens"));
     m_window->setKeyboardTracking(false);
     m_window->setToolTip(tr("Window length of the fixed-window protocol."));
-    m_toolBar->addWidget(new QLabel(tr("Protocol: ")));
-    m_toolBar->addWidget(m_protocol);
-    m_windowAction = m_toolBar->addWidget(m_window);
-    m_toolBar->addSeparator();
-    layout->addWidget(m_toolBar);
+    auto *protocolLabel = new QLabel(tr("Protocol:"));
+    protocolLabel->setBuddy(m_protocol);
+    m_row->addWidget(protocolLabel);
+    m_row->addWidget(m_protocol);
+    m_row->addWidget(m_window);
+    layout->addWidget(rowHost);
     m_chart = new PerplexityChart;
     m_chart->setObjectName(QStringLiteral("perplexityChart"));
     layout->addWidget(m_chart, 1);
     m_summary = new QLabel;
     m_summary->setObjectName(QStringLiteral("perplexitySummary"));
     m_summary->setWordWrap(true);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // Two lines, always: a summary that wraps differently must not move the docks.
+    m_summary->setFixedHeight(2 * m_summary->fontMetrics().lineSpacing() + 2);
     layout->addWidget(m_summary);
 
     connect(m_protocol, &QComboBox::activated, this, [this] {
-        m_windowAction->setVisible(!streaming());
+        m_window->setVisible(!streaming());
         emit protocolChanged(streaming(), window());
     });
     connect(m_window, &QSpinBox::valueChanged, this, [this] {
@@ -56,12 +64,23 @@ PerplexityPanel::PerplexityPanel(QWidget *parent) : QWidget(parent)
     setProtocol(true, 2048);
 }
 
+QToolButton *PerplexityPanel::addAction(QAction *action)
+{
+    auto *button = new QToolButton;
+    button->setDefaultAction(action);
+    button->setAutoRaise(true);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setObjectName(action->objectName() + QStringLiteral("Button"));
+    m_row->addWidget(button);
+    return button;
+}
+
 void PerplexityPanel::setProtocol(bool streaming, int window)
 {
     const QSignalBlocker b1(m_protocol), b2(m_window);
     m_protocol->setCurrentIndex(streaming ? 0 : 1);
     m_window->setValue(window);
-    m_windowAction->setVisible(!streaming);
+    m_window->setVisible(!streaming);
 }
 
 bool PerplexityPanel::streaming() const
@@ -77,6 +96,12 @@ int PerplexityPanel::window() const
 void PerplexityPanel::setSummary(const QString &text)
 {
     m_summary->setText(text);
+    m_summary->setToolTip(text);
+}
+
+QString PerplexityPanel::summary() const
+{
+    return m_summary->text();
 }
 
 }  // namespace mscope

@@ -2,6 +2,7 @@
 #include "ScalingPanel.h"
 
 #include "FactorScale.h"
+#include "FlowLayout.h"
 #include "LayerFactorControl.h"
 #include "ModulationEditor.h"
 
@@ -52,20 +53,18 @@ ScalingPanel::ScalingPanel(ModulationEditor *editor, QWidget *parent)
     outer->setContentsMargins(6, 6, 6, 6);
     outer->setSpacing(6);
 
-    auto *top = new QHBoxLayout;
+    // Family and buttons in one row that wraps in a narrow dock (nothing hides behind "»").
+    auto *topHost = new QWidget;
+    m_buttons = new FlowLayout(topHost, 2);
     auto *familyLabel = new QLabel(tr("&Family:"));
     m_family = new QComboBox;
     for (ModulationFamily f : kFamilies)
         m_family->addItem(familyTitle(f), int(f));
     familyLabel->setBuddy(m_family);
     m_family->setToolTip(tr("How the sliders change each layer's state transition."));
-    top->addWidget(familyLabel);
-    top->addWidget(m_family);
-    top->addStretch(1);
-    m_buttons = new QHBoxLayout;
-    m_buttons->setSpacing(2);
-    top->addLayout(m_buttons);
-    outer->addLayout(top);
+    m_buttons->addWidget(familyLabel);
+    m_buttons->addWidget(m_family);
+    outer->addWidget(topHost);
     m_explanation = new QLabel;
     m_explanation->setWordWrap(true);
     m_explanation->setForegroundRole(QPalette::PlaceholderText);
@@ -84,7 +83,8 @@ ScalingPanel::ScalingPanel(ModulationEditor *editor, QWidget *parent)
 
     m_scroll = new QScrollArea;
     m_scroll->setWidgetResizable(true);
-    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Sideways for deep models; upwards only when the dock is shorter than a usable fader.
+    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_stripHost = new QWidget;
     m_stripLayout = new QHBoxLayout(m_stripHost);
@@ -218,8 +218,9 @@ void ScalingPanel::syncFromEditor()
     // The master shows the common value, or stays where it was when the layers differ.
     const bool uniform =
         !f.empty() && std::all_of(f.begin(), f.end(), [&](double v) { return v == f.front(); });
-    if (uniform && m_master->value() != f.front())
+    if (uniform && (m_master->value() != f.front() || m_master->isMixed()))
         m_master->setValue(f.front());
+    m_master->setMixed(!uniform && !f.empty());
     m_master->setLabel(uniform || f.empty() ? tr("All") : tr("All (mixed)"));
 
     if (m_editor->presetSteps().empty()) {

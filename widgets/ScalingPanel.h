@@ -15,6 +15,7 @@ class QToolButton;
 
 namespace mscope {
 
+class FlowLayout;
 class LayerFactorControl;
 class ModulationEditor;
 
@@ -59,7 +60,7 @@ private:
     QWidget *m_stripHost = nullptr;
     QHBoxLayout *m_stripLayout = nullptr;
     std::vector<LayerFactorControl *> m_strips;
-    QHBoxLayout *m_buttons = nullptr;
+    FlowLayout *m_buttons = nullptr;
     QLabel *m_calibrationStatus = nullptr;
     QToolButton *m_stopButton = nullptr;
     int m_gesture = 0;

@@ -2,13 +2,15 @@
 #include "SpectrumHeatmap.h"
 
 #include "ChartStyle.h"
+#include "ScaleAxis.h"
 #include "SpectrumQuantityName.h"
 #include "ViewExporter.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QToolTip>
+#include <QTextDocument>
+#include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
 
@@ -42,12 +44,11 @@ SpectrumHeatmap::SpectrumHeatmap(QWidget *parent) : QWidget(parent)
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setToolTip(
+    // No tooltip: the crosshair readout is the map's hover text.
+    setWhatsThis(
         tr("Each row is a layer; across, the memory τ of its modes (how many tokens a mode "
            "remembers) on a log axis; darker = more modes. Modes right of the training "
-           "length remember longer than anything seen in training."));
-    setWhatsThis(
-        toolTip() +
+           "length remember longer than anything seen in training.") +
         tr(" With a scaling, the upper half of a row is the model as loaded (grey), the "
            "lower half the scaled model (blue). The column on the right gives the share of "
            "modes beyond the training length. Click a row to see that layer in detail."));
@@ -56,23 +57,145 @@ SpectrumHeatmap::SpectrumHeatmap(QWidget *parent) : QWidget(parent)
 void SpectrumHeatmap::setDensities(const SpectrumDensity &original,
                                    const SpectrumDensity &modulated)
 {
+    const bool axisChanged = original.quantity != m_original.quantity ||
+                             original.axisMin != m_original.axisMin ||
+                             original.axisMax != m_original.axisMax;
     m_original = original;
     m_modulated = modulated;
     if (m_selected >= m_original.layers())
         m_selected = m_original.layers() - 1;
+    if (axisChanged)
+        m_zoomed = false;
+    if (!m_zoomed)
+        fitView();
+    m_image = QImage();
+    updateGeometry();  // the minimum height follows the number of layers
+    update();
+}
+
+QSize SpectrumHeatmap::minimumSizeHint() const
+{
+    // Every layer's row at least as tall as the smallest label font.
+    const QFontMetrics fm(font());
+    const int rows = std::max(1, m_original.layers());
+    return QSize(220, 2 * fm.height() + 12 + 2 * fm.height() + 16 + std::min(rows * 11, 240));
+}
+
+void SpectrumHeatmap::fitView()
+{
+    m_view0 = m_original.axisMin;
+    m_view1 = m_original.axisMax;
+    if (m_original.isEmpty() || m_original.bins <= 0)
+        return;
+    int first = m_original.bins, last = -1;
+    for (const SpectrumDensity *d : {&m_original, &m_modulated})
+        for (const auto &row : d->share)
+            for (int b = 0; b < int(row.size()); ++b)
+                if (row[size_t(b)] > 0) {
+                    first = std::min(first, b);
+                    last = std::max(last, b);
+                }
+    if (last < first)
+        return;
+    m_view0 = m_original.binLow(std::max(0, first - 1));
+    m_view1 = m_original.binHigh(std::min(m_original.bins - 1, last + 1));
+    if (m_original.quantity == SpectrumQuantity::Tau)
+        for (double tokens : {m_trainingLength, m_targetLength})
+            if (tokens > 0) {
+                m_view0 = std::min(m_view0, m_original.coordinate(tokens) - 0.1);
+                m_view1 = std::max(m_view1, m_original.coordinate(tokens) + 0.1);
+            }
+}
+
+void SpectrumHeatmap::resetZoom()
+{
+    m_zoomed = false;
+    fitView();
     m_image = QImage();
     update();
+}
+
+void SpectrumHeatmap::zoomAt(double x, double factor)
+{
+    const QRect plot = plotRect();
+    const double c = coordinateAt(int(x), plot);
+    const double a = c - (c - m_view0) / factor, b = c + (m_view1 - c) / factor;
+    if (b - a < 1e-3 * (m_original.axisMax - m_original.axisMin) || factor <= 0)
+        return;
+    m_view0 = a;
+    m_view1 = b;
+    m_zoomed = true;
+    m_image = QImage();
+    update();
+}
+
+double SpectrumHeatmap::xOf(double coordinate, const QRect &plot) const
+{
+    return plot.left() + (coordinate - m_view0) / (m_view1 - m_view0) * plot.width();
+}
+
+double SpectrumHeatmap::coordinateAt(int x, const QRect &plot) const
+{
+    return m_view0 + double(x - plot.left()) / std::max(1, plot.width()) * (m_view1 - m_view0);
+}
+
+QFont SpectrumHeatmap::labelFont() const
+{
+    // As large as the rows allow, down to 7 pixels; rows shorter than that skip labels.
+    QFont f = font();
+    const int layers = std::max(1, m_original.layers());
+    const double rowHeight = double(plotRect().height()) / layers;
+    const double wanted = std::max(7.0, std::min(double(QFontMetrics(f).height()), rowHeight));
+    if (wanted < QFontMetrics(f).height())
+        f.setPixelSize(std::max(7, int(std::floor(wanted * 0.8))));
+    return f;
+}
+
+int SpectrumHeatmap::labelStep() const
+{
+    const int layers = m_original.layers();
+    if (layers <= 0)
+        return 1;
+    const double rowHeight = double(plotRect().height()) / layers;
+    const double h = QFontMetrics(labelFont()).height() * 0.8;
+    return std::max(1, int(std::ceil(h / std::max(rowHeight, 0.5))));
+}
+
+QString SpectrumHeatmap::title() const
+{
+    return m_original.isEmpty()
+               ? tr("Spectrum per layer")
+               : tr("Spectrum per layer — %1%2")
+                     .arg(spectrumQuantityName(m_original.quantity),
+                          m_original.logarithmic ? tr(", log scale") : QString());
+}
+
+QStringList SpectrumHeatmap::overflowingTexts() const
+{
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    const QFontMetrics fm(titleFont);
+    // The title falls back to shorter forms; only the shortest may not fit.
+    if (fm.horizontalAdvance(tr("Spectrum")) > width() - 8)
+        return {tr("Spectrum")};
+    return {};
 }
 
 void SpectrumHeatmap::setTrainingLength(double tokens)
 {
     m_trainingLength = tokens;
+    if (!m_zoomed)
+        fitView();
+    m_image = QImage();
     update();
 }
 
 void SpectrumHeatmap::setTargetLength(double tokens)
 {
     m_targetLength = tokens;
+    if (!m_zoomed)
+        fitView();
+    m_image = QImage();
     update();
 }
 
@@ -98,7 +221,10 @@ QRect SpectrumHeatmap::plotRect() const
     const bool shares =
         m_original.quantity == SpectrumQuantity::Tau && !m_original.shareAbove.empty();
     const int right = shares ? fm.horizontalAdvance(QStringLiteral("100% → 100%")) + 14 : 10;
-    const int bottom = 3 * fm.height() + 16;
+    // Tick labels and the axis title; the one-line key under them only when rows stay tall.
+    const int layers = std::max(1, m_original.layers());
+    const bool key = height() - top - (3 * fm.height() + 16) >= layers * 16;
+    const int bottom = (key ? 3 : 2) * fm.height() + 16;
     return QRect(left, top, std::max(10, width() - left - right),
                  std::max(10, height() - top - bottom));
 }
@@ -141,7 +267,13 @@ void SpectrumHeatmap::rebuildImage()
         const bool scaled = split() && r % 2 == 1;
         auto *line = reinterpret_cast<QRgb *>(m_image.scanLine(y));
         for (int x = 0; x < m_image.width(); ++x) {
-            const int b = std::min(bins - 1, int(double(x) * bins / m_image.width()));
+            const double c = m_view0 + (x + 0.5) / m_image.width() * (m_view1 - m_view0);
+            const int b = int(std::floor((c - m_original.axisMin) /
+                                         (m_original.axisMax - m_original.axisMin) * bins));
+            if (b < 0 || b >= bins) {
+                line[x] = qRgb(255, 255, 255);
+                continue;
+            }
             const double v = rowMax[size_t(r)] > 0 ? share[size_t(b)] / rowMax[size_t(r)] : 0.0;
             line[x] = ink(std::sqrt(v), scaled);
         }
@@ -164,11 +296,15 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     p.setFont(titleFont);
     p.setPen(QColor(0x20, 0x20, 0x20));
     const bool tau = m_original.quantity == SpectrumQuantity::Tau;
-    const QString title = m_original.isEmpty()
-                              ? tr("Spectrum per layer")
-                              : tr("Spectrum per layer — %1%2")
-                                    .arg(spectrumQuantityName(m_original.quantity),
-                                         m_original.logarithmic ? tr(", log scale") : QString());
+    // The fullest title that fits: never elided.
+    QString title = this->title();
+    for (const QString &t : {title, tr("Spectrum per layer"), tr("Spectrum")})
+        if (QFontMetrics(titleFont).horizontalAdvance(t) <= width() - 8) {
+            title = t;
+            break;
+        }
+    if (QFontMetrics(titleFont).horizontalAdvance(title) > width() - 8)
+        title = tr("Spectrum");
     p.drawText(QRect(0, 4, width(), fm.height() + 4), Qt::AlignHCenter | Qt::AlignVCenter, title);
     p.setFont(font());
 
@@ -184,10 +320,7 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
         rebuildImage();
     p.drawImage(plot.topLeft(), m_image);
 
-    auto xOf = [&](double coordinate) {
-        return plot.left() + (coordinate - m_original.axisMin) /
-                                 (m_original.axisMax - m_original.axisMin) * plot.width();
-    };
+    auto xOf = [&](double coordinate) { return this->xOf(coordinate, plot); };
     // Past the training length: a light wash, the same as in the perplexity chart.
     if (tau && m_trainingLength > 0) {
         const double x0 = std::clamp(xOf(std::log10(m_trainingLength)), double(plot.left()),
@@ -232,12 +365,14 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     p.setBrush(Qt::NoBrush);
     p.drawRect(plot.adjusted(0, 0, -1, -1));
 
-    // Layer labels, thinned out when rows are shorter than the text.
-    const int labelStep = std::max(1, int(std::ceil(fm.height() / std::max(rowHeight, 1.0))));
+    // Layer labels: every layer, in a smaller font when rows are short; thinned out (and said
+    // so under the map) only when rows are shorter than a 7-pixel font.
+    const int labelStep = this->labelStep();
     p.setPen(QColor(0x30, 0x30, 0x30));
+    p.setFont(labelFont());
     for (int l = 0; l < layers; l += labelStep) {
         const QRectF row(0, plot.top() + l * rowHeight, plot.left() - 6, rowHeight);
-        p.drawText(row, Qt::AlignRight | Qt::AlignVCenter, tr("L%1").arg(l));
+        p.drawText(row, Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip, tr("L%1").arg(l));
     }
 
     // Share of modes beyond the training length, as loaded → scaled.
@@ -254,9 +389,10 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
                 text += QStringLiteral(" → %1%").arg(100.0 * m_modulated.shareAbove[size_t(l)], 0,
                                                      'f', 0);
             const QRectF row(column.left(), plot.top() + l * rowHeight, column.width(), rowHeight);
-            p.drawText(row, Qt::AlignLeft | Qt::AlignVCenter, text);
+            p.drawText(row, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextDontClip, text);
         }
     }
+    p.setFont(font());
 
     if (m_selected >= 0 && m_selected < layers) {
         QPen pen(ChartStyle::current(), 2.0);
@@ -269,15 +405,14 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     p.setPen(QColor(0x30, 0x30, 0x30));
     std::vector<double> ticks;
     if (m_original.logarithmic) {
-        const int first = int(std::ceil(m_original.axisMin - 1e-9));
-        const int last = int(std::floor(m_original.axisMax + 1e-9));
-        const int step = std::max(1, (last - first + 1) / std::max(2, plot.width() / 60));
-        for (int k = first; k <= last; k += step)
-            ticks.push_back(k);
+        for (double v : ScaleAxis::ticks(ScaleAxis::Kind::Log10, std::pow(10.0, m_view0),
+                                         std::pow(10.0, m_view1), plot.width(),
+                                         fm.horizontalAdvance(QStringLiteral("0.001")) + 16))
+            ticks.push_back(std::log10(v));
     } else {
-        for (int k = 0; k <= 5; ++k)
-            ticks.push_back(m_original.axisMin +
-                            (m_original.axisMax - m_original.axisMin) * k / 5.0);
+        for (double v : ScaleAxis::ticks(ScaleAxis::Kind::Linear, m_view0, m_view1, plot.width(),
+                                         fm.horizontalAdvance(QStringLiteral("0.001")) + 16))
+            ticks.push_back(v);
     }
     for (double c : ticks) {
         const double x = xOf(c);
@@ -292,35 +427,137 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
     p.drawText(QRect(plot.left(), axisTitleY, plot.width(), fm.height()), Qt::AlignHCenter,
                spectrumQuantityName(m_original.quantity));
     p.setPen(QColor(0x60, 0x60, 0x60));
-    const QString legend = split()
-                               ? tr("upper half of each row: as loaded (grey) · lower half: scaled "
-                                    "(blue) · darker = more modes")
-                               : tr("darker = more of the layer's modes");
-    p.drawText(QRect(0, axisTitleY + fm.height() + 2, width(), fm.height()), Qt::AlignHCenter,
-               fm.elidedText(legend, Qt::ElideRight, width() - 8));
+    QString legend = split() ? tr("upper half of each row: as loaded (grey) · lower half: scaled "
+                                  "(blue) · darker = more modes")
+                             : tr("darker = more of the layer's modes");
+    if (labelStep > 1)
+        legend = tr("labels: one layer in %1 · ").arg(labelStep) + legend;
+    if (height() - axisTitleY - fm.height() >= fm.height())
+        p.drawText(QRect(0, axisTitleY + fm.height() + 2, width(), fm.height()), Qt::AlignHCenter,
+                   fm.elidedText(legend, Qt::ElideRight, width() - 8));
+    else if (labelStep > 1)
+        p.drawText(QRect(0, 2, plot.left(), fm.height()), Qt::AlignLeft,
+                   tr("1 in %1").arg(labelStep));
+
+    // The crosshair and its readout, while the pointer rests on the map.
+    const QString readout = m_pointerInside && !m_panning ? readoutAt(m_pointer) : QString();
+    if (!readout.isEmpty()) {
+        p.setPen(QPen(QColor(0x40, 0x40, 0x40, 140), 1, Qt::DotLine));
+        p.drawLine(m_pointer.x(), plot.top(), m_pointer.x(), plot.bottom());
+        QTextDocument doc;
+        doc.setDefaultFont(font());
+        doc.setHtml(readout);
+        doc.setDocumentMargin(4);
+        const QSizeF size = doc.size();
+        double x = m_pointer.x() + 12, y = m_pointer.y() + 12;
+        if (x + size.width() > width())
+            x = m_pointer.x() - 12 - size.width();
+        if (y + size.height() > height())
+            y = m_pointer.y() - 12 - size.height();
+        x = std::max(0.0, x);
+        y = std::max(0.0, y);
+        p.setPen(QColor(0xa0, 0xa0, 0xa0));
+        p.setBrush(QColor(255, 255, 255, 235));
+        p.drawRect(QRectF(QPointF(x, y), size));
+        p.translate(x, y);
+        doc.drawContents(&p);
+    }
 }
 
 void SpectrumHeatmap::mousePressEvent(QMouseEvent *event)
 {
-    const int layer = layerAt(event->position().toPoint());
-    if (layer >= 0) {
-        setSelectedLayer(layer);
-        emit layerSelected(layer);
-    }
+    m_pressAt = event->position().toPoint();
+    m_panning = false;
     QWidget::mousePressEvent(event);
+}
+
+void SpectrumHeatmap::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (!m_panning && event->button() == Qt::LeftButton) {
+        const int layer = layerAt(event->position().toPoint());
+        if (layer >= 0) {
+            setSelectedLayer(layer);
+            emit layerSelected(layer);
+        }
+    }
+    m_panning = false;
+    unsetCursor();
+    QWidget::mouseReleaseEvent(event);
+}
+
+void SpectrumHeatmap::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton)
+        resetZoom();
+}
+
+void SpectrumHeatmap::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0 || m_original.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    zoomAt(event->position().x(), std::pow(1.25, steps));
+    event->accept();
 }
 
 void SpectrumHeatmap::mouseMoveEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
-    const int layer = layerAt(pos);
-    if (layer < 0) {
-        QToolTip::hideText();
-        return;
+    if ((event->buttons() & Qt::LeftButton) && !m_original.isEmpty()) {
+        if (!m_panning && (pos - m_pressAt).manhattanLength() > 4) {
+            m_panning = true;
+            setCursor(Qt::ClosedHandCursor);
+        }
+        if (m_panning) {
+            const double dx = double(pos.x() - m_pressAt.x()) / std::max(1, plotRect().width()) *
+                              (m_view1 - m_view0);
+            m_view0 -= dx;
+            m_view1 -= dx;
+            m_pressAt = pos;
+            m_zoomed = true;
+            m_image = QImage();
+        }
     }
+    m_pointer = pos;
+    m_pointerInside = true;
+    update();
+}
+
+void SpectrumHeatmap::leaveEvent(QEvent *event)
+{
+    m_pointerInside = false;
+    update();
+    QWidget::leaveEvent(event);
+}
+
+bool SpectrumHeatmap::event(QEvent *event)
+{
+    // The readout is the map's hover text: no generic tooltip of a parent panel over it.
+    if (event->type() == QEvent::ToolTip)
+        return true;
+    return QWidget::event(event);
+}
+
+void SpectrumHeatmap::showReadoutAt(const QPoint &pos)
+{
+    m_pointer = pos;
+    m_pointerInside = true;
+    update();
+}
+
+QString SpectrumHeatmap::readoutAt(const QPoint &pos) const
+{
+    const int layer = layerAt(pos);
+    if (layer < 0)
+        return QString();
     const QRect plot = plotRect();
-    const int bin = std::clamp(int(double(pos.x() - plot.left()) * m_original.bins / plot.width()),
-                               0, m_original.bins - 1);
+    const double c = coordinateAt(pos.x(), plot);
+    const int bin = int(std::floor((c - m_original.axisMin) /
+                                   (m_original.axisMax - m_original.axisMin) * m_original.bins));
+    if (bin < 0 || bin >= m_original.bins)
+        return QString();
     const QString range = tr("%1 – %2").arg(tickLabel(m_original.valueAt(m_original.binLow(bin))),
                                             tickLabel(m_original.valueAt(m_original.binHigh(bin))));
     QString text = tr("<b>Layer %1</b><br>%2 %3<br>as loaded: %4% of modes")
@@ -334,7 +571,7 @@ void SpectrumHeatmap::mouseMoveEvent(QMouseEvent *event)
         text += tr("<br>median as loaded: %1").arg(tickLabel(m_original.median[size_t(layer)]));
     if (split() && std::isfinite(m_modulated.median[size_t(layer)]))
         text += tr(", scaled: %1").arg(tickLabel(m_modulated.median[size_t(layer)]));
-    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+    return text;
 }
 
 void SpectrumHeatmap::keyPressEvent(QKeyEvent *event)

@@ -33,7 +33,23 @@ public:
     void setPlaceholder(const QString &text);
 
     QSize sizeHint() const override { return QSize(520, 300); }
-    QSize minimumSizeHint() const override { return QSize(260, 160); }
+    QSize minimumSizeHint() const override;
+
+    /// The visible x range (axis coordinates): fitted to the bins that hold modes until the user
+    /// zooms (wheel), pans (drag) or resets it (double-click).
+    double viewMin() const { return m_view0; }
+    double viewMax() const { return m_view1; }
+    bool isZoomed() const { return m_zoomed; }
+    void resetZoom();
+    void zoomAt(double x, double factor);
+    /// Every how many layers a row is labelled (1: every layer; more only when rows are shorter
+    /// than the smallest readable font, and then the map says so).
+    int labelStep() const;
+    /// The crosshair readout at a widget position, as a resting pointer shows it.
+    QString readoutAt(const QPoint &pos) const;
+    void showReadoutAt(const QPoint &pos);
+    /// Texts that do not fit their space (the title): should be none.
+    QStringList overflowingTexts() const;
 
     QString exportName() const override { return QStringLiteral("spectrum-heatmap"); }
     QWidget *exportWidget() override { return this; }
@@ -46,9 +62,19 @@ protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    QString title() const;
+    void fitView();
+    double xOf(double coordinate, const QRect &plot) const;
+    double coordinateAt(int x, const QRect &plot) const;
+    QFont labelFont() const;
     QRect plotRect() const;
     bool split() const { return !m_modulated.isEmpty(); }
     int layerAt(const QPoint &pos) const;
@@ -62,6 +88,13 @@ private:
     double m_targetLength = 0.0;
     int m_selected = -1;
     QString m_placeholder;
+    double m_view0 = 0.0;
+    double m_view1 = 1.0;
+    bool m_zoomed = false;
+    QPoint m_pointer;
+    bool m_pointerInside = false;
+    QPoint m_pressAt;
+    bool m_panning = false;
 };
 
 }  // namespace mscope

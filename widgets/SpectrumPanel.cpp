@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SpectrumPanel.h"
 
+#include "FlowLayout.h"
+
 #include "LayerSpectrumChart.h"
 #include "SpectrumHeatmap.h"
 
@@ -16,12 +18,16 @@ SpectrumPanel::SpectrumPanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto *row = new QHBoxLayout;
+    // Controls in a row that wraps in a narrow dock; the note on its own line under them.
+    auto *rowHost = new QWidget;
+    auto *row = new FlowLayout(rowHost, 4);
     auto *label = new QLabel(tr("&Show:"));
     m_quantity = new QComboBox;
     m_quantity->addItem(tr("Memory τ (tokens)"), int(SpectrumQuantity::Tau));
     m_quantity->addItem(tr("Decay rate α"), int(SpectrumQuantity::Alpha));
     m_quantity->addItem(tr("Eigenvalue λ = exp(−α)"), int(SpectrumQuantity::Lambda));
+    m_quantity->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_quantity->setMinimumContentsLength(14);
     m_quantity->setToolTip(
         tr("τ = 1/(Δ̄·α) is how many tokens a mode remembers (Δ̄: the mean step "
            "size measured on a calibration text); α and λ are the raw spectrum."));
@@ -31,8 +37,8 @@ SpectrumPanel::SpectrumPanel(QWidget *parent) : QWidget(parent)
     m_note->setWordWrap(true);
     row->addWidget(label);
     row->addWidget(m_quantity);
-    row->addWidget(m_note, 1);
-    layout->addLayout(row);
+    layout->addWidget(rowHost);
+    layout->addWidget(m_note);
 
     auto *split = new QSplitter(Qt::Vertical);
     m_heatmap = new SpectrumHeatmap;

@@ -8,32 +8,26 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <algorithm>
 #include <cmath>
 
 namespace mscope {
 
-StateNormChart::StateNormChart(QWidget *parent) : QChartView(parent)
+StateNormChart::StateNormChart(QWidget *parent)
+    : InteractiveChart(ScaleAxis::Kind::LogTokens, ScaleAxis::Kind::Log10, parent)
 {
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(320, 220);
-    auto *chart = new QChart;
-    ChartStyle::apply(chart);
-    chart->setTitle(tr("Recurrent state size against position"));
-    // setChart() releases the chart QChartView made for itself, without deleting it.
-    QChart *const own = QChartView::chart();
-    setChart(chart);
-    delete own;
-    m_x = ChartStyle::logAxis(tr("Tokens seen"));
-    m_y = ChartStyle::logAxis(tr("State norm"), 10.0);
-    chart->addAxis(m_x, Qt::AlignBottom);
-    chart->addAxis(m_y, Qt::AlignLeft);
+    setMinimumSize(200, 130);
+    QChart *chart = this->chart();
+    setTitles({tr("Recurrent state size against position"), tr("State size against position"),
+               tr("State size")});
+    setXTitles({tr("Tokens seen")});
+    setYTitles({tr("State norm (log scale)"), tr("State norm"), tr("norm")});
 
     m_trainingMarker = new ChartMarker(chart, ChartStyle::trainingLength(), this);
-    m_trainingMarker->attachAxes(m_x, m_y);
+    m_trainingMarker->attachAxes(xAxis(), yAxis());
     m_targetMarker = new ChartMarker(chart, ChartStyle::targetLength(), this);
-    m_targetMarker->attachAxes(m_x, m_y);
+    m_targetMarker->attachAxes(xAxis(), yAxis());
+    m_targetMarker->setRow(1);
     QPen keyPen(ChartStyle::baseline(), 1.5, Qt::DashLine);
     keyPen.setCosmetic(true);
     m_baselineKey = addSeries(keyPen);
@@ -42,13 +36,14 @@ StateNormChart::StateNormChart(QWidget *parent) : QChartView(parent)
     setTargetLength(0);
     updateAxes();
 
-    setToolTip(
+    // No tooltip: the crosshair readout is the chart's hover text.
+    setWhatsThis(
         tr("How large each layer's recurrent state grows as the model reads on (L2 over "
            "the state dimension; max or mean over channels). It levels off within the "
            "training length in a healthy layer; a state that keeps growing past it has left "
-           "what the model saw in training."));
-    setWhatsThis(toolTip() + tr(" Dashed: the model as loaded. Solid: the current scaling. Choose "
-                                "the layers shown in the panel's Layers menu."));
+           "what the model saw in training.") +
+        tr(" Dashed: the model as loaded. Solid: the current scaling. Choose "
+           "the layers shown in the panel's Layers menu."));
 }
 
 QLineSeries *StateNormChart::addSeries(const QPen &pen)
@@ -58,8 +53,8 @@ QLineSeries *StateNormChart::addSeries(const QPen &pen)
     p.setCosmetic(true);
     series->setPen(p);
     chart()->addSeries(series);
-    series->attachAxis(m_x);
-    series->attachAxis(m_y);
+    series->attachAxis(xAxis());
+    series->attachAxis(yAxis());
     return series;
 }
 
@@ -147,21 +142,24 @@ void StateNormChart::setTargetLength(int64_t tokens)
     updateAxes();
 }
 
-void StateNormChart::resizeEvent(QResizeEvent *event)
-{
-    QChartView::resizeEvent(event);
-    ChartStyle::fitLogBase(m_x, m_x->min(), m_x->max(), chart()->plotArea().width());
-}
-
 void StateNormChart::refill()
 {
     for (int l = 0; l < int(m_layers.size()); ++l) {
         LayerSeries &s = m_layers[size_t(l)];
         s.baseline->setVisible(s.visible);
         s.current->setVisible(s.visible);
-        s.baseline->replace(s.visible ? m_baselineHistory.points(l, m_statistic)
+        auto toAxis = [this](const QList<QPointF> &points) {
+            QList<QPointF> out;
+            out.reserve(points.size());
+            for (const QPointF &p : points)
+                if (p.x() > 0 && p.y() > 0 && std::isfinite(p.y()))
+                    out << QPointF(xAxis()->toAxis(p.x()), yAxis()->toAxis(p.y()));
+            return out;
+        };
+        s.baseline->replace(s.visible ? toAxis(m_baselineHistory.points(l, m_statistic))
                                       : QList<QPointF>());
-        s.current->replace(s.visible ? m_currentHistory.points(l, m_statistic) : QList<QPointF>());
+        s.current->replace(s.visible ? toAxis(m_currentHistory.points(l, m_statistic))
+                                     : QList<QPointF>());
         // Hidden series keep their legend marker unless told otherwise.
         const auto markers = chart()->legend()->markers(s.current);
         for (QLegendMarker *m : markers)
@@ -194,24 +192,73 @@ void StateNormChart::updateAxes()
         lo = 0.1;
         hi = 100.0;
     }
-    const double span = std::max(std::log(hi / lo), std::log(10.0));
-    const double mid = 0.5 * (std::log(hi) + std::log(lo));
-    const double yMin = std::exp(mid - 0.55 * span), yMax = std::exp(mid + 0.55 * span);
-    const double xMin = 8.0;
+    // Axis coordinates are log10: at least a factor of 2, padded, with room for the labels.
+    double y0 = std::log10(lo), y1 = std::log10(hi);
+    if (y1 - y0 < std::log10(2.0)) {
+        const double mid = 0.5 * (y0 + y1);
+        y0 = mid - std::log10(2.0) / 2;
+        y1 = mid + std::log10(2.0) / 2;
+    }
+    const double pad = 0.06 * (y1 - y0);
+    y0 -= pad;
+    y1 += pad;
+    const double plotHeight = std::max(60.0, chart()->plotArea().height());
+    const double band = std::min(0.4, m_trainingMarker->labelBandHeight() / plotHeight);
+    y1 += band / (1.0 - band) * (y1 - y0);
     // End on the power of two just above (16,383 tokens seen: 16,384, a labelled tick).
     const double pow2 = std::exp2(std::ceil(std::log2(xMax)));
     if (pow2 - xMax <= 0.01 * xMax)
         xMax = pow2;
-    m_x->setRange(xMin, xMax);
-    m_y->setRange(yMin, yMax);
-    m_trainingMarker->setYRange(yMin, yMax);
-    m_targetMarker->setYRange(yMin, yMax);
+    setHomeRange(std::log10(8.0), std::log10(xMax), y0, y1);
+}
+
+void StateNormChart::rangesChanged()
+{
+    const double y0 = yAxis()->min(), y1 = yAxis()->max();
+    m_trainingMarker->setYRange(y0, y1);
+    m_targetMarker->setYRange(y0, y1);
+    auto at = [this](int64_t tokens) {
+        return tokens > 0 ? xAxis()->toAxis(double(tokens)) : double(NAN);
+    };
     m_trainingMarker->set(
-        double(m_trainingLength),
+        at(m_trainingLength),
         tr("training %1").arg(ChartStyle::tokenCount(double(m_trainingLength), true)));
-    m_targetMarker->set(double(m_targetLength),
+    m_targetMarker->set(at(m_targetLength),
                         tr("target %1").arg(ChartStyle::tokenCount(double(m_targetLength), true)));
-    ChartStyle::fitLogBase(m_x, xMin, xMax, chart()->plotArea().width());
+}
+
+QString StateNormChart::readoutText(const QPointF &value, const QPointF &) const
+{
+    // The nearest recorded position, and every shown layer's norm there.
+    const double x = xAxis()->fromAxis(value.x());
+    std::vector<int64_t> positions = m_currentHistory.positions();
+    if (positions.empty())
+        positions = m_baselineHistory.positions();
+    if (positions.empty())
+        return QString();
+    int64_t best = positions.front();
+    for (int64_t p : positions)
+        if (std::fabs(std::log(double(p)) - std::log(x)) <
+            std::fabs(std::log(double(best)) - std::log(x)))
+            best = p;
+    QString text = tr("<b>after %1 tokens</b> (as loaded → scaled)")
+                       .arg(ChartStyle::tokenCount(double(best)));
+    int shown = 0;
+    for (int l = 0; l < int(m_layers.size()); ++l) {
+        if (!m_layers[size_t(l)].visible)
+            continue;
+        const double b = m_baselineHistory.value(best, l, m_statistic);
+        const double c = m_currentHistory.value(best, l, m_statistic);
+        text += QStringLiteral("<br><span style=\"color:%1\">■</span> ")
+                    .arg(ChartStyle::layer(l).name());
+        text += tr("L%1: %2 → %3")
+                    .arg(l)
+                    .arg(std::isfinite(b) ? QString::number(b, 'g', 4) : QStringLiteral("–"),
+                         std::isfinite(c) ? QString::number(c, 'g', 4) : QStringLiteral("–"));
+        if (++shown >= 12)
+            break;
+    }
+    return text;
 }
 
 QString StateNormChart::toCsv() const

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "ExportableView.h"
+#include "InteractiveChart.h"
 #include "StateNormHistory.h"
 
-#include <QChartView>
 #include <vector>
 
 class QLineSeries;
-class QLogValueAxis;
 
 namespace mscope {
 
@@ -17,7 +15,7 @@ class ChartMarker;
 /// How big each layer's recurrent state gets as the text goes on (log-log): it should level off
 /// within the training length. Layers whose state keeps growing past it are the ones that fail;
 /// dashed lines are the model as loaded, solid ones the current scaling.
-class StateNormChart : public QChartView, public ExportableView
+class StateNormChart : public InteractiveChart
 {
     Q_OBJECT
 
@@ -40,11 +38,11 @@ public:
     const StateNormHistory &current() const { return m_currentHistory; }
 
     QString exportName() const override { return QStringLiteral("state-norm-vs-position"); }
-    QWidget *exportWidget() override { return this; }
     QString toCsv() const override;
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
+    QString readoutText(const QPointF &value, const QPointF &pos) const override;
+    void rangesChanged() override;
 
 private:
     struct LayerSeries
@@ -57,8 +55,6 @@ private:
     void refill();
     void updateAxes();
 
-    QLogValueAxis *m_x = nullptr;
-    QLogValueAxis *m_y = nullptr;
     ChartMarker *m_trainingMarker = nullptr;
     ChartMarker *m_targetMarker = nullptr;
     QLineSeries *m_baselineKey = nullptr;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "StatePanel.h"
 
+#include "FlowLayout.h"
+
 #include "StateNormChart.h"
 
 #include <QComboBox>
@@ -16,7 +18,8 @@ StatePanel::StatePanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto *row = new QHBoxLayout;
+    auto *rowHost = new QWidget;
+    auto *row = new FlowLayout(rowHost, 4);
     m_layers = new QToolButton;
     m_layers->setText(tr("Layers"));
     m_layers->setPopupMode(QToolButton::InstantPopup);
@@ -32,8 +35,9 @@ StatePanel::StatePanel(QWidget *parent) : QWidget(parent)
     row->addWidget(m_layers);
     row->addWidget(new QLabel(tr("Norm:")));
     row->addWidget(m_statistic);
-    row->addStretch(1);
-    layout->addLayout(row);
+    m_statistic->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_statistic->setMinimumContentsLength(12);
+    layout->addWidget(rowHost);
     m_chart = new StateNormChart;
     m_chart->setObjectName(QStringLiteral("stateNormChart"));
     layout->addWidget(m_chart, 1);

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ViewExporter.h"
 
+#include "ExportableView.h"
 #include "io/SaveFile.h"
 #include "support/Error.h"
 
 #include <QImage>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QTextDocument>
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWidget>
 #include <cmath>
+#include <memory>
 
 namespace mscope {
 
@@ -29,7 +34,109 @@ void commit(QSaveFile &file)
         throw Error(file.fileName(), ViewExporter::tr("cannot write: %1").arg(reason));
 }
 
+// The caption block: plain text wrapped to the figure's width, in a smaller font.
+std::unique_ptr<QTextDocument> captionDocument(const QString &caption, int width,
+                                               const QFont &font)
+{
+    if (caption.trimmed().isEmpty())
+        return nullptr;
+    auto doc = std::make_unique<QTextDocument>();
+    QFont f = font;
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    doc->setDefaultFont(f);
+    doc->setDocumentMargin(8);
+    doc->setPlainText(caption);
+    doc->setTextWidth(width);
+    return doc;
+}
+
+// Paints the figure and its caption over (0, 0, size.width, size.height + caption height).
+void paintFigure(QPainter &painter, ExportableView *view, const QSize &size,
+                 QTextDocument *caption)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.save();
+    view->renderFigure(&painter, size);
+    painter.restore();
+    if (caption) {
+        painter.save();
+        painter.translate(0, size.height());
+        painter.setPen(QColor(0xd0, 0xd0, 0xd0));
+        painter.drawLine(8, 0, size.width() - 8, 0);
+        caption->drawContents(&painter);
+        painter.restore();
+    }
+}
+
 }  // namespace
+
+QSize ExportableView::figureSize() const
+{
+    return const_cast<ExportableView *>(this)->exportWidget()->size();
+}
+
+void ExportableView::renderFigure(QPainter *painter, const QSize &)
+{
+    exportWidget()->render(painter, QPoint(), QRegion(), QWidget::DrawChildren);
+}
+
+QImage ViewExporter::figureImage(ExportableView *view, const QString &caption, double scale)
+{
+    const QSize size = view->figureSize();
+    const auto doc = captionDocument(caption, size.width(), view->exportWidget()->font());
+    const int captionHeight = doc ? int(std::ceil(doc->size().height())) : 0;
+    const QSize total(size.width(), size.height() + captionHeight);
+    QImage image(QSize(int(std::ceil(total.width() * scale)), int(std::ceil(total.height() * scale))),
+                 QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    paintFigure(painter, view, size, doc.get());
+    return image;
+}
+
+void ViewExporter::saveFigure(ExportableView *view, const QString &path, const QString &format,
+                              const QString &caption)
+{
+    if (format == QLatin1String("png")) {
+        const QImage image = figureImage(view, caption);
+        QSaveFile file(path);
+        openForWriting(file);
+        if (!image.save(&file, "PNG"))
+            throw Error(path, tr("cannot encode the PNG image"));
+        commit(file);
+        return;
+    }
+    const QSize size = view->figureSize();
+    const auto doc = captionDocument(caption, size.width(), view->exportWidget()->font());
+    const int captionHeight = doc ? int(std::ceil(doc->size().height())) : 0;
+    const QSize total(size.width(), size.height() + captionHeight);
+    QSaveFile file(path);
+    openForWriting(file);
+    if (format == QLatin1String("svg")) {
+        QSvgGenerator generator;
+        generator.setOutputDevice(&file);
+        generator.setSize(total);
+        generator.setViewBox(QRect(QPoint(0, 0), total));
+        generator.setTitle(view->exportName());
+        generator.setDescription(caption.isEmpty() ? tr("Exported from MambaScope") : caption);
+        QPainter painter(&generator);
+        paintFigure(painter, view, size, doc.get());
+    } else if (format == QLatin1String("pdf")) {
+        QPdfWriter writer(&file);
+        writer.setCreator(QStringLiteral("MambaScope"));
+        writer.setTitle(view->exportName());
+        writer.setResolution(96);  // one logical pixel = 1/96 inch, as on screen
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+        writer.setPageSize(QPageSize(QSizeF(total) * 72.0 / 96.0, QPageSize::Point,
+                                     QString(), QPageSize::ExactMatch));
+        QPainter painter(&writer);
+        paintFigure(painter, view, size, doc.get());
+    } else {
+        throw Error(path, tr("unknown figure format: %1").arg(format));
+    }
+    commit(file);
+}
 
 void ViewExporter::savePng(QWidget *widget, const QString &path, double scale)
 {

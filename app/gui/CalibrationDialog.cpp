@@ -71,6 +71,14 @@ CalibrationDialog::CalibrationDialog(ModulationFamily family, int targetLength,
     form->addRow(tr("&Seed:"), m_seed);
     form->addRow(tr("Texts:"), texts);
     layout->addLayout(form);
+    // Said plainly: the search does not start from the faders.
+    auto *start = new QLabel(
+        tr("The search starts from its own point, not from the faders: SPSA from random "
+           "factors between 0.75 and 1 (set by the seed), coordinate search from the model as "
+           "loaded. The faders follow the best point found."));
+    start->setWordWrap(true);
+    start->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(start);
     m_estimate = new QLabel;
     m_estimate->setWordWrap(true);
     layout->addWidget(m_estimate);

@@ -5,6 +5,7 @@
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
 #include "CalibrationDialog.h"
+#include "GuidedTour.h"
 #include "ChartStyle.h"
 #include "io/ResourceLocator.h"
 #include "JobStatusWidget.h"
@@ -28,6 +29,13 @@
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QBuffer>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QScreen>
+#include <QScrollArea>
+#include <QStyle>
+#include <QUrl>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -50,7 +58,7 @@ namespace mscope {
 namespace {
 
 // Bumped when the dock layout changes shape, so an old saved layout is not restored onto it.
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2;
 
 }  // namespace
 
@@ -62,7 +70,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setDockNestingEnabled(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks |
                    QMainWindow::AllowTabbedDocks);
-    resize(1440, 900);
+    // The usual size, or less on a small screen (a 1366×768 laptop with a panel).
+    QSize size(1440, 900);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.96);
+    resize(size);
+    m_shareTimer.setSingleShot(true);
+    connect(&m_shareTimer, &QTimer::timeout, this, &MainWindow::applyDockShares);
 
     m_session = new WorkbenchSession(this);
     m_editor = m_session->editor();
@@ -85,7 +99,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     const QByteArray geometry = AppSettings::windowGeometry();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    restoreState(AppSettings::windowState(), kLayoutVersion);
+    // A saved layout brings its own proportions: they are read once the window is shown.
+    m_sharesFromLayout = restoreState(AppSettings::windowState(), kLayoutVersion);
     updateActions();
     updateLengths();
     statusBar()->showMessage(tr("Ready"));
@@ -165,6 +180,22 @@ void MainWindow::createActions()
     m_clearPins->setIconText(tr("Clear pins"));
     m_logScale->setIconText(tr("Log axis"));
     m_logScale->setChecked(true);
+    m_ratio = make(tr("Perplexity &Relative to Baseline"), QStringLiteral("actionRatio"),
+                   QKeySequence(tr("Ctrl+Shift+G")),
+                   tr("Every curve divided by the baseline, bucket by bucket (1 = no change)"));
+    m_ratio->setCheckable(true);
+    m_ratio->setIconText(tr("÷ baseline"));
+    m_presentation =
+        make(tr("&Presentation Mode"), QStringLiteral("actionPresentation"),
+             QKeySequence(tr("Ctrl+Shift+F")), tr("Larger fonts everywhere, for projectors"));
+    m_presentation->setCheckable(true);
+    m_report = make(tr("Save Session &Report…"), QStringLiteral("actionReport"),
+                    QKeySequence(tr("Ctrl+Shift+R")),
+                    tr("One HTML file with every chart, the settings and the numbers"));
+    m_userGuide = make(tr("&User Guide"), QStringLiteral("actionUserGuide"),
+                       QKeySequence::HelpContents, tr("Open the user guide"));
+    m_tourAction = make(tr("Guided &Tour"), QStringLiteral("actionTour"), QKeySequence(),
+                        tr("The five steps of the walkthrough, on this window"));
     m_resetLayout = make(tr("Reset &Layout"), QStringLiteral("actionResetLayout"), QKeySequence(),
                          tr("Put every panel back where it started"));
     m_whatsThis = QWhatsThis::createAction(this);
@@ -184,12 +215,19 @@ void MainWindow::createActions()
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
     connect(m_reset, &QAction::triggered, m_editor, &ModulationEditor::reset);
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsDialog);
-    connect(m_recompute, &QAction::triggered, this, [this] { m_session->applyEngineSettings(); });
+    // The current curve only: the baseline stays (it depends on nothing the user changed).
+    connect(m_recompute, &QAction::triggered, m_session, &WorkbenchSession::recomputeCurrent);
+    connect(m_ratio, &QAction::toggled, this, [this](bool on) {
+        m_perplexityPanel->chart()->setRatioToBaseline(on);
+    });
+    connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    connect(m_report, &QAction::triggered, this, &MainWindow::reportDialog);
+    connect(m_userGuide, &QAction::triggered, this, &MainWindow::openUserGuide);
+    connect(m_tourAction, &QAction::triggered, this, &MainWindow::showTour);
     connect(m_cancel, &QAction::triggered, m_session, &WorkbenchSession::cancelForegroundJob);
     connect(m_calibrate, &QAction::triggered, this, &MainWindow::calibrateDialog);
     connect(m_stopCalibration, &QAction::triggered, m_session, &WorkbenchSession::stopCalibration);
-    connect(m_resetLayout, &QAction::triggered, this,
-            [this] { restoreState(m_defaultLayout, kLayoutVersion); });
+    connect(m_resetLayout, &QAction::triggered, this, &MainWindow::resetLayout);
     connect(m_about, &QAction::triggered, this, [this] {
         AboutDialog dialog(this);
         dialog.exec();
@@ -198,7 +236,7 @@ void MainWindow::createActions()
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
-                                  Qt::DockWidgetArea area)
+                                  Qt::DockWidgetArea area, QDockWidget *tabifyWith)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
@@ -206,8 +244,96 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
     dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
                       QDockWidget::DockWidgetFloatable);
     addDockWidget(area, dock);
+    if (tabifyWith)
+        tabifyDockWidget(tabifyWith, dock);
+    // "Model & Texts" in a menu: the ampersand is text, not a mnemonic.
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setText(QString(title).replace(QLatin1Char('&'), QStringLiteral("&&")));
+    toggle->setObjectName(QStringLiteral("actionShow-") + objectName);
+    toggle->setStatusTip(tr("Show or hide the %1 panel").arg(title));
+    // Alt+1 … Alt+9 in the order the panels were added; later panels are in the View menu.
+    if (m_docks.size() < 9)
+        toggle->setShortcut(QKeySequence(tr("Alt+%1").arg(m_docks.size() + 1)));
     m_docks << dock;
+    connect(dock, &QDockWidget::dockLocationChanged, this, &MainWindow::rememberDockSharesLater);
+    connect(dock, &QDockWidget::topLevelChanged, this, &MainWindow::rememberDockSharesLater);
     return dock;
+}
+
+void MainWindow::rememberDockSharesLater()
+{
+    // Not while the shares are being applied (restoring a state moves docks too).
+    if (!m_applyingShares && isVisible() && m_sinceApplied.isValid() &&
+        m_sinceApplied.elapsed() > 250)
+        QTimer::singleShot(0, this, &MainWindow::rememberDockShares);
+}
+
+void MainWindow::rememberDockShares()
+{
+    if (m_applyingShares || width() <= 0 || height() <= 0)
+        return;
+    for (QDockWidget *d : std::as_const(m_docks))
+        if (d->isVisible() && !d->isFloating())
+            m_dockShares[d] = QSizeF(double(d->width()) / width(), double(d->height()) / height());
+}
+
+void MainWindow::applyDockShares()
+{
+    // Docks shrunk to their minimums by a small window get their shares back when it grows:
+    // the layout recovers from any resize (Qt alone hands all the new room to one column).
+    QList<QDockWidget *> docks;
+    QList<int> widths, heights;
+    for (QDockWidget *d : std::as_const(m_docks)) {
+        if (!d->isVisible() || d->isFloating() || !m_dockShares.contains(d))
+            continue;
+        docks << d;
+        widths << std::max(1, int(std::lround(m_dockShares[d].width() * width())));
+        heights << std::max(1, int(std::lround(m_dockShares[d].height() * height())));
+    }
+    if (docks.isEmpty())
+        return;
+    m_applyingShares = true;
+    resizeDocks(docks, widths, Qt::Horizontal);
+    resizeDocks(docks, heights, Qt::Vertical);
+    m_applyingShares = false;
+    m_sinceApplied.start();
+}
+
+void MainWindow::resetLayout()
+{
+    m_sharesFromLayout = false;
+    restoreState(m_defaultLayout, kLayoutVersion);
+    m_dockShares = m_defaultShares;
+    applyDockShares();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_firstShow) {
+        m_firstShow = false;
+        QTimer::singleShot(0, this, [this] {
+            if (m_sharesFromLayout)
+                rememberDockShares();
+            else
+                applyDockShares();
+        });
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // Once the main window's layout has settled at the new size (a few events later).
+    m_shareTimer.start(30);
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    // A separator between docks was dragged: the new proportions are the user's.
+    if (event->type() == QEvent::MouseButtonRelease)
+        rememberDockSharesLater();
+    return QMainWindow::event(event);
 }
 
 void MainWindow::createPanels()
@@ -220,37 +346,47 @@ void MainWindow::createPanels()
     m_perplexityPanel = new PerplexityPanel;
     m_statePanel = new StatePanel;
     m_perplexityPanel->setProtocol(m_session->streaming(), m_session->fixedWindow());
-    m_perplexityPanel->toolBar()->addAction(m_pin);
-    m_perplexityPanel->toolBar()->addAction(m_clearPins);
-    m_perplexityPanel->toolBar()->addAction(m_logScale);
+    m_perplexityPanel->addAction(m_pin);
+    m_perplexityPanel->addAction(m_clearPins);
+    m_perplexityPanel->addAction(m_logScale);
+    m_perplexityPanel->addAction(m_ratio);
 
     // Perplexity is the centre of attention: the central area, everything else around it.
     // Every panel is a dock, so users can rearrange them all; the layout is saved on exit.
     setCentralWidget(nullptr);
-    QDockWidget *model = addPanel(m_modelPanel, tr("Model & Texts"), QStringLiteral("dockModel"),
-                                  Qt::LeftDockWidgetArea);
+    // The model panel is a form: it scrolls in a short or narrow dock rather than push the
+    // window's minimum size up.
+    auto *modelScroll = new QScrollArea;
+    modelScroll->setObjectName(QStringLiteral("modelScroll"));
+    modelScroll->setWidget(m_modelPanel);
+    modelScroll->setWidgetResizable(true);
+    modelScroll->setFrameShape(QFrame::NoFrame);
+    modelScroll->setMinimumWidth(180);
+    // One dock area holds them all, split in columns: model | perplexity over scaling |
+    // spectrum over state. (Across several areas Qt hands a grown window's room to one area and
+    // resizeDocks cannot move the border back; inside one area every split follows its share.)
+    const auto area = Qt::LeftDockWidgetArea;
+    QDockWidget *model =
+        addPanel(modelScroll, tr("Model & Texts"), QStringLiteral("dockModel"), area);
     QDockWidget *perplexity = addPanel(m_perplexityPanel, tr("Perplexity vs Context Length"),
-                                       QStringLiteral("dockPerplexity"), Qt::RightDockWidgetArea);
-    QDockWidget *spectrum = addPanel(m_spectrumPanel, tr("Spectrum"),
-                                     QStringLiteral("dockSpectrum"), Qt::RightDockWidgetArea);
-    QDockWidget *scaling = addPanel(m_scalingPanel, tr("Scaling"), QStringLiteral("dockScaling"),
-                                    Qt::BottomDockWidgetArea);
-    QDockWidget *state = addPanel(m_statePanel, tr("State Convergence"),
-                                  QStringLiteral("dockState"), Qt::BottomDockWidgetArea);
+                                       QStringLiteral("dockPerplexity"), area);
+    QDockWidget *spectrum =
+        addPanel(m_spectrumPanel, tr("Spectrum"), QStringLiteral("dockSpectrum"), area);
+    QDockWidget *scaling =
+        addPanel(m_scalingPanel, tr("Scaling"), QStringLiteral("dockScaling"), area);
+    QDockWidget *state =
+        addPanel(m_statePanel, tr("State Convergence"), QStringLiteral("dockState"), area);
+    splitDockWidget(model, perplexity, Qt::Horizontal);
     splitDockWidget(perplexity, spectrum, Qt::Horizontal);
-    splitDockWidget(scaling, state, Qt::Horizontal);
-    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    resizeDocks({model, perplexity, spectrum}, {290, 680, 530}, Qt::Horizontal);
-    resizeDocks({scaling, state}, {680, 530}, Qt::Horizontal);
-    resizeDocks({perplexity, scaling}, {560, 320}, Qt::Vertical);
+    splitDockWidget(perplexity, scaling, Qt::Vertical);
+    splitDockWidget(spectrum, state, Qt::Vertical);
+    // Shares of the window, not pixels: the same layout on a laptop and on a projector.
+    m_defaultShares = {{model, QSizeF(0.22, 1.0)},      {perplexity, QSizeF(0.44, 0.6)},
+                       {spectrum, QSizeF(0.34, 0.6)},   {scaling, QSizeF(0.44, 0.4)},
+                       {state, QSizeF(0.34, 0.4)}};
+    m_dockShares = m_defaultShares;
 
     model->setWhatsThis(m_modelPanel->whatsThis());
-    const QKeySequence keys[] = {QKeySequence(tr("Alt+1")), QKeySequence(tr("Alt+2")),
-                                 QKeySequence(tr("Alt+3")), QKeySequence(tr("Alt+4")),
-                                 QKeySequence(tr("Alt+5"))};
-    int i = 0;
-    for (QDockWidget *d : {model, perplexity, spectrum, scaling, state})
-        d->toggleViewAction()->setShortcut(keys[i++]);
 }
 
 void MainWindow::addExportActions(QMenu *menu, ExportableView *view, QWidget *widget,
@@ -260,6 +396,7 @@ void MainWindow::addExportActions(QMenu *menu, ExportableView *view, QWidget *wi
     const QString base = view->exportName();
     for (const auto &[format, label] : {std::pair{QStringLiteral("png"), tr("Image (PNG)…")},
                                         std::pair{QStringLiteral("svg"), tr("Vector Image (SVG)…")},
+                                        std::pair{QStringLiteral("pdf"), tr("PDF…")},
                                         std::pair{QStringLiteral("csv"), tr("Data (CSV)…")}}) {
         QAction *a = sub->addAction(label);
         a->setObjectName(QStringLiteral("actionExport-%1-%2").arg(base, format));
@@ -282,6 +419,7 @@ void MainWindow::createMenus()
     file->addAction(m_savePreset);
     file->addAction(m_bake);
     file->addSeparator();
+    file->addAction(m_report);
     QMenu *exports = file->addMenu(tr("&Export"));
     addExportActions(exports, m_perplexityPanel->chart(), m_perplexityPanel->chart(),
                      tr("Perplexity Chart"));
@@ -315,20 +453,94 @@ void MainWindow::createMenus()
     analysis->addAction(m_pin);
     analysis->addAction(m_clearPins);
     analysis->addAction(m_logScale);
+    analysis->addAction(m_ratio);
 
+    // Rebuilt each time it opens: panels added later are listed too.
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *d : m_docks)
-        m_viewMenu->addAction(d->toggleViewAction());
-    m_viewMenu->addSeparator();
-    m_viewMenu->addAction(m_resetLayout);
-    m_viewMenu->addSeparator();
-    createLanguageMenu(m_viewMenu);
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    m_languageMenu = new QMenu(tr("Lan&guage"), this);
+    createLanguageMenu(m_languageMenu);
+    connect(m_viewMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildViewMenu);
+    rebuildViewMenu();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_tourAction);
+    help->addAction(m_userGuide);
     help->addAction(m_whatsThis);
     help->addSeparator();
     help->addAction(m_about);
     help->addAction(m_aboutQt);
+}
+
+void MainWindow::rebuildViewMenu()
+{
+    m_viewMenu->clear();
+    for (QDockWidget *d : std::as_const(m_docks))
+        m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_resetLayout);
+    m_viewMenu->addAction(m_presentation);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addMenu(m_languageMenu);
+}
+
+GuidedTour *MainWindow::showTour()
+{
+    if (!m_tour)
+        m_tour = new GuidedTour(this);
+    m_tour->show();
+    m_tour->setStep(0);
+    return m_tour;
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == presentationMode())
+        return;
+    QFont f = QApplication::font();
+    if (on) {
+        m_presentationFont = f.pointSizeF();
+        f.setPointSizeF(m_presentationFont * 1.5);
+    } else {
+        f.setPointSizeF(m_presentationFont);
+        m_presentationFont = 0;
+    }
+    // Every widget, the charts included (they follow their font, InteractiveChart).
+    QApplication::setFont(f);
+    const QSignalBlocker block(m_presentation);
+    m_presentation->setChecked(on);
+    statusBar()->showMessage(on ? tr("Presentation mode: larger fonts (Ctrl+Shift+F to leave)")
+                                : tr("Presentation mode off"),
+                             4000);
+}
+
+QString MainWindow::userGuidePath()
+{
+    const QString app = QCoreApplication::applicationDirPath();
+    const QStringList candidates{
+        qEnvironmentVariable("MAMBASCOPE_DOCS") + QStringLiteral("/user-guide.md"),
+        app + QStringLiteral("/../../docs/user-guide.md"),  // build tree: build/app/mambascope
+        app + QStringLiteral("/../../../docs/user-guide.md"),
+        app + QStringLiteral("/../share/doc/mambascope/user-guide.md"),
+        QStringLiteral("/usr/share/doc/mambascope/user-guide.md")};
+    for (const QString &c : candidates)
+        if (QFileInfo(c).isFile())
+            return QFileInfo(c).canonicalFilePath();
+    return {};
+}
+
+void MainWindow::openUserGuide()
+{
+    const QString path = userGuidePath();
+    if (path.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(path))) {
+        showError(tr("User guide"),
+                  path.isEmpty()
+                      ? tr("The user guide (docs/user-guide.md) was not found beside the program. "
+                           "Set MAMBASCOPE_DOCS to the folder that holds it.")
+                      : tr("No program to open %1 was found; open it in a text editor or "
+                           "browser.")
+                            .arg(QDir::toNativeSeparators(path)));
+    }
 }
 
 void MainWindow::createToolBars()
@@ -401,6 +613,7 @@ void MainWindow::connectSession()
                 m_perplexityPanel->chart()->clearCurves();
                 m_perplexityPanel->chart()->setContext(text, protocol);
                 m_statePanel->chart()->clearCurves();
+                m_lastSummary.clear();
                 m_perplexityPanel->setSummary(QString());
             });
     connect(s, &WorkbenchSession::lengthsChanged, this, &MainWindow::updateLengths);
@@ -467,14 +680,24 @@ void MainWindow::connectSession()
                     : tr("computed in %1 s").arg(seconds, 0, 'f', 2);
             if (seconds > 0 && firstLayer < layers)
                 how += tr(" (%1 tokens/s)").arg(QLocale().toString(qint64(positions / seconds)));
-            m_perplexityPanel->setSummary(
+            m_finishedRevision = m_requestedRevision;
+            m_lastCurveSeconds = seconds;
+            m_lastCurveFirstLayer = firstLayer;
+            m_lastSummary =
                 tr("Perplexity over the last octave (%1–%2 tokens): baseline <b>%3</b> → "
                    "<b>%4</b> with %5 · %6")
                     .arg(ChartStyle::tokenCount(double(c.lastOctaveBegin()), true),
                          ChartStyle::tokenCount(double(c.length()), true))
                     .arg(b.lastOctavePerplexity(), 0, 'f', 1)
                     .arg(c.lastOctavePerplexity(), 0, 'f', 1)
-                    .arg(m_editor->describe().toHtmlEscaped(), how));
+                    .arg(m_curveDescription.toHtmlEscaped(), how);
+            // During a drag the next value waits for this pass: the whole curve redraws each
+            // time, as often as the engine keeps up.
+            if (m_applyWhenIdle) {
+                m_applyWhenIdle = false;
+                applyModulationNow();
+            }
+            updateSummary();
         });
 
     connect(m_editor, &ModulationEditor::changed, this, &MainWindow::scheduleModulation);
@@ -550,6 +773,10 @@ void MainWindow::onModelLoaded()
     m_scalingPanel->setSelectedLayer(0);
     m_perplexityPanel->chart()->clearPinned();
     m_perplexityPanel->chart()->setCurrentLabel(m_editor->describe());
+    m_perplexityPanel->chart()->setCurrentIsBaseline(m_editor->isIdentity());
+    m_curveDescription = m_editor->describe();
+    // The session requests the first curves itself when a model opens.
+    m_requestedRevision = m_editRevision;
     updateLengths();
     updateSpectrumNote();
     updateActions();
@@ -590,10 +817,27 @@ void MainWindow::updateSpectrumNote()
 // ---------------------------------------------------------------------------------------------
 // Modulation and curves
 
+void MainWindow::updateSummary()
+{
+    PerplexityChart *chart = m_perplexityPanel->chart();
+    // Up to date once a pass of the latest edit has finished (a newer request cancels a stale
+    // pass, so a finished pass is always of the latest request).
+    const bool updating = m_editRevision != m_finishedRevision;
+    chart->setUpdating(updating);
+    if (updating && m_session->model())
+        m_perplexityPanel->setSummary(
+            tr("Updating the curve for %1…").arg(m_editor->describe().toHtmlEscaped()));
+    else
+        m_perplexityPanel->setSummary(m_lastSummary);
+}
+
 void MainWindow::scheduleModulation()
 {
+    ++m_editRevision;
     m_perplexityPanel->chart()->setCurrentLabel(m_editor->describe());
+    m_perplexityPanel->chart()->setCurrentIsBaseline(m_editor->isIdentity());
     updateActions();
+    updateSummary();
     // While a slider is dragged, recompute at most every 60 ms (each new value cancels the stale
     // pass anyway); any other edit (release, typed value, undo) right away.
     if (m_session->isCalibrating()) {
@@ -601,7 +845,10 @@ void MainWindow::scheduleModulation()
         if (!m_modulationTimer.isActive())
             m_modulationTimer.start(1500);
     } else if (m_scalingPanel->isDragging()) {
-        if (!m_modulationTimer.isActive())
+        // A running pass finishes first (the whole curve redraws); the newest value follows.
+        if (m_session->liveEvaluation()->isRunning())
+            m_applyWhenIdle = true;
+        else if (!m_modulationTimer.isActive())
             m_modulationTimer.start(60);
     } else {
         m_modulationTimer.start(0);
@@ -611,8 +858,11 @@ void MainWindow::scheduleModulation()
 void MainWindow::applyModulationNow()
 {
     m_modulationTimer.stop();
+    m_applyWhenIdle = false;
+    m_requestedRevision = m_editRevision;
     if (!m_session->model())
         return;
+    m_curveDescription = m_editor->describe();
     m_session->applyModulation();
 }
 
@@ -857,13 +1107,16 @@ void MainWindow::rebuildRecentMenu()
         m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
 }
 
-void MainWindow::createLanguageMenu(QMenu *parent)
+void MainWindow::createLanguageMenu(QMenu *menu)
 {
-    m_languageMenu = parent->addMenu(tr("Lan&guage"));
+    m_languageMenu = menu;
     m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
     auto *group = new QActionGroup(this);
     group->setExclusive(true);
-    const QString chosen = AppSettings::language();
+    // The language of this run is checked: --language may differ from the saved choice.
+    QString chosen = AppSettings::language();
+    if (UiLanguage::resolve(chosen) != UiLanguage::current())
+        chosen = UiLanguage::current();
     // Language names are written in their own language, so that anyone can find theirs.
     QStringList codes{QString()};
     codes << UiLanguage::available();
@@ -921,10 +1174,47 @@ void MainWindow::rememberDirectory(const QString &path)
     AppSettings::setLastDirectory(QFileInfo(path).absolutePath());
 }
 
+QString MainWindow::figureCaption() const
+{
+    if (!m_session->model())
+        return QString();
+    const QString protocol =
+        m_session->streaming()
+            ? tr("streaming (one pass, state carried)")
+            : tr("fixed windows of %1 tokens").arg(QLocale().toString(m_session->fixedWindow()));
+    QStringList calibration;
+    for (const QString &t : m_session->calibrationTexts())
+        calibration << QFileInfo(t).fileName();
+    QString caption =
+        tr("MambaScope %1 · model %2 (%3 layers) · evaluated on %4, first %5 tokens, %6 · "
+           "training length %7, target length %8 · scaling: %9")
+            .arg(QApplication::applicationVersion(), m_session->modelName())
+            .arg(m_session->model()->config().nLayer)
+            .arg(QFileInfo(m_session->evaluationText()).fileName())
+            .arg(QLocale().toString(qint64(m_curves->length())))
+            .arg(protocol)
+            .arg(QLocale().toString(m_session->trainingLength()),
+                 QLocale().toString(m_session->targetLength()), m_editor->describe());
+    const auto &f = m_editor->factors();
+    if (!f.empty() && !m_editor->isIdentity()) {
+        QStringList values;
+        for (double v : f)
+            values << QString::number(v, 'g', 4);
+        caption += tr(" (factors per layer, L0 first: %1)").arg(values.join(QStringLiteral(", ")));
+    }
+    if (!calibration.isEmpty())
+        caption += tr(" · calibration texts: %1").arg(calibration.join(QStringLiteral(", ")));
+    const QStringList pins = m_perplexityPanel->chart()->pinnedNames();
+    if (!pins.isEmpty())
+        caption += tr(" · pinned: %1").arg(pins.join(QStringLiteral("; ")));
+    return caption;
+}
+
 void MainWindow::exportView(ExportableView *view, const QString &format)
 {
     const QString filter = format == QLatin1String("png")   ? tr("PNG images (*.png)")
                            : format == QLatin1String("svg") ? tr("SVG images (*.svg)")
+                           : format == QLatin1String("pdf") ? tr("PDF documents (*.pdf)")
                                                             : tr("CSV files (*.csv)");
     QString path = QFileDialog::getSaveFileName(
         this, tr("Export"),
@@ -935,16 +1225,86 @@ void MainWindow::exportView(ExportableView *view, const QString &format)
         path += QLatin1Char('.') + format;
     rememberDirectory(path);
     try {
-        if (format == QLatin1String("png"))
-            ViewExporter::savePng(view->exportWidget(), path);
-        else if (format == QLatin1String("svg"))
-            ViewExporter::saveSvg(view->exportWidget(), path, view->exportName());
-        else
+        // Figures carry their full titles and a caption: model, text, protocol, factors.
+        if (format == QLatin1String("csv"))
             ViewExporter::saveText(view->toCsv(), path);
+        else
+            ViewExporter::saveFigure(view, path, format, figureCaption());
         statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 6000);
     } catch (const Error &e) {
         showError(tr("Cannot export"), e.message());
     }
+}
+
+QString MainWindow::saveReport(const QString &path)
+{
+    if (!m_session->model())
+        return tr("No model is open.");
+    auto figure = [](ExportableView *view, const QString &alt) {
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        ViewExporter::figureImage(view, QString(), 1.5).save(&buffer, "PNG");
+        return QStringLiteral("<figure><img alt=\"%1\" style=\"max-width:100%\" "
+                              "src=\"data:image/png;base64,%2\"></figure>\n")
+            .arg(alt.toHtmlEscaped(), QString::fromLatin1(png.toBase64()));
+    };
+    const PositionBuckets &b = m_curves->baseline();
+    const PositionBuckets &c = m_curves->current();
+    QString html = QStringLiteral(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "td,th{padding:2px 10px;text-align:left}figure{margin:1em 0}</style></head><body>\n")
+                       .arg(tr("MambaScope session report").toHtmlEscaped());
+    html += QStringLiteral("<h1>%1</h1>\n<p>%2</p>\n")
+                .arg(tr("MambaScope session report").toHtmlEscaped(),
+                     QDateTime::currentDateTime().toString(Qt::ISODate));
+    html += QStringLiteral("<p>%1</p>\n").arg(figureCaption().toHtmlEscaped());
+    html += QStringLiteral("<h2>%1</h2>\n<table>\n").arg(tr("Perplexity").toHtmlEscaped());
+    auto row = [&](const QString &name, const QString &value) {
+        html += QStringLiteral("<tr><th>%1</th><td>%2</td></tr>\n")
+                    .arg(name.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    row(tr("Last octave"), tr("%1–%2 tokens")
+                               .arg(ChartStyle::tokenCount(double(b.lastOctaveBegin())),
+                                    ChartStyle::tokenCount(double(b.length()))));
+    row(tr("Baseline (as loaded)"), QString::number(b.lastOctavePerplexity(), 'f', 2));
+    row(tr("Current: %1").arg(m_editor->describe()),
+        QString::number(c.lastOctavePerplexity(), 'f', 2));
+    html += QStringLiteral("</table>\n");
+    html += figure(m_perplexityPanel->chart(), tr("Perplexity against context length"));
+    html += QStringLiteral("<h2>%1</h2>\n").arg(tr("Spectrum").toHtmlEscaped());
+    html += figure(m_spectrumPanel->heatmap(), tr("Spectrum per layer"));
+    html += figure(m_spectrumPanel->layerChart(), tr("Layer spectrum"));
+    html += QStringLiteral("<h2>%1</h2>\n").arg(tr("State convergence").toHtmlEscaped());
+    html += figure(m_statePanel->chart(), tr("State norms"));
+    html += QStringLiteral("<h2>%1</h2>\n<pre>%2</pre>\n")
+                .arg(tr("Perplexity by position (CSV)").toHtmlEscaped(),
+                     m_perplexityPanel->chart()->toCsv().toHtmlEscaped());
+    html += QStringLiteral("</body></html>\n");
+    try {
+        ViewExporter::saveText(html, path);
+    } catch (const Error &e) {
+        return e.message();
+    }
+    statusBar()->showMessage(tr("Report written to %1").arg(QDir::toNativeSeparators(path)), 6000);
+    return {};
+}
+
+void MainWindow::reportDialog()
+{
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Session Report"),
+        QDir(dialogDirectory()).filePath(m_session->modelName() + QStringLiteral("-report.html")),
+        tr("HTML files (*.html)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".html");
+    rememberDirectory(path);
+    const QString problem = saveReport(path);
+    if (!problem.isEmpty())
+        showError(tr("Cannot write the report"), problem);
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

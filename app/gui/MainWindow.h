@@ -4,7 +4,10 @@
 #include "modulation/Modulation.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QMainWindow>
+#include <QSizeF>
 #include <QTimer>
 #include <optional>
 
@@ -16,6 +19,7 @@ class QSpinBox;
 namespace mscope {
 
 class ExportableView;
+class GuidedTour;
 class JobStatusWidget;
 class LiveCurves;
 class ModelPanel;
@@ -60,9 +64,34 @@ public:
     StatePanel *statePanel() const { return m_statePanel; }
     JobStatusWidget *jobStatus() const { return m_jobStatus; }
     QAction *action(const QString &objectName) const;
+    QList<QDockWidget *> panels() const { return m_docks; }
+
+    /// Adds a panel as a dock (listed in View, Alt+N for the first nine, its share of the window
+    /// kept across resizes); with `tabifyWith`, as a tab beside that panel. Panels added later
+    /// (retrieval, generation, ...) come in the same way.
+    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                          Qt::DockWidgetArea area, QDockWidget *tabifyWith = nullptr);
+    /// View ▸ Reset Layout: the panels where they start, with their default shares.
+    void resetLayout();
+    /// Help ▸ Guided Tour: shows the tour at its first step (made on first use).
+    GuidedTour *showTour();
+    GuidedTour *tour() const { return m_tour; }
+    /// Larger fonts everywhere, for projectors (View ▸ Presentation Mode).
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return m_presentationFont > 0; }
+    /// What a figure's caption says: model, text, protocol, lengths, factors.
+    QString figureCaption() const;
+    /// Writes the session report (HTML with the figures and the settings) to `path`; returns the
+    /// problem, or an empty string on success.
+    QString saveReport(const QString &path);
+    /// The user guide on this machine (docs/user-guide.md beside the program or installed), or "".
+    static QString userGuidePath();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    bool event(QEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -72,8 +101,13 @@ private:
     void createMenus();
     void createToolBars();
     void connectSession();
-    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
-                          Qt::DockWidgetArea area);
+    void rememberDockSharesLater();
+    void rememberDockShares();
+    void applyDockShares();
+    void rebuildViewMenu();
+    void updateSummary();
+    void reportDialog();
+    void openUserGuide();
     void addExportActions(QMenu *menu, ExportableView *view, QWidget *widget, const QString &title);
     void exportView(ExportableView *view, const QString &format);
     void showError(const QString &title, const QString &message);
@@ -116,6 +150,22 @@ private:
     QMenu *m_languageMenu = nullptr;
     QTimer m_modulationTimer;
     QByteArray m_defaultLayout;
+    QHash<QDockWidget *, QSizeF> m_defaultShares;
+    QHash<QDockWidget *, QSizeF> m_dockShares;  // each dock's width and height / the window's
+    QTimer m_shareTimer;
+    bool m_applyingShares = false;
+    QElapsedTimer m_sinceApplied;
+    bool m_sharesFromLayout = false;
+    bool m_firstShow = true;
+    double m_presentationFont = 0;  // the normal point size while presenting, else 0
+    QString m_lastSummary;
+    QString m_curveDescription;  // the setting of the curve last requested
+    int m_editRevision = 0;      // edits so far, and the one the last request included
+    int m_requestedRevision = 0;
+    int m_finishedRevision = 0;
+    bool m_applyWhenIdle = false;
+    double m_lastCurveSeconds = 0;
+    int m_lastCurveFirstLayer = 0;
     double m_lastRate = 0.0;
     int m_calibrationGesture = 0;
     std::optional<ModulationSet> m_lastCalibration;
@@ -138,6 +188,12 @@ private:
     QAction *m_pin = nullptr;
     QAction *m_clearPins = nullptr;
     QAction *m_logScale = nullptr;
+    QAction *m_ratio = nullptr;
+    QAction *m_presentation = nullptr;
+    QAction *m_report = nullptr;
+    QAction *m_userGuide = nullptr;
+    QAction *m_tourAction = nullptr;
+    GuidedTour *m_tour = nullptr;
     QAction *m_resetLayout = nullptr;
     QAction *m_whatsThis = nullptr;
     QAction *m_about = nullptr;

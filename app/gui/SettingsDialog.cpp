@@ -16,6 +16,7 @@ namespace mscope {
 SettingsDialog::SettingsDialog(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(tr("Settings"));
+    setMinimumWidth(460);
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
     m_threads = new QSpinBox;
@@ -50,12 +51,30 @@ SettingsDialog::SettingsDialog(QWidget *parent) : QDialog(parent)
            "layer's slider recomputes only from that layer on. 0 turns it off."));
     m_bos = new QCheckBox(tr("Start each fixed window with the BOS token (the paper's protocol)"));
     m_bos->setChecked(AppSettings::fixedWindowBos());
-    form->addRow(tr("Engine &threads:"), m_threads);
-    form->addRow(tr("&Chunk size:"), m_chunk);
-    form->addRow(tr("&Max tokens:"), m_maxTokens);
-    form->addRow(tr("Layer &cache:"), m_cache);
-    form->addRow(QString(), m_bos);
+    // Each setting with what it does written under it (the tooltips say the same).
+    auto row = [form](const QString &label, QWidget *field) {
+        form->addRow(label, field);
+        auto *hint = new QLabel(field->toolTip());
+        hint->setWordWrap(true);
+        hint->setForegroundRole(QPalette::PlaceholderText);
+        QFont f = hint->font();
+        f.setPointSizeF(f.pointSizeF() * 0.9);
+        hint->setFont(f);
+        form->addRow(QString(), hint);
+    };
+    m_bos->setToolTip(
+        tr("Fixed-window protocol only. Off: each window starts with the text itself; on: "
+           "with the BOS token first, as in the paper."));
+    row(tr("Engine &threads:"), m_threads);
+    row(tr("&Chunk size:"), m_chunk);
+    row(tr("&Max tokens:"), m_maxTokens);
+    row(tr("Layer &cache:"), m_cache);
+    row(QString(), m_bos);
     layout->addLayout(form);
+    auto *note = new QLabel(tr("The curves are computed again with the new values when you press "
+                               "OK. The settings are kept for the next start."));
+    note->setWordWrap(true);
+    layout->addWidget(note);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -62,11 +62,45 @@ QString UiLanguage::nativeName(const QString &code)
     return name.isEmpty() ? code : name.left(1).toUpper() + name.mid(1);
 }
 
+namespace {
+
+// The available code of the same language (and, for Chinese, script) as `name`, or "".
+QString matchLanguage(const QString &name, const QStringList &codes)
+{
+    QString spelled = name;
+    spelled.replace(QLatin1Char('-'), QLatin1Char('_'));
+    const QLocale locale(spelled);
+    if (spelled.isEmpty() || locale.language() == QLocale::C)
+        return {};
+    for (const QString &code : codes) {
+        const QLocale candidate(code);
+        if (candidate.language() != locale.language())
+            continue;
+        // Chinese: only the Simplified script matches zh_CN (a zh_TW user reads English
+        // sooner than the other script).
+        if (locale.language() == QLocale::Chinese && locale.script() != candidate.script())
+            continue;
+        return code;
+    }
+    return {};
+}
+
+}  // namespace
+
+bool UiLanguage::isKnown(const QString &setting)
+{
+    const QStringList codes = available();
+    return setting.isEmpty() || setting == QLatin1String("system") || codes.contains(setting) ||
+           !matchLanguage(setting, codes).isEmpty();
+}
+
 QString UiLanguage::resolve(const QString &setting)
 {
     const QStringList codes = available();
     if (codes.contains(setting))
         return setting;
+    if (const QString loose = matchLanguage(setting, codes); !loose.isEmpty())
+        return loose;
     // uiLanguages() is the user's preference list (LANGUAGE, then LC_ALL / LC_MESSAGES / LANG),
     // in BCP 47 spelling: "zh-CN", "zh-Hans-CN", "fr-CA", "fr", ...
     for (QString ui : QLocale::system().uiLanguages()) {

@@ -21,7 +21,11 @@ public:
     static QString nativeName(const QString &code);
     /// The language a start with `setting` shows: the setting when it names an available language,
     /// else the first of the system's preferred languages that is available, else "en".
+    /// A setting may also name a language loosely ("zh", "zh-CN", "fr_FR"): the available
+    /// translation of that language (and script) is used.
     static QString resolve(const QString &setting);
+    /// Whether `setting` names an available language, exactly or loosely ("" = system: yes).
+    static bool isKnown(const QString &setting);
     /// Installs the translators for resolve(setting) on the application (replacing any installed
     /// before): the workbench's own and, when the system has it, Qt's qtbase translation for the
     /// dialogs and buttons Qt draws. Returns the language now in effect.

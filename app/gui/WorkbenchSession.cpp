@@ -344,6 +344,17 @@ void WorkbenchSession::applyEngineSettings()
     requestCurve(0);
 }
 
+void WorkbenchSession::recomputeCurrent()
+{
+    if (!m_model)
+        return;
+    if (!m_live->isConfigured()) {
+        applyEngineSettings();
+        return;
+    }
+    requestCurve(0);
+}
+
 void WorkbenchSession::configureLiveEvaluation()
 {
     if (!m_model || !m_evaluationTokens)
@@ -505,8 +516,12 @@ void WorkbenchSession::requestSpectrum()
             // A τ cap before the Δ statistics are in: the curve reports it; show the model as
             // loaded.
         }
-        const auto range = SpectrumDensity::axisRange({baseline.get(), scaled.get()}, stats.get(),
-                                                      q, {training, target});
+        // The lengths widen only the τ axis (they are tokens, not decay rates).
+        const std::vector<double> include =
+            q == SpectrumQuantity::Tau ? std::vector<double>{training, target}
+                                       : std::vector<double>{};
+        const auto range =
+            SpectrumDensity::axisRange({baseline.get(), scaled.get()}, stats.get(), q, include);
         const double threshold = q == SpectrumQuantity::Tau ? training : 0.0;
         if (!cached.isEmpty() && cached.axisMin == range.first && cached.axisMax == range.second)
             result->original = cached;

@@ -67,6 +67,8 @@ public:
     void setFixedWindow(int tokens);
     /// Re-reads threads, chunk size, max tokens and cache budget from the settings.
     void applyEngineSettings();
+    /// Computes the current curve again from the first layer, keeping the baseline.
+    void recomputeCurrent();
 
     // The modulation.
     ModulationEditor *editor() const { return m_editor; }

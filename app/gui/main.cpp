@@ -7,6 +7,7 @@
 #include "UiLanguage.h"
 
 #include <QApplication>
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
@@ -58,6 +59,15 @@ int main(int argc, char **argv)
         QStringLiteral("CODE"));
     parser.addOption(languageOption);
     parser.process(app);
+    // A language that is not there says so instead of silently showing English.
+    if (parser.isSet(languageOption) && !UiLanguage::isKnown(parser.value(languageOption)))
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QApplication::translate(
+                                    "main", "mambascope: no interface language \"%1\"; "
+                                            "available: %2. Using %3.")
+                                    .arg(parser.value(languageOption),
+                                         UiLanguage::available().join(QStringLiteral(", ")),
+                                         UiLanguage::current())));
 
     MainWindow window;
     window.show();
