@@ -27,8 +27,9 @@ struct SamplingOptions
 };
 
 /// Chooses tokens by SamplingOptions. The same options (seed included) and the same logits give
-/// the same tokens on every run; the logits themselves depend on the engine's thread count only
-/// through float rounding (TokenStep), so the same seed and thread count give the same text.
+/// the same tokens on every run. The step's logits are the same bits on any thread count
+/// (TokenStep); a prompt's prefill in chunks may round differently with another thread count, so
+/// the promise is: the same seed and thread count give the same text.
 class Sampler
 {
 public:
