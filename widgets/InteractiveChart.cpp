@@ -56,6 +56,10 @@ InteractiveChart::InteractiveChart(ScaleAxis::Kind xKind, ScaleAxis::Kind yKind,
     connect(chart, &QChart::plotAreaChanged, this, [this](const QRectF &plot) {
         m_x->setPixelLength(plot.width());
         m_y->setPixelLength(plot.height());
+        if (std::fabs(plot.height() - m_plotHeight) > 0.5) {
+            m_plotHeight = plot.height();
+            plotResized();
+        }
         updateReadout();
     });
 

@@ -71,6 +71,8 @@ protected:
     virtual QString readoutText(const QPointF &value, const QPointF &pos) const = 0;
     /// After the visible ranges changed: move markers, shades, labels.
     virtual void rangesChanged() {}
+    /// After the plot area changed size: ranges that depend on it (room for labels) again.
+    virtual void plotResized() {}
 
     bool event(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
@@ -96,6 +98,7 @@ private:
     QStringList m_yTitles;
     QRectF m_home;  // x0, y0, width, height in axis coordinates
     bool m_zoomed = false;
+    double m_plotHeight = 0.0;
     bool m_dragging = false;
     QPointF m_lastDrag;
     QPointF m_pointer;

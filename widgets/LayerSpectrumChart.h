@@ -37,6 +37,7 @@ public:
 protected:
     QString readoutText(const QPointF &value, const QPointF &pos) const override;
     void rangesChanged() override;
+    void plotResized() override { rebuild(); }
 
 private:
     void rebuild();

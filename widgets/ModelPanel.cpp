@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModelPanel.h"
 
+#include "FlowLayout.h"
+
 #include "io/SafetensorsFile.h"
 #include "model/MambaModel.h"
 
@@ -34,7 +36,9 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
 
     auto *modelBox = new QGroupBox(tr("Model"));
     auto *modelLayout = new QVBoxLayout(modelBox);
-    auto *nameRow = new QHBoxLayout;
+    // Name, then the buttons, wrapping under it in a narrow dock.
+    auto *nameHost = new QWidget;
+    auto *nameRow = new FlowLayout(nameHost, 6);
     m_name = new QLabel(tr("No model"));
     QFont bold = m_name->font();
     bold.setBold(true);
@@ -48,10 +52,10 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
     m_recent->setText(tr("Recent"));
     m_recent->setPopupMode(QToolButton::InstantPopup);
     m_recent->setMenu(new QMenu(m_recent));
-    nameRow->addWidget(m_name, 1);
+    nameRow->addWidget(m_name);
     nameRow->addWidget(open);
     nameRow->addWidget(m_recent);
-    modelLayout->addLayout(nameRow);
+    modelLayout->addWidget(nameHost);
     m_path = new QLabel;
     m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_path->setForegroundRole(QPalette::PlaceholderText);
@@ -87,7 +91,7 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
     auto *evalLabel = new QLabel(tr("&Evaluate on:"));
     m_evaluation = new QComboBox;
     m_evaluation->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_evaluation->setMinimumContentsLength(12);
+    m_evaluation->setMinimumContentsLength(8);
     m_evaluation->setToolTip(tr("The text the perplexity and state curves are computed on."));
     evalLabel->setBuddy(m_evaluation);
     evalRow->addWidget(evalLabel);

@@ -236,6 +236,13 @@ void ScalingPanel::syncFromEditor()
     }
 }
 
+void ScalingPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // A short dock keeps the faders whole; the explanation is in every fader's tooltip too.
+    m_explanation->setVisible(height() >= 330);
+}
+
 void ScalingPanel::setSelectedLayer(int layer)
 {
     m_selected = layer;

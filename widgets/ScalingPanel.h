@@ -46,6 +46,9 @@ signals:
     void editFinished();
     void layerClicked(int layer);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void rebuildStrips();
     void syncFromEditor();

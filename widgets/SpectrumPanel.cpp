@@ -35,6 +35,9 @@ SpectrumPanel::SpectrumPanel(QWidget *parent) : QWidget(parent)
     m_note = new QLabel;
     m_note->setForegroundRole(QPalette::PlaceholderText);
     m_note->setWordWrap(true);
+    QFont small = m_note->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_note->setFont(small);
     row->addWidget(label);
     row->addWidget(m_quantity);
     layout->addWidget(rowHost);
@@ -85,6 +88,14 @@ void SpectrumPanel::setSelectedLayer(int layer)
 {
     m_heatmap->setSelectedLayer(layer);
     m_layerChart->setLayer(layer);
+}
+
+void SpectrumPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // In a short dock the heat map keeps the room: its rows hold every layer at once, and its
+    // readout gives a layer's numbers; the histogram comes back when there is room for it.
+    m_layerChart->setVisible(height() >= 400);
 }
 
 void SpectrumPanel::setNote(const QString &note)

@@ -35,6 +35,9 @@ signals:
     void quantityChanged(mscope::SpectrumQuantity quantity);
     void layerSelected(int layer);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     QComboBox *m_quantity = nullptr;
     QLabel *m_note = nullptr;

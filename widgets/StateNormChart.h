@@ -43,6 +43,7 @@ public:
 protected:
     QString readoutText(const QPointF &value, const QPointF &pos) const override;
     void rangesChanged() override;
+    void plotResized() override { updateAxes(); }
 
 private:
     struct LayerSeries
