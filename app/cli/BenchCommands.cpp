@@ -2,6 +2,7 @@
 #include "BenchCommands.h"
 
 #include "CliSupport.h"
+#include "TaskBench.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/ResourceLocator.h"
 #include "io/SyntheticCheckpoint.h"
@@ -323,10 +324,27 @@ int BenchCommands::bench(const QStringList &args)
                                      "scan, lmhead (default: all)."),
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default: a summary).")});
+    parser.addOption({QStringLiteral("decode-tokens"),
+                      QStringLiteral("Section decode (in the default set): tokens of greedy "
+                                     "generation per run (default 256)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("passkey-longest"),
+                      QStringLiteral("Section passkey (only when asked for): the grid's longest "
+                                     "prompt; lengths 256, 512, ... up to it (default 65536)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("passkey-keys"),
+                      QStringLiteral("Section passkey: keys per cell (default 5)."),
+                      QStringLiteral("K")});
     CliSupport::parse(parser, args);
 
     QStringList sections =
         parser.value(QStringLiteral("sections")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    // The tasks' sections (TaskBench, docs/tasks.md): decode runs by default, passkey only when
+    // asked for (on mamba-130m a grid takes most of an hour).
+    const bool defaultSections = sections.isEmpty();
+    const bool wantDecode = sections.removeAll(QStringLiteral("decode")) > 0 || defaultSections;
+    const bool wantPasskey = sections.removeAll(QStringLiteral("passkey")) > 0;
+    const bool onlyTasks = !defaultSections && sections.isEmpty();
     const QStringList allSections{QStringLiteral("sgemm"), QStringLiteral("tokenizer"),
                                   QStringLiteral("fixed"), QStringLiteral("stream"),
                                   QStringLiteral("scan"),  QStringLiteral("lmhead")};
@@ -334,7 +352,7 @@ int BenchCommands::bench(const QStringList &args)
         if (!allSections.contains(s))
             throw Error({}, QStringLiteral("unknown section '%1' (known: %2)")
                                     .arg(s, allSections.join(QStringLiteral(", "))));
-    if (sections.isEmpty())
+    if (sections.isEmpty() && !onlyTasks)
         sections = allSections;
     auto want = [&](const char *s) { return sections.contains(QLatin1String(s)); };
 
@@ -581,6 +599,25 @@ int BenchCommands::bench(const QStringList &args)
         out.insert(QStringLiteral("lm_head_only"), o);
     }
 
+    // Decoding, one stream: tokens/s against the bound read bandwidth / weight bytes per token.
+    if (wantDecode)
+        out.insert(QStringLiteral("decode"),
+                   taskbench::decode(
+                       model,
+                       CliSupport::intOption(parser, QStringLiteral("decode-tokens"), 1, 1 << 20,
+                                             256),
+                       repeats));
+    // The passkey grid (9 lengths x 5 depths x 5 keys by default), once.
+    if (wantPasskey) {
+        const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+        out.insert(QStringLiteral("passkey"),
+                   taskbench::passkeyGrid(
+                       model, *tokenizer,
+                       CliSupport::intOption(parser, QStringLiteral("passkey-longest"), 256,
+                                             1 << 24, 65536),
+                       CliSupport::intOption(parser, QStringLiteral("passkey-keys"), 1, 1000, 5)));
+    }
+
     // sgemm once more at the end: on a shared machine the first measurement may have caught a
     // busy moment. The peak is the better of the two, so the fractions err on the low side.
     if (want("sgemm")) {
@@ -650,6 +687,24 @@ int BenchCommands::bench(const QStringList &args)
         std::printf("scan only      %.0f tokens/s\n", rate("scan_only"));
     if (out.contains(QStringLiteral("lm_head_only")))
         std::printf("lm_head only   %.0f tokens/s\n", rate("lm_head_only"));
+    if (out.contains(QStringLiteral("decode"))) {
+        const QJsonObject g = out.value(QStringLiteral("decode")).toObject();
+        std::printf("decode         %.0f tokens/s, one stream (%.0f%% of the bandwidth bound: "
+                    "%.1f GB/s over %.1f MiB of weights)\n",
+                    rate("decode"),
+                    100.0 * g.value(QStringLiteral("fraction_of_bandwidth_bound")).toDouble(),
+                    g.value(QStringLiteral("read_bandwidth_gbs")).toDouble(),
+                    mib(qint64(g.value(QStringLiteral("weight_bytes_per_token")).toDouble())));
+    }
+    if (out.contains(QStringLiteral("passkey"))) {
+        const QJsonObject g = out.value(QStringLiteral("passkey")).toObject();
+        std::printf("passkey grid   %.1f s for %d cells (%.0f tokens processed, %.0f without "
+                    "sharing)\n",
+                    g.value(QStringLiteral("seconds")).toDouble(),
+                    g.value(QStringLiteral("cells")).toInt(),
+                    g.value(QStringLiteral("tokens_processed")).toDouble(),
+                    g.value(QStringLiteral("tokens_without_sharing")).toDouble());
+    }
     std::printf("peak RSS       %.1f MiB (%.1f MiB above the loaded weights)\n", mib(peak),
                 mib(peak - rssLoaded));
     return 0;

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "TaskBench.h"
+
+#include "model/ForwardPass.h"
+#include "model/MambaModel.h"
+#include "support/EngineThreads.h"
+#include "tasks/Generator.h"
+#include "tasks/PasskeyEvaluator.h"
+#include "tasks/PasskeyTask.h"
+
+#include <immintrin.h>
+#include <omp.h>
+#include <time.h>
+#include <QJsonArray>
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace mscope::taskbench {
+
+namespace {
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double cpuNow()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Σ v[0, n) with four independent vector sums, so that the loads, not the adds, set the pace
+// (512-bit loads where the CPU has them, as the decoding kernels use).
+__attribute__((target("avx512f"))) float sumAvx512(const float *v, int64_t n)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        a0 = _mm512_add_ps(a0, _mm512_loadu_ps(v + i));
+        a1 = _mm512_add_ps(a1, _mm512_loadu_ps(v + i + 16));
+        a2 = _mm512_add_ps(a2, _mm512_loadu_ps(v + i + 32));
+        a3 = _mm512_add_ps(a3, _mm512_loadu_ps(v + i + 48));
+    }
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+    float sum = 0.0f;
+    for (float l : lanes)
+        sum += l;
+    for (; i < n; ++i)
+        sum += v[i];
+    return sum;
+}
+
+float sumAvx2(const float *v, int64_t n)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a0 = _mm256_add_ps(a0, _mm256_loadu_ps(v + i));
+        a1 = _mm256_add_ps(a1, _mm256_loadu_ps(v + i + 8));
+        a2 = _mm256_add_ps(a2, _mm256_loadu_ps(v + i + 16));
+        a3 = _mm256_add_ps(a3, _mm256_loadu_ps(v + i + 24));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    float sum = 0.0f;
+    for (float l : lanes)
+        sum += l;
+    for (; i < n; ++i)
+        sum += v[i];
+    return sum;
+}
+
+float sumOf(const float *v, int64_t n)
+{
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    return avx512 ? sumAvx512(v, n) : sumAvx2(v, n);
+}
+
+}  // namespace
+
+double readBandwidth(int64_t bytes, int repeats)
+{
+    const int64_t n = std::max<int64_t>(1024, bytes / int64_t(sizeof(float)));
+    std::vector<float> buffer(size_t(n), 1.0f);
+    volatile float sink = 0.0f;
+    const auto pass = [&] {
+        float total = 0.0f;
+#pragma omp parallel reduction(+ : total)
+        {
+            const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+            total +=
+                sumOf(buffer.data() + n * t / threads, n * (t + 1) / threads - n * t / threads);
+        }
+        sink = sink + total;
+    };
+    pass();
+    double best = 1e30;
+    for (int r = 0; r < std::max(1, repeats); ++r) {
+        int passes = 0;
+        const double t0 = now();
+        double elapsed = 0.0;
+        do {
+            pass();
+            ++passes;
+            elapsed = now() - t0;
+        } while (elapsed < 0.2);
+        best = std::min(best, elapsed / passes);
+    }
+    return double(n) * sizeof(float) / best / 1e9;
+}
+
+int64_t stepWeightBytes(const MambaModel &model)
+{
+    int64_t elements = model.finalNorm().elementCount() + model.lmHead().elementCount();
+    if (!model.lmHeadTied())
+        elements += model.config().dModel;  // the embedding's row of the token
+    for (const MambaLayerWeights &w : model.layers())
+        for (const FloatTensor *t : {&w.norm, &w.inProj, &w.inProjBias, &w.convWeight, &w.convBias,
+                                     &w.xProj, &w.dtProjWeight, &w.dtProjBias, &w.dtBias, &w.aLog,
+                                     &w.d, &w.gateNorm, &w.outProj, &w.outProjBias})
+            if (t->data)
+                elements += t->elementCount();
+    return elements * int64_t(sizeof(float));
+}
+
+QJsonObject decode(const std::shared_ptr<const MambaModel> &model, int tokens, int repeats)
+{
+    ForwardPass forward(model);
+    Generator generator(forward);
+    GenerationOptions options;
+    options.maxNewTokens = tokens;
+    options.stopAtEos = false;
+    std::vector<int32_t> prompt;
+    for (int32_t i = 0; i < 16; ++i)
+        prompt.push_back((i * 37 + 11) % std::min(model->config().vocabSize, model->logitCount()));
+    generator.generate(prompt, options);  // warm-up: the step's scratch and threads
+    double best = 1e30, bestCpu = 1e30;
+    for (int r = 0; r < std::max(1, repeats); ++r) {
+        const double c0 = cpuNow();
+        const GenerationResult g = generator.generate(prompt, options);
+        best = std::min(best, g.decodeSeconds);
+        bestCpu = std::min(bestCpu, cpuNow() - c0);
+    }
+    const int64_t weightBytes = stepWeightBytes(*model);
+    // Bandwidth measured right after, over a buffer of the weights' size: the same caches.
+    const double bandwidth = readBandwidth(weightBytes, repeats);
+    const double perSecond = double(tokens) / best;
+    const double bound = bandwidth * 1e9 / double(weightBytes);
+    return {{QStringLiteral("tokens"), tokens},
+            {QStringLiteral("threads"), EngineThreads::get()},
+            {QStringLiteral("seconds_best"), best},
+            {QStringLiteral("tokens_per_second"), perSecond},
+            {QStringLiteral("tokens_per_cpu_second"), double(tokens) / bestCpu},
+            {QStringLiteral("weight_bytes_per_token"), double(weightBytes)},
+            {QStringLiteral("read_bandwidth_gbs"), bandwidth},
+            {QStringLiteral("bandwidth_bound_tokens_per_second"), bound},
+            {QStringLiteral("fraction_of_bandwidth_bound"), perSecond / bound}};
+}
+
+QJsonObject passkeyGrid(const std::shared_ptr<const MambaModel> &model,
+                        const BpeTokenizer &tokenizer, int64_t longest, int keys)
+{
+    PasskeyGrid grid;
+    for (int64_t length = 256; length <= longest; length *= 2)
+        grid.lengths.push_back(length);
+    grid.depths = {0.0, 0.25, 0.5, 0.75, 1.0};
+    grid.keys = PasskeyTask::keys(2024, keys);
+    PasskeyTask task(tokenizer, model->config().bosTokenId);
+    ForwardPass forward(model);
+    PasskeyEvaluator evaluator(forward, task);
+    const double c0 = cpuNow();
+    const PasskeyResult r = evaluator.run(grid);
+    const double cpu = cpuNow() - c0;
+    double correct = 0.0;
+    for (const PasskeyCell &c : r.cells)
+        correct += c.accuracy();
+    QJsonArray lengths;
+    for (int64_t l : grid.lengths)
+        lengths.append(double(l));
+    // The work without prefix sharing: one pass over every prompt and its answer.
+    double unshared = 0.0;
+    for (int64_t l : grid.lengths)
+        unshared += double(l + 4) * double(grid.depths.size() * grid.keys.size());
+    return {{QStringLiteral("lengths"), lengths},
+            {QStringLiteral("depths"), int(grid.depths.size())},
+            {QStringLiteral("keys"), keys},
+            {QStringLiteral("cells"), int(r.cells.size())},
+            {QStringLiteral("seconds"), r.seconds},
+            {QStringLiteral("cpu_seconds"), cpu},
+            {QStringLiteral("tokens_processed"), double(r.tokensProcessed)},
+            {QStringLiteral("tokens_without_sharing"), unshared},
+            {QStringLiteral("tokens_per_second"), double(r.tokensProcessed) / r.seconds},
+            {QStringLiteral("mean_accuracy"), correct / double(r.cells.size())}};
+}
+
+}  // namespace mscope::taskbench
