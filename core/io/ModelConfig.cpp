@@ -411,6 +411,7 @@ ModelConfig ModelConfig::fromJson(const QJsonObject &json, const QString &path)
     };
     c.bosTokenId = tokenId({"bos_token_id"}, 0);
     c.eosTokenId = tokenId({"eos_token_id"}, hfLayout && mamba2 ? 2 : 0);
+    c.padTokenId = tokenId({"pad_token_id"}, -1);
 
     if (c.dtBcRms) {
         QString mixerEpsKey;
@@ -538,6 +539,8 @@ QJsonObject ModelConfig::toHfJson() const
         {QStringLiteral("residual_in_fp32"), true},
         {QStringLiteral("use_cache"), true},
     };
+    if (padTokenId >= 0)
+        json.insert(QStringLiteral("pad_token_id"), padTokenId);
     if (mamba2) {
         json.insert(QStringLiteral("num_heads"), nHeads);
         json.insert(QStringLiteral("head_dim"), headDim);

@@ -41,6 +41,7 @@ struct ModelConfig
     double mixerRmsEps = 1e-6;
     int bosTokenId = 0;
     int eosTokenId = 0;
+    int padTokenId = -1;  // -1 when config.json names none
     /// Which spelling the file used: the HF one (model_type present) or the original state-spaces
     /// one. Mamba-2 runs its gated norm as the reference code of each format does (MambaModel).
     bool originalLayout = false;

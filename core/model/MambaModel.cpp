@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/MambaModel.h"
 
+#include "io/GgufFile.h"
+#include "model/GgufModelLoader.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
 #include "support/SystemMemory.h"
@@ -22,7 +24,9 @@ QString layerKey(int layer, const char *suffix)
     return QStringLiteral("backbone.layers.%1.%2").arg(layer).arg(QLatin1String(suffix));
 }
 
-void requireFinite(const FloatTensor &t, const QString &file, const QString &name)
+}  // namespace
+
+void MambaModel::requireFinite(const FloatTensor &t, const QString &file, const QString &name)
 {
     // A block at a time without branches (vectorized, at memory speed: every weight is checked);
     // only a block holding a NaN or an infinity is searched for it.
@@ -45,16 +49,35 @@ void requireFinite(const FloatTensor &t, const QString &file, const QString &nam
     }
 }
 
-}  // namespace
+MambaModel::MambaModel() = default;
+
+MambaModel::~MambaModel() = default;
+
+void MambaModel::refuseIfTooLarge(qint64 widenedBytes, const QString &path)
+{
+    // F16/BF16/Q8_0 tensors are widened into memory (too many would get us OOM-killed); F32 ones
+    // are mapped, but every token reads them all, so a model larger than memory would be read
+    // from disk again for each token (and a sparse file can declare terabytes).
+    const qint64 available = SystemMemory::availableBytes();
+    if (available > 0 && widenedBytes > available)
+        throw Error(Error::Kind::Resource, path,
+                    QStringLiteral("the model needs %1 MiB as fp32 but only %2 MiB of memory "
+                                   "is available (MambaScope computes in fp32 and keeps every "
+                                   "weight in memory)")
+                        .arg(widenedBytes >> 20)
+                        .arg(available >> 20));
+}
 
 std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const JobControl *job)
 {
     const QFileInfo dirInfo(dir);
     if (!dirInfo.exists())
         throw Error(dir, QStringLiteral("no such model directory"));
+    if (dirInfo.isFile() && GgufFile::hasMagic(dir))
+        return GgufModelLoader::load(dir, job);
     if (!dirInfo.isDir())
         throw Error(dir, QStringLiteral("not a directory (a model is a folder with config.json "
-                                            "and model.safetensors)"));
+                                        "and model.safetensors, or a GGUF file)"));
     const QDir modelDir(dir);
     const QString configPath = modelDir.filePath(QStringLiteral("config.json"));
     if (!QFileInfo::exists(configPath))
@@ -76,19 +99,13 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     model->m_checkpoint = std::make_unique<Checkpoint>(dir);
     const Checkpoint &ckpt = *model->m_checkpoint;
 
-    // Refuse up front what would not fit as fp32: F16/BF16 tensors are widened into memory (too
-    // many would get us OOM-killed); F32 ones are mapped, but every token reads them all, so a
-    // model larger than memory would be read from disk again for each token (and a sparse file
-    // can declare terabytes).
+    // Refuse up front what would not fit as fp32.
     qint64 widened = 0;
     for (const QString &name : ckpt.tensorNames())
         widened += ckpt.tensor(name).elementCount() * qint64(sizeof(float));
-    const qint64 available = SystemMemory::availableBytes();
-    if (available > 0 && widened > available)
-        throw Error(dir, QStringLiteral("the model needs %1 MiB as fp32 but only %2 MiB of memory "
-                                            "is available")
-                                 .arg(widened >> 20)
-                                 .arg(available >> 20));
+    refuseIfTooLarge(widened, dir);
+    model->m_storageType = ckpt.dominantStorageType();
+    model->m_storageName = storageTypeName(model->m_storageType);
 
     const int64_t D = c.dModel, E = c.dInner, N = c.dState, K = c.convKernel, R = c.dtRank;
     const QString embKey = ckpt.contains(QStringLiteral("backbone.embeddings.weight"))
@@ -183,21 +200,29 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
         model->m_gatedNormEps = c.originalLayout ? 1e-5 : c.normEps;
     }
 
+    model->computeFingerprint();
+    if (job)
+        job->report(1.0, QStringLiteral("Model loaded"));
+    return model;
+}
+
+void MambaModel::computeFingerprint()
+{
+    const ModelConfig &c = m_config;
+    const bool mamba2 = c.architecture == Architecture::Mamba2;
+    const int64_t V = m_embeddings.shape[0];
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(QByteArray::number(c.dModel) + ',' + QByteArray::number(c.nLayer) + ',' +
                  QByteArray::number(c.dInner) + ',' + QByteArray::number(c.dState) + ',' +
                  QByteArray::number(V));
-    for (const auto &w : model->m_layers) {
+    for (const auto &w : m_layers) {
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(w.aLog.data),
                                     qsizetype(w.aLog.elementCount() * 4)));
         const FloatTensor &dt = mamba2 ? w.dtBias : w.dtProjBias;
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(dt.data),
                                     qsizetype(dt.elementCount() * 4)));
     }
-    model->m_fingerprint = QString::fromLatin1(hash.result().toHex().left(16));
-    if (job)
-        job->report(1.0, QStringLiteral("Model loaded"));
-    return model;
+    m_fingerprint = QString::fromLatin1(hash.result().toHex().left(16));
 }
 
 int MambaModel::decayChannels() const

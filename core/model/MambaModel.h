@@ -10,6 +10,7 @@
 
 namespace mscope {
 
+class GgufFile;
 class JobControl;
 
 /// The weights of one Mamba block, widened to fp32 (row-major, PyTorch [out, in] layout). Shapes
@@ -31,6 +32,9 @@ struct MambaLayerWeights
     FloatTensor gateNorm;      // Mamba-2 only: [E], the gated RMSNorm's weight (mixer.norm.weight)
     FloatTensor outProj;       // [D, E]
     FloatTensor outProjBias;   // [D] when use_bias
+    /// A as a GGUF file stores it (ssm_a), kept only when no float A_log gives it back exactly
+    /// as -exp(A_log): the scan then uses it as it is (ScanParameters::fromModel).
+    FloatTensor negA;
 };
 
 /// A loaded Mamba language model: config, tokenizer path and weights. Immutable once loaded, so
@@ -38,14 +42,20 @@ struct MambaLayerWeights
 class MambaModel
 {
 public:
-    /// Loads `dir` (config.json + safetensors). Throws Error naming the file and the problem:
-    /// unknown architecture, missing tensor, shape not matching config.json, non-finite A_log or
-    /// dt_proj values, not enough memory for the widened weights. Reports progress on `job`.
+    /// Loads `dir` (config.json + safetensors), or a GGUF file (llama.cpp's "mamba" and "mamba2"
+    /// architectures; GgufModelLoader). Throws Error naming the file and the problem: unknown
+    /// architecture, missing tensor, shape not matching config.json, non-finite A_log or dt_proj
+    /// values, not enough memory for the widened weights. Reports progress on `job`.
     static std::shared_ptr<const MambaModel> load(const QString &dir, const JobControl *job = nullptr);
+    ~MambaModel();
 
     const ModelConfig &config() const { return m_config; }
+    /// The model folder, or the GGUF file the model was loaded from.
     QString directory() const { return m_dir; }
-    /// `tokenizer.json` beside the weights, or empty when the directory has none.
+    /// Whether the model came from a GGUF file (then directory() is that file).
+    bool isGguf() const { return m_gguf != nullptr; }
+    /// `tokenizer.json` beside the weights, the GGUF file (which holds its vocabulary), or empty
+    /// when there is none.
     QString tokenizerPath() const { return m_tokenizerPath; }
     const std::vector<MambaLayerWeights> &layers() const { return m_layers; }
     const FloatTensor &embeddings() const { return m_embeddings; }  // [V, D]
@@ -67,17 +77,31 @@ public:
     int normGroupSize() const { return m_normGroupSize; }
     bool normBeforeGate() const { return m_normBeforeGate; }
     double gatedNormEps() const { return m_gatedNormEps; }
-    StorageType storageType() const { return m_checkpoint->dominantStorageType(); }
+    /// How most weights are stored (a GGUF's Q8_0 counts as F32: it is widened to it).
+    StorageType storageType() const { return m_storageType; }
+    /// The same as a name, GGUF types included ("F32", "BF16", "Q8_0").
+    QString storageName() const { return m_storageName; }
     /// Stable identity of the weights (hash of config shape and every A_log / dt value), used to
     /// refuse a modulation preset made for another model.
     QString fingerprint() const { return m_fingerprint; }
 
 private:
-    MambaModel() = default;
+    friend class GgufModelLoader;
+    MambaModel();
+    /// Refuses, before anything is widened, a model whose fp32 weights would not fit in memory.
+    static void refuseIfTooLarge(qint64 widenedBytes, const QString &path);
+    /// Throws Error(file, ...) naming the tensor and the element when a value is NaN or infinite.
+    static void requireFinite(const FloatTensor &t, const QString &file, const QString &name);
+    /// The fingerprint, from the loaded shapes and decay parameters.
+    void computeFingerprint();
+
     QString m_dir;
     QString m_tokenizerPath;
     ModelConfig m_config;
     std::unique_ptr<Checkpoint> m_checkpoint;
+    std::unique_ptr<GgufFile> m_gguf;
+    StorageType m_storageType = StorageType::F32;
+    QString m_storageName;
     std::vector<MambaLayerWeights> m_layers;
     FloatTensor m_embeddings;
     FloatTensor m_finalNorm;

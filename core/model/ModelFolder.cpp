@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/ModelFolder.h"
 
+#include "io/GgufFile.h"
 #include "io/GuardedFile.h"
 #include "io/ModelConfig.h"
 #include "io/ResourceLocator.h"
 #include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/GgufTokenizer.h"
 
 #include <QDir>
 #include <QFile>
@@ -29,10 +31,16 @@ constexpr const char *kTrainingLengthKeys[] = {
 
 constexpr int kPublicCheckpointsLength = 2048;
 
+// The metadata key `bake --format gguf` writes the training length under.
+const QString kGgufTrainingLengthKey = QStringLiteral("mambascope.training_context_length");
+
 }  // namespace
 
 QString ModelFolder::tokenizerPath(const QString &modelDir)
 {
+    // A GGUF file carries its vocabulary (GgufTokenizer).
+    if (QFileInfo(modelDir).isFile() && GgufFile::hasMagic(modelDir))
+        return modelDir;
     const QString own = QDir(modelDir).filePath(QStringLiteral("tokenizer.json"));
     if (QFileInfo::exists(own))
         return own;
@@ -50,11 +58,28 @@ QString ModelFolder::tokenizerPath(const QString &modelDir)
 std::unique_ptr<BpeTokenizer> ModelFolder::loadTokenizer(const QString &modelDir,
                                                          const QString &overridePath)
 {
-    return BpeTokenizer::fromFile(overridePath.isEmpty() ? tokenizerPath(modelDir) : overridePath);
+    const QString path = overridePath.isEmpty() ? tokenizerPath(modelDir) : overridePath;
+    if (GgufFile::hasMagic(path))
+        return GgufTokenizer::load(path);
+    return BpeTokenizer::fromFile(path);
 }
 
 ModelFolder::TrainingLength ModelFolder::trainingLength(const QString &modelDir)
 {
+    if (QFileInfo(modelDir).isFile() && GgufFile::hasMagic(modelDir)) {
+        // What `bake --format gguf` noted; llama.cpp's context_length is no training length.
+        try {
+            const GgufFile file(modelDir);
+            if (file.contains(kGgufTrainingLengthKey)) {
+                const int64_t v = file.integer(kGgufTrainingLengthKey);
+                if (v > 0 && v <= (int64_t(1) << 30))
+                    return {int(v), QStringLiteral("GGUF: ") + kGgufTrainingLengthKey};
+            }
+        } catch (const Error &) {
+            // Loading the model reports a broken file; here it just says nothing.
+        }
+        return {kPublicCheckpointsLength, QStringLiteral("the public Mamba checkpoints' length")};
+    }
     const QDir dir(modelDir);
     const QString configPath = dir.filePath(QStringLiteral("config.json"));
     if (QFileInfo(configPath).isFile()) {

@@ -81,6 +81,7 @@ void compareConfigs(const ModelConfig &a, const ModelConfig &b)
     QCOMPARE(a.rmsNorm, b.rmsNorm);
     QCOMPARE(a.bosTokenId, b.bosTokenId);
     QCOMPARE(a.eosTokenId, b.eosTokenId);
+    QCOMPARE(a.padTokenId, b.padTokenId);
     QCOMPARE(a.nHeads, b.nHeads);
     QCOMPARE(a.headDim, b.headDim);
     QCOMPARE(a.nGroups, b.nGroups);
