@@ -13,6 +13,7 @@
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "modulation/CheckpointBaker.h"
+#include "modulation/GgufExporter.h"
 #include "modulation/Modulation.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
@@ -413,6 +414,37 @@ int ModulationCommands::calibrate(const QStringList &args)
     return 0;
 }
 
+namespace {
+
+// bake --format gguf: one file for llama.cpp, the modulation folded into A.
+int bakeGguf(const QCommandLineParser &parser, const MambaModel &model,
+             const ModulationSet &modulation, const QString &out)
+{
+    const QString dtype = parser.isSet(QStringLiteral("dtype")) ? parser.value(QStringLiteral("dtype"))
+                                                                : QStringLiteral("f32");
+    GgufExporter::Options options;
+    options.dtype = GgufExporter::dtypeFromName(dtype);
+    options.trainingLength = CliSupport::trainingLength(model, parser);
+    const auto tokenizer = CliSupport::loadTokenizer(parser, model.directory());
+    JobControl job;
+    ProgressBar bar(QStringLiteral("bake"));
+    bar.attach(job);
+    GgufExporter::write(model, modulation, *tokenizer, out, options, &job);
+    bar.finish();
+    QJsonObject o{{QStringLiteral("out"), out},
+                  {QStringLiteral("format"), QStringLiteral("gguf")},
+                  {QStringLiteral("dtype"), dtype.toLower()},
+                  {QStringLiteral("bytes"), double(QFileInfo(out).size())},
+                  {QStringLiteral("training_length"), options.trainingLength},
+                  {QStringLiteral("source_fingerprint"), model.fingerprint()}};
+    if (!modulation.isIdentity())
+        o.insert(QStringLiteral("applied"), modulation.describe());
+    CliSupport::printJson(QJsonDocument(o));
+    return 0;
+}
+
+}  // namespace
+
 int ModulationCommands::bake(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -427,17 +459,49 @@ int ModulationCommands::bake(const QStringList &args)
                       QStringLiteral("A tokenizer.json to use (for "
                                      "tau-cap's Δ statistics)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("New checkpoint directory."),
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("New checkpoint directory (--format gguf: the .gguf file)."),
                       QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("safetensors (a checkpoint folder, default) or gguf (one file "
+                                     "that llama.cpp loads, A = -exp(A_log) with the modulation "
+                                     "folded in, the tokenizer embedded)."),
+                      QStringLiteral("FORMAT")});
+    parser.addOption({QStringLiteral("dtype"),
+                      QStringLiteral("GGUF only: storage of the matrices, f32 (default), f16, "
+                                     "bf16 or q8_0."),
+                      QStringLiteral("TYPE")});
+    parser.addOption({QStringLiteral("force"),
+                      QStringLiteral("Replace the model in a non-empty --out folder (one with a "
+                                     "config.json; any other non-empty folder is refused).")});
     CliSupport::parse(parser, args);
+    const QString format = parser.isSet(QStringLiteral("format"))
+                               ? parser.value(QStringLiteral("format")).toLower()
+                               : QStringLiteral("safetensors");
+    if (format != u"safetensors" && format != u"gguf")
+        throw Error({}, QStringLiteral("unknown --format '%1' (safetensors or gguf)").arg(format));
+    const bool gguf = format == u"gguf";
     if (!parser.isSet(QStringLiteral("out")))
-        throw Error({}, QStringLiteral("bake needs --out DIR"));
-    if (!parser.isSet(QStringLiteral("modulation")) && !parser.isSet(QStringLiteral("modulate")))
+        throw Error({}, gguf ? QStringLiteral("bake needs --out FILE.gguf")
+                             : QStringLiteral("bake needs --out DIR"));
+    if (parser.isSet(QStringLiteral("dtype")) && !gguf)
+        throw Error({}, QStringLiteral("--dtype is for --format gguf (a safetensors bake keeps "
+                                       "the storage types of the model)"));
+    // A plain conversion to GGUF is a bake too; a new checkpoint folder needs a modulation.
+    if (!gguf && !parser.isSet(QStringLiteral("modulation")) &&
+        !parser.isSet(QStringLiteral("modulate")))
         throw Error({},
                         QStringLiteral("bake needs --modulation FILE or --modulate FAMILY:FACTOR"));
+    const QString out = parser.value(QStringLiteral("out"));
+    if (out.trimmed().isEmpty())
+        throw Error({}, QStringLiteral("--out needs a name, not an empty one"));
     const auto model = CliSupport::loadModel(parser);
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
-    const QString out = parser.value(QStringLiteral("out"));
+    if (gguf)
+        return bakeGguf(parser, *model, modulation, out);
+    if (model->isGguf())
+        throw Error(model->directory(), QStringLiteral("a model loaded from a GGUF file can only "
+                                                       "be baked to GGUF (--format gguf)"));
     JobControl job;
     ProgressBar bar(QStringLiteral("bake"));
     bar.attach(job);

@@ -133,6 +133,10 @@ void CheckpointBaker::bake(const MambaModel &model, const ModulationSet &modulat
                                     .arg(modulationFamilyName(m.family)));
     }
     modulation.requireModel(model, {});
+    if (model.isGguf())
+        throw Error(model.directory(), QStringLiteral("a model loaded from a GGUF file cannot be "
+                                                      "baked into a safetensors checkpoint; bake "
+                                                      "it to GGUF (bake --format gguf)"));
 
     const QFileInfo outInfo(outDir);
     if (outInfo.exists() && (!outInfo.isDir() || !QDir(outDir).isEmpty()))
