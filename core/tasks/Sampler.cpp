@@ -111,7 +111,12 @@ int32_t Sampler::next(std::span<const float> logits)
         double total = 0.0;
         for (size_t i = 0; i < m_order.size(); ++i) {
             const float w = m_work[size_t(m_order[i])];
-            m_probability[i] = std::isnan(w) ? 0.0 : std::exp(double(w) - double(top));
+            // Non-finite logits: the +inf ones share everything; with none above -inf (or only
+            // NaN), the first candidate is as good as any.
+            if (std::isinf(top))
+                m_probability[i] = top > 0 ? (w == top ? 1.0 : 0.0) : (i == 0 ? 1.0 : 0.0);
+            else
+                m_probability[i] = std::isnan(w) ? 0.0 : std::exp(double(w) - double(top));
             total += m_probability[i];
         }
         size_t kept = m_order.size();

@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QTest>
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace mscope;
@@ -330,6 +331,20 @@ void TasksTest::samplerGreedyAndFilters()
         two.begin({}, 5);
         const int32_t t = two.next(logits);
         QVERIFY(t == 1 || t == 3);
+    }
+    // Broken logits never crash it nor win: NaN loses, +inf wins, all -inf gives a token.
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (const bool sample : {false, true}) {
+        SamplingOptions o;
+        o.greedy = !sample;
+        o.topP = 0.9;
+        Sampler broken(o);
+        broken.begin({}, 4);
+        QCOMPARE(broken.next(std::vector<float>{nan, 1.0f, nan, 0.0f}), 1);
+        QCOMPARE(broken.next(std::vector<float>{0.0f, nan, inf, 1.0f}), 2);
+        const int32_t t = broken.next(std::vector<float>{-inf, -inf, -inf, -inf});
+        QVERIFY(t >= 0 && t < 4);
     }
     SamplingOptions bad;
     bad.greedy = false;
