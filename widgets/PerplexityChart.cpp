@@ -279,10 +279,12 @@ QStringList PerplexityChart::pinnedNames() const
 
 QStringList PerplexityChart::legendNames() const
 {
-    QStringList out;
-    for (QLegendMarker *m : chart()->legend()->markers())
-        if (m->isVisible())
-            out << m->label();
+    // What updateNames() gives the legend (marker visibility is only settled once drawn).
+    QStringList out{m_baseline->name()};
+    if (!m_currentIsBaseline || m_updating || !m_currentComplete)
+        out << m_current->name();
+    for (const Pinned &p : m_pinned)
+        out << p.series->name();
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include "model/ScanParameters.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
+#include "ScaleAxis.h"
 #include "ScalingPanel.h"
 #include "SpectrumHeatmap.h"
 #include "StateNormChart.h"
@@ -21,6 +22,7 @@
 #include "widgets/GuiTestMain.h"
 
 #include <QComboBox>
+#include <QSet>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -81,6 +83,11 @@ private slots:
     void perplexityChartRendersAndExports();
     void stateNormChartRenders();
     void exportReportsUnwritablePaths();
+    void logAxesHaveEnoughNiceLabels();
+    void chartsReadOutZoomAndPan();
+    void pinnedCurvesAreTellApartAndRatiosWork();
+    void figuresCarryTitlesAndCaptions();
+    void fadersReachEveryHundredth();
 
 private:
     std::shared_ptr<const MambaModel> m_model;
@@ -478,6 +485,159 @@ void WidgetsTest::exportReportsUnwritablePaths()
         QVERIFY(!e.problem().isEmpty());
     }
     QVERIFY_THROWS_EXCEPTION(Error, ViewExporter::saveText(QStringLiteral("x"), path));
+}
+
+void WidgetsTest::logAxesHaveEnoughNiceLabels()
+{
+    // The issue: perplexity 30–47 on a log axis showed one label ("32"); state norms 1–14 two.
+    const auto narrow = ScaleAxis::ticks(ScaleAxis::Kind::Log10, 28.0, 50.0, 300.0, 30.0);
+    QVERIFY2(narrow.size() >= 3, qPrintable(QString::number(narrow.size())));
+    for (double v : narrow)  // round numbers: 30, 35, 40 ... or 30, 40, 50
+        QVERIFY(std::fabs(v / 5.0 - std::round(v / 5.0)) < 1e-9);
+    const auto norms = ScaleAxis::ticks(ScaleAxis::Kind::Log10, 0.8, 14.0, 200.0, 28.0);
+    QVERIFY(norms.size() >= 4);
+    // Token counts: powers of two while they fit, thinned evenly (256 and 4096 stay).
+    const auto tokens = ScaleAxis::ticks(ScaleAxis::Kind::LogTokens, 8.0, 16384.0, 600.0, 40.0);
+    QCOMPARE(tokens.front(), 8.0);
+    QCOMPARE(tokens.back(), 16384.0);
+    QVERIFY(std::find(tokens.begin(), tokens.end(), 256.0) != tokens.end());
+    const auto narrowTokens =
+        ScaleAxis::ticks(ScaleAxis::Kind::LogTokens, 8.0, 16384.0, 200.0, 40.0);
+    QVERIFY(narrowTokens.size() >= 3 && narrowTokens.size() < tokens.size());
+    // Labels never closer than the spacing asked for.
+    for (size_t i = 1; i < narrowTokens.size(); ++i)
+        QVERIFY(std::log10(narrowTokens[i] / narrowTokens[i - 1]) / std::log10(16384.0 / 8.0) *
+                    200.0 >=
+                40.0 - 1e-9);
+    const auto linear = ScaleAxis::ticks(ScaleAxis::Kind::Linear, 0.0, 3.2, 200.0, 25.0);
+    QVERIFY(linear.size() >= 4);
+}
+
+// A chart with a rising baseline and a flat current curve on 4,096 positions.
+static void fillChart(PerplexityChart &chart)
+{
+    PositionBuckets baseline(4096), current(4096);
+    std::vector<float> rising(4095), flat(4095, 3.9f);
+    for (size_t i = 0; i < rising.size(); ++i)
+        rising[i] = 3.8f + float(i) / 4095.0f;
+    baseline.addRange(0, rising);
+    current.addRange(0, flat);
+    chart.setTrainingLength(256);
+    chart.setTargetLength(4096);
+    chart.setBaseline(baseline);
+    chart.setCurrentLabel(QStringLiteral("power 0.45"));
+    chart.setCurrent(current, true);
+}
+
+void WidgetsTest::chartsReadOutZoomAndPan()
+{
+    PerplexityChart chart;
+    chart.resize(640, 420);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    fillChart(chart);
+    QTest::qWait(50);
+    // The readout stays while the pointer rests, and names every curve with its value.
+    const QPointF middle = chart.mapFromScene(chart.chart()->mapToScene(chart.chart()->plotArea().center()));
+    chart.showReadoutAt(middle);
+    QTest::qWait(1500);  // longer than a tooltip would have lasted
+    const QString readout = chart.readout();
+    QVERIFY2(readout.contains(QStringLiteral("positions")) &&
+                 readout.contains(QStringLiteral("baseline")) &&
+                 readout.contains(QStringLiteral("power 0.45")),
+             qPrintable(readout));
+    // Zoom in around the middle, pan, and double-click back to the data's ranges.
+    const double x0 = chart.xAxis()->min(), x1 = chart.xAxis()->max();
+    chart.zoomAt(middle, 2.0);
+    QVERIFY(chart.isZoomed());
+    QVERIFY(chart.xAxis()->max() - chart.xAxis()->min() < 0.6 * (x1 - x0));
+    const double before = chart.xAxis()->min();
+    chart.panBy(QPointF(-50, 0));
+    QVERIFY(chart.xAxis()->min() > before);
+    // Live updates keep the zoom.
+    fillChart(chart);
+    QVERIFY(chart.isZoomed());
+    QTest::mouseDClick(chart.viewport(), Qt::LeftButton, {}, middle.toPoint());
+    QVERIFY(!chart.isZoomed());
+    QCOMPARE(chart.xAxis()->min(), x0);
+    QCOMPARE(chart.xAxis()->max(), x1);
+    QVERIFY(chart.overflowingTexts().isEmpty());
+}
+
+void WidgetsTest::pinnedCurvesAreTellApartAndRatiosWork()
+{
+    PerplexityChart chart;
+    chart.resize(640, 420);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    fillChart(chart);
+    chart.pinCurrent(QStringLiteral("power 0.45"));
+    chart.pinCurrent(QStringLiteral("power 0.45"));
+    // Two pins of one setting and the live curve: three different legend texts.
+    const QStringList names = chart.legendNames();
+    QVERIFY2(names.filter(QStringLiteral("power 0.45")).size() == 3, qPrintable(names.join('|')));
+    QCOMPARE(QSet<QString>(names.begin(), names.end()).size(), names.size());
+    QVERIFY(chart.pinnedNames().at(0).startsWith(QStringLiteral("#1 ")));
+    // The model as loaded does not hide the baseline.
+    chart.setCurrentIsBaseline(true);
+    QVERIFY(chart.legendNames().filter(QStringLiteral("now:")).isEmpty());
+    chart.setCurrentIsBaseline(false);
+    // Ratio to the baseline: the baseline becomes 1, the flat curve falls below it late on.
+    chart.setRatioToBaseline(true);
+    const double lo = chart.yAxis()->fromAxis(chart.yAxis()->min());
+    const double hi = chart.yAxis()->fromAxis(chart.yAxis()->max());
+    QVERIFY2(lo < 1.0 && hi > 1.0 && hi < 2.0, qPrintable(QStringLiteral("%1 %2").arg(lo).arg(hi)));
+    QVERIFY(chart.fullTitle().contains(QStringLiteral("relative")));
+}
+
+void WidgetsTest::figuresCarryTitlesAndCaptions()
+{
+    PerplexityChart chart;
+    chart.resize(360, 260);  // narrow: the title on screen is a short one
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    fillChart(chart);
+    chart.setContext(QStringLiteral("a_text_with_a_rather_long_name.txt"),
+                     QStringLiteral("streaming"));
+    QTest::qWait(50);
+    QVERIFY(chart.overflowingTexts().isEmpty());
+    // The figure is wide enough for the full titles, and the caption adds a block under it.
+    const QSize figure = chart.figureSize();
+    QVERIFY(figure.width() >= chart.width());
+    const QString caption = QStringLiteral("model demo · evaluated on a text · power 0.45");
+    const QImage plain = ViewExporter::figureImage(&chart, QString(), 1.0);
+    const QImage captioned = ViewExporter::figureImage(&chart, caption, 1.0);
+    QCOMPARE(plain.size(), figure);
+    QVERIFY(captioned.height() > plain.height() + 10);
+    QTemporaryDir dir;
+    for (const char *format : {"png", "svg", "pdf"})
+        ViewExporter::saveFigure(&chart, dir.filePath(QStringLiteral("f.") + format),
+                                 QString::fromLatin1(format), caption);
+    QFile pdf(dir.filePath(QStringLiteral("f.pdf")));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
+    QFile svg(dir.filePath(QStringLiteral("f.svg")));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svg.readAll();
+    // The full title is in the vector figure even though the screen shows a short one.
+    QVERIFY(svgText.contains("legend: perplexity at"));
+    QVERIFY(QImage(dir.filePath(QStringLiteral("f.png"))).height() > 2 * plain.height());
+}
+
+void WidgetsTest::fadersReachEveryHundredth()
+{
+    const FactorScale power = FactorScale::forFamily(ModulationFamily::Power);
+    // 0.45 is a slider position, and an arrow key moves by 0.01, Page by 0.1.
+    QCOMPARE(power.fromSlider(power.toSlider(0.45)), 0.45);
+    QCOMPARE(power.fromSlider(power.toSlider(0.45) + power.singleStep()), 0.46);
+    QCOMPARE(power.fromSlider(power.toSlider(0.45) + power.pageStep()), 0.55);
+    QVERIFY(power.keyboardHelp().contains(QStringLiteral("0.01")));
+    LayerFactorControl control(QStringLiteral("L0"));
+    control.setScale(power);
+    control.setValue(0.45);
+    control.slider()->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+    QCOMPARE(control.value(), 0.46);
+    QVERIFY(control.slider()->toolTip().contains(QStringLiteral("Page")));
 }
 
 MAMBASCOPE_GUI_TEST_MAIN(WidgetsTest)
