@@ -425,6 +425,7 @@ int bakeGguf(const QCommandLineParser &parser, const MambaModel &model,
     GgufExporter::Options options;
     options.dtype = GgufExporter::dtypeFromName(dtype);
     options.trainingLength = CliSupport::trainingLength(model, parser);
+    options.acceptLlamaCppEpsilon = parser.isSet(QStringLiteral("llama-cpp-epsilon"));
     const auto tokenizer = CliSupport::loadTokenizer(parser, model.directory());
     JobControl job;
     ProgressBar bar(QStringLiteral("bake"));
@@ -471,6 +472,10 @@ int ModulationCommands::bake(const QStringList &args)
                       QStringLiteral("GGUF only: storage of the matrices, f32 (default), f16, "
                                      "bf16 or q8_0."),
                       QStringLiteral("TYPE")});
+    parser.addOption({QStringLiteral("llama-cpp-epsilon"),
+                      QStringLiteral("GGUF, Falcon-Mamba only: write the model although llama.cpp "
+                                     "takes the epsilon of the dt/B/C norms from "
+                                     "layer_norm_epsilon instead of mixer_rms_eps.")});
     parser.addOption({QStringLiteral("force"),
                       QStringLiteral("Replace the model in a non-empty --out folder (one with a "
                                      "config.json; any other non-empty folder is refused).")});

@@ -154,11 +154,30 @@ QStringList SyntheticCheckpoint::knownShapes()
     QStringList names;
     for (const PublicShape &s : kPublicShapes)
         names << QLatin1String(s.name);
+    names << QStringLiteral("falcon-mamba-7b");
     return names;
 }
 
 ModelConfig SyntheticCheckpoint::configLike(const QString &name)
 {
+    if (name == QLatin1String("falcon-mamba-7b")) {
+        // tiiuae/falcon-mamba-7b: the Mamba-1 block with Falcon's norms of dt, B and C, an
+        // untied head and the Falcon tokenizer's 65024 ids (epsilons: FalconMambaConfig's).
+        ModelConfig c = configLike(QStringLiteral("mamba-130m"));
+        c.modelType = QStringLiteral("falcon_mamba");
+        c.dtBcRms = true;
+        c.mixerRmsEps = 1e-6;
+        c.dModel = 4096;
+        c.dInner = 8192;
+        c.nLayer = 64;
+        c.dtRank = 256;
+        c.vocabSize = 65024;
+        c.padVocabSizeMultiple = 1;
+        c.tieEmbeddings = false;
+        c.bosTokenId = 0;
+        c.eosTokenId = 11;
+        return c;
+    }
     const auto it =
         std::find_if(std::begin(kPublicShapes), std::end(kPublicShapes),
                      [&](const PublicShape &s) { return name == QLatin1String(s.name); });
@@ -319,9 +338,11 @@ void SyntheticCheckpoint::write(const ModelConfig &config, const QString &dir, u
                             QJsonDocument(index).toJson());
     }
 
+    // A vocabulary larger than GPT-NeoX's padded one is another tokenizer's (Falcon's 65024
+    // ids): no tokenizer.json then.
     const QString tokenizer = ResourceLocator::neoxTokenizer();
     const QString tokenizerOut = out.filePath(QStringLiteral("tokenizer.json"));
-    if (!tokenizer.isEmpty() && QFile::exists(tokenizer)) {
+    if (config.paddedVocabSize() <= 50304 && !tokenizer.isEmpty() && QFile::exists(tokenizer)) {
         QFile::remove(tokenizerOut);
         if (!QFile::copy(tokenizer, tokenizerOut))
             throw Error(tokenizerOut,

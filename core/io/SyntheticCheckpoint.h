@@ -27,7 +27,8 @@ public:
         std::vector<int64_t> shape;
     };
 
-    /// The names configLike() knows: mamba-130m ... mamba-2.8b, mamba2-130m ... mamba2-2.7b.
+    /// The names configLike() knows: mamba-130m ... mamba-2.8b, mamba2-130m ... mamba2-2.7b,
+    /// falcon-mamba-7b.
     static QStringList knownShapes();
     /// The HF config of the public model `name`; Error for an unknown name.
     static ModelConfig configLike(const QString &name);

@@ -108,10 +108,10 @@ void GgufExporter::write(const MambaModel &model, const ModulationSet &modulatio
                               "and %2)")
                    .arg(c.dInner)
                    .arg(c.dModel));
-    if (c.dtBcRms && c.mixerRmsEps != c.normEps)
+    if (c.dtBcRms && c.mixerRmsEps != c.normEps && !options.acceptLlamaCppEpsilon)
         refuse(QStringLiteral("llama.cpp takes the epsilon of Falcon-Mamba's dt, B and C norms "
                               "from layer_norm_rms_epsilon (%1), but this model's mixer_rms_eps "
-                              "is %2")
+                              "is %2 (--llama-cpp-epsilon accepts the difference)")
                    .arg(c.normEps)
                    .arg(c.mixerRmsEps));
     if (mamba2 && (model.normGroupSize() != c.dInner / c.nGroups || model.normBeforeGate()))

@@ -27,6 +27,10 @@ public:
         /// A stay F32 as llama.cpp requires. Q8_0 falls back to F16 for rows not a multiple of 32.
         GgufType dtype = GgufType::F32;
         int trainingLength = 0;  // noted as mambascope.training_context_length when > 0
+        /// Falcon-Mamba: write the model even though llama.cpp will take the epsilon of the dt,
+        /// B and C norms from layer_norm_rms_epsilon, not mixer_rms_eps (tiiuae/falcon-mamba-7b:
+        /// 1e-5 instead of 1e-6), so that it computes a slightly different model.
+        bool acceptLlamaCppEpsilon = false;
     };
 
     /// A per layer (row-major like A_log) with every step of `modulation` applied: exactly the

@@ -66,6 +66,7 @@ class SynthTest : public QObject
 private slots:
     void mamba130mShapes();
     void everyKnownShapeRoundTrips();
+    void falconMamba7bShapes();
     void unknownShapeIsAnError();
     void tinyCheckpointLoadsAndRuns();
     void mamba130mWidthsLoad();
@@ -145,6 +146,22 @@ void SynthTest::everyKnownShapeRoundTrips()
         QCOMPARE(back.nHeads, c.nHeads);
         QCOMPARE(back.paddedVocabSize(), c.paddedVocabSize());
     }
+}
+
+void SynthTest::falconMamba7bShapes()
+{
+    // tiiuae/falcon-mamba-7b: 7.27 billion parameters, about 27 GiB as fp32.
+    const ModelConfig c = SyntheticCheckpoint::configLike(QStringLiteral("falcon-mamba-7b"));
+    QVERIFY(c.dtBcRms);
+    QCOMPARE(c.modelType, QStringLiteral("falcon_mamba"));
+    QVERIFY(!c.tieEmbeddings);
+    const int64_t untiedHead = int64_t(65024) * 4096;
+    QCOMPARE(SyntheticCheckpoint::parameterCount(c),
+             mamba1Parameters(4096, 64, 8192, 16, 4, 256, 65024) + untiedHead);
+    QCOMPARE(SyntheticCheckpoint::parameterCount(c), int64_t(7272665088));
+    const ModelConfig back = ModelConfig::fromJson(c.toHfJson(), QStringLiteral("falcon"));
+    QVERIFY(back.dtBcRms);
+    QCOMPARE(back.mixerRmsEps, 1e-6);
 }
 
 void SynthTest::unknownShapeIsAnError()
