@@ -1070,12 +1070,16 @@ void MainWindow::bakeInto(const QString &dir)
 
 void MainWindow::openModelDialog()
 {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), dialogDirectory());
-    if (dir.isEmpty())
+    // A model is a folder (chosen by its config.json or weights) or one GGUF file.
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Model"), dialogDirectory(),
+        tr("Models (config.json *.safetensors *.gguf);;All files (*)"));
+    if (path.isEmpty())
         return;
-    AppSettings::setLastDirectory(QFileInfo(dir).absolutePath());
-    openModel(dir);
+    const QFileInfo info(path);
+    AppSettings::setLastDirectory(info.absolutePath());
+    const bool gguf = info.suffix().compare(QLatin1String("gguf"), Qt::CaseInsensitive) == 0;
+    openModel(gguf ? info.absoluteFilePath() : info.absolutePath());
 }
 
 void MainWindow::addTextDialog()
@@ -1344,6 +1348,8 @@ void MainWindow::dropEvent(QDropEvent *event)
         } else if (info.fileName() == QLatin1String("config.json") ||
                    info.suffix() == QLatin1String("safetensors")) {
             openModel(info.absolutePath());
+        } else if (info.suffix().compare(QLatin1String("gguf"), Qt::CaseInsensitive) == 0) {
+            openModel(info.absoluteFilePath());
         } else if (info.isFile()) {
             m_session->addText(info.absoluteFilePath());
         }

@@ -90,6 +90,7 @@ private slots:
     void closingWhileCalibratingStopsIt();
     void closingWhileBakingLeavesNoPartialCheckpoint();
     void failedOpenSaysWhyAndKeepsTheModel();
+    void hybridFamilyIsNamedAndGgufOpens();
     void failedBakeSaysWhyAndLeavesNothing();
     void windowStaysResponsiveDuringAJob();
     void failedSaveKeepsTheOldPreset();
@@ -225,6 +226,38 @@ void WorkbenchFaultsTest::failedOpenSaysWhyAndKeepsTheModel()
     QSignalSpy finished(window->liveCurves(), &LiveCurves::currentFinished);
     window->editor()->setAllFactors(0.7);
     QVERIFY(finished.wait(120000));
+}
+
+void WorkbenchFaultsTest::hybridFamilyIsNamedAndGgufOpens()
+{
+    // A family MambaScope does not run is refused with its name, as in the CLI; a GGUF file
+    // (its tokenizer inside) opens like a model folder.
+    auto window = std::make_unique<MainWindow>();
+    window->show();
+    const QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("config.json")),
+              R"({"model_type": "zamba2", "hidden_size": 2560, "num_hidden_layers": 54,
+                  "vocab_size": 32000})");
+    QSignalSpy failed(window->session(), &WorkbenchSession::modelFailed);
+    window->openModel(dir.path());
+    QVERIFY(failed.wait(60000));
+    const QString expected = dir.filePath(QStringLiteral("config.json")) +
+                             QStringLiteral(": Zamba2 (Zyphra) (model_type 'zamba2') is not "
+                                            "supported: it has Mamba-2 layers with shared "
+                                            "attention blocks; MambaScope runs pure Mamba-1, "
+                                            "Mamba-2 and Falcon-Mamba models");
+    QCOMPARE(failed.first().first().toString(), expected);
+    QCOMPARE(errorDialogs(window.get()), QStringList{expected});
+    closeErrorDialogs(window.get());
+
+    QSignalSpy loaded(window->session(), &WorkbenchSession::modelLoaded);
+    window->openModel(QStringLiteral(MAMBASCOPE_TEST_DATA "/gguf/tiny-mamba-q8_0.gguf"));
+    QVERIFY(loaded.wait(60000));
+    const auto model = window->session()->model();
+    QVERIFY(model && model->isGguf());
+    QCOMPARE(model->storageName(), QStringLiteral("Q8_0"));
+    QVERIFY(QTest::qWaitFor([&] { return window->session()->jobs().isEmpty(); }, 120000));
+    QVERIFY(errorDialogs(window.get()).isEmpty());
 }
 
 void WorkbenchFaultsTest::failedBakeSaysWhyAndLeavesNothing()
