@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "FuzzTargets.h"
 
+#include "io/GgufFile.h"
 #include "io/HalfFloat.h"
 #include "io/ModelConfig.h"
 #include "io/SafetensorsFile.h"
 #include "io/TextFile.h"
+#include "model/ForwardPass.h"
+#include "model/GgufModelLoader.h"
 #include "model/MambaModel.h"
 #include "modulation/DecayParameters.h"
 #include "modulation/Modulation.h"
 #include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/GgufTokenizer.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -271,6 +275,60 @@ void tokenizerText(const QByteArray &bytes)
     }
 }
 
+void gguf(const QByteArray &bytes)
+{
+    const std::unique_ptr<GgufFile> file = GgufFile::fromBytes(bytes, QStringLiteral("fuzz.gguf"));
+
+    // Accepted: every tensor lies in the file and, when its type is readable, widens.
+    const auto *begin = reinterpret_cast<const std::byte *>(bytes.constData());
+    for (const GgufTensorInfo &t : file->tensors()) {
+        require(t.data >= begin && t.data + t.byteSize <= begin + bytes.size(),
+                QStringLiteral("tensor %1 outside the file").arg(t.name));
+        if (t.type != uint32_t(GgufType::F32) && t.type != uint32_t(GgufType::F16) &&
+            t.type != uint32_t(GgufType::BF16) && t.type != uint32_t(GgufType::Q8_0))
+            continue;
+        const FloatTensor f = file->floatTensor(t.name, t.torchShape());
+        require(f.elementCount() == t.elementCount(), QStringLiteral("element count changed"));
+        if (f.elementCount() > 0)
+            std::isfinite(f.data[f.elementCount() - 1]);  // readable to its last element
+    }
+    for (const QString &key : file->keys())
+        file->value(key);
+
+    // A model: its config and tokenizer, each may be refused on its own.
+    if (!file->contains(QStringLiteral("general.architecture")))
+        return;
+    try {
+        const auto tokenizer = GgufTokenizer::fromFile(*file);
+        const std::vector<int32_t> ids = tokenizer->encode(QStringLiteral("Hello, world! 123"));
+        tokenizer->decode(ids);
+    } catch (const Error &) {
+        // Refused tokenizers are fine; the model part is looked at anyway.
+    }
+    const ModelConfig config = GgufModelLoader::config(*file);
+    // Small models are loaded through a file, as users open them, and run on a few tokens.
+    if (bytes.size() > (1 << 20))
+        return;
+    static QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("model.gguf"));
+    {
+        QFile out(path);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            out.write(bytes) != bytes.size())
+            qFatal("cannot write %s", qPrintable(path));
+    }
+    const std::shared_ptr<const MambaModel> model = MambaModel::load(path);
+    require(model->config().dModel == config.dModel, QStringLiteral("config changed on loading"));
+    ForwardPass forward(model);
+    ForwardPass::Hidden hidden;
+    RecurrentState state(model->config());
+    const std::vector<int32_t> ids{0, int32_t(model->logitCount() - 1), 0};
+    forward.embed(ids, hidden);
+    forward.runLayers(hidden, state);
+    std::vector<float> nll(2);
+    forward.scoreNextTokens(hidden, std::span(ids).subspan(1, 2), nll.data());
+}
+
 void modulationPreset(const QByteArray &bytes)
 {
     const QString name = QStringLiteral("preset.json");
@@ -304,6 +362,7 @@ std::span<const FuzzTarget> fuzzTargets()
         {"tokenizer_json", tokenizerJson, nullptr},
         {"tokenizer_text", tokenizerText, [] { bundledTokenizers(); }},
         {"modulation_preset", modulationPreset, [] { demoModel(); }},
+        {"gguf", gguf, nullptr},
     };
     return targets;
 }

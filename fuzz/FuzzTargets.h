@@ -38,6 +38,10 @@ void tokenizerJson(const QByteArray &bytes);
 /// Text to tokenize with the GPT-NeoX and the demo tokenizers: invalid UTF-8 is refused, valid
 /// text must decode back to its NFC form.
 void tokenizerText(const QByteArray &bytes);
+/// A GGUF file (GgufFile::fromBytes: header, metadata, tensor table, every readable tensor
+/// widened); when it describes a model, its config and tokenizer, and for a small one the model
+/// loaded (through a temporary file) and run on a few tokens.
+void gguf(const QByteArray &bytes);
 /// A modulation preset: parsed, written back and parsed again, then checked against the demo model
 /// and applied to it.
 void modulationPreset(const QByteArray &bytes);

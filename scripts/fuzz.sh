@@ -36,7 +36,7 @@ else
     shift || true
 fi
 build="$root/build-fuzz"
-all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset)
+all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset gguf)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
 
