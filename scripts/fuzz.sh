@@ -19,10 +19,14 @@
 # `long` runs each harness for MAMBASCOPE_FUZZ_RUNS executions (default 10000000) with no time
 # limit, one after another, and appends a line per harness (executions, seconds, executions per
 # second, new inputs, peak RSS) to build-fuzz/long-runs.txt: the numbers SECURITY.md quotes.
+# MAMBASCOPE_FUZZ_TIMEOUT: seconds one input may take before it counts as a hang (default 10;
+# 120 in long mode, where a process niced on a loaded machine can wait 10 s for a core: a
+# 13-byte config.json that runs in a millisecond was reported as a timeout at load 14).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=run
 runs=0
+timeout="${MAMBASCOPE_FUZZ_TIMEOUT:-10}"
 if [ "${1:-}" = merge ]; then
     mode=merge
     shift
@@ -31,6 +35,8 @@ elif [ "${1:-}" = long ]; then
     shift
     seconds=0
     runs="${MAMBASCOPE_FUZZ_RUNS:-10000000}"
+    # Hours under nice on a shared machine: a process starved of CPU for 10 s is not a hang.
+    timeout="${MAMBASCOPE_FUZZ_TIMEOUT:-120}"
 else
     seconds="${1:-10}"
     shift || true
@@ -89,7 +95,7 @@ for name in "${harnesses[@]}"; do
     [ -x "$exe" ] || { echo "fuzz.sh: no harness '$name' (have: ${all[*]})" >&2; exit 2; }
     work="$build/corpus/$name"
     mkdir -p "$work" "$build/artifacts"
-    args=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    args=(-timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1
           -artifact_prefix="$build/artifacts/$name-")
     if [ "$runs" -gt 0 ]; then
         args+=(-runs="$runs")
