@@ -5,13 +5,13 @@
 #include "io/SaveFile.h"
 #include "support/Error.h"
 
+#include <QBuffer>
 #include <QImage>
 #include <QPageSize>
-#include <QPdfWriter>
-#include <QTextDocument>
 #include <QPainter>
-#include <QSaveFile>
+#include <QPdfWriter>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QWidget>
 #include <cmath>
 #include <memory>
@@ -20,18 +20,38 @@ namespace mscope {
 
 namespace {
 
-void openForWriting(QSaveFile &file)
+// What an export draws goes to memory first, then to its target in one piece through
+// writeToTarget: a file is replaced atomically (a failed export keeps the previous one), a FIFO,
+// device or /dev/stdout is written in place, never replaced by a file.
+class ExportBuffer : public QBuffer
+{
+public:
+    explicit ExportBuffer(QString path) : m_path(std::move(path)) {}
+    QString fileName() const { return m_path; }
+
+private:
+    QString m_path;
+};
+
+void openForWriting(ExportBuffer &file)
 {
     if (!file.open(QIODevice::WriteOnly))
-        throw Error(file.fileName(),
-                        ViewExporter::tr("cannot write: %1").arg(file.errorString()));
+        throw Error(file.fileName(), ViewExporter::tr("cannot write: %1").arg(file.errorString()));
 }
 
-void commit(QSaveFile &file)
+void commit(ExportBuffer &file)
 {
-    QString reason;
-    if (!commitSaveFile(file, &reason))
-        throw Error(file.fileName(), ViewExporter::tr("cannot write: %1").arg(reason));
+    file.close();
+    try {
+        writeToTarget(file.fileName(), file.data());
+    } catch (const Error &e) {
+        // The reason in the words the window uses (translated).
+        QString reason = e.problem();
+        const QString prefix = QStringLiteral("cannot write (");
+        if (reason.startsWith(prefix) && reason.endsWith(QLatin1Char(')')))
+            reason = reason.mid(prefix.size()).chopped(1);
+        throw Error(e.kind(), e.file(), ViewExporter::tr("cannot write: %1").arg(reason));
+    }
 }
 
 // The caption block: plain text wrapped to the figure's width, in a smaller font.
@@ -100,7 +120,7 @@ void ViewExporter::saveFigure(ExportableView *view, const QString &path, const Q
 {
     if (format == QLatin1String("png")) {
         const QImage image = figureImage(view, caption);
-        QSaveFile file(path);
+        ExportBuffer file(path);
         openForWriting(file);
         if (!image.save(&file, "PNG"))
             throw Error(path, tr("cannot encode the PNG image"));
@@ -111,7 +131,7 @@ void ViewExporter::saveFigure(ExportableView *view, const QString &path, const Q
     const auto doc = captionDocument(caption, size.width(), view->exportWidget()->font());
     const int captionHeight = doc ? int(std::ceil(doc->size().height())) : 0;
     const QSize total(size.width(), size.height() + captionHeight);
-    QSaveFile file(path);
+    ExportBuffer file(path);
     openForWriting(file);
     if (format == QLatin1String("svg")) {
         QSvgGenerator generator;
@@ -150,7 +170,7 @@ void ViewExporter::savePng(QWidget *widget, const QString &path, double scale)
         painter.setRenderHint(QPainter::Antialiasing);
         widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
     }
-    QSaveFile file(path);
+    ExportBuffer file(path);
     openForWriting(file);
     if (!image.save(&file, "PNG"))
         throw Error(path, tr("cannot encode the PNG image"));
@@ -159,7 +179,7 @@ void ViewExporter::savePng(QWidget *widget, const QString &path, double scale)
 
 void ViewExporter::saveSvg(QWidget *widget, const QString &path, const QString &title)
 {
-    QSaveFile file(path);
+    ExportBuffer file(path);
     openForWriting(file);
     QSvgGenerator generator;
     generator.setOutputDevice(&file);
@@ -177,11 +197,10 @@ void ViewExporter::saveSvg(QWidget *widget, const QString &path, const QString &
 
 void ViewExporter::saveText(const QString &text, const QString &path)
 {
-    QSaveFile file(path);
+    ExportBuffer file(path);
     openForWriting(file);
     const QByteArray bytes = text.toUtf8();
-    if (file.write(bytes) != bytes.size())
-        throw Error(path, tr("cannot write: %1").arg(saveFileError(file)));
+    file.write(bytes);
     commit(file);
 }
 

@@ -13,8 +13,9 @@ namespace mscope {
 
 class ExportableView;
 
-/// Writes views to PNG, SVG and CSV files atomically (QSaveFile: a failed export never leaves a
-/// truncated file behind). Every function throws Error naming the file and the problem.
+/// Writes views to PNG, SVG, PDF and CSV files through writeToTarget: a file is replaced
+/// atomically (a failed export never leaves a truncated file behind), a FIFO or device is written
+/// in place. Every function throws Error naming the file and the problem.
 class ViewExporter
 {
     Q_DECLARE_TR_FUNCTIONS(mscope::ViewExporter)

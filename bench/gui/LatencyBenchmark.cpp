@@ -2,13 +2,14 @@
 #include "LatencyBenchmark.h"
 
 #include "AppSettings.h"
+#include "LiveCurves.h"
+#include "WorkbenchSession.h"
 #include "io/ResourceLocator.h"
 #include "io/SaveFile.h"
-#include "LiveCurves.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "support/BlasRuntime.h"
-#include "WorkbenchSession.h"
+#include "support/Error.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -18,7 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
@@ -190,19 +190,19 @@ int LatencyBenchmark::run(const Options &options)
         measure(base);
     }
     if (!options.jsonPath.isEmpty()) {
-        QSaveFile f(options.jsonPath);
-        if (f.open(QIODevice::WriteOnly)) {
-            f.write(
+        // Any target: a file replaced atomically, or stdout, a pipe or a FIFO written in place.
+        try {
+            writeToTarget(
+                options.jsonPath,
                 QJsonDocument(QJsonObject{{QStringLiteral("model"), session.modelName()},
                                           {QStringLiteral("tokens"), double(curves.length() + 1)},
                                           {QStringLiteral("threads"), options.threads},
                                           {QStringLiteral("blas"), BlasRuntime::coreName()},
                                           {QStringLiteral("scenarios"), rows}})
                     .toJson());
-            QString reason;
-            if (!commitSaveFile(f, &reason))
-                std::fprintf(stderr, "mambascope-gui-latency: cannot write %s (%s)\n",
-                             qPrintable(options.jsonPath), qPrintable(reason));
+        } catch (const Error &e) {
+            std::fprintf(stderr, "mambascope-gui-latency: %s\n", e.what());
+            return 1;
         }
     }
     return 0;

@@ -26,10 +26,11 @@ DeltaStatistics DeltaStatistics::measure(const MambaModel &model,
     if (maxWindows > 0)
         windows = std::min<int64_t>(windows, maxWindows);
     if (windows < 1)
-        throw Error({}, QStringLiteral("the calibration text has %1 tokens; measuring Δ needs "
-                                           "at least one window of %2")
-                                .arg(tokens.size())
-                                .arg(windowLength));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("the calibration text has %1 tokens; measuring Δ needs "
+                                   "at least one window of %2")
+                        .arg(tokens.size())
+                        .arg(windowLength));
 
     // The caller keeps the model and the scan parameters alive for the whole call, so
     // non-owning shared_ptrs are enough to hand them to a ForwardPass.

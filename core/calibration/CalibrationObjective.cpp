@@ -44,10 +44,10 @@ CalibrationObjective::CalibrationObjective(std::shared_ptr<const MambaModel> mod
             all.emplace_back(doc.begin() + int64_t(b), doc.begin() + int64_t(b) + docTokens);
     }
     if (all.empty())
-        throw Error({},
-                        QStringLiteral("no calibration text has the %1 tokens one window of the "
-                                       "target length needs")
-                            .arg(docTokens));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("no calibration text has the %1 tokens one window of the "
+                                   "target length needs")
+                        .arg(docTokens));
     int perEvaluation = options.windowsPerEvaluation;
     if (perEvaluation <= 0)
         perEvaluation = options.budget / (1 + 3 * std::max(1, options.iterations));

@@ -2,6 +2,7 @@
 #include "eval/IncrementalEvaluator.h"
 
 #include "eval/ChunkPlan.h"
+#include "model/ChunkMemory.h"
 #include "model/MambaModel.h"
 #include "model/RecurrentState.h"
 #include "model/ScanParameters.h"
@@ -37,6 +38,7 @@ IncrementalEvaluator::IncrementalEvaluator(std::shared_ptr<const MambaModel> mod
       m_layerCount(int(model->layers().size()))
 {
     m_options.chunkTokens = std::max(1, m_options.chunkTokens);
+    ChunkMemory::require(*m_model, m_options.chunkTokens);
 }
 
 IncrementalEvaluator::~IncrementalEvaluator() = default;
@@ -68,9 +70,10 @@ std::vector<std::vector<int32_t>> IncrementalEvaluator::fixedWindowSegments(
         out.push_back(std::move(w));
     }
     if (out.empty())
-        throw Error({}, QStringLiteral("the text has %1 tokens; one window needs %2")
-                                .arg(n)
-                                .arg(textPerWindow));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("the text has %1 tokens; one window needs %2")
+                        .arg(n)
+                        .arg(textPerWindow));
     return out;
 }
 
@@ -90,16 +93,18 @@ void IncrementalEvaluator::setSegments(std::vector<std::vector<int32_t>> segment
     const int64_t vocab = m_model->embeddings().shape[0];
     for (size_t s = 0; s < segments.size(); ++s) {
         if (segments[s].size() < 2)
-            throw Error({}, QStringLiteral("segment %1 has %2 token(s); at least 2 are needed")
-                                    .arg(s)
-                                    .arg(segments[s].size()));
+            throw Error(Error::Kind::File, {},
+                        QStringLiteral("segment %1 has %2 token(s); at least 2 are needed")
+                            .arg(s)
+                            .arg(segments[s].size()));
         for (size_t t = 0; t < segments[s].size(); ++t) {
             if (segments[s][t] < 0 || segments[s][t] >= vocab)
-                throw Error({}, QStringLiteral("token id %1 at position %2 is outside the "
-                                                   "model's vocabulary (%3 entries)")
-                                        .arg(segments[s][t])
-                                        .arg(t)
-                                        .arg(vocab));
+                throw Error(Error::Kind::Model, {},
+                            QStringLiteral("token id %1 at position %2 is outside the "
+                                           "model's vocabulary (%3 entries)")
+                                .arg(segments[s][t])
+                                .arg(t)
+                                .arg(vocab));
         }
     }
     m_segments = std::move(segments);

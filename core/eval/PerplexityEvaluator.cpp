@@ -2,6 +2,7 @@
 #include "eval/PerplexityEvaluator.h"
 
 #include "eval/ChunkPlan.h"
+#include "model/ChunkMemory.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/Error.h"
@@ -82,12 +83,13 @@ void requireInVocabulary(const std::vector<int32_t> &ids, int64_t count, const M
     const int64_t vocab = std::min<int64_t>(model.embeddings().shape[0], model.logitCount());
     for (int64_t t = 0; t < count; ++t) {
         if (ids[size_t(t)] < 0 || ids[size_t(t)] >= vocab)
-            throw Error({}, QStringLiteral("token id %1 at position %2%3 is outside the "
-                                               "model's vocabulary (%4 entries)")
-                                    .arg(ids[size_t(t)])
-                                    .arg(t)
-                                    .arg(document)
-                                    .arg(vocab));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("token id %1 at position %2%3 is outside the "
+                                       "model's vocabulary (%4 entries)")
+                            .arg(ids[size_t(t)])
+                            .arg(t)
+                            .arg(document)
+                            .arg(vocab));
     }
 }
 
@@ -96,6 +98,8 @@ void requireInVocabulary(const std::vector<int32_t> &ids, int64_t count, const M
 PerplexityEvaluator::PerplexityEvaluator(ForwardPass &forward, int chunkTokens)
     : m_forward(forward), m_chunk(std::max(1, chunkTokens))
 {
+    // Refused now, with the estimate, rather than by the kernel's OOM killer mid-run.
+    ChunkMemory::require(forward.model(), m_chunk);
 }
 
 FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vector<int32_t>> &documents,
@@ -122,7 +126,8 @@ FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vecto
             spans.push_back({d, b});
     }
     if (spans.empty())
-        throw Error({}, QStringLiteral("no document has the %1 tokens one window needs").arg(window));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("no document has the %1 tokens one window needs").arg(window));
     for (size_t d = 0; d < documents.size(); ++d) {
         const int64_t n = int64_t(documents[d].size());
         requireInVocabulary(
@@ -239,9 +244,10 @@ StreamResult PerplexityEvaluator::stream(const std::vector<int32_t> &ids, const 
                                          const ChunkCallback &onChunk)
 {
     if (ids.size() < 2)
-        throw Error({}, QStringLiteral("the text has %1 token(s); at least 2 are needed to "
-                                           "score anything")
-                                .arg(ids.size()));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("the text has %1 token(s); at least 2 are needed to "
+                                   "score anything")
+                        .arg(ids.size()));
     const MambaModel &model = m_forward.model();
     const int64_t n = int64_t(ids.size());
     requireInVocabulary(ids, n, model, {});

@@ -104,6 +104,7 @@ void Checkpoint::loadIndex(const QString &indexPath)
         throw Error(indexPath, QStringLiteral("\"weight_map\" is empty"));
 
     const QDir dir(m_dir);
+    const QString canonicalDir = QFileInfo(m_dir).canonicalFilePath();
     std::map<QString, QString> shardOf;  // tensor -> shard file name, cleaned
     QStringList shards;
     QSet<QString> shardSet;
@@ -127,6 +128,14 @@ void Checkpoint::loadIndex(const QString &indexPath)
             if (!QFileInfo(dir.filePath(file)).isFile()) {
                 throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) is missing")
                                                .arg(SafetensorsFile::quoted(shard), SafetensorsFile::quoted(it.key())));
+            }
+            // Nor through a symlinked folder or file: where the shard really is must be inside.
+            const QString real = QFileInfo(dir.filePath(file)).canonicalFilePath();
+            if (!real.startsWith(canonicalDir + QLatin1Char('/'))) {
+                throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) resolves to %3, "
+                                                      "outside the model directory")
+                                           .arg(SafetensorsFile::quoted(shard),
+                                                SafetensorsFile::quoted(it.key()), real));
             }
             shardSet.insert(file);
             shards << file;

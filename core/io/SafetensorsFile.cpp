@@ -85,6 +85,30 @@ std::optional<int64_t> checkedElementCount(const std::vector<int64_t> &shape)
     return count;
 }
 
+// A JSON string literal of `s` (UTF-8, quotes, backslashes and control characters escaped).
+QByteArray jsonString(const QString &s)
+{
+    const QByteArray utf8 = s.toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[u >> 4];
+            out += "0123456789abcdef"[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
 struct Span
 {
     int64_t begin;
@@ -340,10 +364,9 @@ void SafetensorsWriter::add(const QString &name, const std::vector<int64_t> &sha
     // No file yet to name: these are programming errors of the caller, reported the same way.
     if (name == kMetadataKey)
         throw Error({}, QStringLiteral("tensor name __metadata__ is reserved"));
-    for (const Entry &e : m_entries) {
-        if (e.name == name)
-            throw Error({}, QStringLiteral("tensor %1 added twice").arg(SafetensorsFile::quoted(name)));
-    }
+    // A set, not a scan of the entries: a checkpoint may have a million tensors.
+    if (m_names.contains(name))
+        throw Error({}, QStringLiteral("tensor %1 added twice").arg(SafetensorsFile::quoted(name)));
     const std::optional<int64_t> count = checkedElementCount(shape);
     int64_t bytes = 0;
     if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; }) || !count ||
@@ -368,6 +391,7 @@ void SafetensorsWriter::add(const QString &name, const std::vector<int64_t> &sha
             break;
     }
     m_entries.push_back(std::move(entry));
+    m_names.insert(name);
 }
 
 void SafetensorsWriter::write(const QString &path) const
@@ -382,30 +406,38 @@ void SafetensorsWriter::write(const QString &path) const
         return sa != sb ? sa > sb : a->name < b->name;
     });
 
-    QJsonObject header;
+    // The header as text, in one pass: a QJsonObject keeps its keys sorted and inserting out of
+    // order moves the rest, which made a million tensors take minutes.
+    for (auto it = m_metadata.begin(); it != m_metadata.end(); ++it) {
+        if (!it.value().isString()) {
+            throw Error(path, QStringLiteral("metadata entry %1 is not a string")
+                                  .arg(SafetensorsFile::quoted(it.key())));
+        }
+    }
+    QByteArray headerText = "{";
+    if (!m_metadata.isEmpty()) {
+        headerText += jsonString(kMetadataKey) + ':' +
+                      QJsonDocument(m_metadata).toJson(QJsonDocument::Compact);
+    }
     qint64 offset = 0;
     for (const Entry *e : order) {
-        QJsonArray shape;
-        for (int64_t d : e->shape)
-            shape.append(qint64(d));
+        if (headerText.size() > 1)
+            headerText += ',';
+        headerText += jsonString(e->name);
+        headerText += ":{\"dtype\":\"";
+        headerText += storageTypeName(e->type).toLatin1();
+        headerText += "\",\"shape\":[";
+        for (size_t i = 0; i < e->shape.size(); ++i) {
+            if (i > 0)
+                headerText += ',';
+            headerText += QByteArray::number(qint64(e->shape[i]));
+        }
         const qint64 end = offset + e->bytes.size();
-        header.insert(e->name,
-                      QJsonObject{{QStringLiteral("dtype"), storageTypeName(e->type)},
-                                  {QStringLiteral("shape"), shape},
-                                  {QStringLiteral("data_offsets"), QJsonArray{offset, end}}});
+        headerText += "],\"data_offsets\":[" + QByteArray::number(offset) + ',' +
+                      QByteArray::number(end) + "]}";
         offset = end;
     }
-    if (!m_metadata.isEmpty()) {
-        for (auto it = m_metadata.begin(); it != m_metadata.end(); ++it) {
-            if (!it.value().isString()) {
-                throw Error(
-                    path,
-                    QStringLiteral("metadata entry %1 is not a string").arg(SafetensorsFile::quoted(it.key())));
-            }
-        }
-        header.insert(kMetadataKey, m_metadata);
-    }
-    QByteArray headerText = QJsonDocument(header).toJson(QJsonDocument::Compact);
+    headerText += '}';
     // Spaces up to a multiple of 8 keep the data section aligned, as the reference writer does.
     headerText.append((8 - headerText.size() % 8) % 8, ' ');
 

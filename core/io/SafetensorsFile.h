@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QHash>
 #include <QJsonObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <cstddef>
@@ -95,6 +96,7 @@ private:
         QByteArray bytes;
     };
     std::vector<Entry> m_entries;
+    QSet<QString> m_names;
     QJsonObject m_metadata;
 };
 

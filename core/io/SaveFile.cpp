@@ -3,6 +3,10 @@
 
 #include "support/Error.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -10,11 +14,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <fcntl.h>
 #include <optional>
-#include <pthread.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace mscope {
 
@@ -25,7 +25,8 @@ constexpr int kMaxLinks = 40;
 
 [[noreturn]] void cannotWrite(const QString &name, int error)
 {
-    throw Error(Error::Kind::File, name, QStringLiteral("cannot write (%1)").arg(qt_error_string(error)));
+    throw Error(Error::Kind::File, name,
+                QStringLiteral("cannot write (%1)").arg(qt_error_string(error)));
 }
 
 // The descriptor a path names when it is one of this process's own (/dev/stdout, /dev/fd/3,
@@ -143,47 +144,78 @@ OutputTarget OutputTarget::resolve(const QString &target)
     return t;
 }
 
-void writeToTarget(const QString &target, const QByteArray &bytes)
+TargetWriter::TargetWriter(const QString &target) : m_target(OutputTarget::resolve(target))
 {
-    const OutputTarget t = OutputTarget::resolve(target);
-    switch (t.kind) {
+    switch (m_target.kind) {
         case OutputTarget::Kind::Descriptor:
             // What was printed before through stdio goes first.
-            if (t.descriptor == 1 && std::fflush(stdout) != 0)
-                cannotWrite(t.name, errno);
-            writeAll(t.descriptor, bytes, t.name);
+            if (m_target.descriptor == 1 && std::fflush(stdout) != 0)
+                cannotWrite(m_target.name, errno);
+            m_fd = m_target.descriptor;
             return;
-        case OutputTarget::Kind::Stream: {
+        case OutputTarget::Kind::Stream:
             // No O_CREAT, no O_TRUNC: the thing is there and stays what it is.
-            const int fd = ::open(QFile::encodeName(t.path).constData(),
-                                  O_WRONLY | O_CLOEXEC | O_NOCTTY);
-            if (fd < 0)
-                cannotWrite(t.name, errno);
-            try {
-                writeAll(fd, bytes, t.name);
-            } catch (...) {
-                ::close(fd);
-                throw;
-            }
-            if (::close(fd) != 0 && errno != EINTR)
-                cannotWrite(t.name, errno);
+            m_fd = ::open(QFile::encodeName(m_target.path).constData(),
+                          O_WRONLY | O_CLOEXEC | O_NOCTTY);
+            if (m_fd < 0)
+                cannotWrite(m_target.name, errno);
             return;
-        }
-        case OutputTarget::Kind::File: {
+        case OutputTarget::Kind::File:
             // The resolved path: QSaveFile replaces it, so a link given by the user stays a link.
-            QSaveFile f(t.path);
-            if (!f.open(QIODevice::WriteOnly))
-                throw Error(Error::Kind::File, t.name,
-                            QStringLiteral("cannot write (%1)").arg(f.errorString()));
-            QString reason;
-            if (f.write(bytes) != bytes.size())
-                reason = saveFileError(f);
-            if (!reason.isEmpty() || !commitSaveFile(f, &reason))
-                throw Error(Error::Kind::File, t.name,
-                            QStringLiteral("cannot write (%1)").arg(reason));
+            m_file = std::make_unique<QSaveFile>(m_target.path);
+            if (!m_file->open(QIODevice::WriteOnly))
+                throw Error(Error::Kind::File, m_target.name,
+                            QStringLiteral("cannot write (%1)").arg(m_file->errorString()));
             return;
-        }
     }
+}
+
+TargetWriter::~TargetWriter()
+{
+    if (m_file && !m_done)
+        m_file->cancelWriting();
+    if (m_target.kind == OutputTarget::Kind::Stream && m_fd >= 0)
+        ::close(m_fd);
+}
+
+void TargetWriter::write(const QByteArray &bytes)
+{
+    if (!m_file) {
+        writeAll(m_fd, bytes, m_target.name);
+        return;
+    }
+    errno = 0;
+    if (m_file->write(bytes) != bytes.size()) {
+        const QString reason = saveFileError(*m_file);
+        m_file->cancelWriting();
+        throw Error(Error::Kind::File, m_target.name,
+                    QStringLiteral("cannot write (%1)").arg(reason));
+    }
+}
+
+void TargetWriter::commit()
+{
+    m_done = true;
+    if (m_file) {
+        QString reason;
+        if (!commitSaveFile(*m_file, &reason))
+            throw Error(Error::Kind::File, m_target.name,
+                        QStringLiteral("cannot write (%1)").arg(reason));
+        return;
+    }
+    if (m_target.kind == OutputTarget::Kind::Stream) {
+        const int fd = m_fd;
+        m_fd = -1;
+        if (::close(fd) != 0 && errno != EINTR)
+            cannotWrite(m_target.name, errno);
+    }
+}
+
+void writeToTarget(const QString &target, const QByteArray &bytes)
+{
+    TargetWriter writer(target);
+    writer.write(bytes);
+    writer.commit();
 }
 
 void checkTargetWritable(const QString &target)
@@ -207,8 +239,9 @@ void checkTargetWritable(const QString &target)
             const QFileInfo info(t.path);
             const QString folder = info.absolutePath();
             if (!QFileInfo(folder).isDir())
-                throw Error(Error::Kind::File, t.name,
-                            QStringLiteral("cannot write (the folder %1 does not exist)").arg(folder));
+                throw Error(
+                    Error::Kind::File, t.name,
+                    QStringLiteral("cannot write (the folder %1 does not exist)").arg(folder));
             if (info.exists() && ::access(QFile::encodeName(t.path).constData(), W_OK) != 0)
                 cannotWrite(t.name, errno);
             // The save writes a temporary file beside the target and renames it: try exactly that.

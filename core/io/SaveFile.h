@@ -5,6 +5,7 @@
 #include <QSaveFile>
 #include <QString>
 #include <cerrno>
+#include <memory>
 
 namespace mscope {
 
@@ -61,6 +62,31 @@ struct OutputTarget
     /// Resolves `target`. Throws Error (kind Input) for an empty name, Error naming the target
     /// for a directory, a link loop or a closed descriptor.
     static OutputTarget resolve(const QString &target);
+};
+
+/// A target the user named, written in pieces (for outputs too large to hold in memory: a GGUF
+/// file), by the rules of writeToTarget(). Opened by the constructor; commit() finishes it. A
+/// writer destroyed without commit() cancels: a file target keeps its previous version.
+class TargetWriter
+{
+public:
+    /// Throws Error(kind File, target, "cannot write (reason)") when the target cannot be opened.
+    explicit TargetWriter(const QString &target);
+    ~TargetWriter();
+    TargetWriter(const TargetWriter &) = delete;
+    TargetWriter &operator=(const TargetWriter &) = delete;
+
+    const OutputTarget &target() const { return m_target; }
+    /// Throws Error naming the target on a failed write (a full disk, a closed pipe).
+    void write(const QByteArray &bytes);
+    /// Throws Error naming the target when the last bytes cannot be written or the file renamed.
+    void commit();
+
+private:
+    OutputTarget m_target;
+    std::unique_ptr<QSaveFile> m_file;  // Kind::File
+    int m_fd = -1;                      // Kind::Stream: opened here; Descriptor: borrowed
+    bool m_done = false;
 };
 
 /// Writes `bytes` to a target the user named (--json FILE, --out FILE, a preset, an export): "-"

@@ -4,6 +4,7 @@
 #include "io/GuardedFile.h"
 #include "support/Error.h"
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 
 namespace mscope {
@@ -27,6 +28,26 @@ QByteArray TextFile::readUtf8(const QString &path)
         throw Error(path, QStringLiteral("the file is empty"));
     validateUtf8(bytes, path);
     return bytes;
+}
+
+QString TextFile::contentKey(const QString &path)
+{
+    const QByteArray bytes = readUtf8(path);
+    QByteArray normalized;
+    normalized.reserve(bytes.size());
+    bool space = false;
+    for (const char c : bytes) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            space = !normalized.isEmpty();
+            continue;
+        }
+        if (space)
+            normalized.append(' ');
+        space = false;
+        normalized.append(c);
+    }
+    return QString::fromLatin1(
+        QCryptographicHash::hash(normalized, QCryptographicHash::Sha256).toHex());
 }
 
 void TextFile::validateUtf8(const QByteArray &bytes, const QString &sourceName)

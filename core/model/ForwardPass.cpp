@@ -59,11 +59,12 @@ void ForwardPass::embed(std::span<const int32_t> ids, Hidden &hidden) const
     for (size_t t = 0; t < ids.size(); ++t) {
         const int32_t id = ids[t];
         if (id < 0 || id >= V)
-            throw Error({}, QStringLiteral("token id %1 at position %2 is outside the model's "
-                                               "vocabulary (%3 entries)")
-                                    .arg(id)
-                                    .arg(t)
-                                    .arg(V));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("token id %1 at position %2 is outside the model's "
+                                       "vocabulary (%3 entries)")
+                            .arg(id)
+                            .arg(t)
+                            .arg(V));
         hidden.col(int64_t(t)) = VectorMap(emb.data + int64_t(id) * D, D);
     }
 }
@@ -167,11 +168,12 @@ void ForwardPass::scoreNextTokens(const Hidden &hidden, std::span<const int32_t>
     for (size_t t = 0; t < targets.size() && int64_t(t) < T; ++t) {
         if (targets[t] < 0 || targets[t] >= V) {
             nll[t] = std::numeric_limits<float>::quiet_NaN();
-            throw Error({}, QStringLiteral("target token id %1 at position %2 is outside the "
-                                               "model's vocabulary (%3 entries)")
-                                    .arg(targets[t])
-                                    .arg(t)
-                                    .arg(V));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("target token id %1 at position %2 is outside the "
+                                       "model's vocabulary (%3 entries)")
+                            .arg(targets[t])
+                            .arg(t)
+                            .arg(V));
         }
     }
 }

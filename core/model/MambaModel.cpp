@@ -7,11 +7,13 @@
 #include "support/JobControl.h"
 #include "support/SystemMemory.h"
 
+#include <unistd.h>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 
@@ -78,6 +80,11 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     if (!dirInfo.isDir())
         throw Error(dir, QStringLiteral("not a directory (a model is a folder with config.json "
                                         "and model.safetensors, or a GGUF file)"));
+    // A folder we may not list or enter hides its config.json: say that, not "no config.json".
+    if (::access(QFile::encodeName(dir).constData(), R_OK | X_OK) != 0)
+        throw Error(
+            dir,
+            QStringLiteral("cannot read the model directory (%1)").arg(qt_error_string(errno)));
     const QDir modelDir(dir);
     const QString configPath = modelDir.filePath(QStringLiteral("config.json"));
     if (!QFileInfo::exists(configPath))

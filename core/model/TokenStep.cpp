@@ -156,9 +156,10 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     Shared &s = *d;
     const FloatTensor &emb = m_model.embeddings();
     if (id < 0 || id >= emb.shape[0])
-        throw Error({}, QStringLiteral("token id %1 is outside the model's vocabulary (%2 entries)")
-                            .arg(id)
-                            .arg(emb.shape[0]));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("token id %1 is outside the model's vocabulary (%2 entries)")
+                        .arg(id)
+                        .arg(emb.shape[0]));
     s.id = id;
     const int n = threads();
     if (!s.work || s.work->threads() != n)

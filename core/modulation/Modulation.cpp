@@ -260,14 +260,16 @@ void Modulation::validate(int layers, int channels, const QString &source, int s
         bool ok = false;
         QString range;
         switch (family) {
+            // The scan computes in float: a factor a float cannot hold (1e39) would turn A_log
+            // or Δ into an infinity and every result into NaN.
             case ModulationFamily::Power:
-                ok = std::isfinite(v) && v >= 0.0;
-                range = QStringLiteral("a finite number >= 0");
+                ok = v >= 0.0 && v <= double(std::numeric_limits<float>::max());
+                range = QStringLiteral("a number >= 0 that a float holds (at most 3.4e38)");
                 break;
             case ModulationFamily::Linear:
             case ModulationFamily::Delta:
-                ok = std::isfinite(v) && v > 0.0;
-                range = QStringLiteral("a finite number > 0");
+                ok = v > 0.0 && v <= double(std::numeric_limits<float>::max());
+                range = QStringLiteral("a number > 0 that a float holds (at most 3.4e38)");
                 break;
             case ModulationFamily::Winsorize:
                 ok = v >= 0.0 && v < 0.5;

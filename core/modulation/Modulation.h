@@ -81,6 +81,11 @@ struct Modulation
 class ModulationSet
 {
 public:
+    /// At most this many steps: each costs a pass over every layer's A_log, and a preset of a
+    /// million steps would hold the program for half an hour (validateFor and fromJson refuse
+    /// more).
+    static constexpr int kMaxSteps = 64;
+
     std::vector<Modulation> steps;
 
     // Provenance, saved with the preset.

@@ -133,6 +133,11 @@ bool ModulationSet::isBakeable() const
 
 void ModulationSet::validateFor(const MambaModel &model, const QString &source) const
 {
+    if (int(steps.size()) > kMaxSteps)
+        throw Error(source, QStringLiteral("%1 modulation steps; at most %2 can be applied "
+                                           "together")
+                                .arg(steps.size())
+                                .arg(kMaxSteps));
     const int layers = model.config().nLayer, channels = model.decayChannels();
     for (const Modulation &m : steps)
         m.validate(layers, channels, source, model.decayStateSize());
@@ -328,6 +333,12 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
     if (!stepsValue.isArray())
         throw Error(source, QStringLiteral("\"steps\" must be an array of modulation steps"));
     const QJsonArray stepsJson = stepsValue.toArray();
+    if (stepsJson.size() > kMaxSteps)
+        throw Error(source, QStringLiteral("%1 steps; a preset has at most %2 (write one step "
+                                           "with per-layer or per-channel factors instead of "
+                                           "many uniform ones)")
+                                .arg(stepsJson.size())
+                                .arg(kMaxSteps));
     int layers = -1;
     for (qsizetype i = 0; i < stepsJson.size(); ++i) {
         const QString where = QStringLiteral("steps[%1]").arg(i);
@@ -434,7 +445,7 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
 
 void ModulationSet::save(const QString &path) const
 {
-    writeFileAtomically(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+    writeToTarget(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
 }
 
 ModulationSet ModulationSet::load(const QString &path, const MambaModel *model)

@@ -418,9 +418,10 @@ QString BpeTokenizer::decode(const std::vector<int32_t> &ids, bool skipSpecialTo
 {
     for (const int32_t id : ids) {
         if (id < 0 || id >= vocabSize() || d->idKind[id] == Impl::IdKind::None) {
-            throw Error({}, QStringLiteral("token id %1 outside the vocabulary (size %2)")
-                                .arg(id)
-                                .arg(vocabSize()));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("token id %1 outside the vocabulary (size %2)")
+                            .arg(id)
+                            .arg(vocabSize()));
         }
     }
     const auto skipped = [&](int32_t id) {
