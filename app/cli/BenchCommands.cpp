@@ -4,6 +4,7 @@
 #include "CliSupport.h"
 #include "TaskBench.h"
 #include "eval/PerplexityEvaluator.h"
+#include "io/OutputFolder.h"
 #include "io/ResourceLocator.h"
 #include "io/SyntheticCheckpoint.h"
 #include "io/TextFile.h"
@@ -223,7 +224,8 @@ QStringList defaultTexts()
     return files;
 }
 
-QJsonObject rateJson(const Timing &t, double tokens, double bound)
+// The fraction of the sgemm bound is added at the end, against the best sgemm probe.
+QJsonObject rateJson(const Timing &t, double tokens)
 {
     const double best = tokens / t.best();
     const double cpu = *std::min_element(t.cpuSeconds.begin(), t.cpuSeconds.end());
@@ -233,8 +235,7 @@ QJsonObject rateJson(const Timing &t, double tokens, double bound)
             {QStringLiteral("seconds_best"), t.best()},
             {QStringLiteral("seconds_median"), t.median()},
             {QStringLiteral("tokens_per_second"), best},
-            {QStringLiteral("tokens_per_second_median"), tokens / t.median()},
-            {QStringLiteral("fraction_of_sgemm_bound"), bound > 0 ? best / bound : 0.0}};
+            {QStringLiteral("tokens_per_second_median"), tokens / t.median()}};
 }
 
 }  // namespace
@@ -260,9 +261,14 @@ int BenchCommands::synth(const QStringList &args)
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("force"),
+                      QStringLiteral("Replace the model in a non-empty --out folder (one with a "
+                                     "config.json; any other non-empty folder is refused).")});
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("like")) || !parser.isSet(QStringLiteral("out")))
         throw Error({}, QStringLiteral("synth needs --like NAME and --out DIR"));
+    if (parser.value(QStringLiteral("out")).trimmed().isEmpty())
+        throw Error({}, QStringLiteral("--out needs a name, not an empty one"));
     EngineThreads::set(CliSupport::intOption(parser, QStringLiteral("threads"), 1, 1024, 0));
     const QString like = parser.value(QStringLiteral("like"));
     ModelConfig config = SyntheticCheckpoint::configLike(like);
@@ -278,16 +284,21 @@ int BenchCommands::synth(const QStringList &args)
     else if (!dtype.isEmpty() && dtype != QLatin1String("f32"))
         throw Error({},
                         QStringLiteral("--dtype must be f32, f16 or bf16 (got '%1')").arg(dtype));
-    const uint64_t seed = parser.value(QStringLiteral("seed")).toULongLong();
+    const uint64_t seed = CliSupport::seedOption(parser, QStringLiteral("seed"));
     const QString out = parser.value(QStringLiteral("out"));
 
+    // Written whole or not at all: a staging folder moved into place at the end.
+    OutputFolder folder(out, parser.isSet(QStringLiteral("force")), QStringLiteral("synth"));
     JobControl job;
+    const CancelOnSignals cancelOnSignals(job);
     ProgressBar bar(QStringLiteral("synth"));
     bar.attach(job);
-    SyntheticCheckpoint::write(config, out, seed, type, like, &job);
+    SyntheticCheckpoint::write(config, folder.stagingPath(), seed, type, like, &job);
+    job.throwIfCancelled();
+    folder.commit();
     bar.finish();
     CliSupport::printJson(QJsonDocument(QJsonObject{
-        {QStringLiteral("directory"), QFileInfo(out).absoluteFilePath()},
+        {QStringLiteral("directory"), folder.target()},
         {QStringLiteral("like"), like},
         {QStringLiteral("layers"), config.nLayer},
         {QStringLiteral("parameters"), double(SyntheticCheckpoint::parameterCount(config))},
@@ -360,6 +371,13 @@ int BenchCommands::bench(const QStringList &args)
         CliSupport::intOption(parser, QStringLiteral("tokens"), 2, 1 << 30, 16384);
     const int window = CliSupport::intOption(parser, QStringLiteral("window"), 2, 1 << 30, 4096);
     const int repeats = CliSupport::intOption(parser, QStringLiteral("repeat"), 1, 1000, 3);
+    // The fixed-window section needs one window of the tokens measured.
+    if (want("fixed") && window > tokens)
+        throw Error({}, QStringLiteral("--window %1 is larger than --tokens %2: the fixed-window "
+                                       "section needs at least one window (lower --window, raise "
+                                       "--tokens, or leave out the section with --sections)")
+                            .arg(window)
+                            .arg(tokens));
     const int chunk = CliSupport::chunkTokens(parser);
 
     const auto model = CliSupport::loadModel(parser);
@@ -389,9 +407,18 @@ int BenchCommands::bench(const QStringList &args)
                                                        {QStringLiteral("repeat"), repeats}});
 
     // 1. The machine's sgemm: the bound that prefill is compared with.
+    // The machine is shared: the sgemm probe runs before, between and after the prefill runs,
+    // and the best probe is the bound (a busy moment in one probe would otherwise make prefill
+    // look faster than the machine's own sgemm).
     double peakGflops = 0.0, bound = 0.0;
+    std::vector<double> probes;
+    const auto probe = [&] {
+        if (want("sgemm"))
+            probes.push_back(sgemmGflops(2048, 2048, 2048, false, repeats, 0.5));
+    };
     if (want("sgemm")) {
-        peakGflops = sgemmGflops(2048, 2048, 2048, false, repeats, 0.5);
+        probe();
+        peakGflops = probes.back();
         bound = peakGflops * 1e9 / cost.matmulFlopPerToken;
         const int D = c.dModel, E = c.dInner, N = c.dState, R = c.dtRank, V = model->logitCount();
         struct Shape
@@ -447,7 +474,7 @@ int BenchCommands::bench(const QStringList &args)
         if (files.isEmpty())
             files = defaultTexts();
         if (files.isEmpty())
-            throw Error({},
+            throw Error(Error::Kind::File, {},
                             QStringLiteral("no demo texts found; pass --text or --random-tokens"));
         const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
         std::vector<QByteArray> texts;
@@ -486,7 +513,7 @@ int BenchCommands::bench(const QStringList &args)
     PerplexityEvaluator evaluator(forward, chunk);
 
     // 3. Prefill, fixed windows: `tokens` ids cut into windows, a fresh state each.
-    if (want("fixed") && tokens >= window) {
+    if (want("fixed")) {
         const std::vector<std::vector<int32_t>> docs{ids};
         Timing t;
         FixedWindowResult r;
@@ -495,7 +522,7 @@ int BenchCommands::bench(const QStringList &args)
             r = evaluator.fixedWindows(docs, window);
             t.stop();
         }
-        QJsonObject o = rateJson(t, double(r.windows) * window, bound);
+        QJsonObject o = rateJson(t, double(r.windows) * window);
         o.insert(QStringLiteral("window"), window);
         o.insert(QStringLiteral("windows"), double(r.windows));
         o.insert(QStringLiteral("ppl"), r.perplexity());
@@ -504,6 +531,8 @@ int BenchCommands::bench(const QStringList &args)
 
     // 4. Prefill, streaming over all `tokens` with the state carried; peak memory as it goes.
     if (want("stream")) {
+        if (want("fixed"))
+            probe();
         Timing t;
         StreamResult r;
         QJsonArray marks;
@@ -524,7 +553,7 @@ int BenchCommands::bench(const QStringList &args)
             r = evaluator.stream(ids, nullptr, onChunk);
             t.stop();
         }
-        QJsonObject o = rateJson(t, double(ids.size() - 1), bound);
+        QJsonObject o = rateJson(t, double(ids.size() - 1));
         o.insert(QStringLiteral("ppl"), r.perplexity());
         o.insert(QStringLiteral("peak_rss_marks"), marks);
         out.insert(QStringLiteral("prefill_stream"), o);
@@ -569,8 +598,7 @@ int BenchCommands::bench(const QStringList &args)
             } while (now() - t.startWall < 0.3);
             t.stop(double(calls) / c.nLayer);  // one chunk through every layer
         }
-        QJsonObject o = rateJson(t, double(T), 0.0);
-        o.remove(QStringLiteral("fraction_of_sgemm_bound"));
+        QJsonObject o = rateJson(t, double(T));
         o.insert(QStringLiteral("ns_per_channel_token"),
                  t.best() / c.nLayer / (double(T) * E) * 1e9);
         o.insert(QStringLiteral("exp_per_second"), cost.scanExpPerToken * T / t.best());
@@ -594,8 +622,7 @@ int BenchCommands::bench(const QStringList &args)
             } while (now() - t.startWall < 0.3);
             t.stop(calls);
         }
-        QJsonObject o = rateJson(t, double(T), 0.0);
-        o.remove(QStringLiteral("fraction_of_sgemm_bound"));
+        QJsonObject o = rateJson(t, double(T));
         out.insert(QStringLiteral("lm_head_only"), o);
     }
 
@@ -618,26 +645,32 @@ int BenchCommands::bench(const QStringList &args)
                        CliSupport::intOption(parser, QStringLiteral("passkey-keys"), 1, 1000, 5)));
     }
 
-    // sgemm once more at the end: on a shared machine the first measurement may have caught a
-    // busy moment. The peak is the better of the two, so the fractions err on the low side.
+    // The last probe, then the fractions against the best one. Probes more than 20% apart
+    // mean the load changed during the run: the output says so. A fraction is never above 1:
+    // prefill faster than the best probe is the same sign of a changing load.
     if (want("sgemm")) {
-        const double again = sgemmGflops(2048, 2048, 2048, false, repeats, 0.5);
-        QJsonObject g = out.value(QStringLiteral("sgemm")).toObject();
-        g.insert(QStringLiteral("gflops_2048_first"), peakGflops);
-        g.insert(QStringLiteral("gflops_2048_last"), again);
-        peakGflops = std::max(peakGflops, again);
+        probe();
+        peakGflops = *std::max_element(probes.begin(), probes.end());
+        bool quiet = peakGflops <= 1.2 * *std::min_element(probes.begin(), probes.end());
         bound = peakGflops * 1e9 / cost.matmulFlopPerToken;
+        QJsonObject g = out.value(QStringLiteral("sgemm")).toObject();
+        QJsonArray probeJson;
+        for (double p : probes)
+            probeJson.append(p);
+        g.insert(QStringLiteral("gflops_2048_probes"), probeJson);
         g.insert(QStringLiteral("gflops_2048"), peakGflops);
         g.insert(QStringLiteral("bound_tokens_per_second"), bound);
-        out.insert(QStringLiteral("sgemm"), g);
         for (const char *key : {"prefill_fixed", "prefill_stream"}) {
             if (!out.contains(QLatin1String(key)))
                 continue;
             QJsonObject o = out.value(QLatin1String(key)).toObject();
-            o.insert(QStringLiteral("fraction_of_sgemm_bound"),
-                     o.value(QStringLiteral("tokens_per_second")).toDouble() / bound);
+            const double fraction = o.value(QStringLiteral("tokens_per_second")).toDouble() / bound;
+            quiet = quiet && fraction <= 1.0;
+            o.insert(QStringLiteral("fraction_of_sgemm_bound"), std::min(1.0, fraction));
             out.insert(QLatin1String(key), o);
         }
+        g.insert(QStringLiteral("load_was_quiet"), quiet);
+        out.insert(QStringLiteral("sgemm"), g);
     }
 
     const qint64 peak = SystemMemory::peakResidentBytes();
@@ -673,12 +706,17 @@ int BenchCommands::bench(const QStringList &args)
                                                       .toObject()
                                                       .value(QStringLiteral("mb_per_second"))
                                                       .toDouble());
+    // "(N% of bound)" only where sgemm was measured.
+    auto ofBound = [&](const char *key) {
+        return want("sgemm") ? QStringLiteral(" (%1% of bound)").arg(100.0 * fraction(key), 0, 'f', 0)
+                             : QString();
+    };
     if (out.contains(QStringLiteral("prefill_fixed")))
-        std::printf("fixed W=%-6d %.0f tokens/s (%.0f%% of bound)\n", window, rate("prefill_fixed"),
-                    100.0 * fraction("prefill_fixed"));
+        std::printf("fixed W=%-6d %.0f tokens/s%s\n", window, rate("prefill_fixed"),
+                    qPrintable(ofBound("prefill_fixed")));
     if (out.contains(QStringLiteral("prefill_stream")))
-        std::printf("streaming      %.0f tokens/s (%.0f%% of bound), %.0f tokens per CPU-second\n",
-                    rate("prefill_stream"), 100.0 * fraction("prefill_stream"),
+        std::printf("streaming      %.0f tokens/s%s, %.0f tokens per CPU-second\n",
+                    rate("prefill_stream"), qPrintable(ofBound("prefill_stream")),
                     out.value(QStringLiteral("prefill_stream"))
                         .toObject()
                         .value(QStringLiteral("tokens_per_cpu_second"))

@@ -4,6 +4,7 @@
 #include "analysis/DeltaStatistics.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
+#include "io/SaveFile.h"
 #include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
@@ -15,16 +16,19 @@
 #include "support/JobControl.h"
 #include "tokenizer/BpeTokenizer.h"
 
+#include <unistd.h>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 namespace mscope {
 
@@ -73,6 +77,38 @@ void ProgressBar::attach(JobControl &job)
     job.setProgressCallback([this](double f, const QString &what) { update(f, what); });
 }
 
+namespace {
+
+std::atomic<JobControl *> g_signalledJob{nullptr};
+struct sigaction g_previousInt, g_previousTerm;
+
+extern "C" void cancelOnSignal(int)
+{
+    // Only an atomic store: async-signal-safe.
+    if (JobControl *job = g_signalledJob.load())
+        job->cancel();
+}
+
+}  // namespace
+
+CancelOnSignals::CancelOnSignals(JobControl &job)
+{
+    g_signalledJob.store(&job);
+    struct sigaction action = {};
+    action.sa_handler = cancelOnSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the program
+    sigaction(SIGINT, &action, &g_previousInt);
+    sigaction(SIGTERM, &action, &g_previousTerm);
+}
+
+CancelOnSignals::~CancelOnSignals()
+{
+    sigaction(SIGINT, &g_previousInt, nullptr);
+    sigaction(SIGTERM, &g_previousTerm, nullptr);
+    g_signalledJob.store(nullptr);
+}
+
 void CliSupport::addModelOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("model"),
@@ -93,7 +129,13 @@ void CliSupport::parse(QCommandLineParser &parser, const QStringList &args)
         throw Error({}, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         std::fprintf(stdout, "%s", qPrintable(parser.helpText()));
-        std::exit(0);
+        std::exit(std::fflush(stdout) == 0 && !std::ferror(stdout) ? 0 : 1);
+    }
+    // Options that take one value: a second one would silently replace the first.
+    for (const QString &name : parser.optionNames()) {
+        if (name == QLatin1String("modulation") && parser.values(name).size() > 1)
+            throw Error({}, QStringLiteral("--modulation given twice; compose presets with "
+                                           "--modulate, or write one preset with every step"));
     }
 }
 
@@ -119,8 +161,9 @@ QString CliSupport::modelDir(const QCommandLineParser &parser)
         return parser.value(QStringLiteral("model"));
     const QString demo = ResourceLocator::demoModelDir();
     if (demo.isEmpty())
-        throw Error({}, QStringLiteral("no --model given and the bundled demo model was not "
-                                           "found (set MAMBASCOPE_RESOURCES)"));
+        throw Error(Error::Kind::File, {},
+                    QStringLiteral("no --model given and the bundled demo model was not "
+                                   "found (set MAMBASCOPE_RESOURCES)"));
     return demo;
 }
 
@@ -146,10 +189,34 @@ std::unique_ptr<BpeTokenizer> CliSupport::loadTokenizer(const QCommandLineParser
 
 void CliSupport::printJson(const QJsonDocument &doc)
 {
-    const QByteArray out = doc.toJson(QJsonDocument::Compact);
-    std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
+    writeToTarget(QStringLiteral("-"), doc.toJson(QJsonDocument::Compact) + '\n');
+}
+
+QByteArray CliSupport::jsonNumber(double v)
+{
+    return QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
+}
+
+QString CliSupport::nonFiniteCause(const ModulationSet &modulation)
+{
+    if (!modulation.isIdentity())
+        return QStringLiteral(
+                   "the activations overflowed float under the modulation '%1'; "
+                   "choose factors closer to 1")
+            .arg(modulation.describe());
+    return QStringLiteral("the activations overflowed float (the model's weights or this input)");
+}
+
+uint64_t CliSupport::seedOption(const QCommandLineParser &parser, const QString &name)
+{
+    if (!parser.isSet(name))
+        return 0;
+    bool ok = false;
+    const qulonglong v = parser.value(name).toULongLong(&ok);
+    if (!ok || parser.value(name).trimmed().startsWith(QLatin1Char('-')))
+        throw Error({}, QStringLiteral("--%1 must be a non-negative integer (got '%2')")
+                            .arg(name, parser.value(name)));
+    return v;
 }
 
 std::vector<int32_t> CliSupport::readTokenIds(const QString &path)
@@ -157,6 +224,9 @@ std::vector<int32_t> CliSupport::readTokenIds(const QString &path)
     constexpr qint64 kMaxIdsBytes = qint64(1) << 30;
     const QJsonDocument doc =
         GuardedFile::readJson(path, kMaxIdsBytes, QStringLiteral("a token id file"));
+    if (!doc.isArray() && !doc.object().value(QStringLiteral("ids")).isArray())
+        throw Error(path, QStringLiteral("the JSON has no \"ids\" list (expected a list of token "
+                                         "ids, or {\"ids\": [...]})"));
     const QJsonArray arr =
         doc.isArray() ? doc.array() : doc.object().value(QStringLiteral("ids")).toArray();
     std::vector<int32_t> ids;
@@ -242,8 +312,9 @@ ModulationSet CliSupport::modulationFor(const MambaModel &model, const QCommandL
             set.trainingLength = trainingLength(model, parser);
         const QString text = deltaText.isEmpty() ? ResourceLocator::calibrationText() : deltaText;
         if (text.isEmpty())
-            throw Error({}, QStringLiteral("tau-cap needs a calibration text to measure Δ on, "
-                                               "and the bundled one was not found"));
+            throw Error(Error::Kind::File, {},
+                        QStringLiteral("tau-cap needs a calibration text to measure Δ on, "
+                                       "and the bundled one was not found"));
         // Δ is measured on the model as loaded, as the demo recipe does.
         set.deltaStatistics = std::make_shared<DeltaStatistics>(
             measureDeltaStatistics(model, parser, text, set.trainingLength));
@@ -254,7 +325,15 @@ ModulationSet CliSupport::modulationFor(const MambaModel &model, const QCommandL
         set.modelFingerprint = model.fingerprint();
         set.modelName = QFileInfo(model.directory()).fileName();
     }
-    set.validateFor(model, QStringLiteral("--modulate"));
+    try {
+        set.validateFor(model, QStringLiteral("--modulate"));
+    } catch (const Error &e) {
+        // A factor out of range on the command line is a usage error (exit 2); a preset's was
+        // refused naming the file when it was loaded.
+        if (e.file() == QLatin1String("--modulate"))
+            throw Error(Error::Kind::Input, {}, QStringLiteral("--modulate: %1").arg(e.problem()));
+        throw;
+    }
     return set;
 }
 

@@ -39,6 +39,18 @@ private:
     QElapsedTimer m_timer;
 };
 
+/// While alive, SIGINT and SIGTERM cancel `job` (it stops at its next check and cleans up after
+/// itself: a bake removes its staging folder; the command exits 130). A second signal ends the
+/// program at once. The previous handlers come back after.
+class CancelOnSignals
+{
+public:
+    explicit CancelOnSignals(JobControl &job);
+    ~CancelOnSignals();
+    CancelOnSignals(const CancelOnSignals &) = delete;
+    CancelOnSignals &operator=(const CancelOnSignals &) = delete;
+};
+
 /// Shared plumbing of the CLI commands: common options, model and tokenizer loading, output.
 class CliSupport
 {
@@ -57,6 +69,14 @@ public:
                                                        const QString &modelDir);
     static int intOption(const QCommandLineParser &parser, const QString &name, int64_t min,
                          int64_t max, int64_t fallback);
+    /// A seed: a whole number in [0, 2^64), or Error (kind Input) naming the option.
+    static uint64_t seedOption(const QCommandLineParser &parser, const QString &name);
+    /// A JSON number as QJsonDocument writes it (shortest form that reads back the same).
+    static QByteArray jsonNumber(double v);
+    /// Why a result came out NaN or infinite, for the error that refuses it: the modulation's
+    /// factors when there is one, else the model or the text.
+    static QString nonFiniteCause(const ModulationSet &modulation);
+    /// One line of compact JSON on stdout (writeToTarget("-")): a failed write throws.
     static void printJson(const QJsonDocument &doc);
     /// A JSON file of token ids: a list, or {"ids": [...]}. Throws Error naming the file for
     /// anything else (not integers, outside int32).

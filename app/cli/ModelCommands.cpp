@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModelCommands.h"
 
-#include "analysis/DeltaStatistics.h"
 #include "CliSupport.h"
+#include "analysis/DeltaStatistics.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
+#include "io/SaveFile.h"
 #include "io/TextFile.h"
+#include "model/ChunkMemory.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "modulation/Modulation.h"
@@ -32,6 +34,9 @@ QString architectureName(const ModelConfig &c)
     return c.architecture == Architecture::Mamba2 ? QStringLiteral("mamba2")
                                                   : QStringLiteral("mamba");
 }
+
+// Logits of a whole vocabulary per position: more is not something to print.
+constexpr int kMaxLogitsLast = 64;
 
 QJsonArray toJsonArray(const std::vector<double> &v)
 {
@@ -133,28 +138,45 @@ int ModelCommands::score(const QStringList &args)
                                                             "{\"ids\": [...]}."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("logits-last"),
-                      QStringLiteral("Also print the logits of the last K positions."),
+                      QStringLiteral("Also print the logits of the last K positions (K <= %1).")
+                          .arg(kMaxLogitsLast),
                       QStringLiteral("K")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
     CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("ids")))
         throw Error({}, QStringLiteral("score needs --ids FILE"));
+    // Rows of a vocabulary each (50k floats for the public models): a few are for looking at,
+    // thousands would be gigabytes of JSON.
+    const int lastK =
+        CliSupport::intOption(parser, QStringLiteral("logits-last"), 0, kMaxLogitsLast, 0);
+    const int chunk = CliSupport::chunkTokens(parser);
     const QString idsPath = parser.value(QStringLiteral("ids"));
     const std::vector<int32_t> ids = CliSupport::readTokenIds(idsPath);
     if (ids.size() < 2)
         throw Error(idsPath, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
 
     const auto model = CliSupport::loadModel(parser);
-    const int lastK = CliSupport::intOption(parser, QStringLiteral("logits-last"), 0, 1 << 20, 0);
-    const int chunk = CliSupport::chunkTokens(parser);
-    const auto forwardPass = CliSupport::forwardPassFor(model, parser);
-    ForwardPass &forward = *forwardPass;
+    // Every id is checked before any work, and a bad one is the file's fault (exit 1, named).
+    const int64_t vocab = std::min<int64_t>(model->embeddings().shape[0], model->logitCount());
+    for (size_t t = 0; t < ids.size(); ++t) {
+        if (ids[t] < 0 || ids[t] >= vocab)
+            throw Error(idsPath, QStringLiteral("token id %1 at position %2 is outside the "
+                                                "model's vocabulary (%3 entries)")
+                                     .arg(ids[t])
+                                     .arg(t)
+                                     .arg(vocab));
+    }
+    const int64_t n = int64_t(ids.size());
+    // The per-position NLL (4 bytes a token) and the logits asked for stay until printed.
+    ChunkMemory::require(*model, std::min<int64_t>(chunk, n),
+                         n * qint64(sizeof(float)) + qint64(lastK) * model->logitCount() * 4);
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
+    ForwardPass forward(model, modulation.apply(*model));
     RecurrentState state(model->config());
     std::vector<float> nll(ids.size(), 0.0f);
     std::vector<std::vector<float>> logits, chunkLogits;
     ForwardPass::Hidden hidden;
-    const int64_t n = int64_t(ids.size());
     for (int64_t t0 = 0; t0 < n; t0 += chunk) {
         const int64_t len = std::min<int64_t>(chunk, n - t0);
         forward.embed(std::span(ids).subspan(size_t(t0), size_t(len)), hidden);
@@ -168,29 +190,63 @@ int ModelCommands::score(const QStringList &args)
         for (auto &row : chunkLogits)
             logits.push_back(std::move(row));
     }
-    QJsonArray nllJson;
     double total = 0.0;
     for (int64_t t = 0; t < n - 1; ++t) {
-        nllJson.append(double(nll[size_t(t)]));
+        if (!std::isfinite(nll[size_t(t)]))
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("the NLL at position %1 is %2, not a number: %3")
+                            .arg(t)
+                            .arg(double(nll[size_t(t)]))
+                            .arg(CliSupport::nonFiniteCause(modulation)));
         total += nll[size_t(t)];
+    }
+    for (size_t r = 0; r < logits.size(); ++r) {
+        for (size_t i = 0; i < logits[r].size(); ++i) {
+            if (!std::isfinite(logits[r][i]))
+                throw Error(Error::Kind::Model, {},
+                            QStringLiteral("logit %1 of position %2 is %3, not a number: %4")
+                                .arg(i)
+                                .arg(n - int64_t(logits.size()) + int64_t(r))
+                                .arg(double(logits[r][i]))
+                                .arg(CliSupport::nonFiniteCause(modulation)));
+        }
     }
     std::vector<double> norms;
     for (int l = 0; l < state.layerCount(); ++l)
         norms.push_back(state.ssmNorm(l));
-    QJsonObject o{{QStringLiteral("nll"), nllJson},
-                  {QStringLiteral("total_nll"), total},
-                  {QStringLiteral("state_norms"), toJsonArray(norms)}};
+    // Written in pieces as QJsonDocument would write it (same keys, same order, same numbers),
+    // without holding a QJsonArray and its text of every position at once.
+    QByteArray out;
+    const auto flush = [&out] {
+        writeToTarget(QStringLiteral("-"), out);
+        out.clear();
+    };
     if (lastK > 0) {
-        QJsonArray rows;
-        for (const auto &row : logits) {
-            QJsonArray r;
-            for (float v : row)
-                r.append(double(v));
-            rows.append(r);
+        out += "{\"logits_last\":[";
+        for (size_t r = 0; r < logits.size(); ++r) {
+            out += r > 0 ? ",[" : "[";
+            for (size_t i = 0; i < logits[r].size(); ++i) {
+                if (i > 0)
+                    out += ',';
+                out += CliSupport::jsonNumber(double(logits[r][i]));
+            }
+            out += ']';
+            flush();
         }
-        o.insert(QStringLiteral("logits_last"), rows);
+        out += "],\"nll\":[";
+    } else {
+        out += "{\"nll\":[";
     }
-    CliSupport::printJson(QJsonDocument(o));
+    for (int64_t t = 0; t < n - 1; ++t) {
+        if (t > 0)
+            out += ',';
+        out += CliSupport::jsonNumber(double(nll[size_t(t)]));
+        if (out.size() > (1 << 20))
+            flush();
+    }
+    out += "],\"state_norms\":" + QJsonDocument(toJsonArray(norms)).toJson(QJsonDocument::Compact) +
+           ",\"total_nll\":" + CliSupport::jsonNumber(total) + "}\n";
+    flush();
     return 0;
 }
 
@@ -243,13 +299,17 @@ int ModelCommands::eval(const QStringList &args)
                 files << f;
     }
     if (files.isEmpty())
-        throw Error({}, QStringLiteral("no text files given"));
+        throw Error(Error::Kind::File, {}, QStringLiteral("no text files given"));
 
     const auto model = CliSupport::loadModel(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
     std::vector<std::vector<int32_t>> docs;
-    for (const QString &f : files)
+    for (const QString &f : files) {
         docs.push_back(chunked ? tokensAsLlamaCpp(*tokenizer, f) : tokenizer->encodeFile(f));
+        if (docs.back().size() < 2)
+            throw Error(f, QStringLiteral("has %1 token(s); at least 2 are needed to score one")
+                               .arg(docs.back().size()));
+    }
 
     const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
     CliSupport::refuseCalibrationOverlap(modulation, files);
@@ -323,6 +383,18 @@ int ModelCommands::eval(const QStringList &args)
              {QStringLiteral("final_state_norm_per_layer"), toJsonArray(r.finalSsmNorm)}};
     }
     bar.finish();
+    // A NaN perplexity is no result: say why instead of printing null.
+    for (const char *key : {"ppl", "nll_mean"}) {
+        const double v = o.value(QLatin1String(key)).toDouble(std::nan(""));
+        if (!std::isfinite(v))
+            throw Error(
+                Error::Kind::Model, {},
+                QStringLiteral("the %1 came out %2, not a number: %3")
+                    .arg(QLatin1String(key) == QLatin1String("ppl") ? QStringLiteral("perplexity")
+                                                                    : QStringLiteral("mean NLL"))
+                    .arg(v)
+                    .arg(CliSupport::nonFiniteCause(modulation)));
+    }
     const double secs = timer.elapsed() / 1000.0;
     o.insert(QStringLiteral("files"), fileList);
     o.insert(QStringLiteral("first"), double(first));

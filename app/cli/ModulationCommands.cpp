@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ModulationCommands.h"
 
+#include "CliSupport.h"
 #include "analysis/DeltaStatistics.h"
 #include "analysis/SpectrumAnalysis.h"
 #include "calibration/Calibrator.h"
-#include "CliSupport.h"
 #include "eval/StateTrace.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/SaveFile.h"
+#include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
@@ -24,7 +25,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 namespace mscope {
 
@@ -53,16 +58,6 @@ QJsonObject modulationSummary(const ModulationSet &set)
     o.remove(QStringLiteral("delta_statistics"));
     o.insert(QStringLiteral("description"), set.describe());
     return o;
-}
-
-void writeOutput(const QString &path, const QByteArray &bytes)
-{
-    if (path == QLatin1String("-")) {
-        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-        std::fflush(stdout);
-        return;
-    }
-    writeFileAtomically(path, bytes);
 }
 
 // The demo test books: what `eval` uses by default, so never calibration material.
@@ -146,6 +141,25 @@ int ModulationCommands::spectrum(const QStringList &args)
         if (!v.stats)
             v.stats = variants.front().stats;
         v.layers = SpectrumAnalysis::compute(*model, *v.scan, v.stats.get());
+        // An infinite α or τ would print as null: refuse it, saying where and why.
+        for (size_t l = 0; l < v.layers.size(); ++l) {
+            const LayerSpectrum &s = v.layers[l];
+            for (const auto &[name, values] :
+                 {std::pair{"alpha", &s.alpha}, std::pair{"lambda", &s.lambda},
+                  std::pair{"tau", &s.tau}, std::pair{"pole", &s.pole}}) {
+                const auto bad = std::find_if(values->begin(), values->end(),
+                                              [](float x) { return !std::isfinite(x); });
+                if (bad != values->end())
+                    throw Error(Error::Kind::Model, {},
+                                QStringLiteral("%1 of layer %2 (%3) is %4 at mode %5: %6")
+                                    .arg(QLatin1String(name))
+                                    .arg(l)
+                                    .arg(v.name)
+                                    .arg(double(*bad))
+                                    .arg(bad - values->begin())
+                                    .arg(CliSupport::nonFiniteCause(modulation)));
+            }
+        }
     }
 
     if (parser.isSet(QStringLiteral("csv"))) {
@@ -226,6 +240,7 @@ int ModulationCommands::trace(const QStringList &args)
     CliSupport::parse(parser, args);
     if (!parser.isSet(QStringLiteral("json")))
         throw Error({}, QStringLiteral("trace needs --json FILE (or --json - for stdout)"));
+    checkTargetWritable(parser.value(QStringLiteral("json")));
     const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 1, 1 << 30, 65536);
     const int perOctave = CliSupport::intOption(parser, QStringLiteral("per-octave"), 1, 64, 4);
     QString text = parser.value(QStringLiteral("text"));
@@ -257,8 +272,8 @@ int ModulationCommands::trace(const QStringList &args)
     out.insert(QStringLiteral("seconds"), timer.elapsed() / 1000.0);
     if (!modulation.isIdentity())
         out.insert(QStringLiteral("modulation"), modulationSummary(modulation));
-    writeOutput(parser.value(QStringLiteral("json")),
-                QJsonDocument(out).toJson(QJsonDocument::Compact) + '\n');
+    writeToTarget(parser.value(QStringLiteral("json")),
+                  QJsonDocument(out).toJson(QJsonDocument::Compact) + '\n');
     return 0;
 }
 
@@ -337,29 +352,29 @@ int ModulationCommands::calibrate(const QStringList &args)
         CliSupport::intOption(parser, QStringLiteral("windows"), 1, 1 << 20, 0);
     options.chunkTokens = CliSupport::chunkTokens(parser);
     options.prependBos = parser.isSet(QStringLiteral("bos"));
-    if (parser.isSet(QStringLiteral("seed"))) {
-        bool ok = false;
-        options.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
-        if (!ok)
-            throw Error({}, QStringLiteral("--seed must be a non-negative integer"));
-    }
+    options.seed = CliSupport::seedOption(parser, QStringLiteral("seed"));
+    // The search takes minutes: find out now, not at its end, that the preset cannot be saved.
+    const QString outPath = parser.value(QStringLiteral("out"));
+    checkTargetWritable(outPath);
 
     QStringList calibFiles = parser.values(QStringLiteral("calib"));
     if (calibFiles.isEmpty())
         calibFiles << ResourceLocator::calibrationText();
-    QStringList excluded = parser.values(QStringLiteral("exclude")) + demoTestBooks();
-    QStringList excludedHashes;
+    // Disjoint by content, not only by bytes: a copy of a test book with one more newline, or
+    // with CRLF line ends, is the same text (TextFile::contentKey). Every file is checked to be a
+    // regular one before a byte is read (a device or FIFO is refused at once).
+    const QStringList excluded = parser.values(QStringLiteral("exclude")) + demoTestBooks();
+    QStringList excludedKeys;
     for (const QString &f : excluded)
-        excludedHashes << GuardedFile::sha256(f);
+        excludedKeys << TextFile::contentKey(f);
     for (const QString &f : calibFiles) {
-        const QString hash = GuardedFile::sha256(f);
-        const qsizetype i = excludedHashes.indexOf(hash);
+        const qsizetype i = excludedKeys.indexOf(TextFile::contentKey(f));
         if (i >= 0)
             throw Error(f, QStringLiteral("is an evaluation text (same content as %1); "
-                                              "calibration and evaluation texts must be disjoint")
-                                   .arg(excluded[i]));
+                                          "calibration and evaluation texts must be disjoint")
+                               .arg(excluded[i]));
         options.calibrationTexts << QFileInfo(f).fileName();
-        options.calibrationTextHashes << hash;
+        options.calibrationTextHashes << GuardedFile::sha256(f);
     }
 
     const auto model = CliSupport::loadModel(parser);
@@ -393,24 +408,37 @@ int ModulationCommands::calibrate(const QStringList &args)
     ModulationSet set = Calibrator::run(model, options, &job, onStep);
     bar.finish();
     set.calibrationTexts = options.calibrationTexts;
-    set.save(parser.value(QStringLiteral("out")));
+    // A failed save (the disk filled up during the search) must not lose the search: the summary
+    // with the factors still goes to stdout, and the exit code says the preset was not written.
+    std::optional<Error> saveFailure;
+    try {
+        set.save(outPath);
+    } catch (const Error &e) {
+        saveFailure = e;
+    }
 
     const int passes =
         trajectory.isEmpty()
             ? 0
             : trajectory.last().toObject().value(QStringLiteral("forward_passes")).toInt();
-    CliSupport::printJson(QJsonDocument(
-        QJsonObject{{QStringLiteral("out"), parser.value(QStringLiteral("out"))},
-                    {QStringLiteral("family"), modulationFamilyName(options.family)},
-                    {QStringLiteral("method"), Calibrator::methodName(options.method)},
-                    {QStringLiteral("target_length"), options.targetLength},
-                    {QStringLiteral("budget"), options.budget},
-                    {QStringLiteral("forward_passes"), passes},
-                    {QStringLiteral("evaluations"), evaluations},
-                    {QStringLiteral("seconds"), timer.elapsed() / 1000.0},
-                    {QStringLiteral("best_objective"), set.calibrationScore.value_or(0.0)},
-                    {QStringLiteral("factors"), toJsonArray(set.steps.front().layerFactors)},
-                    {QStringLiteral("trajectory"), trajectory}}));
+    QJsonObject summary{{QStringLiteral("out"), outPath},
+                        {QStringLiteral("family"), modulationFamilyName(options.family)},
+                        {QStringLiteral("method"), Calibrator::methodName(options.method)},
+                        {QStringLiteral("target_length"), options.targetLength},
+                        {QStringLiteral("budget"), options.budget},
+                        {QStringLiteral("forward_passes"), passes},
+                        {QStringLiteral("evaluations"), evaluations},
+                        {QStringLiteral("seconds"), timer.elapsed() / 1000.0},
+                        {QStringLiteral("best_objective"), set.calibrationScore.value_or(0.0)},
+                        {QStringLiteral("factors"), toJsonArray(set.steps.front().layerFactors)},
+                        {QStringLiteral("trajectory"), trajectory}};
+    if (saveFailure)
+        summary.insert(QStringLiteral("saved"), false);
+    CliSupport::printJson(QJsonDocument(summary));
+    if (saveFailure)
+        throw Error(
+            Error::Kind::File, saveFailure->file(),
+            saveFailure->problem() + QStringLiteral("; the factors are in the summary on stdout"));
     return 0;
 }
 
@@ -508,10 +536,15 @@ int ModulationCommands::bake(const QStringList &args)
         throw Error(model->directory(), QStringLiteral("a model loaded from a GGUF file can only "
                                                        "be baked to GGUF (--format gguf)"));
     JobControl job;
+    // Ctrl-C or a kill stops the bake at its next tensor, and its staging folder goes.
+    const CancelOnSignals cancelOnSignals(job);
     ProgressBar bar(QStringLiteral("bake"));
     bar.attach(job);
-    CheckpointBaker::bake(*model, modulation, out, &job);
+    const CheckpointBaker::Report report =
+        CheckpointBaker::bake(*model, modulation, out, &job, parser.isSet(QStringLiteral("force")));
     bar.finish();
+    for (const QString &line : report.skipped)
+        std::fprintf(stderr, "mambascope-cli bake: %s\n", qPrintable(line));
     CliSupport::printJson(
         QJsonDocument(QJsonObject{{QStringLiteral("out"), out},
                                   {QStringLiteral("applied"), modulation.describe()},

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-cli end to end: machine-readable stdout, one-line errors naming the file, exit codes.
 #include "CliRunner.h"
+#include "io/ModelConfig.h"
+#include "io/SyntheticCheckpoint.h"
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -25,6 +32,9 @@ private slots:
     void badInputGivesOneLineErrors_data();
     void badInputGivesOneLineErrors();
     void unknownCommandFails();
+    void outputTargetsAreNeverReplacedByAFile();
+    void failedWritesToStdoutExitNonZero();
+    void unreadableModelFolderSaysSo();
 };
 
 void CliTest::infoDescribesTheDemoModel()
@@ -113,34 +123,68 @@ void CliTest::badInputGivesOneLineErrors_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");
+    QTest::addColumn<int>("exitCode");
     QTest::newRow("missing text") << "missing-text"
-                                  << "no such file";
+                                  << "no such file" << 1;
     QTest::newRow("empty text") << "empty-text"
-                                << "the file is empty";
+                                << "the file is empty" << 1;
     QTest::newRow("binary text") << "binary-text"
-                                 << "NUL bytes";
+                                 << "NUL bytes" << 1;
     QTest::newRow("invalid UTF-8") << "bad-utf8"
-                                   << "invalid UTF-8 at byte 3";
+                                   << "invalid UTF-8 at byte 3" << 1;
     QTest::newRow("missing model") << "missing-model"
-                                   << "no such model directory";
+                                   << "no such model directory" << 1;
     QTest::newRow("corrupt checkpoint") << "corrupt-model"
-                                        << "model.safetensors";
+                                        << "model.safetensors" << 1;
     QTest::newRow("ids not JSON") << "bad-ids"
-                                  << "not valid JSON (";
+                                  << "not valid JSON (" << 1;
     QTest::newRow("id outside vocab") << "big-id"
-                                      << "outside the model's vocabulary";
+                                      << "outside the model's vocabulary" << 1;
     QTest::newRow("id beyond int32") << "huge-id"
-                                     << "token id 1e+12 at position 2 is outside the model's";
+                                     << "token id 1e+12 at position 2 is outside the model's" << 1;
     QTest::newRow("ids from a pipe") << "ids-pipe"
-                                     << "not a regular file";
+                                     << "not a regular file" << 1;
+    // Issue #16: exit 2 is a wrong command line, as docs/cli.md says; everything else exits 1.
+    QTest::newRow("unknown option") << "unknown-option"
+                                    << "Unknown option 'bogus'" << 2;
+    QTest::newRow("seed not a number") << "synth-seed"
+                                       << "--seed must be a non-negative integer (got 'abc')" << 2;
+    QTest::newRow("empty output folder") << "empty-out"
+                                         << "--out needs a name, not an empty one" << 2;
+    QTest::newRow("modulation twice") << "modulation-twice"
+                                      << "--modulation given twice; compose presets with "
+                                         "--modulate"
+                                      << 2;
+    QTest::newRow("factor beyond float") << "factor-1e39"
+                                         << "power factor 1e+39 in layer 0 is out of range: "
+                                            "expected a number >= 0 that a float holds"
+                                         << 2;
+    QTest::newRow("logits of too many positions") << "logits-last"
+                                                  << "--logits-last must be an integer between 0 "
+                                                     "and 64 (got '5000')"
+                                                  << 2;
+    QTest::newRow("bench window beyond tokens")
+        << "bench-window"
+        << "--window 4096 is larger than --tokens 1024" << 2;
+    QTest::newRow("ids without an ids list") << "idz"
+                                             << "the JSON has no \"ids\" list" << 1;
+    QTest::newRow("text of one token") << "one-token"
+                                       << "has 1 token(s); at least 2 are needed to score one" << 1;
+    QTest::newRow("NaN result") << "nan-nll"
+                                << "is nan, not a number: the activations overflowed float under "
+                                   "the modulation 'delta 3e+38'"
+                                << 1;
+    QTest::newRow("chunk larger than memory") << "wide-model"
+                                              << "a forward chunk of 65536 tokens needs about" << 1;
     QTest::newRow("bad window") << "bad-window"
-                                << "--window must be an integer";
+                                << "--window must be an integer" << 2;
 }
 
 void CliTest::badInputGivesOneLineErrors()
 {
     QFETCH(QString, kind);
     QFETCH(QString, expected);
+    QFETCH(int, exitCode);
     QTemporaryDir dir;
     QStringList args;
     QString named;  // the file the message must name
@@ -169,9 +213,9 @@ void CliTest::badInputGivesOneLineErrors()
         named = writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2,"));
         args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
     } else if (kind == QLatin1String("big-id")) {
-        writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 99999]"));
-        args = {QStringLiteral("score"), QStringLiteral("--ids"),
-                dir.filePath(QStringLiteral("ids.json"))};
+        // The file's fault, named (it was a message without a file).
+        named = writeFile(dir, QStringLiteral("ids.json"), QByteArray("[1, 2, 99999]"));
+        args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
     } else if (kind == QLatin1String("huge-id")) {
         // Converting 1e12 to a 32-bit id would be undefined behaviour (UBSan's
         // float-cast-overflow).
@@ -182,17 +226,80 @@ void CliTest::badInputGivesOneLineErrors()
         named = dir.filePath(QStringLiteral("ids.json"));
         QCOMPARE(mkfifo(QFile::encodeName(named).constData(), 0600), 0);
         args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
+    } else if (kind == QLatin1String("unknown-option")) {
+        args = {QStringLiteral("info"), QStringLiteral("--bogus")};
+    } else if (kind == QLatin1String("synth-seed")) {
+        args = {QStringLiteral("synth"),
+                QStringLiteral("--like"),
+                QStringLiteral("mamba-130m"),
+                QStringLiteral("--out"),
+                dir.filePath(QStringLiteral("s")),
+                QStringLiteral("--seed"),
+                QStringLiteral("abc")};
+    } else if (kind == QLatin1String("empty-out")) {
+        args = {QStringLiteral("bake"), QStringLiteral("--modulate"), QStringLiteral("power:0.5"),
+                QStringLiteral("--out"), QString()};
+    } else if (kind == QLatin1String("modulation-twice")) {
+        args = {QStringLiteral("eval"),   QStringLiteral("--window"),
+                QStringLiteral("64"),     QStringLiteral("--modulation"),
+                QStringLiteral("a.json"), QStringLiteral("--modulation"),
+                QStringLiteral("b.json")};
+    } else if (kind == QLatin1String("factor-1e39")) {
+        args = {QStringLiteral("bake"), QStringLiteral("--modulate"), QStringLiteral("power:1e39"),
+                QStringLiteral("--out"), dir.filePath(QStringLiteral("b"))};
+    } else if (kind == QLatin1String("logits-last")) {
+        args = {QStringLiteral("score"), QStringLiteral("--ids"),
+                writeFile(dir, QStringLiteral("ids.json"), "[1, 2, 3]"),
+                QStringLiteral("--logits-last"), QStringLiteral("5000")};
+    } else if (kind == QLatin1String("bench-window")) {
+        args = {QStringLiteral("bench"),    QStringLiteral("--tokens"), QStringLiteral("1024"),
+                QStringLiteral("--window"), QStringLiteral("4096"),     QStringLiteral("--json")};
+    } else if (kind == QLatin1String("idz")) {
+        named = writeFile(dir, QStringLiteral("ids.json"), QByteArray(R"({"idz": [1, 2]})"));
+        args = {QStringLiteral("score"), QStringLiteral("--ids"), named};
+    } else if (kind == QLatin1String("one-token")) {
+        named = writeFile(dir, QStringLiteral("one.txt"), QByteArray("the"));
+        args = {QStringLiteral("eval"), QStringLiteral("--stream"), named};
+    } else if (kind == QLatin1String("nan-nll")) {
+        args = {QStringLiteral("score"), QStringLiteral("--ids"),
+                writeFile(dir, QStringLiteral("ids.json"), "[1, 2, 3, 4, 5]"),
+                QStringLiteral("--modulate"), QStringLiteral("delta:3e38")};
+    } else if (kind == QLatin1String("wide-model")) {
+        // 37 MB of weights, 5 MB of activations per token (d_inner 2^18): a chunk of 65536
+        // tokens would need 343 GB, and is refused before anything is allocated.
+        mscope::ModelConfig c =
+            mscope::SyntheticCheckpoint::configLike(QStringLiteral("mamba-130m"));
+        c.dModel = 8;
+        c.dInner = 1 << 18;
+        c.nLayer = 1;
+        c.dState = 1;
+        c.dtRank = 1;
+        c.vocabSize = 64;
+        const QString model = dir.filePath(QStringLiteral("wide"));
+        mscope::SyntheticCheckpoint::write(c, model, 1);
+        QByteArray ids = "[";
+        for (int i = 0; i < 70000; ++i)
+            ids += QByteArray::number(i % 64) + (i + 1 < 70000 ? "," : "]");
+        args = {QStringLiteral("score"),
+                QStringLiteral("--model"),
+                model,
+                QStringLiteral("--ids"),
+                writeFile(dir, QStringLiteral("ids.json"), ids),
+                QStringLiteral("--chunk"),
+                QStringLiteral("65536")};
     } else if (kind == QLatin1String("bad-window")) {
         args = {QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("ten")};
     }
     const CliRun r = runCli(args);
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.exitCode, exitCode);
     QVERIFY(r.out.isEmpty());
     const QString err = QString::fromUtf8(r.err).trimmed();
     QVERIFY2(err.contains(expected), qPrintable(err));
     QVERIFY2(!err.contains(QLatin1Char('\n')), qPrintable(err));
     if (!named.isEmpty())
         QVERIFY2(err.contains(named), qPrintable(err));
+    if (kind == QLatin1String("wide-model"))
+        QVERIFY2(err.contains(QLatin1String("(--chunk ")), qPrintable(err));
 }
 
 void CliTest::unknownCommandFails()
@@ -200,6 +307,157 @@ void CliTest::unknownCommandFails()
     const CliRun r = runCli({QStringLiteral("frobnicate")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains("unknown command 'frobnicate'"));
+}
+
+namespace {
+
+CliRun runWithStdout(const QStringList &args, const QString &stdoutFile, bool append)
+{
+    QProcess p;
+    p.setStandardOutputFile(stdoutFile, append ? QIODevice::Append : QIODevice::Truncate);
+    p.start(QStringLiteral(MAMBASCOPE_CLI), args);
+    if (!p.waitForFinished(300000))
+        qFatal("mambascope-cli did not finish");
+    return {p.exitCode(), {}, p.readAllStandardError()};
+}
+
+QStringList traceTo(const QString &target)
+{
+    return {QStringLiteral("trace"), QStringLiteral("--first"), QStringLiteral("256"),
+            QStringLiteral("--json"), target};
+}
+
+bool isCharDevice(const QString &path)
+{
+    struct stat st = {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+}  // namespace
+
+void CliTest::outputTargetsAreNeverReplacedByAFile()
+{
+    // Issue #16, item 1: `--json /dev/stdout` replaced /dev/null (as root), `>> log` lost log's
+    // content, `| cat` failed, FIFOs and devices became regular files.
+    QTemporaryDir dir, elsewhere;
+    // | cat: stdout is a pipe (QProcess reads it).
+    const CliRun piped = runCli(traceTo(QStringLiteral("/dev/stdout")));
+    QCOMPARE(piped.exitCode, 0);
+    QVERIFY(piped.json().contains(QStringLiteral("positions")));
+    // >> log: the same file, appended to.
+    const QString log = dir.filePath(QStringLiteral("log"));
+    writeFile(dir, QStringLiteral("log"), "earlier line\n");
+    struct stat before = {}, after = {};
+    ::stat(QFile::encodeName(log).constData(), &before);
+    QCOMPARE(runWithStdout(traceTo(QStringLiteral("/dev/stdout")), log, true).exitCode, 0);
+    ::stat(QFile::encodeName(log).constData(), &after);
+    QCOMPARE(after.st_ino, before.st_ino);
+    QFile logFile(log);
+    QVERIFY(logFile.open(QIODevice::ReadOnly));
+    const QByteArray logged = logFile.readAll();
+    QVERIFY(logged.startsWith("earlier line\n{"));
+    QVERIFY(QJsonDocument::fromJson(logged.mid(13)).isObject());
+    // A FIFO stays one, and its reader gets the JSON.
+    const QString fifo = dir.filePath(QStringLiteral("fifo"));
+    QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QProcess cat;
+    cat.start(QStringLiteral("cat"), {fifo});
+    QVERIFY(cat.waitForStarted());
+    QCOMPARE(runCli(traceTo(fifo)).exitCode, 0);
+    QVERIFY(cat.waitForFinished());
+    QVERIFY(QJsonDocument::fromJson(cat.readAllStandardOutput()).isObject());
+    struct stat fifoStat = {};
+    ::stat(QFile::encodeName(fifo).constData(), &fifoStat);
+    QVERIFY(S_ISFIFO(fifoStat.st_mode));
+    // A symlink into another folder: the file there is replaced, the link stays.
+    const QString real = elsewhere.filePath(QStringLiteral("trace.json"));
+    writeFile(elsewhere, QStringLiteral("trace.json"), "old");
+    const QString link = dir.filePath(QStringLiteral("trace.json"));
+    QVERIFY(QFile::link(real, link));
+    QCOMPARE(runCli(traceTo(link)).exitCode, 0);
+    QVERIFY(QFileInfo(link).isSymLink());
+    QFile realFile(real);
+    QVERIFY(realFile.open(QIODevice::ReadOnly));
+    QVERIFY(QJsonDocument::fromJson(realFile.readAll()).isObject());
+    // Devices: copies of /dev/null and /dev/full made here (root only), so that a regression
+    // replaces a copy, never the system's.
+    const QString null = dir.filePath(QStringLiteral("null")),
+                  full = dir.filePath(QStringLiteral("full"));
+    if (::mknod(QFile::encodeName(null).constData(), S_IFCHR | 0666, makedev(1, 3)) != 0 ||
+        ::mknod(QFile::encodeName(full).constData(), S_IFCHR | 0666, makedev(1, 7)) != 0)
+        QSKIP("mknod needs root: device targets not tried");
+    QCOMPARE(runWithStdout(traceTo(QStringLiteral("/dev/stdout")), null, false).exitCode, 0);
+    QVERIFY(isCharDevice(null));
+    QCOMPARE(runCli(traceTo(null)).exitCode, 0);
+    QVERIFY(isCharDevice(null));
+    const CliRun toFull = runCli(traceTo(full));
+    QCOMPARE(toFull.exitCode, 1);
+    QCOMPARE(toFull.errorLine(), QStringLiteral("mambascope-cli trace: error: %1: cannot write "
+                                                "(No space left on device)")
+                                     .arg(full));
+    QVERIFY(isCharDevice(full));
+}
+
+void CliTest::failedWritesToStdoutExitNonZero()
+{
+    // Issue #16, item 10: all of these exited 0.
+    const CliRun full = runWithStdout({QStringLiteral("info"), QStringLiteral("--json")},
+                                      QStringLiteral("/dev/full"), false);
+    QCOMPARE(full.exitCode, 1);
+    QVERIFY2(full.err.trimmed().endsWith("standard output: cannot write (No space left on device)"),
+             full.err.constData());
+    // A table printed with printf, to a full device.
+    QCOMPARE(runWithStdout({QStringLiteral("info")}, QStringLiteral("/dev/full"), false).exitCode,
+             1);
+    // A closed stdout; a pipe whose reader went away (3 MB of CSV into `head -c 1`).
+    const auto shell = [](const QString &script) {
+        QProcess p;
+        p.start(QStringLiteral("/bin/bash"),
+                {QStringLiteral("-c"), script, QStringLiteral(MAMBASCOPE_CLI)});
+        if (!p.waitForFinished(300000))
+            qFatal("bash did not finish");
+        return CliRun{p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    };
+    const CliRun closed = shell(QStringLiteral(R"("$0" info --json >&-)"));
+    QCOMPARE(closed.exitCode, 1);
+    QVERIFY2(closed.err.contains("standard output: cannot write (Bad file descriptor)"),
+             closed.err.constData());
+    const CliRun pipe = shell(
+        QStringLiteral(R"("$0" spectrum --csv | head -c 1 >/dev/null; exit ${PIPESTATUS[0]})"));
+    QCOMPARE(pipe.exitCode, 1);
+    QVERIFY2(pipe.err.contains("cannot write (Broken pipe)"), pipe.err.constData());
+}
+
+void CliTest::unreadableModelFolderSaysSo()
+{
+    // A folder one may not enter hid its config.json: "no config.json" sent people looking for
+    // a file that is there. Root reads anything: the CLI then runs as nobody (setpriv).
+    QTemporaryDir dir;
+    QVERIFY(QFile::setPermissions(
+        dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther));
+    const QString model = dir.filePath(QStringLiteral("model"));
+    QVERIFY(QDir().mkdir(model));
+    writeFile(dir, QStringLiteral("model/config.json"), "{}");
+    QVERIFY(QFile::setPermissions(model, QFileDevice::Permissions()));
+    QStringList command{QStringLiteral(MAMBASCOPE_CLI), QStringLiteral("info"),
+                        QStringLiteral("--model"), model};
+    if (::geteuid() == 0) {
+        if (QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+            QSKIP("running as root without setpriv to drop privileges");
+        command = QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=65534"),
+                              QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                              QStringLiteral("--")} +
+                  command;
+    }
+    QProcess p;
+    p.start(command.takeFirst(), command);
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(err, QStringLiteral("mambascope-cli info: error: %1: cannot read the model directory "
+                                 "(Permission denied)")
+                      .arg(model));
+    QVERIFY(QFile::setPermissions(model, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
 }
 
 QTEST_GUILESS_MAIN(CliTest)

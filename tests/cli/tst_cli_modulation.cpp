@@ -2,8 +2,11 @@
 // mambascope-cli's spectrum-scaling commands end to end: --modulation / --modulate on eval and
 // score, spectrum, trace, calibrate and bake, with their refusals (one-line errors, exit 1).
 #include "CliRunner.h"
+#include "FileSizeLimit.h"
 
+#include <sys/stat.h>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +14,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
+#include <thread>
 
 namespace {
 
@@ -53,6 +58,14 @@ private slots:
     void calibrateWritesAPresetAndRefusesTestBooks();
     void bakeMatchesOnTheFlyAndRefusesDelta();
     void helpExplainsTrainLength();
+    void calibrateChecksItsOutputFirst();
+    void calibrateKeepsTheFactorsWhenTheSaveFails();
+    void calibrateRefusesSpecialFilesAtOnce();
+    void calibrateComparesWhatTextsSay();
+    void bakeOutputFolders();
+    void interruptedBakeLeavesNothing();
+    void presetOfTooManyStepsIsRefused();
+    void nonFiniteResultsAreErrors();
 };
 
 void CliModulationTest::evalTakesShorthandAndPreset()
@@ -143,7 +156,7 @@ void CliModulationTest::badShorthandIsAOneLineError()
     const CliRun r =
         runCli({QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("256"), kBook,
                 QStringLiteral("--modulate"), QStringLiteral("cubic:2")});
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.exitCode, 2);  // a wrong command line
     QVERIFY2(r.errorLine().contains(QStringLiteral("unknown family 'cubic'")), r.err.constData());
 }
 
@@ -201,7 +214,7 @@ void CliModulationTest::traceWritesJson()
             o[QStringLiteral("mean_channel_norm")][positions.size() - 1][0].toDouble());
     const CliRun missing =
         runCli({QStringLiteral("trace"), QStringLiteral("--first"), QStringLiteral("64")});
-    QCOMPARE(missing.exitCode, 1);
+    QCOMPARE(missing.exitCode, 2);  // a required option missing
 }
 
 void CliModulationTest::calibrateWritesAPresetAndRefusesTestBooks()
@@ -259,14 +272,17 @@ void CliModulationTest::bakeMatchesOnTheFlyAndRefusesDelta()
     const QString refusedOut = dir.filePath(QStringLiteral("delta"));
     const CliRun refused = runCli({QStringLiteral("bake"), QStringLiteral("--modulate"),
                                    QStringLiteral("delta:2"), QStringLiteral("--out"), refusedOut});
-    QCOMPARE(refused.exitCode, 1);
+    QCOMPARE(refused.exitCode, 2);  // what the command line asks cannot be done
     QVERIFY2(refused.errorLine().contains(QStringLiteral("cannot be baked")),
              refused.err.constData());
     QVERIFY(!QFileInfo::exists(refusedOut));
     const CliRun again = runCli({QStringLiteral("bake"), QStringLiteral("--modulate"),
                                  QStringLiteral("power:0.45"), QStringLiteral("--out"), out});
     QCOMPARE(again.exitCode, 1);
-    QVERIFY2(again.errorLine().contains(QStringLiteral("already exists")), again.err.constData());
+    QVERIFY2(again.errorLine().endsWith(QStringLiteral("is not empty; choose a new or empty "
+                                                       "folder, or --force to replace the model "
+                                                       "in it")),
+             again.err.constData());
 }
 
 void CliModulationTest::helpExplainsTrainLength()
@@ -277,6 +293,245 @@ void CliModulationTest::helpExplainsTrainLength()
     QVERIFY(help.contains(QStringLiteral("--train-length")));
     QVERIFY(help.contains(QStringLiteral("256 for the bundled demo model")));
     QVERIFY(help.contains(QStringLiteral("--modulate")));
+}
+
+namespace {
+
+QStringList calibrateArgs(const QString &calib, const QString &out)
+{
+    return {QStringLiteral("calibrate"),
+            QStringLiteral("--target-length"),
+            QStringLiteral("256"),
+            QStringLiteral("--budget"),
+            QStringLiteral("6"),
+            QStringLiteral("--method"),
+            QStringLiteral("coordinate"),
+            QStringLiteral("--calib"),
+            calib,
+            QStringLiteral("--out"),
+            out};
+}
+
+QStringList entriesOf(const QString &dir)
+{
+    return QDir(dir).entryList(
+        QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+}  // namespace
+
+void CliModulationTest::calibrateChecksItsOutputFirst()
+{
+    // Issue #16, item 9: the search ran to its end and then could not save.
+    QTemporaryDir dir;
+    const QString calib = writeFile(dir, QStringLiteral("calib.txt"), head(kVal, 20000));
+    const CliRun r = runCli(calibrateArgs(calib, QStringLiteral("/nonexistent/p.json")));
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.errorLine(),
+             QStringLiteral("mambascope-cli calibrate: error: /nonexistent/p.json: "
+                            "cannot write (the folder /nonexistent does not exist)"));
+    QVERIFY2(!r.err.contains("calibrate:  "), r.err.constData());  // no search progress
+    QVERIFY(r.out.isEmpty());
+}
+
+void CliModulationTest::calibrateKeepsTheFactorsWhenTheSaveFails()
+{
+    // The disk fills up during the search (RLIMIT_FSIZE, inherited by the CLI): the check at the
+    // start passes, the save at the end fails, and the factors still reach stdout.
+    QTemporaryDir dir;
+    const QString calib = writeFile(dir, QStringLiteral("calib.txt"), head(kVal, 20000));
+    const QString out = dir.filePath(QStringLiteral("preset.json"));
+    CliRun r;
+    {
+        const FileSizeLimit full(64);
+        r = runCli(calibrateArgs(calib, out));
+    }
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errorLine().startsWith(QStringLiteral("mambascope-cli calibrate: error: %1: cannot "
+                                                     "write (")
+                                          .arg(out)),
+             r.err.constData());
+    QVERIFY(r.errorLine().endsWith(QStringLiteral("; the factors are in the summary on stdout")));
+    const QJsonObject summary = r.json();
+    QCOMPARE(summary[QStringLiteral("factors")].toArray().size(), 6);
+    QCOMPARE(summary[QStringLiteral("saved")].toBool(true), false);
+    QVERIFY(!QFile::exists(out));
+}
+
+void CliModulationTest::calibrateRefusesSpecialFilesAtOnce()
+{
+    // Issue #16, item 3: these blocked until killed.
+    QTemporaryDir dir;
+    const QString calib = writeFile(dir, QStringLiteral("calib.txt"), head(kVal, 20000));
+    const QString fifo = dir.filePath(QStringLiteral("fifo.txt"));
+    QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString out = dir.filePath(QStringLiteral("p.json"));
+    const QList<QStringList> cases{
+        calibrateArgs(QStringLiteral("/dev/zero"), out),
+        calibrateArgs(fifo, out),
+        calibrateArgs(calib, out) << QStringLiteral("--exclude") << QStringLiteral("/dev/urandom"),
+    };
+    const QStringList named{QStringLiteral("/dev/zero"), fifo, QStringLiteral("/dev/urandom")};
+    for (qsizetype i = 0; i < cases.size(); ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        const CliRun r = runCli(cases[i]);
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.errorLine(), QStringLiteral("mambascope-cli calibrate: error: %1: not a regular "
+                                               "file (a device, pipe or socket)")
+                                    .arg(named[i]));
+        QVERIFY(timer.elapsed() < 30000);
+    }
+}
+
+void CliModulationTest::calibrateComparesWhatTextsSay()
+{
+    // A copy of a test book with one more newline, or CRLF line ends, is still that book.
+    QTemporaryDir dir;
+    QFile book(kBook);
+    QVERIFY(book.open(QIODevice::ReadOnly));
+    const QByteArray text = book.readAll();
+    QByteArray crlf = text;
+    crlf.replace("\n", "\r\n");
+    for (const QByteArray &copy : {text + "\n", crlf}) {
+        const QString path = writeFile(dir, QStringLiteral("copy.txt"), copy);
+        const CliRun r = runCli(calibrateArgs(path, dir.filePath(QStringLiteral("p.json"))));
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.errorLine(), QStringLiteral("mambascope-cli calibrate: error: %1: is an "
+                                               "evaluation text (same content as %2); calibration "
+                                               "and evaluation texts must be disjoint")
+                                    .arg(path, kBook));
+    }
+}
+
+void CliModulationTest::bakeOutputFolders()
+{
+    // Issue #16, items 2, 4 and 14.
+    QTemporaryDir dir;
+    const QStringList bake{QStringLiteral("bake"), QStringLiteral("--modulate"),
+                           QStringLiteral("power:0.45"), QStringLiteral("--out")};
+    // The README's example: a trailing slash, a new folder, made with the umask's mode.
+    const QString repaired = dir.filePath(QStringLiteral("demo-repaired/"));
+    const mode_t mask = ::umask(022);
+    const CliRun made = runCli(bake + QStringList{repaired});
+    ::umask(mask);
+    QCOMPARE(made.exitCode, 0);
+    struct stat st = {};
+    QCOMPARE(::stat(QFile::encodeName(repaired).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, mode_t(0755));
+    // An empty folder is used, a non-empty one refused, --force replaces a model.
+    const QString empty = dir.filePath(QStringLiteral("empty"));
+    QVERIFY(QDir().mkdir(empty));
+    QCOMPARE(runCli(bake + QStringList{empty}).exitCode, 0);
+    QCOMPARE(runCli(bake + QStringList{empty}).exitCode, 1);
+    QCOMPARE(runCli(bake + QStringList{empty, QStringLiteral("--force")}).exitCode, 0);
+    // synth refuses a real model's folder.
+    const CliRun synth =
+        runCli({QStringLiteral("synth"), QStringLiteral("--like"), QStringLiteral("mamba-130m"),
+                QStringLiteral("--layers"), QStringLiteral("1"), QStringLiteral("--out"), empty});
+    QCOMPARE(synth.exitCode, 1);
+    QVERIFY2(synth.errorLine().endsWith(QStringLiteral("%1: is not empty; choose a new or empty "
+                                                       "folder, or --force to replace the model in "
+                                                       "it")
+                                            .arg(empty)),
+             synth.err.constData());
+    QVERIFY(QFile::exists(empty + QStringLiteral("/MODULATION.md")));
+    // An output that cannot load is not reported done.
+    const CliRun bad =
+        runCli({QStringLiteral("bake"), QStringLiteral("--modulate"), QStringLiteral("power:3e38"),
+                QStringLiteral("--out"), dir.filePath(QStringLiteral("bad"))});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.errorLine().contains(QStringLiteral("the baked checkpoint does not load")),
+             bad.err.constData());
+    QCOMPARE(entriesOf(dir.path()),
+             (QStringList{QStringLiteral("demo-repaired"), QStringLiteral("empty")}));
+}
+
+void CliModulationTest::interruptedBakeLeavesNothing()
+{
+    // Issue #16, item 12: SIGINT or SIGTERM during a bake left .OUT.bake-XXXXXX behind. A
+    // 4-layer model of mamba-130m's shapes (208 MB) takes long enough to be interrupted once its
+    // staging folder exists.
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("model"));
+    QCOMPARE(
+        runCli({QStringLiteral("synth"), QStringLiteral("--like"), QStringLiteral("mamba-130m"),
+                QStringLiteral("--layers"), QStringLiteral("4"), QStringLiteral("--out"), model})
+            .exitCode,
+        0);
+    for (const int signal : {SIGINT, SIGTERM}) {
+        QProcess p;
+        p.start(QStringLiteral(MAMBASCOPE_CLI),
+                {QStringLiteral("bake"), QStringLiteral("--model"), model,
+                 QStringLiteral("--modulate"), QStringLiteral("power:0.5"), QStringLiteral("--out"),
+                 dir.filePath(QStringLiteral("baked"))});
+        QVERIFY(p.waitForStarted());
+        bool staged = false;
+        for (int i = 0; i < 3000 && !staged; ++i) {
+            staged = entriesOf(dir.path()).filter(QStringLiteral(".baked.bake-")).size() == 1;
+            if (!staged)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        QVERIFY(staged);
+        ::kill(pid_t(p.processId()), signal);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY(p.readAllStandardError().trimmed().endsWith("mambascope-cli bake: cancelled"));
+        QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("model")});
+    }
+}
+
+void CliModulationTest::presetOfTooManyStepsIsRefused()
+{
+    // Issue #16, item 13: a 64 MiB preset of winsorize steps took half an hour to apply.
+    QTemporaryDir dir;
+    QJsonArray steps;
+    for (int i = 0; i < 65; ++i)
+        steps.append(QJsonObject{
+            {QStringLiteral("family"), QStringLiteral("winsorize")},
+            {QStringLiteral("layer_factors"), QJsonArray{0.01, 0.01, 0.01, 0.01, 0.01, 0.01}}});
+    const QString preset = writeFile(
+        dir, QStringLiteral("many.json"),
+        QJsonDocument(
+            QJsonObject{{QStringLiteral("format"), QStringLiteral("mambascope-modulation")},
+                        {QStringLiteral("version"), 1},
+                        {QStringLiteral("steps"), steps}})
+            .toJson());
+    const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--window"),
+                             QStringLiteral("64"), QStringLiteral("--first"), QStringLiteral("128"),
+                             kBook, QStringLiteral("--modulation"), preset});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.errorLine(), QStringLiteral("mambascope-cli eval: error: %1: 65 steps; a preset has "
+                                           "at most 64 (write one step with per-layer or "
+                                           "per-channel factors instead of many uniform ones)")
+                                .arg(preset));
+}
+
+void CliModulationTest::nonFiniteResultsAreErrors()
+{
+    // Issue #16, item 6: "nll":[null,...], "ppl":null and τ null, with exit 0.
+    const CliRun eval = runCli({QStringLiteral("eval"), QStringLiteral("--stream"),
+                                QStringLiteral("--first"), QStringLiteral("512"), kBook,
+                                QStringLiteral("--modulate"), QStringLiteral("delta:3e38")});
+    QCOMPARE(eval.exitCode, 1);
+    QVERIFY(eval.out.isEmpty());
+    QCOMPARE(eval.errorLine(), QStringLiteral("mambascope-cli eval: error: the perplexity came out "
+                                              "nan, not a number: the activations overflowed float "
+                                              "under the modulation 'delta 3e+38'; choose factors "
+                                              "closer to 1"));
+    const CliRun spectrum = runCli(
+        {QStringLiteral("spectrum"), QStringLiteral("--modulate"), QStringLiteral("power:1000")});
+    QCOMPARE(spectrum.exitCode, 1);
+    QVERIFY(spectrum.out.isEmpty());
+    QVERIFY2(spectrum.errorLine().contains(QStringLiteral("alpha of layer 0 (modulated) is inf")),
+             spectrum.err.constData());
+    // 1e39 does not fit in a float: refused as a wrong command line.
+    const CliRun tooLarge =
+        runCli({QStringLiteral("eval"), QStringLiteral("--window"), QStringLiteral("64"), kBook,
+                QStringLiteral("--modulate"), QStringLiteral("delta:1e39")});
+    QCOMPARE(tooLarge.exitCode, 2);
+    QVERIFY(tooLarge.errorLine().contains(QStringLiteral("that a float holds")));
 }
 
 QTEST_GUILESS_MAIN(CliModulationTest)
