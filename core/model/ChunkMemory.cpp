@@ -22,8 +22,9 @@ constexpr int64_t kSsdMaxBlock = 16;
 int64_t floatsPerToken(const ModelConfig &c)
 {
     const int64_t D = c.dModel, E = c.dInner, N = c.dState, R = c.dtRank;
-    // The chunk's hidden state, the LM head's normalized input, the block's normalized input.
-    const int64_t common = 3 * D;
+    // The chunk's hidden state, the LM head's normalized input, the block's normalized input, and
+    // the out_proj product Eigen makes before adding it to the hidden state.
+    const int64_t common = 4 * D;
     if (c.architecture == Architecture::Mamba2) {
         const int64_t conv = c.convChannels(), H = c.nHeads;
         // in_proj output (z | x B C | dt), conv output, Δ per head, scan output.

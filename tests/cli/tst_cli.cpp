@@ -35,6 +35,7 @@ private slots:
     void outputTargetsAreNeverReplacedByAFile();
     void failedWritesToStdoutExitNonZero();
     void unreadableModelFolderSaysSo();
+    void benchFractionsAreAgainstTheBestProbe();
 };
 
 void CliTest::infoDescribesTheDemoModel()
@@ -458,6 +459,43 @@ void CliTest::unreadableModelFolderSaysSo()
                                  "(Permission denied)")
                       .arg(model));
     QVERIFY(QFile::setPermissions(model, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+}
+
+void CliTest::benchFractionsAreAgainstTheBestProbe()
+{
+    // Issue #16, item 15: fraction_of_sgemm_bound was 0 without the sgemm section, and above 1
+    // (1.36, 1.84) when the load changed between the one sgemm probe and the prefill.
+    const QStringList common{QStringLiteral("bench"),    QStringLiteral("--random-tokens"),
+                             QStringLiteral("--tokens"), QStringLiteral("2048"),
+                             QStringLiteral("--window"), QStringLiteral("1024"),
+                             QStringLiteral("--repeat"), QStringLiteral("1"),
+                             QStringLiteral("--json")};
+    const CliRun all = runCli(
+        common + QStringList{QStringLiteral("--sections"), QStringLiteral("sgemm,fixed,stream")});
+    QCOMPARE(all.exitCode, 0);
+    const QJsonObject sgemm = all.json()[QStringLiteral("sgemm")].toObject();
+    const QJsonArray probes = sgemm[QStringLiteral("gflops_2048_probes")].toArray();
+    QCOMPARE(probes.size(), 3);  // before, between and after the prefill runs
+    double best = 0.0, worst = 1e30;
+    for (const QJsonValue &p : probes) {
+        best = std::max(best, p.toDouble());
+        worst = std::min(worst, p.toDouble());
+    }
+    QCOMPARE(sgemm[QStringLiteral("gflops_2048")].toDouble(), best);
+    QVERIFY(sgemm[QStringLiteral("load_was_quiet")].isBool());
+    if (best > 1.2 * worst)
+        QCOMPARE(sgemm[QStringLiteral("load_was_quiet")].toBool(), false);
+    for (const char *key : {"prefill_fixed", "prefill_stream"}) {
+        const double f =
+            all.json()[QLatin1String(key)][QStringLiteral("fraction_of_sgemm_bound")].toDouble(-1);
+        QVERIFY2(f > 0.0 && f <= 1.0, key);
+    }
+    const CliRun stream =
+        runCli(common + QStringList{QStringLiteral("--sections"), QStringLiteral("stream")});
+    QCOMPARE(stream.exitCode, 0);
+    QVERIFY(!stream.json()[QStringLiteral("prefill_stream")].toObject().contains(
+        QStringLiteral("fraction_of_sgemm_bound")));
+    QVERIFY(!stream.json().contains(QStringLiteral("sgemm")));
 }
 
 QTEST_GUILESS_MAIN(CliTest)
