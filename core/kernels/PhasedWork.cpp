@@ -52,10 +52,10 @@ PhasedWork::~PhasedWork()
         t.join();
 }
 
-void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, void *context)
+void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone)
 {
     const size_t phases = taskCounts.size();
-    if (m_workers.empty()) {
+    if (m_workers.empty() || alone) {
         for (size_t p = 0; p < phases; ++p)
             for (int i = 0; i < taskCounts[p]; ++i)
                 fn(context, int(p), i, 0);

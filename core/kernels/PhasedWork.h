@@ -33,11 +33,12 @@ public:
 
     /// Runs task(phase, index, slot) for every index in [0, taskCounts[phase]) of every phase, in
     /// phase order; `slot` in [0, threads()) names the thread (for its own scratch). Returns when
-    /// all are done. Phases with no task are allowed. Tasks must not throw.
+    /// all are done. Phases with no task are allowed. Tasks must not throw. `alone` runs every
+    /// task on the calling thread, the workers left asleep.
     template <typename Task>
-    void run(std::span<const int> taskCounts, Task &task)
+    void run(std::span<const int> taskCounts, Task &task, bool alone = false)
     {
-        runTasks(taskCounts, &Invoke<Task>::call, &task);
+        runTasks(taskCounts, &Invoke<Task>::call, &task, alone);
     }
 
 private:
@@ -51,7 +52,7 @@ private:
         }
     };
 
-    void runTasks(std::span<const int> taskCounts, TaskFn fn, void *context);
+    void runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone);
     void work(int slot);
     void workerLoop(int slot);
 

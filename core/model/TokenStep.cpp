@@ -10,6 +10,7 @@
 
 #include <omp.h>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace mscope {
@@ -23,6 +24,10 @@ namespace {
 constexpr int64_t kBlockChannels = 128;
 // LM head rows per block.
 constexpr int64_t kHeadRows = 512;
+// Every kProbePeriod steps, the first kProbeSteps run on the thread count that has been slower,
+// to notice when that changes (a busy machine can make a team slower than one thread).
+constexpr int64_t kProbePeriod = 128, kProbeSteps = 2;
+constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
 void rmsNormVector(const float *h, const float *weight, double eps, int64_t D, float *u)
@@ -94,6 +99,9 @@ struct TokenStep::Shared
     std::vector<int> phases;                      // tasks per phase of a token
     std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
+    // Running mean of the seconds per step [with logits?][alone?], 0 until measured.
+    double pace[2][2] = {};
+    int64_t steps = 0;
 
     int64_t rows() const { return R + 2 * N; }
 };
@@ -203,7 +211,21 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         else
             mamba1Task(l, step, index, slot, state, scan);
     };
-    s.work->run(std::span<const int>(s.phases), task);
+    // The team or this thread alone, whichever has been faster lately for this kind of step: the
+    // numbers are the same either way, so the choice only changes the time.
+    bool alone = false;
+    double *pace = s.pace[logits ? 1 : 0];
+    if (n > 1) {
+        const bool aloneFaster = pace[1] > 0.0 && pace[0] > 0.0 && pace[1] < pace[0];
+        const bool probe = s.steps++ % kProbePeriod < kProbeSteps;
+        alone = aloneFaster != probe;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    s.work->run(std::span<const int>(s.phases), task, alone);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double &mean = pace[alone ? 1 : 0];
+    mean = mean == 0.0 ? seconds : (1.0 - kPaceWeight) * mean + kPaceWeight * seconds;
 }
 
 void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState &state,
