@@ -22,7 +22,9 @@ struct ScanParameters;
 /// products are summed in block order; and blocks of the LM head's rows. A token is a sequence of
 /// phases of blocks (three per layer, Mamba-2 four) that the engine's threads take by ticket
 /// (PhasedWork): nobody waits at a barrier for a thread the OS has put aside. The numbers do not
-/// depend on the thread count or on which thread ran which block.
+/// depend on the thread count or on which thread ran which block, so each step runs on the team
+/// or on the calling thread alone, whichever has been faster lately (a busy machine can make a
+/// team slower than one thread).
 ///
 /// Use one per ForwardPass (ForwardPass::step owns one); not for concurrent use.
 class TokenStep
