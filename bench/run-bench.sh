@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The engine's performance benchmark: builds mambascope-cli, writes a random-init checkpoint with
 # exactly mamba-130m's shapes into a temporary folder, runs `mambascope-cli bench` on the bundled
-# demo model and on it, streams 1,000,000 random token ids through the demo model for peak
-# memory, and writes bench/results/<date>-<host>.json and .md (see bench/README.md).
+# demo model and on it (prefill, decoding), streams 1,000,000 random token ids through the demo
+# model for peak memory, scores the passkey grid of issue #13 (9 lengths x 5 depths x 5 keys) on
+# the demo model, and writes bench/results/<date>-<host>.json and .md (see bench/README.md).
 #
 # Usage: bench/run-bench.sh [--no-build] [--quick]
 #   --no-build  use an existing $BUILD_DIR/app/mambascope-cli
@@ -39,9 +40,11 @@ cli="$build/app/mambascope-cli"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-demo_tokens=16384 demo_repeat=3 m130_tokens=8192 m130_repeat=2
+demo_tokens=16384 demo_repeat=3 m130_tokens=8192 m130_repeat=2 m130_decode=128
+passkey_longest=65536
 if [ "$quick" = 1 ]; then
-    demo_tokens=4096 demo_repeat=1 m130_tokens=4096 long_tokens=20000
+    demo_tokens=4096 demo_repeat=1 m130_tokens=4096 long_tokens=20000 m130_decode=16
+    passkey_longest=1024
 fi
 
 echo "== synthesizing a mamba-130m-shaped checkpoint (random weights) in $work" >&2
@@ -53,11 +56,16 @@ echo "== demo model: $demo_tokens tokens, windows of 4096, $threads threads" >&2
 
 echo "== mamba-130m shapes: $m130_tokens tokens, windows of 4096, $threads threads" >&2
 "$cli" bench --model "$work/mamba-130m" --threads "$threads" --tokens "$m130_tokens" \
-    --window 4096 --repeat "$m130_repeat" --json > "$work/mamba-130m.json"
+    --window 4096 --repeat "$m130_repeat" --decode-tokens "$m130_decode" --json \
+    > "$work/mamba-130m.json"
 
 echo "== streaming memory: $long_tokens random tokens through the demo model" >&2
 "$cli" bench --threads "$threads" --sections stream --random-tokens --tokens "$long_tokens" \
     --repeat 1 --json > "$work/memory.json"
+
+echo "== passkey grid: lengths 256..$passkey_longest x 5 depths x 5 keys, demo model" >&2
+"$cli" bench --threads "$threads" --sections passkey --passkey-longest "$passkey_longest" \
+    --json > "$work/passkey.json"
 
 mkdir -p "$out_dir"
 stamp="$(date -u +%Y-%m-%d)-$(hostname -s 2>/dev/null || echo host)"
@@ -68,7 +76,7 @@ import json, sys, datetime
 
 work, base, commit, dirty = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 load = lambda name: json.load(open(f"{work}/{name}.json"))
-demo, m130, memory = load("demo"), load("mamba-130m"), load("memory")
+demo, m130, memory, passkey = load("demo"), load("mamba-130m"), load("memory"), load("passkey")
 machine = demo["machine"]
 
 def strip(d):
@@ -85,6 +93,7 @@ report = {
     "demo": strip(demo),
     "mamba_130m_shapes": strip(m130),
     "memory_stream": strip(memory),
+    "passkey": strip(passkey),
 }
 json.dump(report, open(base + ".json", "w"), indent=1)
 
@@ -112,6 +121,10 @@ rows = [
     ("sgemm at the model's shapes (GFLOP/s)", num(demo["sgemm"]["gflops_model_shapes"], "{:.1f}"), num(m130["sgemm"]["gflops_model_shapes"], "{:.1f}"), ""),
     ("Products per token (MFLOP)", num(demo["model"]["matmul_flop_per_token"] / 1e6, "{:.2f}"), num(m130["model"]["matmul_flop_per_token"] / 1e6, "{:.1f}"), ""),
     ("sgemm bound (tokens/s)", num(demo["sgemm"]["bound_tokens_per_second"]), num(m130["sgemm"]["bound_tokens_per_second"]), ""),
+    ("Decoding, one stream (tokens/s)", num(rate(demo, "decode")), num(rate(m130, "decode"), "{:,.1f}"), "≥ 8,000 (demo)"),
+    ("  fraction of the bandwidth bound", pct(demo.get("decode", {}).get("fraction_of_bandwidth_bound")), pct(m130.get("decode", {}).get("fraction_of_bandwidth_bound")), "≥ 80% (mamba-130m)"),
+    ("  read bandwidth over the weights' size (GB/s)", num(demo.get("decode", {}).get("read_bandwidth_gbs"), "{:.1f}"), num(m130.get("decode", {}).get("read_bandwidth_gbs"), "{:.1f}"), ""),
+    ("  weights read per token (MiB)", num(demo.get("decode", {}).get("weight_bytes_per_token", 0) / 2**20, "{:.1f}"), num(m130.get("decode", {}).get("weight_bytes_per_token", 0) / 2**20, "{:.1f}"), ""),
     ("Tokenizer, one thread (MB/s)", num(demo.get("tokenizer", {}).get("mb_per_second"), "{:.2f}"), num(m130.get("tokenizer", {}).get("mb_per_second"), "{:.2f}"), "≥ 2"),
 ]
 marks = {int(m["tokens"]): m for m in memory["prefill_stream"]["peak_rss_marks"]}
@@ -137,6 +150,14 @@ lines += [
 ]
 for t in sorted(marks):
     lines.append(f"| {t:,} | {marks[t]['peak_rss_mib']:.1f} | {marks[t]['above_weights_mib']:.1f} | < 64 |")
+pk = passkey["passkey"]
+lines += [
+    "",
+    f"Passkey grid on the demo model (lengths {int(pk['lengths'][0])}…{int(pk['lengths'][-1]):,}, "
+    f"{pk['depths']} depths, {pk['keys']} keys, repeat filler): {pk['seconds']:.1f} s "
+    f"({pk['cpu_seconds']:.1f} CPU-seconds), {pk['tokens_processed']:,.0f} tokens through the model "
+    f"({pk['tokens_without_sharing']:,.0f} without prefix sharing), target ≤ 60 s.",
+]
 open(base + ".md", "w").write("\n".join(lines) + "\n")
 print(base + ".md")
 PY
