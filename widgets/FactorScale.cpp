@@ -81,6 +81,23 @@ std::vector<double> FactorScale::scaleLabels() const
     return {};
 }
 
+std::vector<double> FactorScale::sweepValues() const
+{
+    switch (m_family) {
+        case ModulationFamily::Power:
+            return {0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0};
+        case ModulationFamily::Linear:
+            return {1.0, 2.0, 4.0, 8.0, 16.0, 32.0};
+        case ModulationFamily::Delta:
+            return {0.25, 0.5, 1.0, 2.0, 4.0};
+        case ModulationFamily::Winsorize:
+            return {0.0, 0.01, 0.02, 0.05, 0.1, 0.2};
+        case ModulationFamily::TauCap:
+            return {0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
+    }
+    return {};
+}
+
 QString FactorScale::keyboardHelp() const
 {
     if (m_log) {

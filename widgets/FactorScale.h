@@ -34,6 +34,8 @@ public:
     int pageStep() const;
     /// Values written beside the fader's scale.
     std::vector<double> scaleLabels() const;
+    /// The All factors a factor sweep evaluates (identity included).
+    std::vector<double> sweepValues() const;
     /// What the keys do, for the fader's tooltip.
     QString keyboardHelp() const;
     int toSlider(double factor) const;

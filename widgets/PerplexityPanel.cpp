@@ -8,8 +8,10 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QSpinBox>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace mscope {
 
@@ -95,13 +97,43 @@ int PerplexityPanel::window() const
 
 void PerplexityPanel::setSummary(const QString &text)
 {
-    m_summary->setText(text);
+    m_fullSummary = text;
     m_summary->setToolTip(text);
+    fitSummary();
 }
 
 QString PerplexityPanel::summary() const
 {
-    return m_summary->text();
+    return m_fullSummary;
+}
+
+void PerplexityPanel::fitSummary()
+{
+    // Two lines at most: the parts after " · " (how it was computed) go first when the text
+    // would wrap further; the tooltip keeps it all.
+    QString text = m_fullSummary;
+    const int width = std::max(50, m_summary->width());
+    auto lines = [&](const QString &t) {
+        QTextDocument doc;
+        doc.setDefaultFont(m_summary->font());
+        doc.setDocumentMargin(0);
+        doc.setTextWidth(width);
+        doc.setHtml(t);
+        return doc.size().height() / QFontMetricsF(m_summary->font()).lineSpacing();
+    };
+    while (lines(text) > 2.2) {
+        const int cut = text.lastIndexOf(QStringLiteral(" · "));
+        if (cut <= 0)
+            break;
+        text = text.left(cut);
+    }
+    m_summary->setText(text);
+}
+
+void PerplexityPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitSummary();
 }
 
 }  // namespace mscope

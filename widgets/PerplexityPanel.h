@@ -37,7 +37,13 @@ public:
 signals:
     void protocolChanged(bool streaming, int window);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitSummary();
+
+    QString m_fullSummary;
     FlowLayout *m_row = nullptr;
     QComboBox *m_protocol = nullptr;
     QSpinBox *m_window = nullptr;

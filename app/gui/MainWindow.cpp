@@ -5,6 +5,9 @@
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
 #include "CalibrationDialog.h"
+#include "ComparePanel.h"
+#include "FactorScale.h"
+#include "FactorSweepChart.h"
 #include "GuidedTour.h"
 #include "ChartStyle.h"
 #include "io/ResourceLocator.h"
@@ -22,6 +25,7 @@
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
+#include "TextSpreadChart.h"
 #include "support/Error.h"
 #include "UiLanguage.h"
 #include "ViewExporter.h"
@@ -272,8 +276,9 @@ void MainWindow::rememberDockShares()
 {
     if (m_applyingShares || width() <= 0 || height() <= 0)
         return;
+    // Docks on screen only (a tab behind another keeps the share it had).
     for (QDockWidget *d : std::as_const(m_docks))
-        if (d->isVisible() && !d->isFloating())
+        if (d->isVisible() && !d->isFloating() && !d->visibleRegion().isEmpty())
             m_dockShares[d] = QSizeF(double(d->width()) / width(), double(d->height()) / height());
 }
 
@@ -380,10 +385,15 @@ void MainWindow::createPanels()
     splitDockWidget(perplexity, spectrum, Qt::Horizontal);
     splitDockWidget(perplexity, scaling, Qt::Vertical);
     splitDockWidget(spectrum, state, Qt::Vertical);
+    // Comparisons that take several passes: a tab beside State Convergence.
+    m_comparePanel = new ComparePanel;
+    QDockWidget *compare =
+        addPanel(m_comparePanel, tr("Comparisons"), QStringLiteral("dockCompare"), area, state);
+    state->raise();
     // Shares of the window, not pixels: the same layout on a laptop and on a projector.
     m_defaultShares = {{model, QSizeF(0.22, 1.0)},      {perplexity, QSizeF(0.44, 0.6)},
                        {spectrum, QSizeF(0.34, 0.6)},   {scaling, QSizeF(0.44, 0.4)},
-                       {state, QSizeF(0.34, 0.4)}};
+                       {state, QSizeF(0.34, 0.4)},      {compare, QSizeF(0.34, 0.4)}};
     m_dockShares = m_defaultShares;
 
     model->setWhatsThis(m_modelPanel->whatsThis());
@@ -428,6 +438,10 @@ void MainWindow::createMenus()
     addExportActions(exports, m_spectrumPanel->layerChart(), m_spectrumPanel->layerChart(),
                      tr("Layer Spectrum"));
     addExportActions(exports, m_statePanel->chart(), m_statePanel->chart(), tr("State Norm Chart"));
+    addExportActions(exports, m_comparePanel->sweepChart(), m_comparePanel->sweepChart(),
+                     tr("Factor Sweep"));
+    addExportActions(exports, m_comparePanel->textsChart(), m_comparePanel->textsChart(),
+                     tr("Perplexity on Several Texts"));
     if (QAction *png = action(QStringLiteral("actionExport-perplexity-vs-context-png")))
         png->setShortcut(QKeySequence(tr("Ctrl+E")));
     if (QAction *csv = action(QStringLiteral("actionExport-perplexity-vs-context-csv")))
@@ -710,6 +724,53 @@ void MainWindow::connectSession()
             &ScalingPanel::setSelectedLayer);
     connect(m_spectrumPanel, &SpectrumPanel::quantityChanged, m_session,
             &WorkbenchSession::setSpectrumQuantity);
+
+    connect(m_comparePanel, &ComparePanel::sweepRequested, this, [this] {
+        if (!m_session->model())
+            return;
+        const FactorScale scale = FactorScale::forFamily(m_editor->family());
+        m_comparePanel->setStatus(tr("Sweeping %1 over %n factor(s)…", nullptr,
+                                     int(scale.sweepValues().size()))
+                                      .arg(modulationFamilyName(m_editor->family())));
+        m_session->startFactorSweep(scale.sweepValues());
+    });
+    connect(m_comparePanel, &ComparePanel::textsRequested, this, [this] {
+        if (!m_session->model())
+            return;
+        m_comparePanel->setStatus(tr("Computing %1 and the baseline on the test texts…")
+                                      .arg(m_editor->describe()));
+        m_session->startTextComparison();
+    });
+    connect(s, &WorkbenchSession::factorSweepReady, this,
+            [this](const QVector<double> &factors, const QVector<double> &atTraining,
+                   const QVector<double> &atTarget, const QString &description) {
+                FactorSweepChart *chart = m_comparePanel->sweepChart();
+                chart->setLengths(m_session->trainingLength(), m_session->targetLength());
+                chart->setSweep(factors, atTraining, atTarget, description);
+                const int best = int(std::find(factors.begin(), factors.end(),
+                                               chart->bestAtTarget()) -
+                                     factors.begin());
+                m_comparePanel->setStatus(
+                    tr("%1: lowest at the target length with All = %2 (%3; %4 at the training "
+                       "length).")
+                        .arg(description)
+                        .arg(chart->bestAtTarget(), 0, 'g', 3)
+                        .arg(atTarget.value(best), 0, 'f', 1)
+                        .arg(atTraining.value(best), 0, 'f', 1));
+                m_comparePanel->showSweep();
+            });
+    connect(s, &WorkbenchSession::textComparisonReady, this,
+            [this](const QStringList &texts, const QList<PositionBuckets> &baseline,
+                   const QList<PositionBuckets> &current, const QString &description) {
+                m_comparePanel->textsChart()->setCurves(texts, baseline, current, description);
+                m_comparePanel->setStatus(tr("%1 against the model as loaded on %2.")
+                                              .arg(description, texts.join(QStringLiteral(", "))));
+                m_comparePanel->showTexts();
+            });
+    connect(s, &WorkbenchSession::comparisonFailed, this, [this](const QString &message) {
+        m_comparePanel->setStatus(QString());
+        showError(tr("Cannot compare"), message);
+    });
 
     connect(m_modelPanel, &ModelPanel::openModelRequested, this, &MainWindow::openModelDialog);
     connect(m_modelPanel, &ModelPanel::recentModelChosen, this, &MainWindow::openModel);

@@ -18,6 +18,7 @@ class QSpinBox;
 
 namespace mscope {
 
+class ComparePanel;
 class ExportableView;
 class GuidedTour;
 class JobStatusWidget;
@@ -62,6 +63,7 @@ public:
     ScalingPanel *scalingPanel() const { return m_scalingPanel; }
     PerplexityPanel *perplexityPanel() const { return m_perplexityPanel; }
     StatePanel *statePanel() const { return m_statePanel; }
+    ComparePanel *comparePanel() const { return m_comparePanel; }
     JobStatusWidget *jobStatus() const { return m_jobStatus; }
     QAction *action(const QString &objectName) const;
     QList<QDockWidget *> panels() const { return m_docks; }
@@ -141,6 +143,7 @@ private:
     ScalingPanel *m_scalingPanel = nullptr;
     PerplexityPanel *m_perplexityPanel = nullptr;
     StatePanel *m_statePanel = nullptr;
+    ComparePanel *m_comparePanel = nullptr;
     JobStatusWidget *m_jobStatus = nullptr;
     QList<QDockWidget *> m_docks;
     QSpinBox *m_trainingLength = nullptr;

@@ -4,6 +4,8 @@
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
 #include "calibration/Calibrator.h"
+#include "eval/PerplexityEvaluator.h"
+#include "model/ForwardPass.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/TextFile.h"
@@ -17,6 +19,7 @@
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QFileInfo>
+#include <cmath>
 #include <algorithm>
 
 namespace mscope {
@@ -389,6 +392,138 @@ void WorkbenchSession::applyModulation()
     m_unappliedFrom = layerCount();
     requestCurve(from);
     requestSpectrum();
+}
+
+void WorkbenchSession::startFactorSweep(const std::vector<double> &factors)
+{
+    const TokenIds ids = m_evaluationTokens;
+    if (!m_model || !ids || factors.empty())
+        return;
+    const auto model = m_model;
+    const ModulationSet base = modulation();
+    const ModulationFamily family = m_editor->family();
+    const int threads = AppSettings::threads();
+    const int chunk = AppSettings::chunkTokens();
+    const int64_t training = m_trainingLength;
+    const int64_t length = int64_t(ids->size()) - 1;
+    const int64_t target = std::min<int64_t>(m_targetLength, length);
+    const int generation = m_modelGeneration;
+    struct Result
+    {
+        QVector<double> atTraining, atTarget;
+    };
+    auto result = std::make_shared<Result>();
+    BackgroundJobs::Task task;
+    task.label = tr("Factor sweep (%n pass(es))", nullptr, int(factors.size()));
+    task.context = tr("Factor sweep");
+    task.work = [=](JobControl &job) {
+        EngineThreads::set(threads);
+        for (size_t i = 0; i < factors.size(); ++i) {
+            job.throwIfCancelled();
+            ModulationSet set = base;
+            Modulation step;
+            step.family = family;
+            step.layerFactors.assign(size_t(model->config().nLayer), factors[i]);
+            set.steps = {step};
+            ForwardPass forward(model, set.apply(*model));
+            PerplexityEvaluator evaluator(forward, chunk);
+            JobControl pass;
+            pass.setProgressCallback(
+                [&job, &pass, i, n = factors.size()](double f, const QString &) {
+                    job.report((double(i) + f) / double(n));
+                    if (job.isCancelled())
+                        pass.cancel();  // the pass stops at its next chunk
+                });
+            const PositionBuckets b = evaluator.stream(*ids, &pass).buckets();
+            // The octave ending at each length, from the bucket edge (a power of two) on, as
+            // the legend's "last octave".
+            auto octaveBelow = [&b](int64_t end) {
+                const auto begin = int64_t(std::exp2(std::ceil(std::log2(double(end) / 2.0))));
+                return b.perplexityOver(begin, end);
+            };
+            result->atTraining << octaveBelow(training);
+            result->atTarget << octaveBelow(target);
+        }
+    };
+    const QString description = tr("%1 on %2, %3 tokens streamed")
+                                    .arg(modulationFamilyName(family),
+                                         QFileInfo(m_evaluationText).fileName())
+                                    .arg(length + 1);
+    task.done = [this, result, factors, generation, description] {
+        if (generation != m_modelGeneration)
+            return;
+        emit factorSweepReady(QVector<double>(factors.begin(), factors.end()),
+                              result->atTraining, result->atTarget, description);
+    };
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit comparisonFailed(reason);
+    };
+    m_jobs->start(std::move(task));
+}
+
+void WorkbenchSession::startTextComparison()
+{
+    if (!m_model)
+        return;
+    QStringList names;
+    std::vector<TokenIds> texts;
+    const int64_t maxTokens = AppSettings::maxTokens();
+    for (const QString &t : m_texts) {
+        if (m_calibrationTexts.contains(t) && t != m_evaluationText)
+            continue;  // calibration texts are not a test
+        if (const TokenIds ids = prefixTokens(t, maxTokens); ids && ids->size() > 64) {
+            names << QFileInfo(t).fileName();
+            texts.push_back(ids);
+        }
+    }
+    if (texts.empty())
+        return;
+    const auto model = m_model;
+    const ModulationSet current = modulation();
+    const int threads = AppSettings::threads();
+    const int chunk = AppSettings::chunkTokens();
+    const int generation = m_modelGeneration;
+    struct Result
+    {
+        QList<PositionBuckets> baseline, current;
+    };
+    auto result = std::make_shared<Result>();
+    BackgroundJobs::Task task;
+    task.label = tr("Comparing on %n text(s)", nullptr, int(texts.size()));
+    task.context = tr("Comparison on several texts");
+    task.work = [=](JobControl &job) {
+        EngineThreads::set(threads);
+        ForwardPass baseline(model);
+        ForwardPass scaled(model, current.isIdentity() ? nullptr : current.apply(*model));
+        const double n = 2.0 * double(texts.size());
+        for (size_t i = 0; i < texts.size(); ++i) {
+            for (int which = 0; which < 2; ++which) {
+                job.throwIfCancelled();
+                PerplexityEvaluator evaluator(which == 0 ? baseline : scaled, chunk);
+                JobControl pass;
+                const double done = 2.0 * double(i) + which;
+                pass.setProgressCallback([&job, &pass, done, n](double f, const QString &) {
+                    job.report((done + f) / n);
+                    if (job.isCancelled())
+                        pass.cancel();
+                });
+                const PositionBuckets b = evaluator.stream(*texts[i], &pass).buckets(2);
+                (which == 0 ? result->baseline : result->current) << b;
+            }
+        }
+    };
+    const QString description = m_editor->describe();
+    task.done = [this, result, names, generation, description] {
+        if (generation != m_modelGeneration)
+            return;
+        emit textComparisonReady(names, result->baseline, result->current, description);
+    };
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit comparisonFailed(reason);
+    };
+    m_jobs->start(std::move(task));
 }
 
 ModulationSet WorkbenchSession::modulation() const

@@ -4,6 +4,7 @@
 #include "analysis/SpectrumDensity.h"
 #include "BackgroundJobs.h"
 #include "calibration/CalibrationOptions.h"
+#include "eval/PositionBuckets.h"
 #include "LiveEvaluation.h"
 #include "modulation/Modulation.h"
 #include "ModulationEditor.h"
@@ -11,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+#include <QVector>
 #include <memory>
 #include <vector>
 
@@ -94,6 +96,15 @@ public:
     void stopCalibration();
     void bake(const QString &outDir);
 
+    // Comparisons, in the background.
+    /// Streams the evaluation text once per factor, every layer at that factor of the editor's
+    /// family: perplexity at the training length (the octave ending there) and at the target
+    /// length (the octave ending there, or the text's last octave when it is shorter).
+    void startFactorSweep(const std::vector<double> &factors);
+    /// Streams every text not used for calibration (the evaluation text included) with the
+    /// model as loaded and with the current scaling: one curve per text and setting.
+    void startTextComparison();
+
     const QList<Job> &jobs() const { return m_jobs->jobs(); }
     /// Cancels the most recent cancellable job.
     void cancelForegroundJob() { m_jobs->cancelForeground(); }
@@ -116,6 +127,13 @@ signals:
     void calibrationFailed(const QString &message);
     void bakeFinished(const QString &dir);
     void bakeFailed(const QString &message);
+    void factorSweepReady(const QVector<double> &factors, const QVector<double> &atTraining,
+                          const QVector<double> &atTarget, const QString &description);
+    void textComparisonReady(const QStringList &texts,
+                             const QList<mscope::PositionBuckets> &baseline,
+                             const QList<mscope::PositionBuckets> &current,
+                             const QString &description);
+    void comparisonFailed(const QString &message);
     void jobsChanged();
 
 private:

@@ -87,13 +87,19 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
                         .arg(minima);
     }
     QList<QDockWidget *> docks;
+    // Docks on screen: a tab behind another counts as hidden.
     for (QDockWidget *d : window.panels())
-        if (d->isVisible() && !d->isFloating())
+        if (d->isVisible() && !d->isFloating() && !d->visibleRegion().isEmpty())
             docks << d;
     for (int i = 0; i < docks.size(); ++i) {
         const QRect a = docks[i]->geometry();
         if (!window.rect().contains(a))
-            problems << QStringLiteral("%1 leaves the window").arg(docks[i]->objectName());
+            problems << QStringLiteral("%1 leaves the window (%2,%3 %4×%5)")
+                            .arg(docks[i]->objectName())
+                            .arg(a.x())
+                            .arg(a.y())
+                            .arg(a.width())
+                            .arg(a.height());
         const QSize min = docks[i]->widget()->minimumSizeHint();
         const QSize got = docks[i]->widget()->size();
         if (got.width() + 1 < min.width() || got.height() + 1 < min.height())
@@ -109,7 +115,7 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
                                 .arg(docks[i]->objectName(), docks[j]->objectName());
     }
     for (InteractiveChart *chart : window.findChildren<InteractiveChart *>())
-        if (chart->isVisible())
+        if (chart->isVisible() && !chart->visibleRegion().isEmpty())
             for (const QString &t : chart->overflowingTexts())
                 problems << QStringLiteral("%1: \"%2\" is cut").arg(chart->objectName(), t);
     SpectrumHeatmap *heatmap = window.spectrumPanel()->heatmap();

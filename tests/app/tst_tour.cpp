@@ -13,6 +13,7 @@
 #include "widgets/GuiTestMain.h"
 
 #include <QSignalSpy>
+#include <cmath>
 
 using namespace mscope;
 
@@ -64,6 +65,32 @@ void TourTest::everyStepHoldsOnTheLiveWindow()
     // 5. The scaling can be baked.
     tour->setStep(4);
     QVERIFY2(holds(4, 10000), qPrintable(why));
+    // The comparisons agree with the live curves they extend: the sweep's power 0.45 and 1.0 are
+    // the blue and grey curves at the target length, and the evaluation text is one of the
+    // texts compared, with the same numbers.
+    const PositionBuckets live = window.liveCurves()->current();
+    const PositionBuckets base = window.liveCurves()->baseline();
+    const int64_t target = std::min<int64_t>(window.session()->targetLength(), live.length());
+    QSignalSpy swept(window.session(), &WorkbenchSession::factorSweepReady);
+    window.session()->startFactorSweep({0.45, 1.0});
+    QVERIFY(swept.wait(240000));
+    const auto atTarget = swept.first().at(2).value<QVector<double>>();
+    QCOMPARE(atTarget.size(), 2);
+    const int64_t edge = int64_t(std::exp2(std::ceil(std::log2(target / 2.0))));
+    QVERIFY2(std::fabs(atTarget[0] / live.perplexityOver(edge, target) - 1) < 1e-5,
+             qPrintable(QString::number(atTarget[0])));
+    QVERIFY(std::fabs(atTarget[1] / base.perplexityOver(edge, target) - 1) < 1e-5);
+    QSignalSpy compared(window.session(), &WorkbenchSession::textComparisonReady);
+    window.session()->startTextComparison();
+    QVERIFY(compared.wait(600000));
+    const QStringList texts = compared.first().at(0).toStringList();
+    QVERIFY2(texts.size() >= 4, qPrintable(texts.join(QLatin1Char(','))));
+    QVERIFY(!texts.contains(QStringLiteral("val_senseandsensibility.txt")));
+    const auto current = compared.first().at(2).value<QList<PositionBuckets>>();
+    const int evaluation = int(texts.indexOf(QStringLiteral("test_prideandprejudice.txt")));
+    QVERIFY(evaluation >= 0);
+    QVERIFY(std::fabs(current[evaluation].lastOctavePerplexity() / live.lastOctavePerplexity() -
+                      1) < 1e-5);
     // The claims are not vacuous: back to the model as loaded, step 5 no longer holds.
     window.editor()->reset();
     QVERIFY(!tour->check(4));
