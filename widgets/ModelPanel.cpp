@@ -126,7 +126,7 @@ ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
            "training length make the state grow where the model never saw it grow "
            "(<b>State convergence</b>).</p>"
            "<p><b>Scaling</b>: drag a fader to shorten those memories in one layer, or the "
-           "<b>All</b> fader for every layer; the blue curves follow within a second. "
+           "<b>All</b> fader for every layer; the blue curves follow within a second or two. "
            "<b>Calibrate…</b> searches the factors for you.</p>"));
     guide->setWordWrap(true);
     guide->setTextFormat(Qt::RichText);

@@ -12,6 +12,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 namespace mscope {
 
@@ -51,8 +52,14 @@ PerplexityPanel::PerplexityPanel(QWidget *parent) : QWidget(parent)
     m_summary->setObjectName(QStringLiteral("perplexitySummary"));
     m_summary->setWordWrap(true);
     m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    // Two lines, always: a summary that wraps differently must not move the docks.
-    m_summary->setFixedHeight(2 * m_summary->fontMetrics().lineSpacing() + 2);
+    // Two lines, always: a summary that wraps differently must not move the docks. (Measured
+    // as the label lays rich text out: CJK lines are taller than the font's line spacing.)
+    QTextDocument twoLines;
+    twoLines.setDefaultFont(m_summary->font());
+    twoLines.setDocumentMargin(0);
+    twoLines.setHtml(QStringLiteral("Ag<br>Ag"));
+    m_twoLines = twoLines.size().height();
+    m_summary->setFixedHeight(int(std::ceil(m_twoLines)) + 2);
     layout->addWidget(m_summary);
 
     connect(m_protocol, &QComboBox::activated, this, [this] {
@@ -119,9 +126,9 @@ void PerplexityPanel::fitSummary()
         doc.setDocumentMargin(0);
         doc.setTextWidth(width);
         doc.setHtml(t);
-        return doc.size().height() / QFontMetricsF(m_summary->font()).lineSpacing();
+        return doc.size().height();
     };
-    while (lines(text) > 2.2) {
+    while (lines(text) > m_twoLines + 1) {
         const int cut = text.lastIndexOf(QStringLiteral(" · "));
         if (cut <= 0)
             break;

@@ -44,6 +44,7 @@ private:
     void fitSummary();
 
     QString m_fullSummary;
+    double m_twoLines = 0;  // the height of two lines of the summary
     FlowLayout *m_row = nullptr;
     QComboBox *m_protocol = nullptr;
     QSpinBox *m_window = nullptr;

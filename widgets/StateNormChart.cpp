@@ -16,7 +16,7 @@ namespace mscope {
 StateNormChart::StateNormChart(QWidget *parent)
     : InteractiveChart(ScaleAxis::Kind::LogTokens, ScaleAxis::Kind::Log10, parent)
 {
-    setMinimumSize(200, 130);
+    setMinimumSize(200, 110);
     QChart *chart = this->chart();
     setTitles({tr("Recurrent state size against position"), tr("State size against position"),
                tr("State size")});
