@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-gui-latency: slider-to-curve latency of the workbench, headless (bench/gui_latency.sh).
 #include "LatencyBenchmark.h"
+#include "WindowLatency.h"
 #include "support/BlasRuntime.h"
 
 #include <QApplication>
@@ -34,8 +35,19 @@ int main(int argc, char **argv)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Also write the results as JSON."),
                                   QStringLiteral("FILE"));
-    parser.addOptions({threads, repeats, tokens, json});
+    const QCommandLineOption window(
+        QStringLiteral("window"),
+        QStringLiteral("Through the whole window: time from a master-fader release until the "
+                       "chart shows the complete new curve."));
+    parser.addOptions({threads, repeats, tokens, json, window});
     parser.process(app);
+    if (parser.isSet(window)) {
+        WindowLatency::Options w;
+        w.threads = parser.value(threads).toInt();
+        w.repeats = std::max(1, parser.value(repeats).toInt());
+        w.maxTokens = std::max(64LL, parser.value(tokens).toLongLong());
+        return WindowLatency::run(w);
+    }
     LatencyBenchmark::Options o;
     o.modelDir = parser.positionalArguments().value(0);
     o.threads = parser.value(threads).toInt();

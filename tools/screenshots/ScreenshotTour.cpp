@@ -2,7 +2,6 @@
 #include "ScreenshotTour.h"
 
 #include "CalibrationDialog.h"
-#include "io/SaveFile.h"
 #include "JobStatusWidget.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -17,6 +16,7 @@
 #include "StateNormChart.h"
 #include "StatePanel.h"
 #include "WorkbenchSession.h"
+#include "io/SaveFile.h"
 
 #include <QAction>
 #include <QApplication>
@@ -132,12 +132,12 @@ bool savePng(const QImage &image, const QString &path)
            commitSaveFile(file, &reason);
 }
 
-bool save(QWidget *w, const QString &path)
+bool save(QWidget *w, const QString &path, bool palette = false)
 {
     QImage image = w->grab().toImage();
-    bool ok = savePng(image, path);
+    bool ok = savePng(palette ? withAdaptivePalette(image) : image, path);
     // Keep pictures meant for the repository under 300 KB.
-    if (ok && QFileInfo(path).size() > 280 * 1024)
+    if (ok && !palette && QFileInfo(path).size() > 280 * 1024)
         ok = savePng(withAdaptivePalette(image), path);
     std::printf("%s %s (%dx%d, %lld KB)\n", ok ? "wrote" : "FAILED", qPrintable(path),
                 image.width(), image.height(),
@@ -147,10 +147,11 @@ bool save(QWidget *w, const QString &path)
 
 }  // namespace
 
-int ScreenshotTour::run(const QString &outDir)
+int ScreenshotTour::run(const Options &options)
 {
-    QDir().mkpath(outDir);
+    const QString outDir = options.outDir;
     MainWindow window;
+    window.resetLayout();
     window.resize(1500, 940);
     window.show();
     bool finished = false;
@@ -174,15 +175,19 @@ int ScreenshotTour::run(const QString &outDir)
     // length, the modes beyond it (τ needs the measured Δ̄), the states growing on.
     waitFor([&] { return bool(window.session()->deltaStatistics()); }, 120000);
     waitFor([] { return false; }, 500);
-    const QString images = QDir(outDir).filePath(QStringLiteral("images"));
-    QDir().mkpath(images);
-    auto image = [&](const char *name) {
-        return QDir(images).filePath(QString::fromLatin1(name) + QStringLiteral(".png"));
-    };
-    bool ok = save(window.perplexityPanel()->chart(), image("perplexity-baseline"));
-    ok &= save(window.spectrumPanel()->heatmap(), image("spectrum-heatmap-baseline"));
-    ok &= save(window.statePanel()->chart(), image("state-norms-baseline"));
-    ok &= save(window.modelPanel(), image("model-panel"));
+    bool ok = true;
+    if (!outDir.isEmpty()) {
+        QDir().mkpath(outDir);
+        const QString images = QDir(outDir).filePath(QStringLiteral("images"));
+        QDir().mkpath(images);
+        auto image = [&](const char *name) {
+            return QDir(images).filePath(QString::fromLatin1(name) + QStringLiteral(".png"));
+        };
+        ok &= save(window.perplexityPanel()->chart(), image("perplexity-baseline"));
+        ok &= save(window.spectrumPanel()->heatmap(), image("spectrum-heatmap-baseline"));
+        ok &= save(window.statePanel()->chart(), image("state-norms-baseline"));
+        ok &= save(window.modelPanel(), image("model-panel"));
+    }
 
     finished = false;
     window.editor()->setAllFactors(0.75);
@@ -192,15 +197,40 @@ int ScreenshotTour::run(const QString &outDir)
     spectrum = false;
     window.editor()->setAllFactors(0.45);
     // The status bar while the curve recomputes.
-    if (waitFor([&] { return window.jobStatus()->isBusy(); }, 20000)) {
+    if (waitFor([&] { return window.jobStatus()->isBusy(); }, 20000) && !outDir.isEmpty()) {
         waitFor([] { return false; }, 400);
-        ok &= save(window.jobStatus(), image("status-bar"));
+        ok &= save(window.jobStatus(),
+                   QDir(outDir).filePath(QStringLiteral("images/status-bar.png")));
     }
     settle(600000);
     waitFor([&] { return spectrum; }, 60000);
     window.spectrumPanel()->setSelectedLayer(1);
     window.scalingPanel()->setSelectedLayer(1);
     waitFor([] { return false; }, 300);
+
+    // The whole window at laptop and projector sizes (docs/screenshots/).
+    if (!options.windowDir.isEmpty()) {
+        QDir().mkpath(options.windowDir);
+        for (const QSize &size : options.sizes) {
+            window.resize(size);
+            waitFor([] { return false; }, 600);  // the layout, then the charts' relabelling
+            ok &= save(&window,
+                       QDir(options.windowDir)
+                           .filePath(QStringLiteral("window-%1-%2x%3.png")
+                                         .arg(options.language)
+                                         .arg(size.width())
+                                         .arg(size.height())),
+                       true);
+        }
+        window.resize(1500, 940);
+        waitFor([] { return false; }, 600);
+    }
+    if (outDir.isEmpty())
+        return ok ? 0 : 1;
+    const QString images = QDir(outDir).filePath(QStringLiteral("images"));
+    auto image = [&](const char *name) {
+        return QDir(images).filePath(QString::fromLatin1(name) + QStringLiteral(".png"));
+    };
 
     ok &= save(&window, QDir(outDir).filePath(QStringLiteral("mambascope-window.png")));
     ok &= save(window.perplexityPanel(),

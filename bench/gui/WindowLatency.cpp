@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "WindowLatency.h"
+
+#include "AppSettings.h"
+#include "LayerFactorControl.h"
+#include "LiveCurves.h"
+#include "MainWindow.h"
+#include "PerplexityChart.h"
+#include "PerplexityPanel.h"
+#include "ScalingPanel.h"
+#include "WorkbenchSession.h"
+#include "support/BlasRuntime.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSlider>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace mscope {
+
+namespace {
+
+bool waitFor(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    QTimer wakeUp;
+    wakeUp.start(20);
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
+
+QString loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).section(' ', 0, 2)
+                                       : QStringLiteral("?");
+}
+
+}  // namespace
+
+int WindowLatency::run(const Options &options)
+{
+    AppSettings::setThreads(options.threads);
+    AppSettings::setMaxTokens(options.maxTokens);
+    AppSettings::setChunkTokens(512);
+    AppSettings::setStreamingProtocol(true);
+    MainWindow window;
+    window.resize(1280, 720);
+    window.show();
+    int passes = 0;
+    QObject::connect(window.liveCurves(), &LiveCurves::currentFinished, [&] { ++passes; });
+    window.openDemo();
+    PerplexityChart *chart = window.perplexityPanel()->chart();
+    auto settled = [&] {
+        return passes > 0 && window.liveCurves()->currentComplete() &&
+               window.liveCurves()->baselineComplete() && !chart->isUpdating() &&
+               window.session()->jobs().isEmpty();
+    };
+    if (!waitFor(settled, 600000)) {
+        std::fprintf(stderr, "gui-latency: the first curves never finished\n");
+        return 1;
+    }
+    std::printf("window: demo model, %lld tokens, %d threads, OpenBLAS %s, load %s, %s\n",
+                static_cast<long long>(options.maxTokens), options.threads,
+                qPrintable(BlasRuntime::coreName()), qPrintable(loadAverage()),
+                qPrintable(QApplication::platformName()));
+    QSlider *master = window.scalingPanel()->masterControl()->slider();
+    std::vector<double> seconds;
+    for (int i = 0; i < options.repeats; ++i) {
+        // A release of the master fader at a new value, as a hand does it.
+        const int target = i % 2 == 0 ? 44 : 54;  // power 0.45 and 0.55
+        const int before = passes;
+        QElapsedTimer t;
+        master->setSliderDown(true);
+        t.start();
+        master->setValue(target);
+        master->setSliderDown(false);
+        if (!waitFor([&] { return passes > before && settled(); }, 600000)) {
+            std::fprintf(stderr, "gui-latency: a curve never finished\n");
+            return 1;
+        }
+        seconds.push_back(t.elapsed() / 1000.0);
+        std::printf("  release at power %.2f: whole curve on screen after %.2f s\n",
+                    target / 100.0 + 0.01, seconds.back());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    std::printf(
+        "window: whole 16k-token curve after a master-fader release, median %.2f s "
+        "(min %.2f, max %.2f, %d runs), load %s\n",
+        seconds[seconds.size() / 2], seconds.front(), seconds.back(), int(seconds.size()),
+        qPrintable(loadAverage()));
+    return 0;
+}
+
+}  // namespace mscope
