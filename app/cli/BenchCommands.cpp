@@ -12,6 +12,7 @@
 #include "kernels/SelectiveScan.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
+#include "model/RecurrentState.h"
 #include "model/ScanParameters.h"
 #include "support/BlasRuntime.h"
 #include "support/EngineThreads.h"
@@ -33,6 +34,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <span>
 
 namespace mscope {
 
@@ -334,6 +336,11 @@ int BenchCommands::bench(const QStringList &args)
                       QStringLiteral("Comma-separated subset of: sgemm, tokenizer, fixed, stream, "
                                      "scan, lmhead (default: all)."),
                       QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("soak-tokens"),
+                      QStringLiteral("Tokens the soak section (--sections soak, not part of the "
+                                     "default: memory while streaming) streams (default "
+                                     "10000000)."),
+                      QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default: a summary).")});
     parser.addOption({QStringLiteral("decode-tokens"),
                       QStringLiteral("Section decode (in the default set): tokens of greedy "
@@ -355,6 +362,8 @@ int BenchCommands::bench(const QStringList &args)
     const bool defaultSections = sections.isEmpty();
     const bool wantDecode = sections.removeAll(QStringLiteral("decode")) > 0 || defaultSections;
     const bool wantPasskey = sections.removeAll(QStringLiteral("passkey")) > 0;
+    // The soak streams ten million tokens (minutes): only when asked for.
+    const bool wantSoak = sections.removeAll(QStringLiteral("soak")) > 0;
     const bool onlyTasks = !defaultSections && sections.isEmpty();
     const QStringList allSections{QStringLiteral("sgemm"), QStringLiteral("tokenizer"),
                                   QStringLiteral("fixed"), QStringLiteral("stream"),
@@ -643,6 +652,60 @@ int BenchCommands::bench(const QStringList &args)
                        CliSupport::intOption(parser, QStringLiteral("passkey-longest"), 256,
                                              1 << 24, 65536),
                        CliSupport::intOption(parser, QStringLiteral("passkey-keys"), 1, 1000, 5)));
+    }
+
+    // Soak: --soak-tokens random ids (made a chunk at a time) streamed through the model with the
+    // state carried, keeping only running sums: the engine's memory must stay where it is.
+    if (wantSoak) {
+        const int64_t total =
+            CliSupport::intOption(parser, QStringLiteral("soak-tokens"), 2, 2000000000, 10000000);
+        std::mt19937 rng(11);
+        std::uniform_int_distribution<int32_t> pick(0,
+                                                    std::min(c.vocabSize, model->logitCount()) - 1);
+        RecurrentState state(c);
+        ForwardPass::Hidden hidden;
+        std::vector<int32_t> chunkIds(size_t(chunk) + 1);
+        std::vector<float> nll(static_cast<size_t>(chunk));
+        std::vector<int64_t> marks;
+        for (int64_t m = 1000000; m <= total; m *= 10)
+            for (int64_t k : {m, 2 * m, 5 * m})
+                if (k <= total)
+                    marks.push_back(k);
+        QJsonArray rss;
+        double nllSum = 0.0;
+        const qint64 rssBefore = SystemMemory::residentBytes();
+        const double t0 = now();
+        int32_t next = pick(rng);
+        size_t mark = 0;
+        for (int64_t done = 1; done < total;) {
+            const int64_t len = std::min<int64_t>(chunk, total - done);
+            chunkIds[0] = next;
+            for (int64_t i = 1; i <= len; ++i)
+                chunkIds[size_t(i)] = pick(rng);
+            next = chunkIds[size_t(len)];
+            forward.embed(std::span(chunkIds.data(), size_t(len)), hidden);
+            forward.runLayers(hidden, state);
+            forward.scoreNextTokens(hidden, std::span(chunkIds.data() + 1, size_t(len)),
+                                    nll.data());
+            for (int64_t i = 0; i < len; ++i)
+                nllSum += nll[size_t(i)];
+            done += len;
+            while (mark < marks.size() && done >= marks[mark]) {
+                rss.append(QJsonObject{
+                    {QStringLiteral("tokens"), double(marks[mark])},
+                    {QStringLiteral("rss_mib"), mib(SystemMemory::residentBytes())},
+                    {QStringLiteral("peak_rss_mib"), mib(SystemMemory::peakResidentBytes())},
+                    {QStringLiteral("seconds"), now() - t0}});
+                ++mark;
+            }
+        }
+        out.insert(QStringLiteral("stream_soak"),
+                   QJsonObject{{QStringLiteral("tokens"), double(total)},
+                               {QStringLiteral("chunk"), chunk},
+                               {QStringLiteral("rss_before_mib"), mib(rssBefore)},
+                               {QStringLiteral("rss_marks"), rss},
+                               {QStringLiteral("nll_mean"), nllSum / double(total - 1)},
+                               {QStringLiteral("seconds"), now() - t0}});
     }
 
     // The last probe, then the fractions against the best one. Probes more than 20% apart
