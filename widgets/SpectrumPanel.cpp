@@ -48,6 +48,9 @@ SpectrumPanel::SpectrumPanel(QWidget *parent) : QWidget(parent)
     m_heatmap->setObjectName(QStringLiteral("spectrumHeatmap"));
     m_layerChart = new LayerSpectrumChart;
     m_layerChart->setObjectName(QStringLiteral("layerSpectrumChart"));
+    // The histogram gives way in a short dock (resizeEvent): it must not hold the window's
+    // minimum height up meanwhile.
+    m_layerChart->setMinimumHeight(0);
     split->addWidget(m_heatmap);
     split->addWidget(m_layerChart);
     split->setStretchFactor(0, 3);
