@@ -6,7 +6,10 @@
 #include "AppSettings.h"
 #include "InteractiveChart.h"
 #include "LayerFactorControl.h"
+#include "LiveCurves.h"
 #include "MainWindow.h"
+#include "ModulationEditor.h"
+#include "PerplexityChart.h"
 #include "PerplexityPanel.h"
 #include "ScalingPanel.h"
 #include "SpectrumHeatmap.h"
@@ -164,6 +167,28 @@ void LayoutTest::fitsEverySizeInEveryLanguage()
         min.width() <= 1024 && min.height() <= 640,
         qPrintable(
             QStringLiteral("minimum %1×%2;%3").arg(min.width()).arg(min.height()).arg(minima)));
+    // With a scaling in effect and a curve pinned (what the pictures of docs/ show) too.
+    window->editor()->setAllFactors(0.45);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return window->liveCurves()->currentComplete() &&
+                   !window->perplexityPanel()->chart()->isUpdating();
+        },
+        120000));
+    window->perplexityPanel()->chart()->pinCurrent(QStringLiteral("power 0.45"));
+    QTest::qWait(50);
+    const QSize scaledMin = window->minimumSizeHint().expandedTo(window->minimumSize());
+    QString scaledMinima;
+    for (QDockWidget *d : window->panels())
+        scaledMinima += QStringLiteral(" %1 %2×%3")
+                            .arg(d->objectName())
+                            .arg(d->minimumSizeHint().width())
+                            .arg(d->minimumSizeHint().height());
+    QVERIFY2(scaledMin.width() <= 1024 && scaledMin.height() <= 640,
+             qPrintable(QStringLiteral("scaled: minimum %1×%2;%3")
+                            .arg(scaledMin.width())
+                            .arg(scaledMin.height())
+                            .arg(scaledMinima)));
     QStringList problems;
     for (const QSize size : {QSize(1024, 640), QSize(1280, 720), QSize(1920, 1080)})
         for (const QString &p : problemsAt(*window, size))
