@@ -14,6 +14,8 @@
 #include "support/JobControl.h"
 
 #include <omp.h>
+#include <chrono>
+#include <cstdio>
 #include <algorithm>
 #include <cmath>
 
@@ -63,17 +65,77 @@ void BackwardPass::setScanParameters(std::shared_ptr<const ScanParameters> scan)
     m_forward->setScanParameters(m_scan);
 }
 
-double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivity> &out,
-                         const JobControl *job, const std::function<void(double)> &progress)
+void BackwardPass::checkWeights(const ScoredWindow &window)
 {
     const int64_t T = int64_t(window.ids.size());
-    if (T < 2)
-        return 0.0;
-    if (!window.weights.empty() && int64_t(window.weights.size()) != T - 1)
+    if (T >= 2 && !window.weights.empty() && int64_t(window.weights.size()) != T - 1)
         throw Error({}, QStringLiteral("a scored window of %1 tokens needs %2 weights, not %3")
                             .arg(T)
                             .arg(T - 1)
                             .arg(window.weights.size()));
+}
+
+double BackwardPass::objective(const ScoredWindow &window, const JobControl *job)
+{
+    checkWeights(window);
+    const int64_t T = int64_t(window.ids.size());
+    if (T < 2)
+        return 0.0;
+    m_forward->setActivationSink({});
+    RecurrentState state(m_model->config());
+    double objective = 0.0;
+    std::vector<double> ones;
+    std::vector<int64_t> columns;
+    for (int64_t t0 = 0; t0 < T; t0 += m_chunk) {
+        if (job)
+            job->throwIfCancelled();
+        const int64_t n = std::min<int64_t>(m_chunk, T - t0);
+        m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
+        m_forward->runLayers(m_hidden, state);
+        const int64_t scored = std::min(n, T - 1 - t0);
+        const double *weights = window.weights.empty() ? nullptr : window.weights.data() + t0;
+        if (!weights) {
+            ones.assign(size_t(scored), 1.0);
+            weights = ones.data();
+        }
+        objective += scoreColumns(m_hidden, window.ids.data() + t0 + 1, weights, scored, columns);
+    }
+    return objective;
+}
+
+double BackwardPass::scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *targets,
+                                  const double *weights, int64_t scored,
+                                  std::vector<int64_t> &columns)
+{
+    // Only the columns with a non-zero weight go through the LM head (a passkey prompt scores a
+    // few); the NLL as the engine's head computes it (ForwardPass::scoreNextTokens).
+    columns.clear();
+    for (int64_t j = 0; j < scored; ++j)
+        if (weights[j] != 0.0)
+            columns.push_back(j);
+    const int64_t S = int64_t(columns.size()), D = m_model->config().dModel;
+    m_scoredHidden.resize(D, S);
+    m_scoredTargets.resize(size_t(S));
+    for (int64_t i = 0; i < S; ++i) {
+        m_scoredHidden.col(i) = hidden.col(columns[size_t(i)]);
+        m_scoredTargets[size_t(i)] = targets[columns[size_t(i)]];
+    }
+    m_nll.resize(size_t(S));
+    if (S > 0)
+        m_forward->scoreNextTokens(m_scoredHidden, m_scoredTargets, m_nll.data());
+    double objective = 0.0;
+    for (int64_t i = 0; i < S; ++i)
+        objective += weights[columns[size_t(i)]] * double(m_nll[size_t(i)]);
+    return objective;
+}
+
+double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivity> &out,
+                         const JobControl *job, const std::function<void(double)> &progress)
+{
+    checkWeights(window);
+    const int64_t T = int64_t(window.ids.size());
+    if (T < 2)
+        return 0.0;
     const ModelConfig &c = m_model->config();
     const int layers = c.nLayer;
     const int64_t chunks = (T + m_chunk - 1) / m_chunk;
@@ -87,6 +149,10 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
             progress(done / work);
     };
 
+    using clk = std::chrono::steady_clock;
+    double tCk = 0, tRec = 0, tHead = 0, tBack = 0;
+    auto tick = clk::now();
+    auto lap = [&](double &acc) { auto n = clk::now(); acc += std::chrono::duration<double>(n - tick).count(); tick = n; };
     // Forward: the state at the start of every chunk.
     std::vector<RecurrentState> starts;
     starts.reserve(size_t(chunks));
@@ -102,6 +168,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         m_forward->runLayers(m_hidden, state);
         starts.push_back(std::move(state));
         advance();
+        lap(tCk);
     }
 
     // Backward, chunk by chunk from the last.
@@ -117,6 +184,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         RecurrentState state = starts[size_t(k)];
         m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
         m_forward->runLayers(m_hidden, state);
+        lap(tRec);
 
         // Column j predicts ids[t0 + j + 1]; the last column of the window predicts nothing.
         const int64_t scored = std::min(n, T - 1 - t0);
@@ -129,10 +197,12 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         }
         m_gHidden.setZero(c.dModel, n);
         objective += headBackward(m_hidden, window.ids.data() + t0 + 1, weights, scored, m_gHidden);
+        lap(tHead);
         const RecurrentState &start = starts[size_t(k)];
         for (int l = layers - 1; l >= 0; --l)
             m_layers->backward(l, start.layer(l), m_scan->layers[size_t(l)], m_gHidden,
                                carry.layer(l), out[size_t(l)], l > 0);
+        lap(tBack);
         const int64_t held =
             m_layers->bytes() + int64_t(starts.size()) * stateBytes(carry) +
             int64_t(m_hidden.size() + m_gHidden.size() + m_logits.size() + m_scoredHidden.size() +
@@ -142,6 +212,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         advance();
     }
     m_forward->setActivationSink({});
+    std::fprintf(stderr, "ck %.3f rec %.3f head %.3f back %.3f\n", tCk, tRec, tHead, tBack);
     return objective;
 }
 
@@ -150,28 +221,14 @@ double BackwardPass::headBackward(const Eigen::MatrixXf &hidden, const int32_t *
 {
     // J_chunk = Σ_j w_j·NLL_j with NLL_j = lse_j − logit_j[target]: dJ/dlogits_j =
     // w_j·(softmax_j − onehot(target)), dJ/du = Headᵀ·that, then back through the final RMSNorm.
-    // Only the columns with a non-zero weight take part (a passkey prompt scores a few).
     const ModelConfig &c = m_model->config();
     const int64_t D = c.dModel, V = m_model->logitCount();
     std::vector<int64_t> columns;
-    for (int64_t j = 0; j < scored; ++j)
-        if (weights[j] != 0.0)
-            columns.push_back(j);
+    const double objective = scoreColumns(hidden, targets, weights, scored, columns);
     const int64_t S = int64_t(columns.size());
     if (S == 0)
         return 0.0;
-    m_scoredHidden.resize(D, S);
-    std::vector<int32_t> scoredTargets(static_cast<size_t>(S));
-    for (int64_t i = 0; i < S; ++i) {
-        m_scoredHidden.col(i) = hidden.col(columns[size_t(i)]);
-        scoredTargets[size_t(i)] = targets[columns[size_t(i)]];
-    }
-    // The NLL as the engine's head computes it (ForwardPass::scoreNextTokens).
-    m_nll.resize(size_t(S));
-    m_forward->scoreNextTokens(m_scoredHidden, scoredTargets, m_nll.data());
-    double objective = 0.0;
-    for (int64_t i = 0; i < S; ++i)
-        objective += weights[columns[size_t(i)]] * double(m_nll[size_t(i)]);
+    const std::vector<int32_t> &scoredTargets = m_scoredTargets;
 
     m_normed.resize(D, S);
     blockkernels::rmsNorm(m_scoredHidden, m_model->finalNorm().data, c.normEps, m_normed, 0, S);

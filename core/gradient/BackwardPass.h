@@ -44,10 +44,16 @@ public:
     double run(const ScoredWindow &window, std::vector<LayerSensitivity> &out,
                const JobControl *job, const std::function<void(double)> &progress = {});
 
+    /// Σ_t weights[t]·NLL_t of `window` alone: a forward pass, the same numbers as run().
+    double objective(const ScoredWindow &window, const JobControl *job);
+
     /// The most bytes this pass has held in recordings, scratch and state checkpoints.
     int64_t peakBytes() const { return m_peakBytes; }
 
 private:
+    static void checkWeights(const ScoredWindow &window);
+    double scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *targets,
+                        const double *weights, int64_t scored, std::vector<int64_t> &columns);
     double headBackward(const Eigen::MatrixXf &hidden, const int32_t *targets,
                         const double *weights, int64_t scored, Eigen::MatrixXf &gHidden);
 
@@ -61,6 +67,7 @@ private:
     Eigen::MatrixXf m_scoredHidden, m_normed, m_gNormed, m_gScored;  // [D, scored columns]
     std::vector<float> m_logits;                                     // a block of the LM head
     std::vector<float> m_nll;
+    std::vector<int32_t> m_scoredTargets;
 };
 
 }  // namespace mscope

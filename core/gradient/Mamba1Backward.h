@@ -45,6 +45,7 @@ private:
     Eigen::MatrixXf m_gXz;              // [2E, T] dJ/d in_proj output
     Eigen::MatrixXf m_gXc;              // [E, T] dJ/d x''
     Eigen::MatrixXf m_gDelta;           // [E, T] dJ/dΔ, then dJ/d(dt_proj output)
+    Eigen::MatrixXf m_v;                // [E, T] dt_proj output before the softplus, again
     Eigen::MatrixXf m_gXdbl;            // [R + 2N, T]
     Eigen::MatrixXf m_gU;               // [D, T]
     Eigen::MatrixXf m_rawXdbl;          // [R + 2N, T] Falcon-Mamba: x_proj output before its norms

@@ -18,6 +18,20 @@ ModulationGradient::ModulationGradient(std::shared_ptr<const MambaModel> model, 
 
 ModulationGradient::~ModulationGradient() = default;
 
+double ModulationGradient::objective(const ModulationSet &modulation,
+                                     const std::vector<ScoredWindow> &windows,
+                                     const JobControl *job)
+{
+    m_backward->setScanParameters(modulation.apply(*m_model));
+    double j = 0.0;
+    for (size_t i = 0; i < windows.size(); ++i) {
+        j += m_backward->objective(windows[i], job);
+        if (job)
+            job->report(double(i + 1) / double(windows.size()));
+    }
+    return j;
+}
+
 GradientResult ModulationGradient::sensitivity(const ModulationSet &modulation,
                                                const std::vector<ScoredWindow> &windows,
                                                const JobControl *job)

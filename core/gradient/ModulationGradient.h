@@ -53,6 +53,9 @@ public:
     /// over the windows.
     GradientResult evaluate(const ModulationFactors &at, const FactorTensor &theta,
                             const std::vector<ScoredWindow> &windows, const JobControl *job);
+    /// J alone at `modulation`: forward passes only, the same numbers as evaluate()'s J.
+    double objective(const ModulationSet &modulation, const std::vector<ScoredWindow> &windows,
+                     const JobControl *job);
     /// J and the per-layer sensitivities at `modulation`, whatever family will use them.
     GradientResult sensitivity(const ModulationSet &modulation,
                                const std::vector<ScoredWindow> &windows, const JobControl *job);

@@ -274,8 +274,8 @@ void WorkbenchFaultsTest::failedBakeSaysWhyAndLeavesNothing()
     window->bakeInto(occupied);
     QVERIFY(failed.wait(60000));
     QCOMPARE(failed.last().first().toString(),
-             occupied + QStringLiteral(": already exists and is not an empty directory; choose a "
-                                       "new output directory"));
+             occupied + QStringLiteral(": is not empty; choose a new or empty folder, or "
+                                       "--force to replace the model in it"));
     QCOMPARE(errorDialogs(window.get()), QStringList{failed.last().first().toString()});
     closeErrorDialogs(window.get());
     QCOMPARE(entriesOf(occupied), QStringList{QStringLiteral("notes.txt")});
