@@ -4,6 +4,8 @@
 #include "CliSupport.h"
 #include "TaskBench.h"
 #include "eval/PerplexityEvaluator.h"
+#include "gradient/ModulationFactors.h"
+#include "gradient/ModulationGradient.h"
 #include "io/OutputFolder.h"
 #include "io/ResourceLocator.h"
 #include "io/SyntheticCheckpoint.h"
@@ -334,7 +336,7 @@ int BenchCommands::bench(const QStringList &args)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("sections"),
                       QStringLiteral("Comma-separated subset of: sgemm, tokenizer, fixed, stream, "
-                                     "scan, lmhead (default: all)."),
+                                     "scan, lmhead, gradient (default: all)."),
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("soak-tokens"),
                       QStringLiteral("Tokens the soak section (--sections soak, not part of the "
@@ -367,7 +369,8 @@ int BenchCommands::bench(const QStringList &args)
     const bool onlyTasks = !defaultSections && sections.isEmpty();
     const QStringList allSections{QStringLiteral("sgemm"), QStringLiteral("tokenizer"),
                                   QStringLiteral("fixed"), QStringLiteral("stream"),
-                                  QStringLiteral("scan"),  QStringLiteral("lmhead")};
+                                  QStringLiteral("scan"),  QStringLiteral("lmhead"),
+                                  QStringLiteral("gradient")};
     for (const QString &s : sections)
         if (!allSections.contains(s))
             throw Error({}, QStringLiteral("unknown section '%1' (known: %2)")
@@ -708,6 +711,40 @@ int BenchCommands::bench(const QStringList &args)
                                {QStringLiteral("seconds"), now() - t0}});
     }
 
+    // 7. One gradient evaluation (power per channel, J = mean NLL over the `tokens` ids as one
+    // window from a fresh state) against a forward pass over the same window (the same chunks,
+    // the LM head on every position), alternating so both see the same machine; the ratio of the
+    // best times. Then the memory the backward held and the process's peak after it.
+    if (want("gradient")) {
+        ScoredWindow w;
+        w.ids = ids;
+        w.weights.assign(ids.size() - 1, 1.0 / double(ids.size() - 1));
+        const ModulationFactors at(*model, ModulationSet{}, ModulationFamily::Power,
+                                   FactorGranularity::Channel);
+        ModulationGradient gradient(model, chunk);
+        Timing tf, tg;
+        GradientResult r;
+        double j = 0.0;
+        for (int i = 0; i < repeats; ++i) {
+            tf.start();
+            j = gradient.objective(ModulationSet{}, {w}, nullptr);
+            tf.stop();
+            tg.start();
+            r = gradient.evaluate(at, at.values(), {w}, nullptr);
+            tg.stop();
+        }
+        const qint64 peakNow = SystemMemory::peakResidentBytes();
+        QJsonObject o = rateJson(tg, double(ids.size() - 1));
+        o.insert(QStringLiteral("forward_seconds"), tf.best());
+        o.insert(QStringLiteral("ratio_to_forward"), tg.best() / tf.best());
+        o.insert(QStringLiteral("objective"), r.objective);
+        o.insert(QStringLiteral("objective_forward"), j);
+        o.insert(QStringLiteral("working_mib"), mib(r.workingBytes));
+        o.insert(QStringLiteral("peak_rss_mib"), mib(peakNow));
+        o.insert(QStringLiteral("peak_above_weights_mib"), mib(peakNow - rssLoaded));
+        out.insert(QStringLiteral("gradient"), o);
+    }
+
     // The last probe, then the fractions against the best one. Probes more than 20% apart
     // mean the load changed during the run: the output says so. A fraction is never above 1:
     // prefill faster than the best probe is the same sign of a changing load.
@@ -805,6 +842,12 @@ int BenchCommands::bench(const QStringList &args)
                     g.value(QStringLiteral("cells")).toInt(),
                     g.value(QStringLiteral("tokens_processed")).toDouble(),
                     g.value(QStringLiteral("tokens_without_sharing")).toDouble());
+    }
+    if (out.contains(QStringLiteral("gradient"))) {
+        const QJsonObject g = out.value(QStringLiteral("gradient")).toObject();
+        std::printf("gradient       %.0f tokens/s, %.2fx a forward pass, %.0f MiB held\n",
+                    rate("gradient"), g.value(QStringLiteral("ratio_to_forward")).toDouble(),
+                    g.value(QStringLiteral("working_mib")).toDouble());
     }
     std::printf("peak RSS       %.1f MiB (%.1f MiB above the loaded weights)\n", mib(peak),
                 mib(peak - rssLoaded));
