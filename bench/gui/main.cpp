@@ -7,6 +7,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <algorithm>
+#include <cstdio>
+#include <tuple>
 
 using namespace mscope;
 
@@ -41,6 +43,20 @@ int main(int argc, char **argv)
                        "chart shows the complete new curve."));
     parser.addOptions({threads, repeats, tokens, json, window});
     parser.process(app);
+    // Whole numbers in range or nothing: "-5" and "abc" used to run as -5 and 0 threads.
+    for (const auto &[option, min, max] :
+         {std::tuple{&threads, 1, 1024}, std::tuple{&repeats, 1, 1000},
+          std::tuple{&tokens, 64, 1 << 30}}) {
+        bool ok = false;
+        const int v = parser.value(*option).toInt(&ok);
+        if (!ok || v < min || v > max) {
+            std::fprintf(stderr, "mambascope-gui-latency: --%s must be an integer between %d and %d "
+                                 "(got '%s')\n",
+                         qPrintable(option->names().first()), min, max,
+                         qPrintable(parser.value(*option)));
+            return 2;
+        }
+    }
     if (parser.isSet(window)) {
         WindowLatency::Options w;
         w.threads = parser.value(threads).toInt();
