@@ -5,20 +5,20 @@
 // atomically with its permissions, a symlink resolved so that the link stays a link. Every failure
 // is an Error naming the target. Devices are made with mknod in a temporary folder (root only), so
 // that a regression replaces a copy, never /dev/null itself.
+#include "TestMain.h"
 #include "io/SaveFile.h"
 #include "support/Error.h"
-#include "TestMain.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace mscope;
 
@@ -39,7 +39,7 @@ void writePlain(const QString &path, const QByteArray &bytes)
 
 struct stat statOf(const QString &path, bool follow = true)
 {
-    struct stat st{};
+    struct stat st = {};
     const QByteArray p = QFile::encodeName(path);
     if ((follow ? ::stat(p.constData(), &st) : ::lstat(p.constData(), &st)) != 0)
         st.st_mode = 0;
@@ -119,7 +119,8 @@ void SafeWritesTest::fifoStaysAFifo()
 void SafeWritesTest::devicesAreWrittenInPlace()
 {
     QTemporaryDir dir;
-    const QString null = dir.filePath(QStringLiteral("null")), full = dir.filePath(QStringLiteral("full"));
+    const QString null = dir.filePath(QStringLiteral("null")),
+                  full = dir.filePath(QStringLiteral("full"));
     if (::mknod(QFile::encodeName(null).constData(), S_IFCHR | 0666, makedev(1, 3)) != 0 ||
         ::mknod(QFile::encodeName(full).constData(), S_IFCHR | 0666, makedev(1, 7)) != 0) {
         // Without root: /dev's own nodes, which a regression could not replace either.
@@ -137,8 +138,8 @@ void SafeWritesTest::devicesAreWrittenInPlace()
     QCOMPARE(failureOf(link), QString());
     QVERIFY(S_ISCHR(statOf(null).st_mode));
     QVERIFY(S_ISLNK(statOf(link, false).st_mode));
-    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot |
-                                        QDir::Hidden)
+    QCOMPARE(QDir(dir.path())
+                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot | QDir::Hidden)
                  .size(),
              3);
 }
@@ -157,8 +158,8 @@ void SafeWritesTest::symlinkIntoAnotherFolderStaysALink()
     QCOMPARE(QFileInfo(link).canonicalFilePath(), QFileInfo(real).canonicalFilePath());
     QCOMPARE(readAll(real), QByteArray("new"));
     QCOMPARE(statOf(real).st_mode & 0777, mode_t(0640));
-    QCOMPARE(QDir(here.path()).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot |
-                                         QDir::Hidden),
+    QCOMPARE(QDir(here.path())
+                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot | QDir::Hidden),
              QStringList{QStringLiteral("trace.json")});
 }
 
@@ -204,7 +205,8 @@ void SafeWritesTest::failuresNameTheTarget()
              qPrintable(failureOf(missing)));
     const QString loop = dir.filePath(QStringLiteral("loop"));
     QVERIFY(QFile::link(loop, loop));
-    QVERIFY2(failureOf(loop).contains(QLatin1String("symbolic links")), qPrintable(failureOf(loop)));
+    QVERIFY2(failureOf(loop).contains(QLatin1String("symbolic links")),
+             qPrintable(failureOf(loop)));
     try {
         writeToTarget(missing, "x");
     } catch (const Error &e) {
@@ -223,8 +225,9 @@ void SafeWritesTest::closedPipeIsAnErrorNotADeath()
     QCOMPARE(failureOf(target), target + QStringLiteral(": cannot write (Broken pipe)"));
     ::close(fds[1]);
     // A descriptor that is not open.
-    QVERIFY2(failureOf(QStringLiteral("/dev/fd/%1").arg(fds[1])).contains(QLatin1String("Bad file")),
-             qPrintable(failureOf(QStringLiteral("/dev/fd/%1").arg(fds[1]))));
+    QVERIFY2(
+        failureOf(QStringLiteral("/dev/fd/%1").arg(fds[1])).contains(QLatin1String("Bad file")),
+        qPrintable(failureOf(QStringLiteral("/dev/fd/%1").arg(fds[1]))));
 }
 
 void SafeWritesTest::writableCheckBeforeLongJobs()
@@ -253,12 +256,13 @@ void SafeWritesTest::writableCheckBeforeLongJobs()
     QCOMPARE(checkFails(QStringLiteral("-")), QString());
     int fds[2];
     QCOMPARE(::pipe(fds), 0);
-    QVERIFY(checkFails(QStringLiteral("/dev/fd/%1").arg(fds[0])).contains(QLatin1String("Bad file")));
+    QVERIFY(
+        checkFails(QStringLiteral("/dev/fd/%1").arg(fds[0])).contains(QLatin1String("Bad file")));
     ::close(fds[0]);
     ::close(fds[1]);
     // Nothing the checks made is left behind.
-    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot |
-                                        QDir::Hidden),
+    QCOMPARE(QDir(dir.path())
+                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot | QDir::Hidden),
              QStringList{QStringLiteral("fifo")});
 }
 
