@@ -261,9 +261,9 @@ void CliSupport::addModulationOptions(QCommandLineParser &parser)
                       QStringLiteral("FAMILY:FACTOR")});
     parser.addOption({QStringLiteral("train-length"),
                       QStringLiteral("Training context length L_train used by tau-cap (default: "
-                                     "from config.json when it says; else 256 for the bundled "
-                                     "demo model and 2048, the public checkpoints' length, "
-                                     "otherwise)."),
+                                     "config.json's context keys; else the model card's "
+                                     "\"context N tokens\" (256 for the bundled models); else "
+                                     "2048, the public checkpoints' length)."),
                       QStringLiteral("N")});
 }
 
