@@ -11,6 +11,8 @@
 #include "model/MambaModel.h"
 #include "modulation/DecayParameters.h"
 #include "modulation/Modulation.h"
+#include "tasks/PasskeyTask.h"
+#include "tasks/Sampler.h"
 #include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
 #include "tokenizer/GgufTokenizer.h"
@@ -25,6 +27,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -354,6 +357,111 @@ void modulationPreset(const QByteArray &bytes)
         set.decayParameters(model);
 }
 
+namespace {
+
+// Reads fixed-size fields from the front of a fuzz input; past its end every field is zero.
+class FieldReader
+{
+public:
+    explicit FieldReader(const QByteArray &bytes) : m_bytes(bytes) {}
+    template<typename T>
+    T next()
+    {
+        unsigned char raw[sizeof(T)] = {};
+        for (size_t i = 0; i < sizeof(T) && m_at < m_bytes.size(); ++i)
+            raw[i] = uint8_t(m_bytes[m_at++]);
+        T value;
+        std::memcpy(&value, raw, sizeof(T));
+        return value;
+    }
+    QByteArray rest() const { return m_bytes.mid(m_at); }
+
+private:
+    const QByteArray &m_bytes;
+    qsizetype m_at = 0;
+};
+
+}  // namespace
+
+void taskArguments(const QByteArray &bytes)
+{
+    FieldReader in(bytes);
+    SamplingOptions options;
+    const uint8_t flags = in.next<uint8_t>();
+    options.greedy = flags & 1;
+    options.temperature = in.next<double>();
+    options.topK = in.next<int32_t>();
+    options.topP = in.next<double>();
+    options.repetitionPenalty = in.next<double>();
+    options.seed = in.next<uint64_t>();
+    // Lengths up to 2^17 tokens: longer ones only cost memory and time, the same code path.
+    const int64_t length = int64_t(in.next<uint32_t>() % (1u << 17));
+    const double depth = in.next<double>();
+    const int key = in.next<int32_t>();
+    const QByteArray rest = in.rest();
+
+    // Sampling: options out of range are refused by name; otherwise a token inside the
+    // vocabulary, the same one twice, whatever the logits hold (NaN, infinities, ties).
+    bool samplingAccepted = true;
+    try {
+        options.validate();
+    } catch (const Error &) {
+        samplingAccepted = false;
+    }
+    if (samplingAccepted) {
+        std::vector<float> logits(size_t(std::clamp<qsizetype>(rest.size() / 4, 1, 4096)));
+        for (size_t i = 0; i + 1 <= logits.size() && qsizetype(4 * i + 4) <= rest.size(); ++i)
+            std::memcpy(&logits[i], rest.constData() + 4 * i, sizeof(float));
+        const int vocabulary = int(logits.size());
+        std::vector<int32_t> context;
+        for (size_t i = 0; i < std::min<size_t>(16, size_t(rest.size())); ++i)
+            context.push_back(int32_t(uint8_t(rest[qsizetype(i)])) % vocabulary);
+        int32_t first = -1;
+        for (int round = 0; round < 2; ++round) {
+            Sampler sampler(options);
+            sampler.begin(context, vocabulary);
+            const int32_t id = sampler.next(logits);
+            require(id >= 0 && id < vocabulary,
+                    QStringLiteral("the sampler chose %1 of %2 tokens").arg(id).arg(vocabulary));
+            require(round == 0 || id == first,
+                    QStringLiteral("the same seed chose %1, then %2").arg(first).arg(id));
+            first = id;
+        }
+    }
+
+    // The passkey prompt: refused with an Error, or laid out as docs/tasks.md says.
+    const BpeTokenizer &tokenizer = *bundledTokenizers().demo;
+    PasskeyTask task(tokenizer, 0);
+    if (flags & 2) {
+        const QString text = decodeKeepingBom(rest);
+        if (text.toUtf8() != rest)
+            return;  // the CLI refuses a filler file that is not UTF-8 before this point
+        task.setTextFiller(tokenizer.encode(text), QStringLiteral("filler.txt"));
+    }
+    const PasskeyPrompt prompt = task.build(length, depth, key);
+    require(int64_t(prompt.ids.size()) == length && prompt.length == length,
+            QStringLiteral("a prompt of %1 tokens was asked for, %2 made")
+                .arg(length)
+                .arg(prompt.ids.size()));
+    require(prompt.ids.front() == 0, QStringLiteral("the prompt does not start with BOS"));
+    require(prompt.answer == task.answer(key), QStringLiteral("the answer is not \" {key}\""));
+    const std::vector<int32_t> sentence = task.keySentence(key);
+    require(prompt.keySentenceLength == int64_t(sentence.size()) &&
+                std::equal(sentence.begin(), sentence.end(),
+                           prompt.ids.begin() + prompt.keyPosition),
+            QStringLiteral("the key sentence is not at the key position"));
+    const std::vector<int64_t> boundaries = task.boundaries(prompt.fillerLength);
+    require(std::binary_search(boundaries.begin(), boundaries.end(), prompt.keyOffset),
+            QStringLiteral("the key sits inside a filler sentence (offset %1)")
+                .arg(prompt.keyOffset));
+    const double wanted = std::floor(depth * double(prompt.fillerLength) + 0.5);
+    for (const int64_t b : boundaries)
+        require(std::abs(double(b) - wanted) >= std::abs(double(prompt.keyOffset) - wanted),
+                QStringLiteral("boundary %1 is closer to the depth than %2")
+                    .arg(b)
+                    .arg(prompt.keyOffset));
+}
+
 std::span<const FuzzTarget> fuzzTargets()
 {
     static const FuzzTarget targets[] = {
@@ -363,6 +471,7 @@ std::span<const FuzzTarget> fuzzTargets()
         {"tokenizer_text", tokenizerText, [] { bundledTokenizers(); }},
         {"modulation_preset", modulationPreset, [] { demoModel(); }},
         {"gguf", gguf, nullptr},
+        {"task_arguments", taskArguments, [] { bundledTokenizers(); }},
     };
     return targets;
 }

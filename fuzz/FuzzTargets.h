@@ -46,6 +46,13 @@ void gguf(const QByteArray &bytes);
 /// and applied to it.
 void modulationPreset(const QByteArray &bytes);
 
+/// The values `passkey` and `generate` hand the engine (docs/tasks.md): sampling options over
+/// arbitrary logits (NaN and infinities included), and a passkey prompt's length, depth, key and
+/// filler text. Refused with an Error, or a token inside the vocabulary drawn the same way twice
+/// for one seed, and a prompt of exactly the length asked for with the key sentence at the filler
+/// boundary closest to the depth.
+void taskArguments(const QByteArray &bytes);
+
 /// Every entry point, by corpus name.
 std::span<const FuzzTarget> fuzzTargets();
 /// The one named `name`; aborts when there is none (a harness naming a target that does not exist).

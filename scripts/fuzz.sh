@@ -42,7 +42,7 @@ else
     shift || true
 fi
 build="$root/build-fuzz"
-all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset gguf)
+all=(safetensors model_config tokenizer_json tokenizer_text modulation_preset gguf task_arguments)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
 
