@@ -43,6 +43,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -142,6 +143,9 @@ void MainWindow::createActions()
                         QKeySequence::Save, tr("Save the current scaling as a preset (JSON)"));
     m_bake = make(tr("&Bake Checkpoint…"), QStringLiteral("actionBake"), QKeySequence(tr("Ctrl+B")),
                   tr("Write a new checkpoint with the current scaling built into A_log"));
+    m_exportGguf = make(tr("Export as &GGUF…"), QStringLiteral("actionExportGguf"), QKeySequence(),
+                        tr("Write one GGUF file that llama.cpp runs, the current scaling folded "
+                           "into A"));
     m_quit =
         make(tr("&Quit"), QStringLiteral("actionQuit"), QKeySequence::Quit, tr("Quit MambaScope"));
     m_quit->setMenuRole(QAction::QuitRole);
@@ -216,6 +220,7 @@ void MainWindow::createActions()
     connect(m_loadPreset, &QAction::triggered, this, &MainWindow::loadPresetDialog);
     connect(m_savePreset, &QAction::triggered, this, &MainWindow::savePresetDialog);
     connect(m_bake, &QAction::triggered, this, &MainWindow::bakeDialog);
+    connect(m_exportGguf, &QAction::triggered, this, &MainWindow::exportGgufDialog);
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
     connect(m_reset, &QAction::triggered, m_editor, &ModulationEditor::reset);
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsDialog);
@@ -428,6 +433,7 @@ void MainWindow::createMenus()
     file->addAction(m_loadPreset);
     file->addAction(m_savePreset);
     file->addAction(m_bake);
+    file->addAction(m_exportGguf);
     file->addSeparator();
     file->addAction(m_report);
     QMenu *exports = file->addMenu(tr("&Export"));
@@ -973,6 +979,13 @@ void MainWindow::updateActions()
     m_bake->setToolTip(bakeable
                            ? tr("Write a new checkpoint with the current scaling built into A_log")
                            : tr("Needs a scaling that can be written into A_log (not Δ scaling)"));
+    // GGUF stores A itself: every scaling but Δ scaling folds into it, and no scaling at all is
+    // a plain conversion.
+    const bool exportable = model && (m_editor->isIdentity() || bakeable);
+    m_exportGguf->setEnabled(exportable);
+    m_exportGguf->setToolTip(
+        exportable ? tr("Write one GGUF file that llama.cpp runs, the current scaling folded into A")
+                   : tr("Needs a scaling that can be folded into A (not Δ scaling)"));
     m_calibrate->setEnabled(model && !calibrating);
     m_stopCalibration->setEnabled(calibrating);
     m_recompute->setEnabled(model);
@@ -1124,6 +1137,38 @@ void MainWindow::bakeInto(const QString &dir)
     // The session may not have seen the latest slider values yet (they reach it on a timer).
     applyModulationNow();
     m_session->bake(dir);
+}
+
+void MainWindow::exportGgufDialog()
+{
+    if (!m_session->model())
+        return;
+    const QString suggestion =
+        QDir(QFileInfo(m_session->model()->directory()).absolutePath())
+            .filePath(m_session->modelName() +
+                      (m_editor->isIdentity() ? QString() : QStringLiteral("-modulated")) +
+                      QStringLiteral(".gguf"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export as GGUF for llama.cpp"),
+                                                      suggestion, tr("GGUF files (*.gguf)"));
+    if (path.isEmpty())
+        return;
+    // What llama.cpp's converter offers; norms, the conv and A stay F32 whatever is chosen.
+    const QStringList types{QStringLiteral("f32"), QStringLiteral("f16"), QStringLiteral("bf16"),
+                            QStringLiteral("q8_0")};
+    bool ok = false;
+    const QString dtype = QInputDialog::getItem(
+        this, tr("Export as GGUF"),
+        tr("Storage of the matrices (f32 keeps every bit; f16, bf16 and q8_0 are smaller):"), types,
+        0, false, &ok);
+    if (!ok)
+        return;
+    exportGgufTo(path, dtype);
+}
+
+void MainWindow::exportGgufTo(const QString &path, const QString &dtype)
+{
+    applyModulationNow();
+    m_session->exportGguf(path, dtype);
 }
 
 // ---------------------------------------------------------------------------------------------

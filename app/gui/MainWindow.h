@@ -52,6 +52,8 @@ public:
     QString savePresetFile(const QString &path);
     /// Bakes the current scaling into a new checkpoint folder, in the background.
     void bakeInto(const QString &dir);
+    /// File ▸ Export as GGUF without the dialogs (tests).
+    void exportGgufTo(const QString &path, const QString &dtype);
     /// Starts a calibration in the background; the sliders follow its best point.
     void startCalibration(const CalibrationOptions &options);
 
@@ -127,6 +129,7 @@ private:
     void loadPresetDialog();
     void savePresetDialog();
     void bakeDialog();
+    void exportGgufDialog();
     void calibrateDialog();
     void settingsDialog();
     void rebuildRecentMenu();
@@ -179,6 +182,7 @@ private:
     QAction *m_loadPreset = nullptr;
     QAction *m_savePreset = nullptr;
     QAction *m_bake = nullptr;
+    QAction *m_exportGguf = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_undo = nullptr;
     QAction *m_redo = nullptr;

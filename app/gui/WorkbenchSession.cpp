@@ -13,6 +13,7 @@
 #include "model/ModelFolder.h"
 #include "model/ScanParameters.h"
 #include "modulation/CheckpointBaker.h"
+#include "modulation/GgufExporter.h"
 #include "support/EngineThreads.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
@@ -757,6 +758,31 @@ void WorkbenchSession::bake(const QString &outDir)
     };
     task.done = [this, outDir] { emit bakeFinished(outDir); };
     // What was written so far went with the baker's temporary directory.
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit bakeFailed(reason);
+    };
+    m_jobs->start(std::move(task));
+}
+
+void WorkbenchSession::exportGguf(const QString &path, const QString &dtype)
+{
+    if (!m_model || !m_tokenizer)
+        return;
+    const auto model = m_model;
+    const auto tokenizer = m_tokenizer;
+    const ModulationSet set = modulation();
+    GgufExporter::Options options;
+    options.trainingLength = m_trainingLength;
+    BackgroundJobs::Task task;
+    task.label = tr("Exporting %1").arg(QFileInfo(path).fileName());
+    task.context = path;
+    task.work = [model, tokenizer, set, path, dtype, options](JobControl &job) mutable {
+        options.dtype = GgufExporter::dtypeFromName(dtype);
+        GgufExporter::write(*model, set, *tokenizer, path, options, &job);
+    };
+    task.done = [this, path] { emit bakeFinished(path); };
+    // The file appears whole or not at all (GgufExporter writes it atomically).
     task.failed = [this](const QString &reason, bool cancelled) {
         if (!cancelled)
             emit bakeFailed(reason);

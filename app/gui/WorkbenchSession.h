@@ -95,6 +95,10 @@ public:
     void startCalibration(CalibrationOptions options);
     void stopCalibration();
     void bake(const QString &outDir);
+    /// One GGUF file for llama.cpp (GgufExporter, as `bake --format gguf`): the scaling folded
+    /// into A, the tokenizer embedded, matrices stored as `dtype` (f32, f16, bf16, q8_0). Reports
+    /// through bakeFinished / bakeFailed.
+    void exportGguf(const QString &path, const QString &dtype);
 
     // Comparisons, in the background.
     /// Streams the evaluation text once per factor, every layer at that factor of the editor's

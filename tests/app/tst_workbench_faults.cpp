@@ -9,6 +9,7 @@
 #include "LiveCurves.h"
 #include "MainWindow.h"
 #include "model/MambaModel.h"
+#include "modulation/GgufExporter.h"
 #include "ModulationEditor.h"
 #include "support/Error.h"
 #include "ViewExporter.h"
@@ -26,6 +27,7 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 using namespace mscope;
@@ -92,6 +94,7 @@ private slots:
     void failedOpenSaysWhyAndKeepsTheModel();
     void hybridFamilyIsNamedAndGgufOpens();
     void failedBakeSaysWhyAndLeavesNothing();
+    void exportAsGgufFoldsTheScaling();
     void windowStaysResponsiveDuringAJob();
     void failedSaveKeepsTheOldPreset();
     void failedExportKeepsTheOldFile();
@@ -296,6 +299,44 @@ void WorkbenchFaultsTest::failedBakeSaysWhyAndLeavesNothing()
     QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("occupied")});
     QVERIFY(window->session()->jobs().isEmpty() ||
             QTest::qWaitFor([&] { return window->session()->jobs().isEmpty(); }, 60000));
+}
+
+void WorkbenchFaultsTest::exportAsGgufFoldsTheScaling()
+{
+    // File > Export as GGUF: one file, the faders' scaling folded into A as llama.cpp stores it
+    // (A = -exp(A_log)), which opens again as the same model.
+    auto window = readyWindow();
+    QVERIFY(window);
+    window->editor()->setAllFactors(0.5);
+    const QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("demo-modulated.gguf"));
+    QSignalSpy finished(window->session(), &WorkbenchSession::bakeFinished);
+    window->exportGgufTo(path, QStringLiteral("f32"));
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().first().toString(), path);
+    QVERIFY(errorDialogs(window.get()).isEmpty());
+    const auto source = window->session()->model();
+    const auto written = MambaModel::load(path);
+    QVERIFY(written->isGguf());
+    const auto expected = GgufExporter::foldedA(*source, window->session()->modulation());
+    for (size_t layer = 0; layer < expected.size(); ++layer) {
+        const MambaLayerWeights &w = written->layers()[layer];
+        QCOMPARE(size_t(w.aLog.elementCount()), expected[layer].size());
+        for (size_t i = 0; i < expected[layer].size(); ++i) {
+            const double got = w.negA.data ? double(w.negA.data[i]) : -std::exp(double(w.aLog.data[i]));
+            // float32 storage of A, then exp/log back: within a few ulps.
+            QVERIFY2(std::abs(got - double(expected[layer][i])) <=
+                         1e-6 * std::abs(double(expected[layer][i])),
+                     qPrintable(QStringLiteral("layer %1, entry %2: %3 vs %4")
+                                    .arg(layer)
+                                    .arg(i)
+                                    .arg(got)
+                                    .arg(expected[layer][i])));
+        }
+        // Power 0.5 halves every log-decay: A moved, as the faders asked.
+        const float original = -std::exp(source->layers()[layer].aLog.data[0]);
+        QVERIFY(std::abs(expected[layer][0] - original) > 1e-3f * std::abs(original));
+    }
 }
 
 void WorkbenchFaultsTest::windowStaysResponsiveDuringAJob()
