@@ -8,6 +8,7 @@
 #include "ComparePanel.h"
 #include "FactorScale.h"
 #include "FactorSweepChart.h"
+#include "GenerationPanel.h"
 #include "GuidedTour.h"
 #include "ChartStyle.h"
 #include "io/ResourceLocator.h"
@@ -19,6 +20,7 @@
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
+#include "RetrievalPanel.h"
 #include "ScalingPanel.h"
 #include "SettingsDialog.h"
 #include "SpectrumHeatmap.h"
@@ -91,6 +93,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     createActions();
     createPanels();
+    createTaskPanels();
     createMenus();
     createToolBars();
     connectSession();
@@ -402,6 +405,26 @@ void MainWindow::createPanels()
     m_dockShares = m_defaultShares;
 
     model->setWhatsThis(m_modelPanel->whatsThis());
+}
+
+void MainWindow::createTaskPanels()
+{
+    // Past perplexity (docs/tasks.md): passkey retrieval and generation, tabs beside State
+    // Convergence (tabs, so the window's minimum size does not grow).
+    auto *state = findChild<QDockWidget *>(QStringLiteral("dockState"));
+    const auto area = Qt::LeftDockWidgetArea;
+    m_retrievalPanel = new RetrievalPanel(m_session);
+    QDockWidget *retrieval =
+        addPanel(m_retrievalPanel, tr("Retrieval"), QStringLiteral("dockRetrieval"), area, state);
+    m_generationPanel = new GenerationPanel(m_session);
+    QDockWidget *generation = addPanel(m_generationPanel, tr("Generation"),
+                                       QStringLiteral("dockGeneration"), area, state);
+    state->raise();
+    retrieval->setWhatsThis(m_retrievalPanel->whatsThis());
+    generation->setWhatsThis(m_generationPanel->whatsThis());
+    m_defaultShares.insert(retrieval, QSizeF(0.34, 0.4));
+    m_defaultShares.insert(generation, QSizeF(0.34, 0.4));
+    m_dockShares = m_defaultShares;
 }
 
 void MainWindow::addExportActions(QMenu *menu, ExportableView *view, QWidget *widget,

@@ -20,12 +20,14 @@ namespace mscope {
 
 class ComparePanel;
 class ExportableView;
+class GenerationPanel;
 class GuidedTour;
 class JobStatusWidget;
 class LiveCurves;
 class ModelPanel;
 class ModulationEditor;
 class PerplexityPanel;
+class RetrievalPanel;
 class ScalingPanel;
 class SpectrumPanel;
 class StatePanel;
@@ -66,6 +68,8 @@ public:
     PerplexityPanel *perplexityPanel() const { return m_perplexityPanel; }
     StatePanel *statePanel() const { return m_statePanel; }
     ComparePanel *comparePanel() const { return m_comparePanel; }
+    RetrievalPanel *retrievalPanel() const { return m_retrievalPanel; }
+    GenerationPanel *generationPanel() const { return m_generationPanel; }
     JobStatusWidget *jobStatus() const { return m_jobStatus; }
     QAction *action(const QString &objectName) const;
     QList<QDockWidget *> panels() const { return m_docks; }
@@ -101,6 +105,7 @@ protected:
 
 private:
     void createPanels();
+    void createTaskPanels();
     void createActions();
     void createMenus();
     void createToolBars();
@@ -147,6 +152,8 @@ private:
     PerplexityPanel *m_perplexityPanel = nullptr;
     StatePanel *m_statePanel = nullptr;
     ComparePanel *m_comparePanel = nullptr;
+    RetrievalPanel *m_retrievalPanel = nullptr;
+    GenerationPanel *m_generationPanel = nullptr;
     JobStatusWidget *m_jobStatus = nullptr;
     QList<QDockWidget *> m_docks;
     QSpinBox *m_trainingLength = nullptr;

@@ -109,6 +109,17 @@ public:
     /// model as loaded and with the current scaling: one curve per text and setting.
     void startTextComparison();
 
+    /// The model's tokenizer (null while no model is open).
+    std::shared_ptr<const BpeTokenizer> tokenizer() const { return m_tokenizer; }
+    /// The first `tokens` tokens of a text of the list (all when <= 0); null until counted.
+    std::shared_ptr<const std::vector<int32_t>> textTokens(const QString &path,
+                                                           int64_t tokens) const
+    {
+        return prefixTokens(path, tokens);
+    }
+    /// Where panels start their own background jobs (listed in the status bar like the rest).
+    BackgroundJobs *backgroundJobs() const { return m_jobs; }
+
     const QList<Job> &jobs() const { return m_jobs->jobs(); }
     /// Cancels the most recent cancellable job.
     void cancelForegroundJob() { m_jobs->cancelForeground(); }
