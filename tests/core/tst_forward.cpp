@@ -63,6 +63,7 @@ class ForwardTest : public QObject
 
 private slots:
     void fastExpMatchesStdExp();
+    void demoModelMatchesTransformers_data();
     void demoModelMatchesTransformers();
     void checkpointsMatchTransformers_data();
     void checkpointsMatchTransformers();
@@ -85,30 +86,51 @@ void ForwardTest::fastExpMatchesStdExp()
     QVERIFY(fastExp(-1000.0f) < 1e-37f);
 }
 
+void ForwardTest::demoModelMatchesTransformers_data()
+{
+    // Both bundled models, each against the transformers run its recipe made.
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("modelDir");
+    QTest::addColumn<QString>("logitsKey");
+    QTest::newRow("demo-mamba-3.7m")
+        << QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json")
+        << QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m")
+        << QStringLiteral("hf_logits_last8");
+    QTest::newRow("demo-retrieval-3.7m")
+        << QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-retrieval-3.7m/recipe/reference.json")
+        << QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-retrieval-3.7m")
+        << QStringLiteral("hf_logits_last2");
+}
+
 void ForwardTest::demoModelMatchesTransformers()
 {
-    const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
-    const auto model =
-        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    QFETCH(QString, reference);
+    QFETCH(QString, modelDir);
+    QFETCH(QString, logitsKey);
+    const QJsonObject ref = readJson(reference);
+    const auto model = MambaModel::load(modelDir);
+    const QJsonArray refLogits = ref[logitsKey].toArray();
+    const int lastRows = int(refLogits.size());
+    QVERIFY(lastRows > 0);
     // The reference scores 512 tokens; its last target is `next_token_id`.
     std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
     const QJsonArray refNll = ref[QStringLiteral("hf_per_position_nll")].toArray();
-    const Scored s = run(model, tokens, 128, 8);
+    const Scored s = run(model, tokens, 128, lastRows);
     QCOMPARE(int(s.nll.size()), refNll.size() - 1);
     // Tolerances from the issue: 2e-4 absolute on NLL and logits (fp32 reduction order differs
     // from PyTorch's; measured here about 1e-5), 1e-4 relative on state norms.
     for (size_t t = 0; t < s.nll.size(); ++t)
         QVERIFY2(std::abs(s.nll[t] - refNll[int(t)].toDouble()) < 2e-4,
                  qPrintable(QString::number(t)));
-    const QJsonArray refLogits = ref[QStringLiteral("hf_logits_last8")].toArray();
-    QCOMPARE(int(s.lastLogits.size()), 8);
-    for (int r = 0; r < 8; ++r) {
+    QCOMPARE(int(s.lastLogits.size()), lastRows);
+    for (int r = 0; r < lastRows; ++r) {
         const QJsonArray row = refLogits[r].toArray();
         QCOMPARE(int(s.lastLogits[size_t(r)].size()), row.size());
         for (int v = 0; v < row.size(); ++v)
             QVERIFY(std::abs(s.lastLogits[size_t(r)][size_t(v)] - row[v].toDouble()) < 2e-4);
     }
     const QJsonArray norms = ref[QStringLiteral("hf_final_ssm_state_norm_per_layer")].toArray();
+    QCOMPARE(norms.size(), 6);
     for (int l = 0; l < norms.size(); ++l)
         QVERIFY(std::abs(s.state.ssmNorm(l) / norms[l].toDouble() - 1.0) < 1e-4);
 }
