@@ -50,7 +50,7 @@ public:
     QColor colorFor(double value) const;
 
     QSize sizeHint() const override { return QSize(360, 220); }
-    QSize minimumSizeHint() const override { return QSize(160, 110); }
+    QSize minimumSizeHint() const override { return QSize(100, 90); }
 
     QString exportName() const override;
     QWidget *exportWidget() override { return this; }

@@ -42,7 +42,7 @@ QTextEdit *makeOutput(const QString &name)
     auto *view = new QTextEdit;
     view->setObjectName(name);
     view->setReadOnly(true);
-    view->setMinimumSize(120, 60);
+    view->setMinimumSize(96, 60);
     view->setLineWrapMode(QTextEdit::WidgetWidth);
     return view;
 }
@@ -50,7 +50,7 @@ QTextEdit *makeOutput(const QString &name)
 }  // namespace
 
 GenerationPanel::GenerationPanel(WorkbenchSession *session, QWidget *parent)
-    : QWidget(parent), m_session(session)
+    : QWidget(parent), m_session(session), m_jobs(session->backgroundJobs())
 {
     setObjectName(QStringLiteral("generationPanel"));
     m_source = new QComboBox;
@@ -170,8 +170,8 @@ GenerationPanel::GenerationPanel(WorkbenchSession *session, QWidget *parent)
 
 GenerationPanel::~GenerationPanel()
 {
-    if (m_jobId)
-        m_session->backgroundJobs()->cancel(m_jobId);
+    if (m_jobId && m_jobs)
+        m_jobs->cancel(m_jobId);
 }
 
 QColor GenerationPanel::tint(double probability)
@@ -429,8 +429,8 @@ void GenerationPanel::generate()
 
 void GenerationPanel::stop()
 {
-    if (m_jobId)
-        m_session->backgroundJobs()->cancel(m_jobId);  // the job's end reports what was made
+    if (m_jobId && m_jobs)
+        m_jobs->cancel(m_jobId);  // the job's end reports what was made
 }
 
 void GenerationPanel::appendToken(Side side, const GeneratedToken &token, Clock::time_point madeAt)

@@ -4,6 +4,7 @@
 #include "tasks/Generator.h"
 
 #include <QColor>
+#include <QPointer>
 #include <QString>
 #include <QVector>
 #include <QWidget>
@@ -22,6 +23,7 @@ class QTextEdit;
 
 namespace mscope {
 
+class BackgroundJobs;
 class WorkbenchSession;
 
 /// The Generation panel: a prompt (typed, or the first N tokens of a text of the session) and
@@ -112,6 +114,9 @@ private:
     void setStatus(const QString &text);
 
     WorkbenchSession *m_session;
+    // The session goes before the docks when the window closes: a job still listed is cancelled
+    // only while its list exists.
+    QPointer<BackgroundJobs> m_jobs;
     QComboBox *m_source = nullptr;
     QSpinBox *m_firstTokens = nullptr;
     QPlainTextEdit *m_prompt = nullptr;

@@ -38,7 +38,11 @@ constexpr int kSettleMs = 500;
 }  // namespace
 
 RetrievalPanel::RetrievalPanel(WorkbenchSession *session, QWidget *parent)
-    : QWidget(parent), m_session(session), m_lengths(defaultLengths()), m_depths(defaultDepths())
+    : QWidget(parent),
+      m_session(session),
+      m_jobs(session->backgroundJobs()),
+      m_lengths(defaultLengths()),
+      m_depths(defaultDepths())
 {
     setObjectName(QStringLiteral("retrievalPanel"));
     m_lengthsEdit = new QLineEdit;
@@ -103,9 +107,9 @@ RetrievalPanel::RetrievalPanel(WorkbenchSession *session, QWidget *parent)
            "and under the current faders on the right. Rest the pointer on a cell to "
            "see the prompt around the key and the answers."));
 
-    setLengths(m_lengths);
     m_settleTimer.setSingleShot(true);
     m_settleTimer.setInterval(kSettleMs);
+    setLengths(m_lengths);
     connect(&m_settleTimer, &QTimer::timeout, this, [this] {
         if (m_currentStale && isVisible())
             recompute();
@@ -128,8 +132,8 @@ RetrievalPanel::RetrievalPanel(WorkbenchSession *session, QWidget *parent)
 
 RetrievalPanel::~RetrievalPanel()
 {
-    if (m_jobId)
-        m_session->backgroundJobs()->cancel(m_jobId);
+    if (m_jobId && m_jobs)
+        m_jobs->cancel(m_jobId);
 }
 
 QVector<qint64> RetrievalPanel::defaultLengths()
@@ -195,6 +199,9 @@ void RetrievalPanel::invalidateBaseline()
     m_current = QVector<std::optional<PasskeyCell>>(n);
     m_baselineMap->setAxes(m_lengths, m_depths);
     m_currentMap->setAxes(m_lengths, m_depths);
+    // On screen, the new grid follows on its own (a tab behind others waits until shown).
+    if (m_session->model())
+        m_settleTimer.start();
 }
 
 void RetrievalPanel::setShowNll(bool on)
@@ -253,7 +260,8 @@ void RetrievalPanel::cancel()
     m_settleTimer.stop();
     ++m_generation;  // whatever still arrives from the running job is dropped
     if (m_jobId) {
-        m_session->backgroundJobs()->cancel(m_jobId);
+        if (m_jobs)
+            m_jobs->cancel(m_jobId);
         m_jobId = 0;
         m_stop->setEnabled(false);
         setStatus(tr("Stopped."));

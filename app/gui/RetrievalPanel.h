@@ -3,6 +3,7 @@
 
 #include "tasks/PasskeyEvaluator.h"
 
+#include <QPointer>
 #include <QTimer>
 #include <QVector>
 #include <QWidget>
@@ -20,6 +21,7 @@ namespace mscope {
 class BpeTokenizer;
 class PasskeyHeatmap;
 class PasskeyTask;
+class BackgroundJobs;
 class WorkbenchSession;
 
 /// The Retrieval panel: passkey retrieval (docs/tasks.md) on a length × depth grid, the model as
@@ -87,6 +89,9 @@ private:
     int indexOf(int64_t length, double depth, int *depthIndex) const;
 
     WorkbenchSession *m_session;
+    // The session goes before the docks when the window closes: a job still listed is cancelled
+    // only while its list exists.
+    QPointer<BackgroundJobs> m_jobs;
     PasskeyHeatmap *m_baselineMap = nullptr;
     PasskeyHeatmap *m_currentMap = nullptr;
     QLineEdit *m_lengthsEdit = nullptr;
