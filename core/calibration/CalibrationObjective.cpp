@@ -30,9 +30,9 @@ CalibrationObjective::CalibrationObjective(std::shared_ptr<const MambaModel> mod
     if (m_family != ModulationFamily::Power && m_family != ModulationFamily::Linear &&
         m_family != ModulationFamily::Delta)
         throw Error({}, QStringLiteral("calibration searches one factor per layer for power, "
-                                           "linear or delta; %1 has a single data-driven factor "
-                                           "(compare a few values with eval instead)")
-                                .arg(modulationFamilyName(m_family)));
+                                       "linear or delta; %1 has a single data-driven factor "
+                                       "(compare a few values with eval instead)")
+                            .arg(modulationFamilyName(m_family)));
     if (m_target < 2)
         throw Error(
             {},
@@ -59,11 +59,52 @@ CalibrationObjective::CalibrationObjective(std::shared_ptr<const MambaModel> mod
     }
     if (m_budget < passesPerEvaluation())
         throw Error({}, QStringLiteral("a budget of %1 forward passes is less than one "
-                                           "evaluation of the objective (%2 windows of %3 tokens)")
-                                .arg(m_budget)
-                                .arg(passesPerEvaluation())
-                                .arg(m_target));
+                                       "evaluation of the objective (%2 windows of %3 tokens)")
+                            .arg(m_budget)
+                            .arg(passesPerEvaluation())
+                            .arg(m_target));
+    m_hasStart = options.start.has_value();
+    if (m_hasStart) {
+        m_base = *options.start;
+        m_base.validateFor(*m_model, QStringLiteral("the start preset"));
+    }
+    m_step = m_base.steps.size();
+    for (size_t i = m_base.steps.size(); i-- > 0;)
+        if (m_base.steps[i].family == m_family) {
+            m_step = i;
+            break;
+        }
+    if (m_step == m_base.steps.size())
+        m_base.steps.push_back(Modulation::uniform(m_family, 1.0, m_layers));
     m_forward = std::make_unique<ForwardPass>(m_model);
+}
+
+std::vector<double> CalibrationObjective::startCoordinates() const
+{
+    const Modulation &step = m_base.steps[m_step];
+    const int channels = m_model->decayChannels(), states = m_model->decayStateSize();
+    std::vector<double> u(size_t(m_layers), kUpper);
+    for (int l = 0; l < m_layers; ++l) {
+        double sum = 0.0;  // the mean over the layer's entries, what its fader shows
+        for (int e = 0; e < channels; ++e)
+            for (int n = 0; n < states; ++n)
+                sum += step.factor(l, e, n, states);
+        const double s = sum / (double(channels) * double(states));
+        const double v = m_family == ModulationFamily::Linear ? 1.0 / s : s;
+        u[size_t(l)] = std::clamp(v, kLower, kUpper);
+    }
+    return u;
+}
+
+ModulationSet CalibrationObjective::modulationAt(const std::vector<double> &u) const
+{
+    ModulationSet set = m_base;
+    Modulation &step = set.steps[m_step];
+    step.layerFactors = factorsOf(u);
+    step.channelFactors.clear();
+    step.stateFactors.clear();
+    step.stateCount = 0;
+    return set;
 }
 
 bool CalibrationObjective::canEvaluate(int evaluations) const
@@ -91,12 +132,7 @@ double CalibrationObjective::evaluate(const std::vector<double> &uIn, int iterat
     std::vector<double> u(uIn.size());
     for (size_t i = 0; i < u.size(); ++i)
         u[i] = std::clamp(uIn[i], kLower, kUpper);
-    ModulationSet set;
-    Modulation m;
-    m.family = m_family;
-    m.layerFactors = factorsOf(u);
-    set.steps.push_back(std::move(m));
-    m_forward->setScanParameters(set.apply(*m_model));
+    m_forward->setScanParameters(modulationAt(u).apply(*m_model));
     PerplexityEvaluator evaluator(*m_forward, m_chunk);
     const double ppl = evaluator.fixedWindows(m_windows, m_target, 0, m_bos, m_job).perplexity();
     m_passes += passesPerEvaluation();

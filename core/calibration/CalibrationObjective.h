@@ -40,6 +40,13 @@ public:
     const std::vector<double> &bestCoordinates() const { return m_bestU; }
     /// Family factors of coordinates (power, delta: s = u; linear: s = 1/u).
     std::vector<double> factorsOf(const std::vector<double> &u) const;
+    /// Whether CalibrationOptions::start was given, and its coordinates: per layer the mean of
+    /// the family step's factors, mapped to u and clipped to the range (1 where it has no step).
+    bool hasStart() const { return m_hasStart; }
+    std::vector<double> startCoordinates() const;
+    /// The preset the coordinates stand for: the start preset with the family's step (the last
+    /// one, or one appended) set to factorsOf(u) per layer.
+    ModulationSet modulationAt(const std::vector<double> &u) const;
 
 private:
     std::shared_ptr<const MambaModel> m_model;
@@ -48,6 +55,9 @@ private:
     bool m_bos;
     const JobControl *m_job;
     std::function<void(const CalibrationStep &)> m_onStep;
+    ModulationSet m_base;  // the start preset, with a step of the family at m_step
+    size_t m_step = 0;
+    bool m_hasStart = false;
     std::unique_ptr<ForwardPass> m_forward;
     int m_chunk;
     std::vector<std::vector<int32_t>> m_windows;  // each exactly targetLength tokens

@@ -13,8 +13,24 @@ namespace mscope {
 
 QString Calibrator::methodName(CalibrationOptions::Method method)
 {
-    return method == CalibrationOptions::Method::Spsa ? QStringLiteral("spsa")
-                                                      : QStringLiteral("coordinate");
+    switch (method) {
+        case CalibrationOptions::Method::Spsa:
+            return QStringLiteral("spsa");
+        case CalibrationOptions::Method::Coordinate:
+            return QStringLiteral("coordinate");
+        case CalibrationOptions::Method::Adam:
+            return QStringLiteral("adam");
+    }
+    return {};
+}
+
+std::optional<CalibrationOptions::Method> Calibrator::methodFromName(const QString &name)
+{
+    for (auto m : {CalibrationOptions::Method::Spsa, CalibrationOptions::Method::Coordinate,
+                   CalibrationOptions::Method::Adam})
+        if (name.trimmed().toLower() == methodName(m))
+            return m;
+    return std::nullopt;
 }
 
 ModulationSet Calibrator::run(std::shared_ptr<const MambaModel> model,
@@ -24,21 +40,26 @@ ModulationSet Calibrator::run(std::shared_ptr<const MambaModel> model,
     CalibrationObjective objective(model, options, job, onStep);
     if (options.method == CalibrationOptions::Method::Spsa)
         SpsaSearch::run(objective, options.iterations, options.seed);
-    else
+    else if (options.method == CalibrationOptions::Method::Coordinate)
         CoordinateSearch::run(objective);
+    else
+        throw Error({}, QStringLiteral("calibrate --method adam is not available yet"));
     if (!objective.hasBest())
-        throw Error(Error::Kind::Model, {}, QStringLiteral("calibration found no point with a finite perplexity"));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("calibration found no point with a finite perplexity"));
 
-    ModulationSet set;
-    Modulation m;
-    m.family = options.family;
-    m.layerFactors = objective.factorsOf(objective.bestCoordinates());
-    set.steps.push_back(std::move(m));
+    ModulationSet set = objective.modulationAt(objective.bestCoordinates());
     set.modelFingerprint = model->fingerprint();
     set.modelName = QFileInfo(model->directory()).fileName();
     set.targetLength = options.targetLength;
-    set.calibrationTexts = options.calibrationTexts;
-    set.calibrationTextHashes = options.calibrationTextHashes;
+    // The start preset's texts (e.g. the one its Δ statistics come from) stay recorded.
+    for (qsizetype i = 0; i < options.calibrationTexts.size(); ++i) {
+        const QString hash = options.calibrationTextHashes.value(i);
+        if (!hash.isEmpty() && set.calibrationTextHashes.contains(hash))
+            continue;
+        set.calibrationTexts << options.calibrationTexts[i];
+        set.calibrationTextHashes << hash;
+    }
     set.calibrationScore = objective.bestObjective();
     set.calibrationMethod = methodName(options.method);
     return set;

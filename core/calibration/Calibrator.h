@@ -6,15 +6,19 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace mscope {
 
 class JobControl;
 class MambaModel;
 
-/// Chooses per-layer modulation factors that minimize fixed-window perplexity at the target
-/// length on calibration texts: SPSA as in the paper's code, or per-layer golden-section search,
-/// on the same budget of forward passes. Deterministic for a given seed and thread count.
+/// Chooses modulation factors that minimize an objective at the target length on calibration
+/// texts: per-layer perplexity by SPSA as in the paper's code or per-layer golden-section search,
+/// on the same budget of forward passes; Adam on the gradient (AdamSearch) at any granularity and
+/// objective; the one constant of tau-cap or winsorize by a 1-D search (ConstantSearch).
+/// Deterministic for a given seed and thread count; the preset returned starts from
+/// CalibrationOptions::start (its other steps kept).
 class Calibrator
 {
 public:
@@ -25,7 +29,9 @@ public:
     static ModulationSet run(std::shared_ptr<const MambaModel> model,
                              const CalibrationOptions &options, const JobControl *job,
                              const std::function<void(const CalibrationStep &)> &onStep);
-    static QString methodName(CalibrationOptions::Method method);  // "spsa", "coordinate"
+    /// "spsa", "coordinate", "adam".
+    static QString methodName(CalibrationOptions::Method method);
+    static std::optional<CalibrationOptions::Method> methodFromName(const QString &name);
 };
 
 }  // namespace mscope

@@ -20,7 +20,8 @@ void CoordinateSearch::run(CalibrationObjective &objective)
     constexpr double lo = CalibrationObjective::kLower, hi = CalibrationObjective::kUpper;
     const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
     const int layers = objective.layers();
-    std::vector<double> u(static_cast<size_t>(layers), hi);
+    std::vector<double> u = objective.hasStart() ? objective.startCoordinates()
+                                                 : std::vector<double>(size_t(layers), hi);
     int evaluation = 0;
     double current = objective.evaluate(u, evaluation++, QStringLiteral("start"));
 

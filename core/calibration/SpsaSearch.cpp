@@ -31,8 +31,11 @@ void SpsaSearch::run(CalibrationObjective &objective, int iterations, uint64_t s
     const int layers = objective.layers();
     const size_t n = static_cast<size_t>(layers);
     std::vector<double> u(n);
-    for (double &v : u)
-        v = 0.75 + 0.25 * uniform01(rng);
+    if (objective.hasStart())
+        u = objective.startCoordinates();
+    else
+        for (double &v : u)
+            v = 0.75 + 0.25 * uniform01(rng);
     objective.evaluate(u, 0, QStringLiteral("start"));
 
     std::vector<double> delta(n), plus(n), minus(n);
