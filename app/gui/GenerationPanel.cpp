@@ -29,6 +29,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 namespace mscope {
 
@@ -346,6 +347,19 @@ void GenerationPanel::generate()
         GenerationResult baseline, current;
     };
     auto outcome = std::make_shared<Outcome>();
+    struct Stream
+    {
+        struct Item
+        {
+            Side side;
+            GeneratedToken token;
+            Clock::time_point madeAt;
+        };
+        std::mutex mutex;
+        std::vector<Item> pending;
+        bool posted = false;
+    };
+    auto stream = std::make_shared<Stream>();
     BackgroundJobs::Task task;
     task.label = tr("Generating");
     task.context = tr("Generation");
@@ -363,22 +377,43 @@ void GenerationPanel::generate()
             Generator generator(forward, chunk);
             JobControl pass;
             const double offset = side == Side::Baseline ? 0.0 : 0.5, share = identity ? 1.0 : 0.5;
-            pass.setProgressCallback([&job, &pass, offset, share](double f, const QString &) {
-                job.report(offset + share * f);
-                if (job.isCancelled())
-                    pass.cancel();
-            });
+            double reported = -1.0;
+            pass.setProgressCallback(
+                [&job, &pass, &reported, offset, share](double f, const QString &) {
+                    // Every percent, not every token: each report is an event for the GUI.
+                    if (f - reported >= 0.01 || f >= 1.0) {
+                        reported = f;
+                        job.report(offset + share * f);
+                    }
+                    if (job.isCancelled())
+                        pass.cancel();
+                });
             const GenerationResult r =
                 generator.generate(prompt, opts, &pass, [&](const GeneratedToken &token) {
                     if (job.isCancelled())
                         pass.cancel();
-                    const Clock::time_point madeAt = Clock::now();
-                    jobs->post([self, generation, side, token, madeAt, identity] {
+                    // Tokens wait in `stream` until the GUI thread takes them: one event per batch
+                    // (the first token at once), so a fast model does not flood the event loop
+                    // and the GUI's work does not take the cores from the engine token by token.
+                    std::lock_guard lock(stream->mutex);
+                    stream->pending.push_back({side, token, Clock::now()});
+                    if (stream->posted)
+                        return;
+                    stream->posted = true;
+                    jobs->post([self, generation, stream, identity] {
+                        std::vector<Stream::Item> items;
+                        {
+                            std::lock_guard lock(stream->mutex);
+                            items.swap(stream->pending);
+                            stream->posted = false;
+                        }
                         if (!self || self->m_generation != generation)
                             return;
-                        self->appendToken(side, token, madeAt);
-                        if (identity)
-                            self->appendToken(Side::Current, token, madeAt);
+                        for (const Stream::Item &item : items) {
+                            self->appendToken(item.side, item.token, item.madeAt);
+                            if (identity)
+                                self->appendToken(Side::Current, item.token, item.madeAt);
+                        }
                     });
                 });
             (side == Side::Baseline ? outcome->baseline : outcome->current) = r;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope-gui-latency: slider-to-curve latency of the workbench, headless (bench/gui_latency.sh).
+#include "GenerationLatency.h"
 #include "LatencyBenchmark.h"
 #include "WindowLatency.h"
 #include "support/BlasRuntime.h"
@@ -41,7 +42,11 @@ int main(int argc, char **argv)
         QStringLiteral("window"),
         QStringLiteral("Through the whole window: time from a master-fader release until the "
                        "chart shows the complete new curve."));
-    parser.addOptions({threads, repeats, tokens, json, window});
+    const QCommandLineOption generation(
+        QStringLiteral("generation"),
+        QStringLiteral("Through the Generation panel: time from the prompt's prefill to the first "
+                       "token on screen (--tokens: the prompt's length, default 2048 here)."));
+    parser.addOptions({threads, repeats, tokens, json, window, generation});
     parser.process(app);
     // Whole numbers in range or nothing: "-5" and "abc" used to run as -5 and 0 threads.
     for (const auto &[option, min, max] :
@@ -56,6 +61,14 @@ int main(int argc, char **argv)
                          qPrintable(parser.value(*option)));
             return 2;
         }
+    }
+    if (parser.isSet(generation)) {
+        GenerationLatency::Options g;
+        g.threads = parser.value(threads).toInt();
+        g.repeats = parser.value(repeats).toInt();
+        if (parser.isSet(tokens))
+            g.promptTokens = parser.value(tokens).toInt();
+        return GenerationLatency::run(g);
     }
     if (parser.isSet(window)) {
         WindowLatency::Options w;

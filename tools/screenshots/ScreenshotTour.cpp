@@ -2,6 +2,8 @@
 #include "ScreenshotTour.h"
 
 #include "CalibrationDialog.h"
+#include "GenerationPanel.h"
+#include "io/ResourceLocator.h"
 #include "JobStatusWidget.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -9,6 +11,7 @@
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
+#include "RetrievalPanel.h"
 #include "ScalingPanel.h"
 #include "SettingsDialog.h"
 #include "SpectrumHeatmap.h"
@@ -29,6 +32,7 @@
 #include <QPixmap>
 #include <QSaveFile>
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <limits>
 
@@ -145,6 +149,61 @@ bool save(QWidget *w, const QString &path, bool palette = false)
     return ok;
 }
 
+// Past perplexity (docs/tasks.md), on the retrieval demo model with All = 0.45: the window with
+// the Retrieval tab on screen beside the perplexity chart (the trade-off at once), the Retrieval
+// panel and the Generation panel.
+bool taskPanels(MainWindow &window, const QString &images,
+                const std::function<bool(int)> &settle)
+{
+    const QString dir = ResourceLocator::retrievalModelDir();
+    if (dir.isEmpty()) {
+        std::fprintf(stderr, "screenshots: the retrieval demo model was not found\n");
+        return false;
+    }
+    bool loaded = false;
+    const auto c = QObject::connect(window.session(), &WorkbenchSession::modelLoaded,
+                                    [&] { loaded = true; });
+    window.openModel(dir);
+    waitFor([&] { return loaded; }, 120000);
+    QObject::disconnect(c);
+    settle(600000);
+    auto show = [&](QWidget *panel) {
+        for (QDockWidget *d : window.panels())
+            if (d->widget() == panel) {
+                d->show();
+                d->raise();
+            }
+    };
+    RetrievalPanel *retrieval = window.retrievalPanel();
+    bool grid = false;
+    const auto g = QObject::connect(retrieval, &RetrievalPanel::finished, [&] { grid = true; });
+    window.editor()->setAllFactors(0.45);
+    show(retrieval);
+    settle(600000);
+    // The grid as loaded, then the one under the settled faders.
+    waitFor([&] { return grid && !retrieval->isRunning(); }, 600000);
+    QObject::disconnect(g);
+    waitFor([] { return false; }, 400);
+    auto image = [&](const char *name) {
+        return QDir(images).filePath(QString::fromLatin1(name) + QStringLiteral(".png"));
+    };
+    bool ok = save(&window, image("window-tasks"));
+    ok &= save(retrieval, image("retrieval-panel"));
+    GenerationPanel *generation = window.generationPanel();
+    show(generation);
+    generation->setPromptText(QStringLiteral("The old miller lived at the edge of the village."));
+    generation->setMaxNewTokens(80);
+    bool generated = false;
+    const auto d = QObject::connect(generation, &GenerationPanel::finished,
+                                    [&] { generated = true; });
+    generation->generate();
+    waitFor([&] { return generated; }, 120000);
+    QObject::disconnect(d);
+    waitFor([] { return false; }, 300);
+    ok &= save(generation, image("generation-panel"));
+    return ok;
+}
+
 }  // namespace
 
 int ScreenshotTour::run(const Options &options)
@@ -255,6 +314,7 @@ int ScreenshotTour::run(const Options &options)
         waitFor([] { return false; }, 200);
         ok &= save(&dialog, image("settings-dialog"));
     }
+    ok &= taskPanels(window, images, settle);
     return ok ? 0 : 1;
 }
 
