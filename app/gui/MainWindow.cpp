@@ -6,6 +6,7 @@
 #include "AppSettings.h"
 #include "CalibrationDialog.h"
 #include "ComparePanel.h"
+#include "DivergingHeatmap.h"
 #include "FactorScale.h"
 #include "FactorSweepChart.h"
 #include "GenerationPanel.h"
@@ -22,6 +23,7 @@
 #include "PerplexityPanel.h"
 #include "RetrievalPanel.h"
 #include "ScalingPanel.h"
+#include "SensitivityPanel.h"
 #include "SettingsDialog.h"
 #include "SpectrumHeatmap.h"
 #include "SpectrumPanel.h"
@@ -398,10 +400,16 @@ void MainWindow::createPanels()
     QDockWidget *compare =
         addPanel(m_comparePanel, tr("Comparisons"), QStringLiteral("dockCompare"), area, state);
     state->raise();
+    // The sensitivity map: a tab beside the spectrum it explains.
+    m_sensitivityPanel = new SensitivityPanel(m_session);
+    QDockWidget *sensitivity = addPanel(m_sensitivityPanel, tr("Sensitivity"),
+                                        QStringLiteral("dockSensitivity"), area, spectrum);
+    spectrum->raise();
     // Shares of the window, not pixels: the same layout on a laptop and on a projector.
     m_defaultShares = {{model, QSizeF(0.22, 1.0)},      {perplexity, QSizeF(0.44, 0.6)},
                        {spectrum, QSizeF(0.34, 0.6)},   {scaling, QSizeF(0.44, 0.4)},
-                       {state, QSizeF(0.34, 0.4)},      {compare, QSizeF(0.34, 0.4)}};
+                       {state, QSizeF(0.34, 0.4)},      {compare, QSizeF(0.34, 0.4)},
+                       {sensitivity, QSizeF(0.34, 0.6)}};
     m_dockShares = m_defaultShares;
 
     model->setWhatsThis(m_modelPanel->whatsThis());
@@ -466,6 +474,8 @@ void MainWindow::createMenus()
                      tr("Spectrum Heat Map"));
     addExportActions(exports, m_spectrumPanel->layerChart(), m_spectrumPanel->layerChart(),
                      tr("Layer Spectrum"));
+    addExportActions(exports, m_sensitivityPanel->heatmap(), m_sensitivityPanel->heatmap(),
+                     tr("Sensitivity Heat Map"));
     addExportActions(exports, m_statePanel->chart(), m_statePanel->chart(), tr("State Norm Chart"));
     addExportActions(exports, m_comparePanel->sweepChart(), m_comparePanel->sweepChart(),
                      tr("Factor Sweep"));

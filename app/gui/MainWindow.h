@@ -29,6 +29,7 @@ class ModulationEditor;
 class PerplexityPanel;
 class RetrievalPanel;
 class ScalingPanel;
+class SensitivityPanel;
 class SpectrumPanel;
 class StatePanel;
 class WorkbenchSession;
@@ -68,6 +69,7 @@ public:
     PerplexityPanel *perplexityPanel() const { return m_perplexityPanel; }
     StatePanel *statePanel() const { return m_statePanel; }
     ComparePanel *comparePanel() const { return m_comparePanel; }
+    SensitivityPanel *sensitivityPanel() const { return m_sensitivityPanel; }
     RetrievalPanel *retrievalPanel() const { return m_retrievalPanel; }
     GenerationPanel *generationPanel() const { return m_generationPanel; }
     JobStatusWidget *jobStatus() const { return m_jobStatus; }
@@ -152,6 +154,7 @@ private:
     PerplexityPanel *m_perplexityPanel = nullptr;
     StatePanel *m_statePanel = nullptr;
     ComparePanel *m_comparePanel = nullptr;
+    SensitivityPanel *m_sensitivityPanel = nullptr;
     RetrievalPanel *m_retrievalPanel = nullptr;
     GenerationPanel *m_generationPanel = nullptr;
     JobStatusWidget *m_jobStatus = nullptr;

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The workbench's gradient views on the demo model, offscreen: the sensitivity map holds exactly
+// what core's ModulationGradient::sensitivity gives for the same windows (summed over each
+// channel's states), its sign means what the panel says (checked against a finite difference of
+// the objective), and its colours follow the sign.
+#include "AppSettings.h"
+#include "DivergingHeatmap.h"
+#include "MainWindow.h"
+#include "ModulationEditor.h"
+#include "SensitivityPanel.h"
+#include "WorkbenchSession.h"
+#include "gradient/GradientObjective.h"
+#include "gradient/ModulationGradient.h"
+#include "io/ResourceLocator.h"
+#include "model/MambaModel.h"
+#include "support/EngineThreads.h"
+#include "tokenizer/BpeTokenizer.h"
+#include "widgets/GuiTestMain.h"
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <cmath>
+#include <memory>
+
+using namespace mscope;
+
+class CalibrationViewsTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void sensitivityMapIsTheCoreGradient();
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void CalibrationViewsTest::initTestCase()
+{
+    AppSettings::setMaxTokens(2048);
+    AppSettings::setThreads(2);
+    AppSettings::setChunkTokens(256);
+    AppSettings::setStreamingProtocol(true);
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy loaded(m_window->session(), &WorkbenchSession::modelLoaded);
+    m_window->openDemo();
+    QVERIFY(loaded.wait(120000));
+}
+
+void CalibrationViewsTest::cleanupTestCase()
+{
+    m_window.reset();
+}
+
+void CalibrationViewsTest::sensitivityMapIsTheCoreGradient()
+{
+    WorkbenchSession *session = m_window->session();
+    // Not the model as loaded: the map is taken at the faders.
+    m_window->editor()->setAllFactors(0.6);
+    m_window->editor()->setFactor(2, 0.4);
+    SensitivityPanel *panel = m_window->sensitivityPanel();
+    panel->windowLengthBox()->setValue(256);
+    panel->windowCountBox()->setValue(2);
+    QSignalSpy computed(panel, &SensitivityPanel::computed);
+    panel->compute();
+    QVERIFY(panel->isComputing());
+    QVERIFY(computed.wait(120000));
+    QVERIFY(!panel->isStale());
+
+    // The same inputs straight through core.
+    const auto model = session->model();
+    const auto tokenizer = session->tokenizer();
+    const std::vector<int32_t> text = tokenizer->encodeFile(ResourceLocator::calibrationText());
+    const auto windows =
+        GradientObjective::perplexity(GradientObjective::documentWindows({text}, 256, 2), -1);
+    EngineThreads::set(2);
+    ModulationGradient gradient(model, 256);
+    const GradientResult r = gradient.sensitivity(session->modulation(), windows, nullptr);
+
+    const SensitivityMap &map = panel->map();
+    const int layers = model->config().nLayer;
+    const int channels = model->config().dInner;
+    const int states = model->config().dState;
+    QCOMPARE(map.layers, layers);
+    QCOMPARE(map.channels, channels);
+    QCOMPARE(map.objective, r.objective);
+    const DivergingHeatmap *heatmap = panel->heatmap();
+    QCOMPARE(heatmap->rows(), layers);
+    QCOMPARE(heatmap->columns(), channels);
+    double largest = 0.0;
+    for (int l = 0; l < layers; ++l)
+        for (int c = 0; c < channels; ++c) {
+            double sum = 0.0;
+            for (int n = 0; n < states; ++n)
+                sum += r.sensitivity[size_t(l)].aLog[size_t(c * states + n)];
+            largest = std::max(largest, std::fabs(sum));
+            // Summed in the same order: the same number.
+            QCOMPARE(heatmap->value(l, c), sum);
+        }
+    QVERIFY(largest > 0.0);
+    // The step Δ view is the per-channel dJ/d log s_Δ as it comes.
+    panel->quantityBox()->setCurrentIndex(1);
+    for (int l = 0; l < layers; ++l)
+        for (int c = 0; c < channels; c += 37)
+            QCOMPARE(heatmap->value(l, c), r.sensitivity[size_t(l)].logDeltaScale[size_t(c)]);
+    panel->quantityBox()->setCurrentIndex(0);
+
+    // The sign: a layer's row sum is dJ/d log s for a linear factor s on that layer's α (all of
+    // its channels faster together), so a central difference of J along it must agree, sign
+    // included (negative = J falls when the layer decays faster).
+    int layer = 0;
+    double rowSum = 0.0;
+    for (int l = 0; l < layers; ++l) {
+        double s = 0.0;
+        for (int c = 0; c < channels; ++c)
+            s += heatmap->value(l, c);
+        if (std::fabs(s) > std::fabs(rowSum)) {
+            rowSum = s;
+            layer = l;
+        }
+    }
+    const double eps = 0.01;
+    auto objectiveAt = [&](double logScale) {
+        ModulationSet set = session->modulation();
+        Modulation linear = Modulation::uniform(ModulationFamily::Linear, 1.0, layers);
+        linear.layerFactors[size_t(layer)] = std::exp(logScale);
+        set.steps.push_back(linear);
+        return gradient.objective(set, windows, nullptr);
+    };
+    const double difference = (objectiveAt(eps) - objectiveAt(-eps)) / (2 * eps);
+    qInfo("layer %d: row sum of the map %.6g, central difference %.6g", layer, rowSum, difference);
+    QVERIFY(difference * rowSum > 0);
+    QVERIFY(std::fabs(difference - rowSum) <= 0.05 * std::fabs(rowSum));
+
+    // Colours follow the sign: blue below 0, red above, white at 0.
+    const QRgb below = heatmap->colourOf(-heatmap->limit());
+    const QRgb above = heatmap->colourOf(heatmap->limit());
+    QVERIFY(qBlue(below) > qRed(below));
+    QVERIFY(qRed(above) > qBlue(above));
+    QCOMPARE(heatmap->colourOf(0.0), qRgb(255, 255, 255));
+    // The readout names the layer, the channel and the value.
+    m_window->resize(1280, 800);
+    QTest::qWait(50);
+    const QString readout = heatmap->readoutAt(QPoint(heatmap->width() / 2, heatmap->height() / 3));
+    QVERIFY2(
+        readout.contains(QStringLiteral("layer")) && readout.contains(QStringLiteral("channel")),
+        qPrintable(readout));
+
+    // Moving a fader marks the map as computed at another setting.
+    m_window->editor()->setFactor(0, 0.9);
+    QVERIFY(panel->isStale());
+}
+
+MAMBASCOPE_GUI_TEST_MAIN(CalibrationViewsTest)
+#include "tst_calibration_views.moc"
