@@ -4,8 +4,12 @@
 #include "CliSupport.h"
 #include "analysis/DeltaStatistics.h"
 #include "analysis/SpectrumAnalysis.h"
+#include "calibration/CalibrationPrompts.h"
 #include "calibration/Calibrator.h"
 #include "eval/StateTrace.h"
+#include "gradient/GradientObjective.h"
+#include "gradient/ModulationFactors.h"
+#include "gradient/ModulationGradient.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/SaveFile.h"
@@ -68,6 +72,32 @@ QStringList demoTestBooks()
         if (QFileInfo(f).fileName().startsWith(QStringLiteral("test_")))
             out << f;
     return out;
+}
+
+// A number option within [min, max] (one line naming the option otherwise).
+double doubleOption(const QCommandLineParser &parser, const QString &name, double min, double max,
+                    double fallback)
+{
+    if (!parser.isSet(name))
+        return fallback;
+    bool ok = false;
+    const double v = parser.value(name).toDouble(&ok);
+    if (!ok || !std::isfinite(v) || v < min || v > max)
+        throw Error({}, QStringLiteral("--%1 must be a number between %2 and %3 (got '%4')")
+                            .arg(name)
+                            .arg(min)
+                            .arg(max)
+                            .arg(parser.value(name)));
+    return v;
+}
+
+// The layer factors of the family's last step (the calibrated one).
+std::vector<double> familyLayerFactors(const ModulationSet &set, ModulationFamily family)
+{
+    for (size_t i = set.steps.size(); i-- > 0;)
+        if (set.steps[i].family == family)
+            return set.steps[i].layerFactors;
+    return {};
 }
 
 struct SpectrumVariant
@@ -291,7 +321,9 @@ int ModulationCommands::calibrate(const QStringList &args)
     CliSupport::addModelOptions(parser);
     parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("family"), QStringLiteral("power (default), linear or delta."),
+    parser.addOption({QStringLiteral("family"),
+                      QStringLiteral("power (default), linear or delta; tau-cap or winsorize "
+                                     "search their one constant (c, q) by a 1-D search."),
                       QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("target-length"),
                       QStringLiteral("Context length to calibrate for (required)."),
@@ -304,10 +336,39 @@ int ModulationCommands::calibrate(const QStringList &args)
                       QStringLiteral("An evaluation text; refuse a --calib file with the same "
                                      "content (repeatable)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("method"), QStringLiteral("spsa (default) or coordinate."),
+    parser.addOption({QStringLiteral("method"),
+                      QStringLiteral("spsa (default), coordinate or adam (gradient descent on "
+                                     "--granularity factors)."),
                       QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("granularity"),
+                      QStringLiteral("adam: layer (default), channel (head for Mamba-2) or "
+                                     "state (channel × d_state, Mamba-1 power and linear)."),
+                      QStringLiteral("G")});
+    parser.addOption({QStringLiteral("objective"),
+                      QStringLiteral("adam and the 1-D search: ppl (default), passkey (mean NLL "
+                                     "of the key over passkey prompts made from the calibration "
+                                     "texts) or mixed:W ((1 − W)·ppl + W·passkey)."),
+                      QStringLiteral("SPEC")});
+    parser.addOption({QStringLiteral("prompts"),
+                      QStringLiteral("Passkey prompts of L tokens for the passkey and mixed "
+                                     "objectives (default 4)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("lr"), QStringLiteral("adam: learning rate (default 0.01)."),
+                      QStringLiteral("X")});
+    parser.addOption({QStringLiteral("steps"), QStringLiteral("adam: steps (default 20)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("weight-decay"),
+                      QStringLiteral("adam: AdamW's decoupled decay toward the start point "
+                                     "(default 0)."),
+                      QStringLiteral("X")});
+    parser.addOption({QStringLiteral("init"),
+                      QStringLiteral("Start from this preset (every method; its other steps are "
+                                     "kept in the result). Default: the identity (SPSA: the "
+                                     "paper's random start)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("budget"),
-                      QStringLiteral("Forward passes of L tokens to spend (default 200)."),
+                      QStringLiteral("Forward passes of L tokens to spend (default 200; adam "
+                                     "spends --steps instead)."),
                       QStringLiteral("N")});
     parser.addOption(
         {QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
@@ -331,19 +392,38 @@ int ModulationCommands::calibrate(const QStringList &args)
     if (!familyName.isEmpty()) {
         const auto family = modulationFamilyFromName(familyName);
         if (!family)
-            throw Error(
-                {},
-                QStringLiteral("unknown --family '%1' (power, linear or delta)").arg(familyName));
+            throw Error({}, QStringLiteral("unknown --family '%1' (power, linear, delta, tau-cap "
+                                           "or winsorize)")
+                                .arg(familyName));
         options.family = *family;
     }
     const QString method = parser.value(QStringLiteral("method"));
-    if (method.isEmpty() || method == QLatin1String("spsa"))
-        options.method = CalibrationOptions::Method::Spsa;
-    else if (method == QLatin1String("coordinate"))
-        options.method = CalibrationOptions::Method::Coordinate;
-    else
-        throw Error({},
-                        QStringLiteral("unknown --method '%1' (spsa or coordinate)").arg(method));
+    if (!method.isEmpty()) {
+        const auto m = Calibrator::methodFromName(method);
+        if (!m)
+            throw Error(
+                {}, QStringLiteral("unknown --method '%1' (spsa, coordinate or adam)").arg(method));
+        options.method = *m;
+    }
+    if (parser.isSet(QStringLiteral("granularity"))) {
+        const QString g = parser.value(QStringLiteral("granularity"));
+        const auto granularity = factorGranularityFromName(g);
+        if (!granularity)
+            throw Error(
+                {}, QStringLiteral("unknown --granularity '%1' (layer, channel or state)").arg(g));
+        if (options.method != CalibrationOptions::Method::Adam &&
+            *granularity != FactorGranularity::Layer)
+            throw Error({}, QStringLiteral("--granularity %1 needs --method adam (SPSA and "
+                                           "coordinate search one factor per layer)")
+                                .arg(g));
+        options.granularity = *granularity;
+    }
+    if (parser.isSet(QStringLiteral("objective")))
+        options.objective = ObjectiveSpec::parse(parser.value(QStringLiteral("objective")));
+    options.learningRate = doubleOption(parser, QStringLiteral("lr"), 0.0, 10.0, 0.01);
+    options.steps = CliSupport::intOption(parser, QStringLiteral("steps"), 1, 100000, 20);
+    options.weightDecay = doubleOption(parser, QStringLiteral("weight-decay"), 0.0, 1e6, 0.0);
+    const int promptCount = CliSupport::intOption(parser, QStringLiteral("prompts"), 1, 4096, 4);
     options.targetLength =
         CliSupport::intOption(parser, QStringLiteral("target-length"), 2, 1 << 30, 0);
     options.budget = CliSupport::intOption(parser, QStringLiteral("budget"), 1, 1 << 30, 200);
@@ -381,33 +461,57 @@ int ModulationCommands::calibrate(const QStringList &args)
     const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
     for (const QString &f : calibFiles)
         options.calibrationDocs.push_back(tokenizer->encodeFile(f));
+    if (parser.isSet(QStringLiteral("init")))
+        options.start = ModulationSet::load(parser.value(QStringLiteral("init")), model.get());
+    if (options.family == ModulationFamily::TauCap) {
+        // τ-cap needs the mean Δ per channel: the start preset's, else measured on the first
+        // calibration text at the training length as every program does (DeltaStatistics).
+        ModulationSet start = options.start.value_or(ModulationSet{});
+        if (start.trainingLength <= 0)
+            start.trainingLength = CliSupport::trainingLength(*model, parser);
+        if (!start.deltaStatistics)
+            start.deltaStatistics =
+                std::make_shared<DeltaStatistics>(CliSupport::measureDeltaStatistics(
+                    *model, parser, calibFiles.front(), start.trainingLength));
+        options.start = start;
+    }
+    if (options.objective.needsPrompts())
+        options.retrievalPrompts = CalibrationPrompts::passkey(
+            *tokenizer, model->config().bosTokenId, options.calibrationDocs, options.targetLength,
+            promptCount, options.seed);
 
     JobControl job;
     ProgressBar bar(QStringLiteral("calibrate"));
     int evaluations = 0;
+    int budgetUsedBy = options.budget;  // Adam's budget is its steps (CalibrationStep::budget)
     QElapsedTimer timer;
     timer.start();
     QJsonArray trajectory;
     const auto onStep = [&](const CalibrationStep &s) {
         ++evaluations;
-        bar.update(double(s.forwardPasses) / double(s.budget),
-                   QStringLiteral("it %1 %2: ppl %3, best %4 (%5/%6 passes)")
-                       .arg(s.iteration)
-                       .arg(s.phase)
-                       .arg(s.objective, 0, 'f', 2)
-                       .arg(s.bestObjective, 0, 'f', 2)
-                       .arg(s.forwardPasses)
-                       .arg(s.budget));
+        budgetUsedBy = s.budget;
+        bar.update(
+            double(s.forwardPasses) / double(s.budget),
+            QStringLiteral("it %1 %2: %3 %4, best %5 (%6/%7 passes)")
+                .arg(s.iteration)
+                .arg(s.phase)
+                .arg(s.objectiveName == QLatin1String("perplexity") || s.objectiveName.isEmpty()
+                         ? QStringLiteral("ppl")
+                         : s.objectiveName)
+                .arg(s.objective, 0, 'f', 2)
+                .arg(s.bestObjective, 0, 'f', 2)
+                .arg(s.forwardPasses)
+                .arg(s.budget));
         trajectory.append(QJsonObject{{QStringLiteral("iteration"), s.iteration},
                                       {QStringLiteral("phase"), s.phase},
                                       {QStringLiteral("forward_passes"), s.forwardPasses},
                                       {QStringLiteral("objective"), s.objective},
                                       {QStringLiteral("best_objective"), s.bestObjective},
+                                      {QStringLiteral("gradient_norm"), s.gradientNorm},
                                       {QStringLiteral("factors"), toJsonArray(s.factors)}});
     };
     ModulationSet set = Calibrator::run(model, options, &job, onStep);
     bar.finish();
-    set.calibrationTexts = options.calibrationTexts;
     // A failed save (the disk filled up during the search) must not lose the search: the summary
     // with the factors still goes to stdout, and the exit code says the preset was not written.
     std::optional<Error> saveFailure;
@@ -421,17 +525,19 @@ int ModulationCommands::calibrate(const QStringList &args)
         trajectory.isEmpty()
             ? 0
             : trajectory.last().toObject().value(QStringLiteral("forward_passes")).toInt();
-    QJsonObject summary{{QStringLiteral("out"), outPath},
-                        {QStringLiteral("family"), modulationFamilyName(options.family)},
-                        {QStringLiteral("method"), Calibrator::methodName(options.method)},
-                        {QStringLiteral("target_length"), options.targetLength},
-                        {QStringLiteral("budget"), options.budget},
-                        {QStringLiteral("forward_passes"), passes},
-                        {QStringLiteral("evaluations"), evaluations},
-                        {QStringLiteral("seconds"), timer.elapsed() / 1000.0},
-                        {QStringLiteral("best_objective"), set.calibrationScore.value_or(0.0)},
-                        {QStringLiteral("factors"), toJsonArray(set.steps.front().layerFactors)},
-                        {QStringLiteral("trajectory"), trajectory}};
+    QJsonObject summary{
+        {QStringLiteral("out"), outPath},
+        {QStringLiteral("family"), modulationFamilyName(options.family)},
+        {QStringLiteral("method"), set.calibrationMethod},
+        {QStringLiteral("objective"), options.objective.name()},
+        {QStringLiteral("target_length"), options.targetLength},
+        {QStringLiteral("budget"), budgetUsedBy},
+        {QStringLiteral("forward_passes"), passes},
+        {QStringLiteral("evaluations"), evaluations},
+        {QStringLiteral("seconds"), timer.elapsed() / 1000.0},
+        {QStringLiteral("best_objective"), set.calibrationScore.value_or(0.0)},
+        {QStringLiteral("factors"), toJsonArray(familyLayerFactors(set, options.family))},
+        {QStringLiteral("trajectory"), trajectory}};
     if (saveFailure)
         summary.insert(QStringLiteral("saved"), false);
     CliSupport::printJson(QJsonDocument(summary));
@@ -442,14 +548,135 @@ int ModulationCommands::calibrate(const QStringList &args)
     return 0;
 }
 
+int ModulationCommands::gradient(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The objective J = mean NLL over positions 1..T-1 of one token window (fresh state) and "
+        "its gradient with respect to the factors of one modulation family at one granularity, "
+        "by reverse mode (method.md §9), at the modulation given (the identity by default). "
+        "Prints {\"objective\": J, \"gradient\": [per layer: a number | [per channel] | [[per "
+        "state] per channel]]} and the tokens, seconds and working memory."));
+    CliSupport::addModelOptions(parser);
+    CliSupport::addModulationOptions(parser);
+    parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("ids"),
+                      QStringLiteral("JSON file: a list of token ids, or {\"ids\": [...]}."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("text"),
+                      QStringLiteral("A text file to tokenize (with --first)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("first"),
+                      QStringLiteral("--text: the window is its first N tokens (required)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("family"),
+                      QStringLiteral("power, linear or delta (required)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("granularity"),
+                      QStringLiteral("layer (default), channel (head for Mamba-2) or state "
+                                     "(Mamba-1 power and linear)."),
+                      QStringLiteral("G")});
+    parser.addOption({QStringLiteral("bos"), QStringLiteral("Put the model's BOS token first.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
+    CliSupport::parse(parser, args);
+    const bool fromIds = parser.isSet(QStringLiteral("ids"));
+    if (fromIds == parser.isSet(QStringLiteral("text")))
+        throw Error({},
+                    QStringLiteral("gradient needs either --ids FILE or --text FILE --first N"));
+    if (!fromIds && !parser.isSet(QStringLiteral("first")))
+        throw Error({}, QStringLiteral("gradient --text needs --first N (the window's tokens)"));
+    if (fromIds && parser.isSet(QStringLiteral("first")))
+        throw Error({}, QStringLiteral("--first is for --text (--ids gives the window itself)"));
+    if (!parser.isSet(QStringLiteral("family")))
+        throw Error({}, QStringLiteral("gradient needs --family power|linear|delta"));
+    const QString familyName = parser.value(QStringLiteral("family"));
+    const auto family = modulationFamilyFromName(familyName);
+    if (!family)
+        throw Error(
+            {}, QStringLiteral("unknown --family '%1' (power, linear or delta)").arg(familyName));
+    FactorGranularity granularity = FactorGranularity::Layer;
+    if (parser.isSet(QStringLiteral("granularity"))) {
+        const QString g = parser.value(QStringLiteral("granularity"));
+        const auto parsed = factorGranularityFromName(g);
+        if (!parsed)
+            throw Error(
+                {}, QStringLiteral("unknown --granularity '%1' (layer, channel or state)").arg(g));
+        granularity = *parsed;
+    }
+    const int first = CliSupport::intOption(parser, QStringLiteral("first"), 2, 1 << 30, 0);
+    const int chunk = CliSupport::chunkTokens(parser);
+
+    std::vector<int32_t> ids;
+    QString source;
+    if (fromIds) {
+        source = parser.value(QStringLiteral("ids"));
+        ids = CliSupport::readTokenIds(source);
+    }
+    const auto model = CliSupport::loadModel(parser);
+    if (!fromIds) {
+        source = parser.value(QStringLiteral("text"));
+        const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
+        ids = tokenizer->encodeFile(source, first);
+        if (int64_t(ids.size()) < first)
+            throw Error(
+                source,
+                QStringLiteral("has %1 tokens, fewer than --first %2").arg(ids.size()).arg(first));
+    }
+    if (parser.isSet(QStringLiteral("bos")))
+        ids.insert(ids.begin(), model->config().bosTokenId);
+    if (ids.size() < 2)
+        throw Error(source, QStringLiteral("needs at least 2 token ids (has %1)").arg(ids.size()));
+    const int64_t vocab = std::min<int64_t>(model->embeddings().shape[0], model->logitCount());
+    for (size_t t = 0; t < ids.size(); ++t)
+        if (ids[t] < 0 || ids[t] >= vocab)
+            throw Error(source, QStringLiteral("token id %1 at position %2 is outside the "
+                                               "model's vocabulary (%3 entries)")
+                                    .arg(ids[t])
+                                    .arg(t)
+                                    .arg(vocab));
+    const ModulationSet modulation = CliSupport::modulationFor(*model, parser);
+    const ModulationFactors at(*model, modulation, *family, granularity);
+    const std::vector<ScoredWindow> windows = GradientObjective::perplexity({ids}, -1);
+
+    JobControl job;
+    const CancelOnSignals cancelOnSignals(job);
+    ProgressBar bar(QStringLiteral("gradient"));
+    bar.attach(job);
+    ModulationGradient engine(model, chunk);
+    const GradientResult r = engine.evaluate(at, at.values(), windows, &job);
+    bar.finish();
+    const bool finite = std::isfinite(r.objective) &&
+                        std::all_of(r.gradient.values.begin(), r.gradient.values.end(),
+                                    [](double g) { return std::isfinite(g); });
+    if (!finite)
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("the objective (%1) or its gradient is not a number: %2")
+                        .arg(r.objective)
+                        .arg(CliSupport::nonFiniteCause(modulation)));
+    QJsonObject o{{QStringLiteral("objective"), r.objective},
+                  {QStringLiteral("gradient"), r.gradient.toJson()},
+                  {QStringLiteral("family"), modulationFamilyName(*family)},
+                  {QStringLiteral("granularity"), factorGranularityName(granularity)},
+                  {QStringLiteral("tokens"), double(r.tokens)},
+                  {QStringLiteral("seconds"), r.seconds},
+                  {QStringLiteral("working_mib"), double(r.workingBytes) / (1024.0 * 1024.0)},
+                  {QStringLiteral("point_exact"), at.exact()}};
+    if (!modulation.isIdentity())
+        o.insert(QStringLiteral("modulation"), modulation.describe());
+    CliSupport::printJson(QJsonDocument(o));
+    return 0;
+}
+
 namespace {
 
 // bake --format gguf: one file for llama.cpp, the modulation folded into A.
 int bakeGguf(const QCommandLineParser &parser, const MambaModel &model,
              const ModulationSet &modulation, const QString &out)
 {
-    const QString dtype = parser.isSet(QStringLiteral("dtype")) ? parser.value(QStringLiteral("dtype"))
-                                                                : QStringLiteral("f32");
+    const QString dtype = parser.isSet(QStringLiteral("dtype"))
+                              ? parser.value(QStringLiteral("dtype"))
+                              : QStringLiteral("f32");
     GgufExporter::Options options;
     options.dtype = GgufExporter::dtypeFromName(dtype);
     options.trainingLength = CliSupport::trainingLength(model, parser);
@@ -523,8 +750,7 @@ int ModulationCommands::bake(const QStringList &args)
     // A plain conversion to GGUF is a bake too; a new checkpoint folder needs a modulation.
     if (!gguf && !parser.isSet(QStringLiteral("modulation")) &&
         !parser.isSet(QStringLiteral("modulate")))
-        throw Error({},
-                        QStringLiteral("bake needs --modulation FILE or --modulate FAMILY:FACTOR"));
+        throw Error({}, QStringLiteral("bake needs --modulation FILE or --modulate FAMILY:FACTOR"));
     const QString out = parser.value(QStringLiteral("out"));
     if (out.trimmed().isEmpty())
         throw Error({}, QStringLiteral("--out needs a name, not an empty one"));
