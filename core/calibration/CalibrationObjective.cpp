@@ -89,7 +89,10 @@ std::vector<double> CalibrationObjective::startCoordinates() const
         for (int e = 0; e < channels; ++e)
             for (int n = 0; n < states; ++n)
                 sum += step.factor(l, e, n, states);
-        const double s = sum / (double(channels) * double(states));
+        // A layer factor alone is taken as it is (no rounding through the mean).
+        const double s = step.hasChannelFactors() || step.hasStateFactors()
+                             ? sum / (double(channels) * double(states))
+                             : step.layerFactors[size_t(l)];
         const double v = m_family == ModulationFamily::Linear ? 1.0 / s : s;
         u[size_t(l)] = std::clamp(v, kLower, kUpper);
     }
