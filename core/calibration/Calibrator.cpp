@@ -62,8 +62,10 @@ ModulationSet Calibrator::run(std::shared_ptr<const MambaModel> model,
                         QStringLiteral("calibration found no point with a finite objective"));
         set = objective.best();
         set.calibrationScore = objective.shown(objective.bestJ());
-        if (options.objective.kind != ObjectiveSpec::Kind::Perplexity)
+        if (options.objective.kind != ObjectiveSpec::Kind::Perplexity) {
             method += QStringLiteral(" (%1)").arg(options.objective.name());
+            set.calibrationObjective = options.objective.name();
+        }
     } else {
         if (options.objective.kind != ObjectiveSpec::Kind::Perplexity)
             throw Error({}, QStringLiteral("%1 searches perplexity only; the %2 objective needs "
@@ -92,6 +94,8 @@ ModulationSet Calibrator::run(std::shared_ptr<const MambaModel> model,
         set.calibrationTextHashes << hash;
     }
     set.calibrationMethod = method;
+    if (options.objective.kind == ObjectiveSpec::Kind::Perplexity)
+        set.calibrationObjective.clear();  // a start preset's objective is not this one's
     return set;
 }
 

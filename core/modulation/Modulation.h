@@ -96,7 +96,10 @@ public:
     QStringList calibrationTexts;
     QStringList calibrationTextHashes;       // SHA-256 of each calibration file, to refuse overlap
     std::optional<double> calibrationScore;  // objective reached (perplexity at targetLength)
-    QString calibrationMethod;               // "spsa", "coordinate", "manual", ...
+    QString calibrationMethod;               // "spsa", "coordinate", "adam", "manual", ...
+    /// What calibrationScore measures when it is not fixed-window perplexity at targetLength
+    /// (empty): "passkey" (mean key NLL, nats) or "mixed:W" (calibrate --objective).
+    QString calibrationObjective;
     /// Mean Δ per channel the tau-cap step was computed from, kept so the preset is self-contained.
     std::shared_ptr<const DeltaStatistics> deltaStatistics;
 

@@ -295,7 +295,10 @@ QJsonObject ModulationSet::toJson() const
         {QStringLiteral("method"), calibrationMethod},
         {QStringLiteral("texts"), QJsonArray::fromStringList(calibrationTexts)},
         {QStringLiteral("text_sha256"), QJsonArray::fromStringList(calibrationTextHashes)},
-        {QStringLiteral("objective"), QStringLiteral("fixed-window perplexity at target_length")}};
+        {QStringLiteral("objective"),
+         calibrationObjective.isEmpty()
+             ? QStringLiteral("fixed-window perplexity at target_length")
+             : calibrationObjective}};
     if (calibrationScore)
         calibration.insert(QStringLiteral("score"), *calibrationScore);
     o.insert(QStringLiteral("calibration"), calibration);
@@ -413,6 +416,9 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
 
     const QJsonObject calibration = json.value(QStringLiteral("calibration")).toObject();
     set.calibrationMethod = calibration.value(QStringLiteral("method")).toString();
+    const QString objective = calibration.value(QStringLiteral("objective")).toString();
+    if (objective != QLatin1String("fixed-window perplexity at target_length"))
+        set.calibrationObjective = objective;
     for (const QJsonValue &v : calibration.value(QStringLiteral("texts")).toArray())
         set.calibrationTexts << v.toString();
     for (const QJsonValue &v : calibration.value(QStringLiteral("text_sha256")).toArray())
