@@ -194,12 +194,6 @@ bool PasskeyHeatmap::event(QEvent *event)
     return QWidget::event(event);
 }
 
-QString PasskeyHeatmap::exportName() const
-{
-    return m_scale == Scale::Accuracy ? QStringLiteral("passkey-accuracy")
-                                      : QStringLiteral("passkey-key-nll");
-}
-
 QString PasskeyHeatmap::toCsv() const
 {
     QString csv = m_scale == Scale::Accuracy ? QStringLiteral("length,depth,accuracy\n")

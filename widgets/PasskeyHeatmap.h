@@ -52,7 +52,9 @@ public:
     QSize sizeHint() const override { return QSize(360, 220); }
     QSize minimumSizeHint() const override { return QSize(100, 90); }
 
-    QString exportName() const override;
+    /// For file names and the export actions ("passkey-heatmap" unless set).
+    void setExportName(const QString &name) { m_exportName = name; }
+    QString exportName() const override { return m_exportName; }
     QWidget *exportWidget() override { return this; }
     QString toCsv() const override;
 
@@ -71,6 +73,7 @@ private:
     double m_maxNll = 8.0;
     QString m_title;
     TooltipProvider m_tooltip;
+    QString m_exportName = QStringLiteral("passkey-heatmap");
 };
 
 }  // namespace mscope

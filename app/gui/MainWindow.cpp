@@ -19,6 +19,7 @@
 #include "model/MambaModel.h"
 #include "ModelPanel.h"
 #include "ModulationEditor.h"
+#include "PasskeyHeatmap.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
 #include "RetrievalPanel.h"
@@ -481,6 +482,11 @@ void MainWindow::createMenus()
                      tr("Factor Sweep"));
     addExportActions(exports, m_comparePanel->textsChart(), m_comparePanel->textsChart(),
                      tr("Perplexity on Several Texts"));
+    for (const auto &[side, title] :
+         {std::pair{RetrievalPanel::Side::Baseline, tr("Retrieval, as Loaded")},
+          std::pair{RetrievalPanel::Side::Current, tr("Retrieval, under the Faders")}})
+        addExportActions(exports, m_retrievalPanel->heatmap(side),
+                         m_retrievalPanel->heatmap(side), title);
     if (QAction *png = action(QStringLiteral("actionExport-perplexity-vs-context-png")))
         png->setShortcut(QKeySequence(tr("Ctrl+E")));
     if (QAction *csv = action(QStringLiteral("actionExport-perplexity-vs-context-csv")))

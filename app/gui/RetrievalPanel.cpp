@@ -83,9 +83,11 @@ RetrievalPanel::RetrievalPanel(WorkbenchSession *session, QWidget *parent)
     m_baselineMap = new PasskeyHeatmap;
     m_baselineMap->setObjectName(QStringLiteral("retrievalBaseline"));
     m_baselineMap->setTitle(tr("As loaded"));
+    m_baselineMap->setExportName(QStringLiteral("retrieval-as-loaded"));
     m_currentMap = new PasskeyHeatmap;
     m_currentMap->setObjectName(QStringLiteral("retrievalCurrent"));
     m_currentMap->setTitle(tr("Under the faders"));
+    m_currentMap->setExportName(QStringLiteral("retrieval-under-faders"));
     m_baselineMap->setTooltipProvider(
         [this](int i, int j) { return cellTooltip(Side::Baseline, i, j); });
     m_currentMap->setTooltipProvider(
