@@ -157,6 +157,10 @@ GenerationPanel::GenerationPanel(WorkbenchSession *session, QWidget *parent)
     connect(session, &WorkbenchSession::textsChanged, this, &GenerationPanel::refreshTexts);
     connect(session, &WorkbenchSession::modelLoaded, this, [this] {
         stop();
+        // Tokens of the previous model still queued are dropped (its tokenizer is gone).
+        ++m_generation;
+        m_jobId = 0;
+        m_stop->setEnabled(false);
         clearColumns({});
         setStatus(tr("Type a prompt or choose a text, then Generate."));
     });
@@ -472,9 +476,12 @@ void GenerationPanel::appendToken(Side side, const GeneratedToken &token, Clock:
 {
     Column &c = column(side);
     c.ids.push_back(token.id);
+    const auto tokenizer = m_session->tokenizer();
+    if (!tokenizer)
+        return;
     // Byte-level tokens may end mid-character: the text a token adds is what the decoded
     // continuation gained (nothing while a character is incomplete).
-    const QString decoded = m_session->tokenizer()->decode(c.ids);
+    const QString decoded = tokenizer->decode(c.ids);
     QString piece;
     if (!decoded.endsWith(QChar::ReplacementCharacter)) {
         piece = decoded.startsWith(c.decoded) ? decoded.mid(c.decoded.size()) : QString();

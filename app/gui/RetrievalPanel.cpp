@@ -113,7 +113,10 @@ RetrievalPanel::RetrievalPanel(WorkbenchSession *session, QWidget *parent)
     m_settleTimer.setInterval(kSettleMs);
     setLengths(m_lengths);
     connect(&m_settleTimer, &QTimer::timeout, this, [this] {
-        if (m_currentStale && isVisible())
+        // A calibration moves the faders at every step and needs the cores: after it.
+        if (m_session->isCalibrating())
+            m_settleTimer.start();
+        else if (m_currentStale && isVisible())
             recompute();
     });
     connect(m_compute, &QPushButton::clicked, this, [this] {
