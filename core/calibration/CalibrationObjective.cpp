@@ -143,6 +143,7 @@ double CalibrationObjective::evaluate(const std::vector<double> &uIn, int iterat
     if (std::isfinite(ppl) && (m_bestU.empty() || ppl < m_best)) {
         m_best = ppl;
         m_bestU = u;
+        m_bestSet = std::make_shared<const ModulationSet>(modulationAt(u));
     }
     if (m_onStep) {
         CalibrationStep step;
@@ -154,6 +155,7 @@ double CalibrationObjective::evaluate(const std::vector<double> &uIn, int iterat
         step.bestObjective = m_best;
         step.factors = factorsOf(u);
         step.bestFactors = factorsOf(m_bestU);
+        step.bestModulation = m_bestSet;
         m_onStep(step);
     }
     return std::isfinite(ppl) ? ppl : std::numeric_limits<double>::max();

@@ -66,6 +66,7 @@ private:
     int m_passes = 0;
     double m_best = 0;
     std::vector<double> m_bestU;
+    std::shared_ptr<const ModulationSet> m_bestSet;
 };
 
 }  // namespace mscope

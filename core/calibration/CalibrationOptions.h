@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct CalibrationStep
     QString objectiveName;        // "perplexity", "passkey NLL", "mixed NLL"
     std::vector<double> factors;  // the point just evaluated (family factors, per layer mean)
     std::vector<double> bestFactors;
+    /// The best point so far as a whole preset (channel and state factors included, the start
+    /// preset's other steps kept; no provenance): what a cancelled run keeps.
+    std::shared_ptr<const ModulationSet> bestModulation;
     double gradientNorm = 0;  // Adam: |dJ/dθ| at the point (0 for the other methods)
 };
 

@@ -161,7 +161,7 @@ void ScoredObjective::record(const ModulationSet &set, double j, int iteration,
     if (std::isfinite(j) && (!m_hasBest || j < m_bestJ)) {
         m_hasBest = true;
         m_bestJ = j;
-        m_best = set;
+        m_best = std::make_shared<const ModulationSet>(set);
     }
     if (!m_onStep)
         return;
@@ -174,7 +174,8 @@ void ScoredObjective::record(const ModulationSet &set, double j, int iteration,
     step.bestObjective = m_hasBest ? shown(m_bestJ) : step.objective;
     step.objectiveName = objectiveName();
     step.factors = layerMeansOf(set, m_family, *m_model);
-    step.bestFactors = m_hasBest ? layerMeansOf(m_best, m_family, *m_model) : step.factors;
+    step.bestFactors = m_hasBest ? layerMeansOf(*m_best, m_family, *m_model) : step.factors;
+    step.bestModulation = m_best;
     step.gradientNorm = gradientNorm;
     m_onStep(step);
 }

@@ -45,7 +45,7 @@ public:
 
     bool hasBest() const { return m_hasBest; }
     double bestJ() const { return m_bestJ; }
-    const ModulationSet &best() const { return m_best; }
+    const ModulationSet &best() const { return *m_best; }
     /// What CalibrationStep::objective shows for J: exp(J) (perplexity) for the ppl objective,
     /// J itself (nats) otherwise.
     double shown(double j) const;
@@ -66,7 +66,7 @@ private:
     int m_passes = 0;
     bool m_hasBest = false;
     double m_bestJ = 0;
-    ModulationSet m_best;
+    std::shared_ptr<const ModulationSet> m_best;
 };
 
 }  // namespace mscope

@@ -158,6 +158,8 @@ void CalibrationTest::cancellationStopsPromptly()
     QCOMPARE(stepsSeen, 2);
     QCOMPARE(last.phase, QStringLiteral("s+"));
     QCOMPARE(int(last.bestFactors.size()), 6);
+    QVERIFY(last.bestModulation);
+    QCOMPARE(last.bestModulation->steps.front().layerFactors, last.bestFactors);
 }
 
 void CalibrationTest::cancellationFromAnotherThread()
@@ -234,6 +236,9 @@ void CalibrationTest::adamIsDeterministicAndImproves()
     }
     QCOMPARE(a.steps.size(), size_t(1));
     QCOMPARE(a.steps[0].channelFactors, b.steps[0].channelFactors);
+    // The last step carries the whole best preset (what a cancelled run keeps).
+    QVERIFY(first.back().bestModulation);
+    QCOMPARE(first.back().bestModulation->steps[0].channelFactors, a.steps[0].channelFactors);
     QCOMPARE(first.front().phase, QStringLiteral("start"));
     QCOMPARE(first.front().factors, std::vector<double>(6, 1.0));  // the identity
     QVERIFY(first.front().gradientNorm > 0.0);
