@@ -38,6 +38,7 @@ private slots:
     void adamStatesFromAStartPreset();
     void searchesStartFromTheStartPreset();
     void constantSearchMatchesABruteForceGrid();
+    void adamCancelledKeepsItsBest();
 
 private:
     CalibrationOptions tinyOptions(CalibrationOptions::Method method) const;
@@ -366,6 +367,30 @@ void CalibrationTest::constantSearchMatchesABruteForceGrid()
                             .arg(bruteC)));
     QVERIFY2(std::abs(std::log(c / bruteC)) < std::log(2.0),
              qPrintable(QStringLiteral("c = %1, grid %2").arg(c).arg(bruteC)));
+}
+
+void CalibrationTest::adamCancelledKeepsItsBest()
+{
+    CalibrationOptions options = tinyOptions(CalibrationOptions::Method::Adam);
+    options.targetLength = 256;
+    options.windowsPerEvaluation = 1;
+    options.granularity = FactorGranularity::Channel;
+    options.steps = 10;
+    options.learningRate = 0.05;
+    JobControl job;
+    std::vector<CalibrationStep> steps;
+    QVERIFY_THROWS_EXCEPTION(Cancelled,
+                             Calibrator::run(m_model, options, &job, [&](const CalibrationStep &s) {
+                                 steps.push_back(s);
+                                 if (s.iteration == 2)
+                                     job.cancel();
+                             }));
+    QCOMPARE(steps.size(), size_t(3));  // nothing evaluated after the cancel
+    const auto &best = steps.back().bestModulation;
+    QVERIFY(best);
+    QCOMPARE(best->steps.size(), size_t(1));
+    QCOMPARE(int(best->steps[0].channelFactors.size()), 6);
+    QVERIFY(steps.back().bestObjective <= steps.front().objective);
 }
 
 MAMBASCOPE_TEST_MAIN(CalibrationTest)
