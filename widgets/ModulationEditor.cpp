@@ -7,6 +7,7 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <algorithm>
+#include <cmath>
 
 namespace mscope {
 
@@ -47,7 +48,77 @@ private:
 bool sameModulation(const Modulation &a, const Modulation &b)
 {
     return a.family == b.family && a.layerFactors == b.layerFactors &&
-           a.channelFactors == b.channelFactors && a.trainingLength == b.trainingLength;
+           a.channelFactors == b.channelFactors && a.stateFactors == b.stateFactors &&
+           a.trainingLength == b.trainingLength;
+}
+
+const std::vector<double> &rowOf(const std::vector<std::vector<double>> &rows, int layer)
+{
+    static const std::vector<double> none;
+    return size_t(layer) < rows.size() ? rows[size_t(layer)] : none;
+}
+
+double meanOf(const std::vector<double> &row)
+{
+    double sum = 0.0;
+    for (double v : row)
+        sum += v;
+    return row.empty() ? 0.0 : sum / double(row.size());
+}
+
+// The fader of `layer` moves to `value`: its finer factors follow by the same ratio (their mean
+// becomes `value`), or are dropped when they cannot (a mean of 0).
+void setLayerFactor(ModulationEditor::State &s, int layer, double value)
+{
+    for (auto *rows : {&s.channelFactors, &s.stateFactors}) {
+        if (size_t(layer) >= rows->size() || (*rows)[size_t(layer)].empty())
+            continue;
+        auto &row = (*rows)[size_t(layer)];
+        const double mean = meanOf(row);
+        if (mean > 0.0 && std::isfinite(mean) && std::isfinite(value)) {
+            for (double &v : row)
+                v *= value / mean;
+        } else {
+            row.clear();
+        }
+    }
+    s.factors[size_t(layer)] = value;
+}
+
+// The sliders' state for one step: its layer factors, or each layer's mean of the finest
+// factors it has, with those finer factors kept under the fader.
+void putOnSliders(ModulationEditor::State &s, const Modulation &m)
+{
+    s.family = m.family;
+    s.factors = m.layerFactors;
+    s.channelFactors.clear();
+    s.stateFactors.clear();
+    s.stateCount = 0;
+    const size_t layers = m.layerFactors.size();
+    if (m.hasChannelFactors()) {
+        s.channelFactors = m.channelFactors;
+        s.channelFactors.resize(layers);
+    }
+    if (m.hasStateFactors()) {
+        s.stateFactors = m.stateFactors;
+        s.stateFactors.resize(layers);
+        s.stateCount = m.stateCount;
+    }
+    for (size_t l = 0; l < layers; ++l) {
+        const auto &state = rowOf(s.stateFactors, int(l));
+        const auto &channel = rowOf(s.channelFactors, int(l));
+        if (!state.empty())
+            s.factors[l] = meanOf(state);
+        else if (!channel.empty())
+            s.factors[l] = meanOf(channel);
+    }
+}
+
+bool slidable(const Modulation &m)
+{
+    return (m.family == ModulationFamily::Power || m.family == ModulationFamily::Linear ||
+            m.family == ModulationFamily::Delta) &&
+           m.trainingLength == 0;
 }
 
 }  // namespace
@@ -55,6 +126,7 @@ bool sameModulation(const Modulation &a, const Modulation &b)
 bool ModulationEditor::State::operator==(const State &other) const
 {
     if (family != other.family || factors != other.factors ||
+        channelFactors != other.channelFactors || stateFactors != other.stateFactors ||
         presetSteps.size() != other.presetSteps.size())
         return false;
     for (size_t i = 0; i < presetSteps.size(); ++i)
@@ -90,6 +162,11 @@ ModulationSet ModulationEditor::modulationSet() const
     Modulation sliders;
     sliders.family = m_state.family;
     sliders.layerFactors = m_state.factors;
+    if (hasFinerFactors()) {
+        sliders.channelFactors = m_state.channelFactors;
+        sliders.stateFactors = m_state.stateFactors;
+        sliders.stateCount = m_state.stateCount;
+    }
     if (!sliders.isIdentity())
         set.steps.push_back(sliders);
     set.calibrationMethod = QStringLiteral("manual");
@@ -109,9 +186,16 @@ QString ModulationEditor::describe() const
     sliderStep.family = m_state.family;
     sliderStep.layerFactors = f;
     QString sliders;
-    if (!sliderStep.isIdentity()) {
+    if (!sliderStep.isIdentity() && hasFinerFactors()) {
+        const auto [lo, hi] = std::minmax_element(f.begin(), f.end());
+        sliders =
+            (m_state.stateFactors.empty() ? tr("%1 per channel, layer means %2–%3")
+                                          : tr("%1 per state, layer means %2–%3"))
+                .arg(modulationFamilyName(m_state.family), scale.format(*lo), scale.format(*hi));
+    } else if (!sliderStep.isIdentity()) {
         if (uniform) {
-            sliders = tr("%1 %2").arg(modulationFamilyName(m_state.family), scale.format(f.front()));
+            sliders =
+                tr("%1 %2").arg(modulationFamilyName(m_state.family), scale.format(f.front()));
         } else if (f.size() <= 8) {
             // Every layer's factor, L0 first: two per-layer settings never read the same.
             QStringList values;
@@ -146,14 +230,15 @@ void ModulationEditor::setFactor(int layer, double value, int gesture)
     if (layer < 0 || layer >= layerCount())
         return;
     State next = m_state;
-    next.factors[size_t(layer)] = value;
+    setLayerFactor(next, layer, value);
     push(std::move(next), tr("Set layer %1 to %2").arg(layer).arg(value), gesture);
 }
 
 void ModulationEditor::setAllFactors(double value, int gesture)
 {
     State next = m_state;
-    std::fill(next.factors.begin(), next.factors.end(), value);
+    for (int l = 0; l < layerCount(); ++l)
+        setLayerFactor(next, l, value);
     push(std::move(next), tr("Set all layers to %1").arg(value), gesture);
 }
 
@@ -163,7 +248,9 @@ void ModulationEditor::setFactors(const std::vector<double> &values, const QStri
     if (int(values.size()) != layerCount())
         return;
     State next = m_state;
-    next.factors = values;
+    for (int l = 0; l < layerCount(); ++l)
+        if (values[size_t(l)] != next.factors[size_t(l)])
+            setLayerFactor(next, l, values[size_t(l)]);
     push(std::move(next), undoText, gesture);
 }
 
@@ -174,6 +261,9 @@ void ModulationEditor::setFamily(ModulationFamily family)
     State next = m_state;
     next.family = family;
     std::fill(next.factors.begin(), next.factors.end(), identityFactor(family));
+    next.channelFactors.clear();
+    next.stateFactors.clear();
+    next.stateCount = 0;
     push(std::move(next), tr("Switch to %1 scaling").arg(modulationFamilyName(family)), 0);
 }
 
@@ -185,7 +275,7 @@ void ModulationEditor::reset()
     push(std::move(next), tr("Reset scaling"), 0);
 }
 
-void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText)
+void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText, int gesture)
 {
     State next;
     next.family = m_state.family;
@@ -193,34 +283,75 @@ void ModulationEditor::loadSet(const ModulationSet &set, const QString &undoText
     for (const Modulation &m : set.steps) {
         if (int(m.layerFactors.size()) != layerCount())
             throw Error({}, tr("the preset has %1 layer factors, the model has %2 layers")
-                                    .arg(m.layerFactors.size())
-                                    .arg(layerCount()));
+                                .arg(m.layerFactors.size())
+                                .arg(layerCount()));
     }
-    if (set.steps.size() == 1 && set.steps.front().channelFactors.empty() &&
-        set.steps.front().trainingLength == 0) {
-        next.family = set.steps.front().family;
-        next.factors = set.steps.front().layerFactors;
+    if (set.steps.size() == 1 && slidable(set.steps.front())) {
+        putOnSliders(next, set.steps.front());
     } else {
         next.presetSteps = set.steps;
         if (!set.steps.empty())
             next.family = set.steps.back().family;
         next.factors.assign(m_state.factors.size(), identityFactor(next.family));
     }
-    push(std::move(next), undoText, 0);
+    push(std::move(next), undoText, gesture);
+}
+
+void ModulationEditor::loadCalibration(const ModulationSet &set, const QString &undoText,
+                                       int gesture)
+{
+    if (set.steps.empty() || !slidable(set.steps.back()) ||
+        int(set.steps.back().layerFactors.size()) != layerCount()) {
+        loadSet(set, undoText, gesture);
+        return;
+    }
+    State next;
+    next.presetSteps.assign(set.steps.begin(), set.steps.end() - 1);
+    putOnSliders(next, set.steps.back());
+    push(std::move(next), undoText, gesture);
+}
+
+void ModulationEditor::freezeSliders(ModulationFamily family, const QString &undoText, int gesture)
+{
+    State next;
+    next.presetSteps = m_state.presetSteps;
+    const ModulationSet current = modulationSet();
+    if (current.steps.size() > next.presetSteps.size())
+        next.presetSteps.push_back(current.steps.back());
+    next.family = family;
+    next.factors.assign(m_state.factors.size(), identityFactor(family));
+    push(std::move(next), undoText, gesture);
+}
+
+bool ModulationEditor::hasFinerFactors() const
+{
+    for (const auto *rows : {&m_state.channelFactors, &m_state.stateFactors})
+        for (const auto &row : *rows)
+            if (!row.empty())
+                return true;
+    return false;
 }
 
 int ModulationEditor::firstDifferingLayer(const State &a, const State &b)
 {
     const int layers = int(std::max(a.factors.size(), b.factors.size()));
-    if (a.factors.size() != b.factors.size() || !(State{a.family, {}, a.presetSteps} ==
-                                                  State{a.family, {}, b.presetSteps}))
+    State presetA, presetB;
+    presetA.family = presetB.family = a.family;
+    presetA.presetSteps = a.presetSteps;
+    presetB.presetSteps = b.presetSteps;
+    if (a.factors.size() != b.factors.size() || !(presetA == presetB))
         return 0;
     for (int l = 0; l < layers; ++l) {
         const double x = a.factors[size_t(l)], y = b.factors[size_t(l)];
+        const bool sameDetail = rowOf(a.channelFactors, l) == rowOf(b.channelFactors, l) &&
+                                rowOf(a.stateFactors, l) == rowOf(b.stateFactors, l);
         // Another family changes a layer only where one of the two is not its identity.
-        const bool same = a.family == b.family
-                              ? x == y
-                              : x == identityFactor(a.family) && y == identityFactor(b.family);
+        const bool same =
+            a.family == b.family
+                ? x == y && sameDetail
+                : x == identityFactor(a.family) && y == identityFactor(b.family) &&
+                      rowOf(a.channelFactors, l).empty() && rowOf(b.channelFactors, l).empty() &&
+                      rowOf(a.stateFactors, l).empty() && rowOf(b.stateFactors, l).empty();
         if (!same)
             return l;
     }

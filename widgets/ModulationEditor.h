@@ -23,6 +23,12 @@ public:
     {
         ModulationFamily family = ModulationFamily::Power;
         std::vector<double> factors;
+        /// Finer factors under the sliders (a calibration per channel or per state), per layer;
+        /// an empty row: the layer has its fader's factor only. A fader shows its row's mean,
+        /// and moving it scales the row by the same ratio.
+        std::vector<std::vector<double>> channelFactors;
+        std::vector<std::vector<double>> stateFactors;
+        int stateCount = 0;
         std::vector<Modulation> presetSteps;
         bool operator==(const State &other) const;
     };
@@ -54,9 +60,18 @@ public:
     void setFamily(ModulationFamily family);
     /// Back to the model as loaded (preset steps dropped too).
     void reset();
-    /// A single per-layer step goes onto the sliders; anything else is kept as preset steps
-    /// under identity sliders of the same family. Throws Error when the layer count differs.
-    void loadSet(const ModulationSet &set, const QString &undoText);
+    /// A single step of power, linear or delta goes onto the sliders (finer factors kept under
+    /// them, the faders showing each layer's mean); anything else is kept as preset steps under
+    /// identity sliders of the same family. Throws Error when the layer count differs.
+    void loadSet(const ModulationSet &set, const QString &undoText, int gesture = 0);
+    /// A calibration's result: its last step (power, linear or delta) goes onto the sliders,
+    /// finer factors included, the steps before it become preset steps.
+    void loadCalibration(const ModulationSet &set, const QString &undoText, int gesture = 0);
+    /// Keeps what the sliders do as a preset step and puts sliders of `family` at its identity
+    /// on top: the modulation stays the same (a calibration of another family starts from it).
+    void freezeSliders(ModulationFamily family, const QString &undoText, int gesture = 0);
+    /// Whether some layer has finer factors under its fader.
+    bool hasFinerFactors() const;
 
     /// Applied by the undo commands; emits changed() when something did change.
     void applyState(const State &state);

@@ -688,8 +688,9 @@ void MainWindow::connectSession()
             [this](const ModulationSet &result, bool stoppedEarly) {
                 m_scalingPanel->setCalibrationStatus(QString());
                 if (!stoppedEarly && !result.steps.empty()) {
-                    m_editor->setFactors(result.steps.front().layerFactors, tr("Calibrate"),
-                                         m_calibrationGesture);
+                    // The calibrated step on the faders (finer factors under them), the steps
+                    // of the start point it kept before it.
+                    m_editor->loadCalibration(result, tr("Calibrate"), m_calibrationGesture);
                     m_lastCalibration = result;
                     statusBar()->showMessage(
                         tr("Calibration done: perplexity at %1 tokens %2 (from %3)")
@@ -1067,8 +1068,7 @@ QString MainWindow::savePresetFile(const QString &path)
                      [](const Modulation &m) { return m.family == ModulationFamily::TauCap; }))
         set.deltaStatistics.reset();
     // Keep the calibration's provenance when the sliders still hold its result.
-    if (m_lastCalibration && set.steps.size() == 1 && !m_lastCalibration->steps.empty() &&
-        m_lastCalibration->steps.front().layerFactors == set.steps.front().layerFactors) {
+    if (m_lastCalibration && m_lastCalibration->steps == set.steps) {
         set.targetLength = m_lastCalibration->targetLength;
         set.calibrationTexts = m_lastCalibration->calibrationTexts;
         set.calibrationTextHashes = m_lastCalibration->calibrationTextHashes;
@@ -1120,24 +1120,37 @@ void MainWindow::calibrateDialog()
 {
     if (!m_session->model() || m_session->isCalibrating())
         return;
-    CalibrationDialog dialog(m_editor->family(), m_session->targetLength(),
-                             m_session->calibrationTexts(), m_lastRate, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    startCalibration(dialog.options());
+    // Not modal: the faders, the curves and the spectrum follow the calibration beside it.
+    if (!m_calibrationDialog) {
+        m_calibrationDialog = new CalibrationDialog(m_session, m_lastRate, this);
+        m_calibrationDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_calibrationDialog, &CalibrationDialog::startRequested, this,
+                &MainWindow::startCalibration);
+    }
+    m_calibrationDialog->show();
+    m_calibrationDialog->raise();
+    m_calibrationDialog->activateWindow();
 }
 
-void MainWindow::startCalibration(const CalibrationOptions &options)
+CalibrationDialog *MainWindow::calibrationDialog() const
+{
+    return m_calibrationDialog;
+}
+
+void MainWindow::startCalibration(const CalibrationOptions &options, int prompts)
 {
     if (!m_session->model() || m_session->isCalibrating())
         return;
-    m_editor->setFamily(options.family);
     m_calibrationGesture = m_editor->newGesture();
+    // Another family than the faders': what they do becomes a preset step under faders of that
+    // family, so the modulation (the start point) stays the same.
+    if (options.family != m_editor->family())
+        m_editor->freezeSliders(options.family, tr("Calibrate"), m_calibrationGesture);
     m_calibrationStartObjective = 0.0;
     m_lastCalibration.reset();
     m_scalingPanel->setCalibrationStatus(tr("Calibrating: preparing the calibration texts…"),
                                          m_stopCalibration);
-    m_session->startCalibration(options);
+    m_session->startCalibration(options, prompts);
     updateActions();
 }
 
@@ -1148,10 +1161,11 @@ void MainWindow::onCalibrationStep(const CalibrationStep &step)
     if (!step.bestFactors.empty() && step.bestFactors != m_editor->factors())
         m_editor->setFactors(step.bestFactors, tr("Calibrate"), m_calibrationGesture);
     m_scalingPanel->setCalibrationStatus(
-        tr("Calibrating: %1 of %2 forward passes · %3 · best perplexity %4 (start %5)")
+        tr("Calibrating: %1 of %2 forward passes · %3 · best %4 %5 (start %6)")
             .arg(step.forwardPasses)
             .arg(step.budget)
-            .arg(step.phase)
+            .arg(step.phase,
+                 step.objectiveName.isEmpty() ? tr("perplexity") : step.objectiveName)
             .arg(step.bestObjective, 0, 'f', 2)
             .arg(m_calibrationStartObjective, 0, 'f', 2),
         m_stopCalibration);

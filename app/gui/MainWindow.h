@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QSizeF>
 #include <QTimer>
 #include <optional>
@@ -18,6 +19,7 @@ class QSpinBox;
 
 namespace mscope {
 
+class CalibrationDialog;
 class ComparePanel;
 class ExportableView;
 class GenerationPanel;
@@ -57,8 +59,13 @@ public:
     void bakeInto(const QString &dir);
     /// File ▸ Export as GGUF without the dialogs (tests).
     void exportGgufTo(const QString &path, const QString &dtype);
-    /// Starts a calibration in the background; the sliders follow its best point.
-    void startCalibration(const CalibrationOptions &options);
+    /// Starts a calibration in the background from options.start (the faders when unset); the
+    /// sliders follow its best point. `prompts`: passkey prompts for a retrieval objective.
+    void startCalibration(const CalibrationOptions &options, int prompts = 4);
+    /// Analysis ▸ Calibrate: the calibrate dialog, made on first use (not modal).
+    void calibrateDialog();
+    /// The open calibrate dialog, or null.
+    CalibrationDialog *calibrationDialog() const;
 
     WorkbenchSession *session() const { return m_session; }
     ModulationEditor *editor() const { return m_editor; }
@@ -137,7 +144,6 @@ private:
     void savePresetDialog();
     void bakeDialog();
     void exportGgufDialog();
-    void calibrateDialog();
     void settingsDialog();
     void rebuildRecentMenu();
     void createLanguageMenu(QMenu *parent);
@@ -186,6 +192,7 @@ private:
     int m_calibrationGesture = 0;
     std::optional<ModulationSet> m_lastCalibration;
     double m_calibrationStartObjective = 0.0;
+    QPointer<CalibrationDialog> m_calibrationDialog;
 
     QAction *m_openModel = nullptr;
     QAction *m_addText = nullptr;

@@ -3,6 +3,7 @@
 
 #include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
+#include "calibration/CalibrationPrompts.h"
 #include "calibration/Calibrator.h"
 #include "eval/PerplexityEvaluator.h"
 #include "model/ForwardPass.h"
@@ -17,8 +18,11 @@
 #include "support/EngineThreads.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
+#include "tasks/PasskeyEvaluator.h"
+#include "tasks/PasskeyTask.h"
 #include "tokenizer/BpeTokenizer.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <cmath>
 #include <algorithm>
@@ -677,10 +681,12 @@ void WorkbenchSession::requestSpectrum()
     m_jobs->start(std::move(task));
 }
 
-void WorkbenchSession::startCalibration(CalibrationOptions options)
+void WorkbenchSession::startCalibration(CalibrationOptions options, int prompts)
 {
     if (!m_model || !m_tokenizer || m_calibrationJob)
         return;
+    if (!options.start)
+        options.start = modulation();
     QStringList paths;
     for (const QString &c : m_calibrationTexts)
         if (c != m_evaluationText)
@@ -702,8 +708,8 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
     BackgroundJobs::Task task;
     task.label = tr("Calibrating (%1)").arg(Calibrator::methodName(options.method));
     task.context = tr("Calibration");
-    task.work = [this, options, paths, known, model, tokenizer, threads,
-                 result](JobControl &job) mutable {
+    task.work = [this, options, paths, known, model, tokenizer, threads, result,
+                 prompts](JobControl &job) mutable {
         EngineThreads::set(threads);
         options.calibrationDocs.clear();
         options.calibrationTexts.clear();
@@ -715,6 +721,10 @@ void WorkbenchSession::startCalibration(CalibrationOptions options)
             options.calibrationTexts << QFileInfo(p).fileName();
             options.calibrationTextHashes << GuardedFile::sha256(p);
         }
+        if (options.objective.needsPrompts())
+            options.retrievalPrompts = CalibrationPrompts::passkey(
+                *tokenizer, model->config().bosTokenId, options.calibrationDocs,
+                options.targetLength, prompts, options.seed);
         // Progress is the budget spent, not the windows of the evaluation under way.
         const JobControl::ProgressFn listed = job.progressCallback();
         job.setProgressCallback({});
@@ -742,6 +752,96 @@ void WorkbenchSession::stopCalibration()
 {
     if (m_calibrationJob)
         m_jobs->cancel(m_calibrationJob);
+}
+
+void WorkbenchSession::startHeldOutEvaluation(const ModulationSet &before,
+                                              const ModulationSet &after, int length, int prompts)
+{
+    if (!m_model || !m_tokenizer || length < 2)
+        return;
+    QStringList paths;
+    QList<TokenIds> known;
+    const int64_t limit = std::max<int64_t>(AppSettings::maxTokens(), length);
+    for (const QString &t : m_texts) {
+        if (m_calibrationTexts.contains(t) && t != m_evaluationText)
+            continue;  // what the calibration saw is no test of it
+        paths << t;
+        known << prefixTokens(t, limit);
+    }
+    if (paths.isEmpty()) {
+        emit heldOutFailed(tr("No text is left out of the calibration to test it on."));
+        return;
+    }
+    const auto model = m_model;
+    const auto tokenizer = m_tokenizer;
+    const int threads = AppSettings::threads();
+    const int chunk = AppSettings::chunkTokens();
+    const uint64_t seed = 1;  // other keys than a calibration with the default seed 0 drew
+    auto report = std::make_shared<HeldOutReport>();
+    BackgroundJobs::Task task;
+    task.label = tr("Testing the calibration on %n held-out text(s)", nullptr, int(paths.size()));
+    task.context = tr("Held-out test of the calibration");
+    task.work = [=](JobControl &job) {
+        EngineThreads::set(threads);
+        QElapsedTimer timer;
+        timer.start();
+        std::vector<std::vector<int32_t>> docs;
+        for (qsizetype i = 0; i < paths.size(); ++i) {
+            job.throwIfCancelled();
+            docs.push_back(known[i] ? *known[i] : tokenizer->encodeFile(paths[i], limit));
+            report->texts << QFileInfo(paths[i]).fileName();
+        }
+        report->length = length;
+        const std::vector<PasskeyPrompt> passkeys =
+            prompts > 0 ? CalibrationPrompts::passkey(*tokenizer, model->config().bosTokenId,
+                                                      docs, length, prompts, seed)
+                        : std::vector<PasskeyPrompt>{};
+        const PasskeyTask passkeyTask(*tokenizer, model->config().bosTokenId);
+        report->prompts = int(passkeys.size());
+        const double parts = 2.0 * (1.0 + double(passkeys.size()));
+        double done = 0.0;
+        for (int which = 0; which < 2; ++which) {
+            const ModulationSet &set = which == 0 ? before : after;
+            ForwardPass forward(model, set.isIdentity() ? nullptr : set.apply(*model));
+            JobControl pass;
+            pass.setProgressCallback([&job, &pass, &done, parts](double f, const QString &) {
+                job.report((done + f) / parts);
+                if (job.isCancelled())
+                    pass.cancel();
+            });
+            PerplexityEvaluator evaluator(forward, chunk);
+            const FixedWindowResult r = evaluator.fixedWindows(docs, length, 0, false, &pass);
+            job.throwIfCancelled();
+            done += 1.0;
+            (which == 0 ? report->perplexityBefore : report->perplexityAfter) = r.perplexity();
+            report->windows = r.windows;
+            PasskeyEvaluator passkey(forward, passkeyTask, chunk);
+            int correct = 0;
+            double nll = 0.0;
+            for (const PasskeyPrompt &p : passkeys) {
+                job.throwIfCancelled();
+                const PasskeyAnswer a = passkey.scoreAlone(p);
+                correct += a.correct ? 1 : 0;
+                nll += a.meanNll;
+                done += 1.0;
+                job.report(done / parts);
+            }
+            const double n = std::max<double>(1.0, double(passkeys.size()));
+            (which == 0 ? report->accuracyBefore : report->accuracyAfter) = correct / n;
+            (which == 0 ? report->keyNllBefore : report->keyNllAfter) = nll / n;
+        }
+        report->seconds = double(timer.elapsed()) / 1000.0;
+    };
+    const int generation = m_modelGeneration;
+    task.done = [this, report, generation] {
+        if (generation == m_modelGeneration)
+            emit heldOutReady(*report);
+    };
+    task.failed = [this](const QString &reason, bool cancelled) {
+        if (!cancelled)
+            emit heldOutFailed(reason);
+    };
+    m_jobs->start(std::move(task));
 }
 
 void WorkbenchSession::bake(const QString &outDir)

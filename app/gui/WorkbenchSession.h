@@ -5,6 +5,7 @@
 #include "BackgroundJobs.h"
 #include "calibration/CalibrationOptions.h"
 #include "eval/PositionBuckets.h"
+#include "HeldOutReport.h"
 #include "LiveEvaluation.h"
 #include "modulation/Modulation.h"
 #include "ModulationEditor.h"
@@ -92,8 +93,16 @@ public:
 
     // Calibration and baking.
     bool isCalibrating() const { return m_calibrationJob != 0; }
-    void startCalibration(CalibrationOptions options);
+    /// Starts from options.start, or from the current modulation when unset (the faders); a
+    /// passkey or mixed objective gets `prompts` passkey prompts of the target length made from
+    /// the calibration texts (CalibrationPrompts::passkey, seed options.seed).
+    void startCalibration(CalibrationOptions options, int prompts = 4);
     void stopCalibration();
+    /// The report of a calibration on the texts not used for it (HeldOutReport): `before` and
+    /// `after` at fixed windows of `length` tokens (the first max-tokens of each text, at least
+    /// one window) and on `prompts` passkey prompts of `length` tokens with those texts as filler.
+    void startHeldOutEvaluation(const ModulationSet &before, const ModulationSet &after,
+                                int length, int prompts);
     void bake(const QString &outDir);
     /// One GGUF file for llama.cpp (GgufExporter, as `bake --format gguf`): the scaling folded
     /// into A, the tokenizer embedded, matrices stored as `dtype` (f32, f16, bf16, q8_0). Reports
@@ -140,6 +149,8 @@ signals:
     void calibrationStep(const mscope::CalibrationStep &step);
     void calibrationFinished(const mscope::ModulationSet &result, bool stoppedEarly);
     void calibrationFailed(const QString &message);
+    void heldOutReady(const mscope::HeldOutReport &report);
+    void heldOutFailed(const QString &message);
     void bakeFinished(const QString &dir);
     void bakeFailed(const QString &message);
     void factorSweepReady(const QVector<double> &factors, const QVector<double> &atTraining,

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The workbench's gradient views on the demo model, offscreen: the sensitivity map holds exactly
-// what core's ModulationGradient::sensitivity gives for the same windows (summed over each
-// channel's states), its sign means what the panel says (checked against a finite difference of
-// the objective), and its colours follow the sign.
+// The workbench's gradient views on the demo model, offscreen: the calibrate dialog starts from
+// the faders, runs a tiny gradient calibration per channel that it plots, applies (faders at the
+// layer means, the finer factors under them), tests on the held-out texts, and stops on request
+// keeping the best point; the sensitivity map holds exactly what core's
+// ModulationGradient::sensitivity gives for the same windows (summed over each channel's
+// states), its sign means what the panel says (checked against a finite difference of the
+// objective), and its colours follow the sign.
 #include "AppSettings.h"
+#include "CalibrationDialog.h"
 #include "DivergingHeatmap.h"
 #include "MainWindow.h"
 #include "ModulationEditor.h"
@@ -18,6 +22,10 @@
 #include "widgets/GuiTestMain.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <cmath>
@@ -32,6 +40,7 @@ class CalibrationViewsTest : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void calibrationDialogStartsFromTheFaders();
     void sensitivityMapIsTheCoreGradient();
 
 private:
@@ -55,6 +64,107 @@ void CalibrationViewsTest::initTestCase()
 void CalibrationViewsTest::cleanupTestCase()
 {
     m_window.reset();
+}
+
+void CalibrationViewsTest::calibrationDialogStartsFromTheFaders()
+{
+    WorkbenchSession *session = m_window->session();
+    ModulationEditor *editor = m_window->editor();
+    editor->setAllFactors(0.7);
+    editor->setFactor(1, 0.5);
+    const std::vector<double> faders = editor->factors();
+    m_window->calibrateDialog();
+    CalibrationDialog *dialog = m_window->calibrationDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    // Its start point is the session's modulation, whatever the method.
+    const CalibrationOptions options = dialog->options();
+    QVERIFY(options.start.has_value());
+    QCOMPARE(options.start->steps, session->modulation().steps);
+
+    // A tiny gradient calibration per channel: 3 Adam steps on one window of 256 tokens.
+    dialog->methodBox()->setCurrentIndex(
+        dialog->methodBox()->findData(int(CalibrationOptions::Method::Adam)));
+    dialog->granularityBox()->setCurrentIndex(
+        dialog->granularityBox()->findData(int(FactorGranularity::Channel)));
+    QCOMPARE(dialog->objectiveBox()->currentIndex(), 0);  // perplexity
+    dialog->targetBox()->setValue(256);
+    dialog->stepsBox()->setValue(3);
+    dialog->learningRateBox()->setValue(0.05);
+    dialog->windowsBox()->setValue(1);
+    dialog->promptsBox()->setValue(2);
+    QSignalSpy steps(session, &WorkbenchSession::calibrationStep);
+    QSignalSpy finished(session, &WorkbenchSession::calibrationFinished);
+    QSignalSpy report(dialog, &CalibrationDialog::reportReady);
+    QVERIFY(dialog->startButton()->isEnabled());
+    dialog->startButton()->click();
+    QVERIFY(dialog->isRunning());
+    QVERIFY(session->isCalibrating());
+    QVERIFY(dialog->stopButton()->isEnabled());
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.last().at(1).toBool(), false);
+    QVERIFY(!dialog->isRunning());
+    // Every evaluation reported and plotted: the start and one per step.
+    QVERIFY2(steps.count() >= 4, qPrintable(QString::number(steps.count())));
+    QCOMPARE(dialog->objectiveSeries()->count(), steps.count());
+    const auto first = steps.first().at(0).value<CalibrationStep>();
+    QCOMPARE(first.iteration, 0);
+    for (size_t l = 0; l < faders.size(); ++l)  // it started at the faders
+        QVERIFY(std::fabs(first.factors[l] - faders[l]) < 1e-12);
+
+    // Applied: the faders show each layer's mean of the per-channel factors under them, and
+    // the modulation holds those factors.
+    QVERIFY(editor->hasFinerFactors());
+    const ModulationSet applied = session->modulation();
+    QCOMPARE(int(applied.steps.size()), 1);
+    const Modulation &step = applied.steps.back();
+    QCOMPARE(step.family, ModulationFamily::Power);
+    QCOMPARE(int(step.channelFactors.size()), int(faders.size()));
+    bool moved = false;
+    for (size_t l = 0; l < faders.size(); ++l) {
+        const auto &row = step.channelFactors[l];
+        QCOMPARE(int(row.size()), session->model()->config().dInner);
+        double mean = 0.0;
+        for (double v : row)
+            mean += v;
+        mean /= double(row.size());
+        QVERIFY(std::fabs(editor->factor(int(l)) - mean) < 1e-9);
+        moved |= std::fabs(mean - faders[l]) > 1e-6;
+    }
+    QVERIFY(moved);
+    QVERIFY(!session->modulation().isIdentity());
+
+    // The held-out report: texts the calibration did not see, before and after.
+    QVERIFY(report.count() > 0 || report.wait(120000));
+    QCOMPARE(report.last().at(0).toBool(), true);
+    const HeldOutReport &heldOut = dialog->heldOut();
+    QVERIFY(!heldOut.texts.isEmpty());
+    QVERIFY(!heldOut.texts.contains(QStringLiteral("val_senseandsensibility.txt")));
+    QCOMPARE(heldOut.length, 256);
+    QCOMPARE(heldOut.prompts, 2);
+    QVERIFY(heldOut.windows > 0);
+    QVERIFY(heldOut.perplexityBefore > 1.0 && std::isfinite(heldOut.perplexityBefore));
+    QVERIFY(heldOut.perplexityAfter > 1.0 && std::isfinite(heldOut.perplexityAfter));
+    QVERIFY(!dialog->reportLabel()->text().isEmpty());
+
+    // Stop: a long run stopped after a few evaluations keeps the best point on the faders.
+    dialog->stepsBox()->setValue(100000);
+    dialog->granularityBox()->setCurrentIndex(
+        dialog->granularityBox()->findData(int(FactorGranularity::Layer)));
+    steps.clear();
+    dialog->startButton()->click();
+    QVERIFY(dialog->isRunning());
+    QVERIFY(QTest::qWaitFor([&] { return steps.count() >= 3; }, 120000));
+    dialog->stopButton()->click();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.last().at(1).toBool(), true);
+    QVERIFY(!dialog->isRunning());
+    QVERIFY(!session->isCalibrating());
+    const auto last = steps.last().at(0).value<CalibrationStep>();
+    QCOMPARE(editor->factors(), last.bestFactors);
+    QVERIFY(dialog->startButton()->isEnabled());
+    QVERIFY(report.wait(120000));  // the stopped run is tested too
+    dialog->close();
 }
 
 void CalibrationViewsTest::sensitivityMapIsTheCoreGradient()
