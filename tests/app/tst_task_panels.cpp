@@ -44,6 +44,7 @@ private slots:
     void greedyTokensAreTheGenerators();
     void stopKeepsWhatWasMade();
     void tintFollowsProbability();
+    void closingWhileBothRunIsClean();
 
 private:
     // The core's grid for the panel's settings, with `scan` (null: as loaded).
@@ -306,6 +307,28 @@ void TaskPanelsTest::tintFollowsProbability()
                             .arg(lowest)
                             .arg(highest)));
     g->setGreedy(true);
+}
+
+void TaskPanelsTest::closingWhileBothRunIsClean()
+{
+    // The session goes before the docks: the panels must not reach its jobs afterwards (this
+    // crashed tst_layout once).
+    auto window = std::make_unique<MainWindow>();
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    QSignalSpy loaded(window->session(), &WorkbenchSession::modelLoaded);
+    window->openModel(ResourceLocator::retrievalModelDir());
+    QVERIFY(loaded.wait(120000));
+    window->retrievalPanel()->setLengths({256, 16384});
+    window->retrievalPanel()->recompute();
+    window->generationPanel()->setMaxNewTokens(4096);
+    QSignalSpy first(window->generationPanel(), &GenerationPanel::firstTokenShown);
+    window->generationPanel()->generate();
+    QVERIFY(first.wait(60000));
+    // (The generation may have met the end of text already; the grid is still running.)
+    QVERIFY(window->retrievalPanel()->isRunning());
+    window.reset();
+    QTest::qWait(100);  // anything still queued for the dead window is dropped
 }
 
 MAMBASCOPE_GUI_TEST_MAIN(TaskPanelsTest)
