@@ -235,10 +235,11 @@ QString GuidedTour::text(int step) const
                 .arg(kRepairPower);
         case 3:
             return tr(
-                "<i>Calibrate…</i> (Ctrl+K) searches one factor per layer (SPSA or "
-                "coordinate search) on the ticked calibration texts, never on the "
-                "evaluation text, and moves the faders as it improves; <i>Stop</i> keeps "
-                "the best. It starts from its own point, not from the faders.");
+                "<i>Calibrate…</i> (Ctrl+K) starts from the current faders and searches "
+                "factors (SPSA or coordinate search per layer, or Adam per layer, channel or "
+                "state) on the ticked calibration texts, never on the evaluation text; it "
+                "plots the objective, moves the faders as it improves, <i>Stop</i> keeps the "
+                "best, and at the end it reports on the texts it did not see.");
         case 4:
             return tr(
                 "<i>File ▸ Bake Checkpoint…</i> (Ctrl+B) writes a new model folder with "

@@ -10,6 +10,7 @@
 #include "SettingsDialog.h"
 #include "UiLanguage.h"
 #include "widgets/GuiTestMain.h"
+#include "WorkbenchSession.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -305,7 +306,8 @@ void TranslationsTest::chineseTranslatesTheWindow()
     QCOMPARE(UiLanguage::current(), QStringLiteral("zh_CN"));
     SettingsDialog settings;
     QCOMPARE(settings.windowTitle(), QStringLiteral("设置"));
-    CalibrationDialog calibration(ModulationFamily::Power, 16384, {}, 0.0);
+    WorkbenchSession session;
+    CalibrationDialog calibration(&session, 0.0);
     QCOMPARE(calibration.windowTitle(), QStringLiteral("校准缩放"));
 
     MainWindow window;

@@ -302,8 +302,7 @@ int ScreenshotTour::run(const Options &options)
 
     // The dialogs, for docs/user-guide.md.
     {
-        CalibrationDialog dialog(window.editor()->family(), window.session()->targetLength(),
-                                 window.session()->calibrationTexts(), 14000.0, &window);
+        CalibrationDialog dialog(window.session(), 14000.0, &window);
         dialog.show();
         waitFor([] { return false; }, 200);
         ok &= save(&dialog, image("calibrate-dialog"));
