@@ -691,7 +691,10 @@ void MainWindow::connectSession()
                     // The calibrated step on the faders (finer factors under them), the steps
                     // of the start point it kept before it.
                     m_editor->loadCalibration(result, tr("Calibrate"), m_calibrationGesture);
+                    // Its provenance goes with the steps as the editor holds them (a fader over
+                    // channel factors holds their mean).
                     m_lastCalibration = result;
+                    m_lastCalibration->steps = m_editor->modulationSet().steps;
                     statusBar()->showMessage(
                         tr("Calibration done: perplexity at %1 tokens %2 (from %3)")
                             .arg(result.targetLength)

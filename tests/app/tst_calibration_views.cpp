@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QUndoStack>
 #include <cmath>
 #include <memory>
 
@@ -40,6 +41,7 @@ class CalibrationViewsTest : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void editorKeepsFinerFactorsUnderTheFaders();
     void calibrationDialogStartsFromTheFaders();
     void sensitivityMapIsTheCoreGradient();
 
@@ -64,6 +66,56 @@ void CalibrationViewsTest::initTestCase()
 void CalibrationViewsTest::cleanupTestCase()
 {
     m_window.reset();
+}
+
+void CalibrationViewsTest::editorKeepsFinerFactorsUnderTheFaders()
+{
+    // Per-channel factors on the faders: each shows its layer's mean, moving it scales the
+    // layer's factors by the same ratio, the modulation holds them, and undo restores them.
+    ModulationEditor editor;
+    editor.setLayerCount(2);
+    ModulationSet set;
+    Modulation step = Modulation::uniform(ModulationFamily::Power, 1.0, 2);
+    step.channelFactors = {{0.2, 0.4, 0.6}, {}};
+    set.steps = {step};
+    editor.loadSet(set, QStringLiteral("load"));
+    QVERIFY(editor.hasFinerFactors());
+    QVERIFY(std::fabs(editor.factor(0) - 0.4) < 1e-12);
+    QCOMPARE(editor.factor(1), 1.0);
+    QCOMPARE(editor.modulationSet().steps.back().channelFactors[0],
+             (std::vector<double>{0.2, 0.4, 0.6}));
+    editor.setFactor(0, 0.2);
+    const std::vector<double> row = editor.modulationSet().steps.back().channelFactors[0];
+    QVERIFY(std::fabs(row[0] - 0.1) < 1e-12 && std::fabs(row[2] - 0.3) < 1e-12);
+    editor.undoStack()->undo();
+    QCOMPARE(editor.modulationSet().steps.back().channelFactors[0],
+             (std::vector<double>{0.2, 0.4, 0.6}));
+    // A calibration's result: its last step on the faders, the steps before it kept under them.
+    ModulationSet result;
+    result.steps = {Modulation::uniform(ModulationFamily::Linear, 2.0, 2), step};
+    editor.loadCalibration(result, QStringLiteral("Calibrate"));
+    QCOMPARE(editor.family(), ModulationFamily::Power);
+    QCOMPARE(editor.presetSteps(), std::vector<Modulation>{result.steps.front()});
+    // The same factor for every channel (the fader of a layer with channel factors holds their
+    // mean, which the channel factors override).
+    const auto sameFactors = [&](const std::vector<Modulation> &steps) {
+        if (steps.size() != result.steps.size())
+            return false;
+        for (size_t i = 0; i < steps.size(); ++i)
+            for (int l = 0; l < 2; ++l)
+                for (int c = 0; c < 3; ++c)
+                    if (steps[i].family != result.steps[i].family ||
+                        steps[i].factor(l, c) != result.steps[i].factor(l, c))
+                        return false;
+        return true;
+    };
+    QVERIFY(sameFactors(editor.modulationSet().steps));
+    // Another family for the faders keeps the modulation as it is.
+    const std::vector<Modulation> before = editor.modulationSet().steps;
+    editor.freezeSliders(ModulationFamily::Delta, QStringLiteral("freeze"));
+    QCOMPARE(editor.family(), ModulationFamily::Delta);
+    QCOMPARE(editor.modulationSet().steps, before);
+    QVERIFY(!editor.hasFinerFactors());
 }
 
 void CalibrationViewsTest::calibrationDialogStartsFromTheFaders()
