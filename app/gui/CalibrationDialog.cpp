@@ -388,8 +388,7 @@ void CalibrationDialog::onFinished(bool stoppedEarly)
     updateControls();
     m_status->setText(
         stoppedEarly
-            ? tr("Stopped after %1 evaluations; the faders keep the best point "
-                 "found (for a finer granularity, its layer means).")
+            ? tr("Stopped after %1 evaluations; the faders keep the best point found.")
                   .arg(m_evaluations)
             : tr("Done after %1 evaluations; the faders hold the result.").arg(m_evaluations));
     // The window has applied the result: test it against the start on unseen texts.

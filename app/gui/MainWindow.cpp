@@ -701,6 +701,11 @@ void MainWindow::connectSession()
                             .arg(result.calibrationScore.value_or(NAN), 0, 'f', 2)
                             .arg(m_calibrationStartObjective, 0, 'f', 2));
                 } else {
+                    // The best point as a whole (channel and state factors included), where
+                    // the calibration reported one; else the faders keep its layer factors.
+                    if (m_calibrationBest)
+                        m_editor->loadCalibration(*m_calibrationBest, tr("Calibrate"),
+                                                  m_calibrationGesture);
                     statusBar()->showMessage(
                         tr("Calibration stopped; the sliders keep the best "
                            "factors found"));
@@ -1150,6 +1155,7 @@ void MainWindow::startCalibration(const CalibrationOptions &options, int prompts
     if (options.family != m_editor->family())
         m_editor->freezeSliders(options.family, tr("Calibrate"), m_calibrationGesture);
     m_calibrationStartObjective = 0.0;
+    m_calibrationBest.reset();
     m_lastCalibration.reset();
     m_scalingPanel->setCalibrationStatus(tr("Calibrating: preparing the calibration texts…"),
                                          m_stopCalibration);
@@ -1161,6 +1167,8 @@ void MainWindow::onCalibrationStep(const CalibrationStep &step)
 {
     if (step.iteration == 0 && m_calibrationStartObjective == 0.0)
         m_calibrationStartObjective = step.objective;
+    if (step.bestModulation)
+        m_calibrationBest = step.bestModulation;
     if (!step.bestFactors.empty() && step.bestFactors != m_editor->factors())
         m_editor->setFactors(step.bestFactors, tr("Calibrate"), m_calibrationGesture);
     m_scalingPanel->setCalibrationStatus(

@@ -193,6 +193,7 @@ private:
     std::optional<ModulationSet> m_lastCalibration;
     double m_calibrationStartObjective = 0.0;
     QPointer<CalibrationDialog> m_calibrationDialog;
+    std::shared_ptr<const ModulationSet> m_calibrationBest;  // of the calibration under way
 
     QAction *m_openModel = nullptr;
     QAction *m_addText = nullptr;
