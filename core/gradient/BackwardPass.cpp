@@ -14,7 +14,6 @@
 #include "support/JobControl.h"
 
 #include <omp.h>
-#include <chrono>
 #include <cstdio>
 #include <algorithm>
 #include <cmath>
@@ -149,10 +148,6 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
             progress(done / work);
     };
 
-    using clk = std::chrono::steady_clock;
-    double tCk = 0, tRec = 0, tHead = 0, tBack = 0;
-    auto tick = clk::now();
-    auto lap = [&](double &acc) { auto n = clk::now(); acc += std::chrono::duration<double>(n - tick).count(); tick = n; };
     // Forward: the state at the start of every chunk.
     std::vector<RecurrentState> starts;
     starts.reserve(size_t(chunks));
@@ -168,7 +163,6 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         m_forward->runLayers(m_hidden, state);
         starts.push_back(std::move(state));
         advance();
-        lap(tCk);
     }
 
     // Backward, chunk by chunk from the last.
@@ -184,7 +178,6 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         RecurrentState state = starts[size_t(k)];
         m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
         m_forward->runLayers(m_hidden, state);
-        lap(tRec);
 
         // Column j predicts ids[t0 + j + 1]; the last column of the window predicts nothing.
         const int64_t scored = std::min(n, T - 1 - t0);
@@ -197,12 +190,10 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         }
         m_gHidden.setZero(c.dModel, n);
         objective += headBackward(m_hidden, window.ids.data() + t0 + 1, weights, scored, m_gHidden);
-        lap(tHead);
         const RecurrentState &start = starts[size_t(k)];
         for (int l = layers - 1; l >= 0; --l)
             m_layers->backward(l, start.layer(l), m_scan->layers[size_t(l)], m_gHidden,
                                carry.layer(l), out[size_t(l)], l > 0);
-        lap(tBack);
         const int64_t held =
             m_layers->bytes() + int64_t(starts.size()) * stateBytes(carry) +
             int64_t(m_hidden.size() + m_gHidden.size() + m_logits.size() + m_scoredHidden.size() +
@@ -212,7 +203,6 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         advance();
     }
     m_forward->setActivationSink({});
-    std::fprintf(stderr, "ck %.3f rec %.3f head %.3f back %.3f\n", tCk, tRec, tHead, tBack);
     return objective;
 }
 

@@ -291,7 +291,7 @@ void CliModulationTest::helpExplainsTrainLength()
     QCOMPARE(r.exitCode, 0);
     const QString help = QString::fromUtf8(r.out).simplified();
     QVERIFY(help.contains(QStringLiteral("--train-length")));
-    QVERIFY(help.contains(QStringLiteral("256 for the bundled demo model")));
+    QVERIFY(help.contains(QStringLiteral("256 for the bundled models")));
     QVERIFY(help.contains(QStringLiteral("--modulate")));
 }
 
