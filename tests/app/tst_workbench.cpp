@@ -7,6 +7,7 @@
 #include "io/SyntheticCheckpoint.h"
 #include "LayerFactorControl.h"
 #include "LiveCurves.h"
+#include "LiveEvaluation.h"
 #include "MainWindow.h"
 #include "model/MambaModel.h"
 #include "ModelPanel.h"
@@ -550,12 +551,23 @@ void WorkbenchTest::closingWhileBusyIsClean()
 {
     // Closing in the middle of loading, tokenizing and the first pass neither hangs nor crashes,
     // and the layout is saved for the next start.
+    // The window closes from the first pass's start signal: polling isRunning() raced with a
+    // demo pass short enough to start and end inside one event-loop turn on a fast machine.
     auto window = std::make_unique<MainWindow>();
+    bool closedWhileRunning = false;
+    bool closed = false;
+    QObject::connect(window->session()->liveEvaluation(), &LiveEvaluation::passStarted, window.get(),
+            [&] {
+                if (closed)
+                    return;
+                closed = true;
+                closedWhileRunning = window->session()->liveEvaluation()->isRunning();
+                window->close();
+            });
     window->show();
     window->openDemo();
-    QVERIFY(
-        QTest::qWaitFor([&] { return window->session()->liveEvaluation()->isRunning(); }, 120000));
-    window->close();
+    QVERIFY(QTest::qWaitFor([&] { return closed; }, 120000));
+    QVERIFY(closedWhileRunning);
     QElapsedTimer timer;
     timer.start();
     window.reset();
