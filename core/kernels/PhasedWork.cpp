@@ -101,7 +101,11 @@ void PhasedWork::work(int slot)
         const int index = int(uint32_t(ticket)), total = int(uint32_t(ticket >> 32));
         if (index >= total)
             return;
-        // A valid ticket: its run waits for it, so the plan is this run's.
+        // A valid ticket: its run waits for it, so the plan is this run's. It may be the next
+        // run's, taken right after this thread finished the last task of the one before: start
+        // that plan from its first phase.
+        if (phase + 1 >= m_phaseStart.size() || index < m_phaseStart[phase])
+            phase = 0;
         while (index >= m_phaseStart[phase + 1])
             ++phase;
         // Wait for the last phase before this one that has tasks (which waited for its own).

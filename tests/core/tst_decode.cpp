@@ -17,6 +17,8 @@
 #include <omp.h>
 #include <QTest>
 #include <array>
+#include <chrono>
+#include <future>
 #include <cmath>
 #include <random>
 
@@ -79,6 +81,7 @@ private slots:
     void stepWithoutLogitsAdvancesTheSameState();
     void stepIsTheSameOnAnyThreadCount();
     void phasedWorkRunsEveryTaskInPhaseOrder();
+    void phasedWorkRunsBackToBack();
     void stepRefusesTokenOutsideVocabulary();
 };
 
@@ -381,6 +384,47 @@ void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
                     QCOMPARE(d.load(), 1);
         }
     }
+}
+
+void DecodeTest::phasedWorkRunsBackToBack()
+{
+    // Runs that follow each other at once, with plans that change between them, as decoding does:
+    // a worker that finished the last task of one run and takes a ticket of the next must place it
+    // in the next run's plan. (It once kept the phase it had reached, ran ticket 0 as a task of
+    // the last phase and waited for a phase that never finished: `bench --sections decode` hung
+    // with both threads yielding.) More threads than cores, so that workers get preempted
+    // anywhere; a deadlock fails the test after a minute instead of hanging it.
+    const std::vector<int> plans[2] = {{1, 4, 4, 1, 0, 4, 4, 1, 8}, {1, 4, 4, 1, 0, 4, 4, 1, 0}};
+    std::atomic<int> misplaced{0};
+    std::atomic<long> ran{0};
+    long expected = 0;
+    auto rounds = [&] {
+        for (int threads : {2, 3, 5}) {
+            PhasedWork work(threads);
+            for (int round = 0; round < 20000; ++round) {
+                const std::vector<int> &counts = plans[round % 2];
+                auto task = [&](int phase, int index, int) {
+                    if (phase < 0 || size_t(phase) >= counts.size() || index < 0
+                        || index >= counts[size_t(phase)])
+                        ++misplaced;
+                    ++ran;
+                };
+                work.run(std::span<const int>(counts), task);
+            }
+        }
+    };
+    for (int threads : {2, 3, 5}) {
+        (void)threads;
+        for (int round = 0; round < 20000; ++round)
+            for (int c : plans[round % 2])
+                expected += c;
+    }
+    auto finished = std::async(std::launch::async, rounds);
+    if (finished.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
+        qFatal("PhasedWork: back-to-back runs still not done after a minute (deadlock)");
+    finished.get();
+    QCOMPARE(misplaced.load(), 0);
+    QCOMPARE(ran.load(), expected);
 }
 
 void DecodeTest::stepRefusesTokenOutsideVocabulary()
