@@ -457,6 +457,10 @@
         <source>&lt;b&gt;All = %1&lt;/b&gt;&lt;br&gt;at the training length: %2&lt;br&gt;at the target length: %3</source>
         <translation>&lt;b&gt;Tous = %1&lt;/b&gt;&lt;br&gt;à la longueur d’entraînement : %2&lt;br&gt;à la longueur cible : %3</translation>
     </message>
+    <message>
+        <source>ppl</source>
+        <translation>ppl</translation>
+    </message>
 </context>
 <context>
     <name>mscope::GenerationPanel</name>
@@ -578,7 +582,10 @@
     </message>
     <message numerus="yes">
         <source>Generating after %n prompt token(s)…</source>
-        <translation><numerusform>Génération après %n jeton d’invite…</numerusform><numerusform>Génération après %n jetons d’invite…</numerusform></translation>
+        <translation>
+            <numerusform>Génération après %n jeton d’invite…</numerusform>
+            <numerusform>Génération après %n jetons d’invite…</numerusform>
+        </translation>
     </message>
     <message>
         <source>p = %1</source>
@@ -586,7 +593,10 @@
     </message>
     <message numerus="yes">
         <source>%n token(s), %1 tokens/s, prefill %2 ms, first token shown %3 ms after it</source>
-        <translation><numerusform>%n jeton, %1 jetons/s, préremplissage %2 ms, premier jeton affiché %3 ms après</numerusform><numerusform>%n jetons, %1 jetons/s, préremplissage %2 ms, premier jeton affiché %3 ms après</numerusform></translation>
+        <translation>
+            <numerusform>%n jeton, %1 jetons/s, préremplissage %2 ms, premier jeton affiché %3 ms après</numerusform>
+            <numerusform>%n jetons, %1 jetons/s, préremplissage %2 ms, premier jeton affiché %3 ms après</numerusform>
+        </translation>
     </message>
     <message>
         <source>As loaded: %1. Under the faders: %2.</source>
@@ -1475,7 +1485,10 @@
     </message>
     <message numerus="yes">
         <source>Sweeping %1 over %n factor(s)…</source>
-        <translation><numerusform>Balayage de %1 sur %n facteur…</numerusform><numerusform>Balayage de %1 sur %n facteurs…</numerusform></translation>
+        <translation>
+            <numerusform>Balayage de %1 sur %n facteur…</numerusform>
+            <numerusform>Balayage de %1 sur %n facteurs…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Computing %1 and the baseline on the test texts…</source>
@@ -2075,7 +2088,10 @@
     </message>
     <message numerus="yes">
         <source>Computing %n key(s) per cell…</source>
-        <translation><numerusform>Calcul de %n clé par case…</numerusform><numerusform>Calcul de %n clés par case…</numerusform></translation>
+        <translation>
+            <numerusform>Calcul de %n clé par case…</numerusform>
+            <numerusform>Calcul de %n clés par case…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Not computed yet</source>
@@ -2095,7 +2111,10 @@
     </message>
     <message numerus="yes">
         <source>Mean accuracy over the grid: %1 as loaded, %2 under the faders (%3; %n key(s) per cell).</source>
-        <translation><numerusform>Exactitude moyenne sur la grille : %1 tel que chargé, %2 sous les curseurs (%3 ; %n clé par case).</numerusform><numerusform>Exactitude moyenne sur la grille : %1 tel que chargé, %2 sous les curseurs (%3 ; %n clés par case).</numerusform></translation>
+        <translation>
+            <numerusform>Exactitude moyenne sur la grille : %1 tel que chargé, %2 sous les curseurs (%3 ; %n clé par case).</numerusform>
+            <numerusform>Exactitude moyenne sur la grille : %1 tel que chargé, %2 sous les curseurs (%3 ; %n clés par case).</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2649,15 +2668,24 @@
     </message>
     <message numerus="yes">
         <source>Perplexity on %n texts: %1 against the model as loaded</source>
-        <translation><numerusform>Perplexité sur %n texte : %1 face au modèle tel que chargé</numerusform><numerusform>Perplexité sur %n textes : %1 face au modèle tel que chargé</numerusform></translation>
+        <translation>
+            <numerusform>Perplexité sur %n texte : %1 face au modèle tel que chargé</numerusform>
+            <numerusform>Perplexité sur %n textes : %1 face au modèle tel que chargé</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Perplexity on %n texts</source>
-        <translation><numerusform>Perplexité sur %n texte</numerusform><numerusform>Perplexité sur %n textes</numerusform></translation>
+        <translation>
+            <numerusform>Perplexité sur %n texte</numerusform>
+            <numerusform>Perplexité sur %n textes</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n text(s)</source>
-        <translation><numerusform>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n texte</numerusform><numerusform>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n textes</numerusform></translation>
+        <translation>
+            <numerusform>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n texte</numerusform>
+            <numerusform>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n textes</numerusform>
+        </translation>
     </message>
     <message>
         <source>&lt;br&gt;as loaded: mean %1 (%2–%3)</source>
@@ -2666,6 +2694,10 @@
     <message>
         <source>&lt;br&gt;scaled: mean %1 (%2–%3)</source>
         <translation>&lt;br&gt;mis à l’échelle : moyenne %1 (%2–%3)</translation>
+    </message>
+    <message>
+        <source>ppl</source>
+        <translation>ppl</translation>
     </message>
 </context>
 <context>
@@ -2755,7 +2787,10 @@
     </message>
     <message numerus="yes">
         <source>Factor sweep (%n pass(es))</source>
-        <translation><numerusform>Balayage du facteur (%n passe)</numerusform><numerusform>Balayage du facteur (%n passes)</numerusform></translation>
+        <translation>
+            <numerusform>Balayage du facteur (%n passe)</numerusform>
+            <numerusform>Balayage du facteur (%n passes)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Factor sweep</source>
@@ -2767,7 +2802,10 @@
     </message>
     <message numerus="yes">
         <source>Comparing on %n text(s)</source>
-        <translation><numerusform>Comparaison sur %n texte</numerusform><numerusform>Comparaison sur %n textes</numerusform></translation>
+        <translation>
+            <numerusform>Comparaison sur %n texte</numerusform>
+            <numerusform>Comparaison sur %n textes</numerusform>
+        </translation>
     </message>
     <message>
         <source>Comparison on several texts</source>
@@ -2779,7 +2817,10 @@
     </message>
     <message numerus="yes">
         <source>Testing the calibration on %n held-out text(s)</source>
-        <translation><numerusform>Test de la calibration sur %n texte réservé</numerusform><numerusform>Test de la calibration sur %n textes réservés</numerusform></translation>
+        <translation>
+            <numerusform>Test de la calibration sur %n texte réservé</numerusform>
+            <numerusform>Test de la calibration sur %n textes réservés</numerusform>
+        </translation>
     </message>
     <message>
         <source>Held-out test of the calibration</source>

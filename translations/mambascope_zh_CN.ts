@@ -457,6 +457,10 @@
         <source>&lt;b&gt;All = %1&lt;/b&gt;&lt;br&gt;at the training length: %2&lt;br&gt;at the target length: %3</source>
         <translation>&lt;b&gt;全部 = %1&lt;/b&gt;&lt;br&gt;在训练长度：%2&lt;br&gt;在目标长度：%3</translation>
     </message>
+    <message>
+        <source>ppl</source>
+        <translation>困惑度</translation>
+    </message>
 </context>
 <context>
     <name>mscope::GenerationPanel</name>
@@ -578,7 +582,9 @@
     </message>
     <message numerus="yes">
         <source>Generating after %n prompt token(s)…</source>
-        <translation><numerusform>在 %n 个提示词元之后生成…</numerusform></translation>
+        <translation>
+            <numerusform>在 %n 个提示词元之后生成…</numerusform>
+        </translation>
     </message>
     <message>
         <source>p = %1</source>
@@ -586,7 +592,9 @@
     </message>
     <message numerus="yes">
         <source>%n token(s), %1 tokens/s, prefill %2 ms, first token shown %3 ms after it</source>
-        <translation><numerusform>%n 个词元，%1 词元/秒，预填充 %2 毫秒，之后 %3 毫秒显示第一个词元</numerusform></translation>
+        <translation>
+            <numerusform>%n 个词元，%1 词元/秒，预填充 %2 毫秒，之后 %3 毫秒显示第一个词元</numerusform>
+        </translation>
     </message>
     <message>
         <source>As loaded: %1. Under the faders: %2.</source>
@@ -1473,7 +1481,9 @@
     </message>
     <message numerus="yes">
         <source>Sweeping %1 over %n factor(s)…</source>
-        <translation><numerusform>正在对 %n 个因子扫描 %1…</numerusform></translation>
+        <translation>
+            <numerusform>正在对 %n 个因子扫描 %1…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Computing %1 and the baseline on the test texts…</source>
@@ -2071,7 +2081,9 @@
     </message>
     <message numerus="yes">
         <source>Computing %n key(s) per cell…</source>
-        <translation><numerusform>正在计算每格 %n 个密钥…</numerusform></translation>
+        <translation>
+            <numerusform>正在计算每格 %n 个密钥…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Not computed yet</source>
@@ -2091,7 +2103,9 @@
     </message>
     <message numerus="yes">
         <source>Mean accuracy over the grid: %1 as loaded, %2 under the faders (%3; %n key(s) per cell).</source>
-        <translation><numerusform>网格上的平均准确率：加载时 %1，推子下 %2（%3；每格 %n 个密钥）。</numerusform></translation>
+        <translation>
+            <numerusform>网格上的平均准确率：加载时 %1，推子下 %2（%3；每格 %n 个密钥）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2645,15 +2659,21 @@
     </message>
     <message numerus="yes">
         <source>Perplexity on %n texts: %1 against the model as loaded</source>
-        <translation><numerusform>%n 个文本上的困惑度：%1，对比加载时的模型</numerusform></translation>
+        <translation>
+            <numerusform>%n 个文本上的困惑度：%1，对比加载时的模型</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Perplexity on %n texts</source>
-        <translation><numerusform>%n 个文本上的困惑度</numerusform></translation>
+        <translation>
+            <numerusform>%n 个文本上的困惑度</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;positions %1–%2&lt;/b&gt;, %n text(s)</source>
-        <translation><numerusform>&lt;b&gt;位置 %1–%2&lt;/b&gt;，%n 个文本</numerusform></translation>
+        <translation>
+            <numerusform>&lt;b&gt;位置 %1–%2&lt;/b&gt;，%n 个文本</numerusform>
+        </translation>
     </message>
     <message>
         <source>&lt;br&gt;as loaded: mean %1 (%2–%3)</source>
@@ -2662,6 +2682,10 @@
     <message>
         <source>&lt;br&gt;scaled: mean %1 (%2–%3)</source>
         <translation>&lt;br&gt;缩放后：均值 %1（%2–%3）</translation>
+    </message>
+    <message>
+        <source>ppl</source>
+        <translation>困惑度</translation>
     </message>
 </context>
 <context>
@@ -2751,7 +2775,9 @@
     </message>
     <message numerus="yes">
         <source>Factor sweep (%n pass(es))</source>
-        <translation><numerusform>因子扫描（%n 次传播）</numerusform></translation>
+        <translation>
+            <numerusform>因子扫描（%n 次传播）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Factor sweep</source>
@@ -2763,7 +2789,9 @@
     </message>
     <message numerus="yes">
         <source>Comparing on %n text(s)</source>
-        <translation><numerusform>在 %n 个文本上比较</numerusform></translation>
+        <translation>
+            <numerusform>在 %n 个文本上比较</numerusform>
+        </translation>
     </message>
     <message>
         <source>Comparison on several texts</source>
@@ -2775,7 +2803,9 @@
     </message>
     <message numerus="yes">
         <source>Testing the calibration on %n held-out text(s)</source>
-        <translation><numerusform>在 %n 个留出文本上测试校准</numerusform></translation>
+        <translation>
+            <numerusform>在 %n 个留出文本上测试校准</numerusform>
+        </translation>
     </message>
     <message>
         <source>Held-out test of the calibration</source>

@@ -31,7 +31,7 @@ FactorSweepChart::FactorSweepChart(QWidget *parent)
     setTitles({tr("Factor sweep: perplexity at the training and target lengths"),
                tr("Factor sweep"), tr("Sweep")});
     setXTitles({tr("All factor"), tr("factor")});
-    setYTitles({tr("Perplexity (log scale)"), tr("Perplexity")});
+    setYTitles({tr("Perplexity (log scale)"), tr("Perplexity"), tr("ppl")});
     setLengths(0, 0);
     setWhatsThis(
         tr("Each point is one pass over the evaluation text with every layer at that "

@@ -46,7 +46,7 @@ TextSpreadChart::TextSpreadChart(QWidget *parent)
     m_lines[1]->setName(tr("scaled"));
     setTitles({tr("Perplexity on several texts"), tr("Several texts")});
     setXTitles({tr("Position in each text (tokens of context)"), tr("Position (tokens)")});
-    setYTitles({tr("Perplexity (log scale)"), tr("Perplexity")});
+    setYTitles({tr("Perplexity (log scale)"), tr("Perplexity"), tr("ppl")});
     setWhatsThis(
         tr("The baseline and the current scaling on every text that is not used for "
            "calibration: per position bucket the mean over the texts (line) and the "

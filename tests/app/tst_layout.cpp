@@ -121,6 +121,37 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
         if (chart->isVisible() && !chart->visibleRegion().isEmpty())
             for (const QString &t : chart->overflowingTexts())
                 problems << QStringLiteral("%1: \"%2\" is cut").arg(chart->objectName(), t);
+    // A tab behind another is what the user sees once they click it: raise each in turn, check its
+    // size and its charts, then bring back the tab that was in front.
+    for (QDockWidget *d : window.panels()) {
+        const QList<QDockWidget *> group = window.tabifiedDockWidgets(d);
+        if (d->isFloating() || group.isEmpty() || docks.contains(d))
+            continue;
+        QDockWidget *front = nullptr;
+        for (QDockWidget *other : group)
+            if (docks.contains(other))
+                front = other;
+        d->raise();
+        QTest::qWait(50);
+        QCoreApplication::processEvents();
+        const QSize min = d->widget()->minimumSizeHint();
+        const QSize got = d->widget()->size();
+        if (got.width() + 1 < min.width() || got.height() + 1 < min.height())
+            problems << QStringLiteral("%1 (its tab raised) squeezed to %2×%3 (needs %4×%5)")
+                            .arg(d->objectName())
+                            .arg(got.width())
+                            .arg(got.height())
+                            .arg(min.width())
+                            .arg(min.height());
+        for (InteractiveChart *chart : d->findChildren<InteractiveChart *>())
+            if (chart->isVisible())
+                for (const QString &t : chart->overflowingTexts())
+                    problems << QStringLiteral("%1 (its tab raised): \"%2\" is cut")
+                                    .arg(chart->objectName(), t);
+        if (front)
+            front->raise();
+        QTest::qWait(20);
+    }
     SpectrumHeatmap *heatmap = window.spectrumPanel()->heatmap();
     for (const QString &t : heatmap->overflowingTexts())
         problems << QStringLiteral("heat map: \"%1\" is cut").arg(t);
