@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 #include "PerplexityChart.h"
 #include "PerplexityPanel.h"
+#include "RetrievalPanel.h"
 #include "ScalingPanel.h"
 #include "WorkbenchSession.h"
 #include "support/BlasRuntime.h"
@@ -74,7 +75,14 @@ int WindowLatency::run(const Options &options)
                 qPrintable(BlasRuntime::coreName()), qPrintable(loadAverage()),
                 qPrintable(QApplication::platformName()));
     QSlider *master = window.scalingPanel()->masterControl()->slider();
-    std::vector<double> seconds;
+    // Two times per release: the perplexity chart showing the whole new curve (what the user
+    // waits for), and every panel settled (any other job the change started, listed as they were
+    // when the curve was done, and the retrieval grid when its panel is shown).
+    std::vector<double> curveSeconds, seconds;
+    // The retrieval grid under the faders follows the curve (it waits for it): when its panel is
+    // on screen, "settled" includes it.
+    int retrievals = 0;
+    QObject::connect(window.retrievalPanel(), &RetrievalPanel::finished, [&] { ++retrievals; });
     for (int i = 0; i < options.repeats; ++i) {
         // A release of the master fader at a new value, as a hand does it.
         const int target = i % 2 == 0 ? 44 : 54;  // power 0.45 and 0.55
@@ -84,19 +92,46 @@ int WindowLatency::run(const Options &options)
         t.start();
         master->setValue(target);
         master->setSliderDown(false);
-        if (!waitFor([&] { return passes > before && settled(); }, 600000)) {
+        double curveAt = -1.0;
+        const int retrievalsBefore = retrievals;
+        const bool retrievalShown = window.retrievalPanel()->isVisible();
+        QStringList busy;
+        auto curveDone = [&] {
+            return passes > before && window.liveCurves()->currentComplete() &&
+                   window.liveCurves()->baselineComplete() && !chart->isUpdating();
+        };
+        if (!waitFor(
+                [&] {
+                    if (curveAt < 0.0 && curveDone()) {
+                        curveAt = t.elapsed() / 1000.0;
+                        for (const auto &job : window.session()->jobs())
+                            busy << job.label;
+                    }
+                    return curveAt >= 0.0 && settled() &&
+                           (!retrievalShown || retrievals > retrievalsBefore);
+                },
+                600000)) {
             std::fprintf(stderr, "gui-latency: a curve never finished\n");
             return 1;
         }
         seconds.push_back(t.elapsed() / 1000.0);
-        std::printf("  release at power %.2f: whole curve on screen after %.2f s\n",
-                    target / 100.0 + 0.01, seconds.back());
+        curveSeconds.push_back(curveAt);
+        std::printf("  release at power %.2f: whole curve on screen after %.2f s, every panel "
+                    "settled after %.2f s%s\n",
+                    target / 100.0 + 0.01, curveAt, seconds.back(),
+                    busy.isEmpty()
+                        ? ""
+                        : qPrintable(QStringLiteral(" (still running at the curve: %1)")
+                                         .arg(busy.join(QStringLiteral(", ")))));
     }
     std::sort(seconds.begin(), seconds.end());
+    std::sort(curveSeconds.begin(), curveSeconds.end());
     std::printf(
         "window: whole 16k-token curve after a master-fader release, median %.2f s "
-        "(min %.2f, max %.2f, %d runs), load %s\n",
-        seconds[seconds.size() / 2], seconds.front(), seconds.back(), int(seconds.size()),
+        "(min %.2f, max %.2f, %d runs); every panel settled, median %.2f s (min %.2f, max "
+        "%.2f); load %s\n",
+        curveSeconds[curveSeconds.size() / 2], curveSeconds.front(), curveSeconds.back(),
+        int(curveSeconds.size()), seconds[seconds.size() / 2], seconds.front(), seconds.back(),
         qPrintable(loadAverage()));
     return 0;
 }

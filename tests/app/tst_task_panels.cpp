@@ -5,6 +5,7 @@
 // Generator's, Stop stops, and each token is tinted by its probability.
 #include "AppSettings.h"
 #include "GenerationPanel.h"
+#include "LiveEvaluation.h"
 #include "MainWindow.h"
 #include "ModulationEditor.h"
 #include "PasskeyHeatmap.h"
@@ -170,6 +171,20 @@ void TaskPanelsTest::retrievalFollowsTheFaders()
 {
     RetrievalPanel *r = m_window->retrievalPanel();
     QSignalSpy finished(r, &RetrievalPanel::finished);
+    // The grid waits for the live curve the same edits started (the curve is what the user
+    // watches): it never starts while a pass of the curve runs.
+    LiveEvaluation *live = m_window->session()->liveEvaluation();
+    int startedBesideTheCurve = 0, started = 0;
+    bool wasRunning = false;
+    const QMetaObject::Connection watch =
+        connect(m_window->session(), &WorkbenchSession::jobsChanged, this, [&] {
+            if (r->isRunning() && !wasRunning) {
+                ++started;
+                if (live->isRunning())
+                    ++startedBesideTheCurve;
+            }
+            wasRunning = r->isRunning();
+        });
     // A drag's worth of edits: one grid once they settle, not one per edit.
     ModulationEditor *editor = m_window->editor();
     const int gesture = editor->newGesture();
@@ -177,7 +192,10 @@ void TaskPanelsTest::retrievalFollowsTheFaders()
         editor->setAllFactors(f, gesture);
     QVERIFY(finished.wait(120000));
     QTest::qWait(700);
+    disconnect(watch);
     QCOMPARE(finished.count(), 1);
+    QCOMPARE(started, 1);
+    QCOMPARE(startedBesideTheCurve, 0);
     const auto model = m_window->session()->model();
     compareCells(RetrievalPanel::Side::Current,
                  coreGrid(m_window->session()->modulation().apply(*model)));
