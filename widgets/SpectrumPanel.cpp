@@ -44,13 +44,13 @@ SpectrumPanel::SpectrumPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_note);
 
     auto *split = new QSplitter(Qt::Vertical);
+    m_split = split;
     m_heatmap = new SpectrumHeatmap;
     m_heatmap->setObjectName(QStringLiteral("spectrumHeatmap"));
     m_layerChart = new LayerSpectrumChart;
     m_layerChart->setObjectName(QStringLiteral("layerSpectrumChart"));
     // The histogram gives way in a short dock (resizeEvent): it must not hold the window's
-    // minimum height up meanwhile.
-    m_layerChart->setMinimumHeight(0);
+    // minimum height up meanwhile (minimumSizeHint).
     split->addWidget(m_heatmap);
     split->addWidget(m_layerChart);
     split->setStretchFactor(0, 3);
@@ -99,6 +99,19 @@ void SpectrumPanel::resizeEvent(QResizeEvent *event)
     // In a short dock the heat map keeps the room: its rows hold every layer at once, and its
     // readout gives a layer's numbers; the histogram comes back when there is room for it.
     m_layerChart->setVisible(height() >= 400);
+}
+
+QSize SpectrumPanel::minimumSizeHint() const
+{
+    // Without the histogram, which hides below 400 px (resizeEvent): QChartView raises its own
+    // minimum to its chart's (82 px under X11), and counted here it kept the main window 43 px
+    // taller than 640.
+    QSize size = QWidget::minimumSizeHint();
+    if (!m_layerChart->isHidden())
+        size.rheight() -= m_layerChart->minimumSizeHint().expandedTo(m_layerChart->minimumSize())
+                              .height() +
+                          m_split->handleWidth();
+    return size;
 }
 
 void SpectrumPanel::setNote(const QString &note)

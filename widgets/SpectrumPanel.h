@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QLabel;
+class QSplitter;
 
 namespace mscope {
 
@@ -30,6 +31,7 @@ public:
     void setSelectedLayer(int layer);
     /// Where Δ̄ came from, or why τ is not available yet.
     void setNote(const QString &note);
+    QSize minimumSizeHint() const override;
 
 signals:
     void quantityChanged(mscope::SpectrumQuantity quantity);
@@ -43,6 +45,7 @@ private:
     QLabel *m_note = nullptr;
     SpectrumHeatmap *m_heatmap = nullptr;
     LayerSpectrumChart *m_layerChart = nullptr;
+    QSplitter *m_split = nullptr;
 };
 
 }  // namespace mscope
