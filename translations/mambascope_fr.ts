@@ -2007,6 +2007,10 @@
         <source>Protocol:</source>
         <translation>Protocole :</translation>
     </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>Perplexité</translation>
+    </message>
 </context>
 <context>
     <name>mscope::RetrievalPanel</name>

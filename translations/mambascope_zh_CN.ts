@@ -2000,6 +2000,10 @@
         <source>Protocol:</source>
         <translation>协议：</translation>
     </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
 </context>
 <context>
     <name>mscope::RetrievalPanel</name>

@@ -53,11 +53,13 @@ PerplexityPanel::PerplexityPanel(QWidget *parent) : QWidget(parent)
     m_summary->setWordWrap(true);
     m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     // Two lines, always: a summary that wraps differently must not move the docks. (Measured
-    // as the label lays rich text out: CJK lines are taller than the font's line spacing.)
+    // as the label lays rich text out, with a word of the user's language: CJK lines, drawn in
+    // a fallback font, are taller than the font's line spacing, and "Ag" alone left the Chinese
+    // summary's second line half hidden.)
     QTextDocument twoLines;
     twoLines.setDefaultFont(m_summary->font());
     twoLines.setDocumentMargin(0);
-    twoLines.setHtml(QStringLiteral("Ag<br>Ag"));
+    twoLines.setHtml(QStringLiteral("Ag %1<br>Ag %1").arg(tr("Perplexity").toHtmlEscaped()));
     m_twoLines = twoLines.size().height();
     m_summary->setFixedHeight(int(std::ceil(m_twoLines)) + 2);
     layout->addWidget(m_summary);
