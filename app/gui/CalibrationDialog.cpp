@@ -114,7 +114,10 @@ CalibrationDialog::CalibrationDialog(WorkbenchSession *session, double tokensPer
     what->addRow(tr("&Method:"), m_method);
     what->addRow(tr("&Granularity:"), m_granularity);
     what->addRow(tr("&Objective:"), m_objective);
-    what->addRow(tr("Retrieval &weight:"), weightRow);
+    // A row that is a layout gets no buddy from QFormLayout: without one the label showed its "&".
+    auto *weightTitle = new QLabel(tr("Retrieval &weight:"));
+    weightTitle->setBuddy(m_weight);
+    what->addRow(weightTitle, weightRow);
     what->addRow(tr("Passkey &prompts:"), m_prompts);
     what->addRow(tr("&Target length:"), m_target);
 
