@@ -145,8 +145,10 @@ DeltaStatistics DeltaStatistics::fromJson(const QJsonObject &json, const QString
         std::vector<float> values;
         values.reserve(size_t(a.size()));
         for (const QJsonValue &v : a) {
+            // Checked as stored: 1e-308 is a positive double but a float zero, which the
+            // preset would then write back and refuse.
             const double d = v.toDouble(-1.0);
-            if (!v.isDouble() || !(d > 0.0) || !(d <= std::numeric_limits<float>::max()))
+            if (!v.isDouble() || !(float(d) > 0.0f) || !(d <= std::numeric_limits<float>::max()))
                 throw Error(source, QStringLiteral("delta_statistics.mean_delta[%1] has a "
                                                        "value that is not a positive number")
                                             .arg(stats.meanDelta.size()));
