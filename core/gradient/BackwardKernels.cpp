@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gradient/BackwardKernels.h"
 
+#include "kernels/FastExp.h"
+
 #include <cblas.h>
 #include <omp.h>
 #include <algorithm>
@@ -49,42 +51,54 @@ void convSiluBackward(const float *pre, int64_t preStride, const float *carried,
 {
     // The inputs as one sequence: ext[j] = carried[j] for j < K-1, the chunk's token j-(K-1)
     // after; conv output t reads ext[t .. t+K-1]. Then dJ/d ext[j] = Σ_k w[k]·gA[j-k], plus the
-    // gradient that arrives for the last K-1 entries (the next chunk's carried state).
+    // gradient that arrives for the last K-1 entries (the next chunk's carried state). Every
+    // loop runs over a block of channels, contiguous in memory, so that it vectorizes: the taps
+    // transposed to [K, C] and the rows of ext found once per token.
     const int64_t keep = K - 1;
-    const auto ext = [&](int64_t j, int64_t c) {
-        return j < keep ? carried[j * C + c] : pre[(j - keep) * preStride + c];
+    std::vector<float> taps(size_t(K * C));
+    for (int64_t c = 0; c < C; ++c)
+        for (int64_t k = 0; k < K; ++k)
+            taps[size_t(k * C + c)] = weight[c * K + k];
+    const float *wT = taps.data();
+    const auto extRow = [&](int64_t j) {
+        return j < keep ? carried + j * C : pre + (j - keep) * preStride;
     };
     constexpr int64_t kBlock = 64;
 #pragma omp parallel for schedule(static)
     for (int64_t c0 = 0; c0 < C; c0 += kBlock) {
         const int64_t c1 = std::min(C, c0 + kBlock);
-        // gA = gOut ⊙ silu'(a), a = bias + Σ_k w[k]·ext[t + k] recomputed in float as the
-        // forward does.
+        // gA = gOut ⊙ silu'(a), a = bias + Σ_k w[k]·ext[t + k] recomputed in float in the
+        // forward's order.
+        const float *rows[17];  // K ≤ 17 (checked by the caller)
         for (int64_t t = 0; t < T; ++t) {
+            for (int64_t k = 0; k < K; ++k)
+                rows[k] = extRow(t + k);
+            const float *g = gOut + t * C;
+            float *out = scratch + t * C;
+#pragma omp simd
             for (int64_t c = c0; c < c1; ++c) {
                 float a = bias ? bias[c] : 0.0f;
                 for (int64_t k = 0; k < K; ++k)
-                    a += weight[c * K + k] * ext(t + k, c);
-                const float sig = 1.0f / (1.0f + std::exp(-a));
-                scratch[t * C + c] = gOut[t * C + c] * siluDerivative(a, sig);
+                    a += wT[k * C + c] * rows[k][c];
+                const float sig = 1.0f / (1.0f + fastExp(-a));
+                out[c] = g[c] * siluDerivative(a, sig);
             }
         }
-        float incoming[16 * kBlock];  // K - 1 ≤ 16 (checked by the caller)
+        float incoming[16 * kBlock];
         for (int64_t j = 0; j < keep; ++j)
             for (int64_t c = c0; c < c1; ++c)
                 incoming[j * kBlock + (c - c0)] = gCarried[j * C + c];
         for (int64_t j = 0; j < T + keep; ++j) {
+            // Taps k with t = j - k inside the chunk, in increasing k as before.
+            const int64_t k0 = std::max<int64_t>(0, j - (T - 1)), k1 = std::min(K - 1, j);
+            float *dst = j >= keep ? gPre + (j - keep) * gPreStride : gCarried + j * C;
+            const float *in = j >= T ? incoming + (j - T) * kBlock : nullptr;
+#pragma omp simd
             for (int64_t c = c0; c < c1; ++c) {
-                float g = j >= T ? incoming[(j - T) * kBlock + (c - c0)] : 0.0f;
-                for (int64_t k = 0; k < K; ++k) {
-                    const int64_t t = j - k;
-                    if (t >= 0 && t < T)
-                        g += weight[c * K + k] * scratch[t * C + c];
-                }
-                if (j >= keep)
-                    gPre[(j - keep) * gPreStride + c] = g;
-                else
-                    gCarried[j * C + c] = g;
+                float g = in ? in[c - c0] : 0.0f;
+                for (int64_t k = k0; k <= k1; ++k)
+                    g += wT[k * C + c] * scratch[(j - k) * C + c];
+                dst[c] = g;
             }
         }
     }

@@ -14,9 +14,9 @@
 #include "support/JobControl.h"
 
 #include <omp.h>
-#include <cstdio>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace mscope {
 
@@ -104,7 +104,8 @@ double BackwardPass::objective(const ScoredWindow &window, const JobControl *job
 
 double BackwardPass::scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *targets,
                                   const double *weights, int64_t scored,
-                                  std::vector<int64_t> &columns)
+                                  std::vector<int64_t> &columns,
+                                  std::vector<std::vector<float>> *logits)
 {
     // Only the columns with a non-zero weight go through the LM head (a passkey prompt scores a
     // few); the NLL as the engine's head computes it (ForwardPass::scoreNextTokens).
@@ -121,7 +122,8 @@ double BackwardPass::scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *
     }
     m_nll.resize(size_t(S));
     if (S > 0)
-        m_forward->scoreNextTokens(m_scoredHidden, m_scoredTargets, m_nll.data());
+        m_forward->scoreNextTokens(m_scoredHidden, m_scoredTargets, m_nll.data(),
+                                   logits ? int(S) : 0, logits);
     double objective = 0.0;
     for (int64_t i = 0; i < S; ++i)
         objective += weights[columns[size_t(i)]] * double(m_nll[size_t(i)]);
@@ -194,8 +196,12 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         for (int l = layers - 1; l >= 0; --l)
             m_layers->backward(l, start.layer(l), m_scan->layers[size_t(l)], m_gHidden,
                                carry.layer(l), out[size_t(l)], l > 0);
+        int64_t keptLogits = 0;
+        for (const std::vector<float> &column : m_columnLogits)
+            keptLogits += int64_t(column.size());
         const int64_t held =
             m_layers->bytes() + int64_t(starts.size()) * stateBytes(carry) +
+            keptLogits * int64_t(sizeof(float)) +
             int64_t(m_hidden.size() + m_gHidden.size() + m_logits.size() + m_scoredHidden.size() +
                     m_normed.size() + m_gNormed.size() + m_gScored.size()) *
                 int64_t(sizeof(float));
@@ -214,8 +220,13 @@ double BackwardPass::headBackward(const Eigen::MatrixXf &hidden, const int32_t *
     const ModelConfig &c = m_model->config();
     const int64_t D = c.dModel, V = m_model->logitCount();
     std::vector<int64_t> columns;
-    const double objective = scoreColumns(hidden, targets, weights, scored, columns);
-    const int64_t S = int64_t(columns.size());
+    int64_t S = 0;
+    for (int64_t j = 0; j < scored; ++j)
+        S += weights[j] != 0.0 ? 1 : 0;
+    // Logits kept from the forward's LM head: one product with the head's weights fewer.
+    const bool keep = S * V <= m_keptLogitLimit;
+    const double objective =
+        scoreColumns(hidden, targets, weights, scored, columns, keep ? &m_columnLogits : nullptr);
     if (S == 0)
         return 0.0;
     const std::vector<int32_t> &scoredTargets = m_scoredTargets;
@@ -233,23 +244,37 @@ double BackwardPass::headBackward(const Eigen::MatrixXf &hidden, const int32_t *
         lse[size_t(i)] = double(m_nll[size_t(i)]) + dot;
     }
     m_gNormed.setZero(D, S);
+    // dJ/dlogits_j = w_j·(softmax_j − onehot(target_j)), then dJ/du += Headᵀ·that.
+    const auto logitGradient = [&](float *col, int64_t i, int64_t v0, int64_t rows) {
+        const float w = float(weights[columns[size_t(i)]]);
+        const float shift = float(lse[size_t(i)]);
+#pragma omp simd
+        for (int64_t r = 0; r < rows; ++r)
+            col[r] = w * fastExp(col[r] - shift);
+        const int64_t target = scoredTargets[size_t(i)];
+        if (target >= v0 && target < v0 + rows)
+            col[target - v0] -= w;
+    };
+    if (keep) {
+        m_logits.resize(size_t(V * S));
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < S; ++i) {
+            float *col = m_logits.data() + i * V;
+            std::copy_n(m_columnLogits[size_t(i)].data(), V, col);
+            logitGradient(col, i, 0, V);
+        }
+        gemmTransposedWeight(D, S, V, head, m_logits.data(), V, m_gNormed.data(), D, 1.0f);
+    }
     const int64_t blockRows = std::clamp<int64_t>(kHeadBlockFloats / S, 16, V);
-    m_logits.resize(size_t(blockRows * S));
-    for (int64_t v0 = 0; v0 < V; v0 += blockRows) {
+    if (!keep)
+        m_logits.resize(size_t(blockRows * S));
+    for (int64_t v0 = 0; v0 < V && !keep; v0 += blockRows) {
+        // Too many to keep: the logits again, a block of rows at a time.
         const int64_t rows = std::min(blockRows, V - v0);
         blockkernels::gemm(rows, S, D, head + v0 * D, m_normed.data(), D, m_logits.data(), rows);
 #pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < S; ++i) {
-            float *col = m_logits.data() + i * rows;
-            const float w = float(weights[columns[size_t(i)]]);
-            const float shift = float(lse[size_t(i)]);
-#pragma omp simd
-            for (int64_t r = 0; r < rows; ++r)
-                col[r] = w * fastExp(col[r] - shift);
-            const int64_t target = scoredTargets[size_t(i)];
-            if (target >= v0 && target < v0 + rows)
-                col[target - v0] -= w;
-        }
+        for (int64_t i = 0; i < S; ++i)
+            logitGradient(m_logits.data() + i * rows, i, v0, rows);
         gemmTransposedWeight(D, S, rows, head + v0 * D, m_logits.data(), rows, m_gNormed.data(), D,
                              1.0f);
     }

@@ -47,13 +47,20 @@ public:
     /// Σ_t weights[t]·NLL_t of `window` alone: a forward pass, the same numbers as run().
     double objective(const ScoredWindow &window, const JobControl *job);
 
+    /// Up to how many logits of a chunk (scored columns × vocabulary) the backward keeps from
+    /// the forward's LM head rather than making them again (default 2^24, 64 MiB); 0 always
+    /// makes them again, a block of rows at a time.
+    void setKeptLogitLimit(int64_t floats) { m_keptLogitLimit = floats; }
+
     /// The most bytes this pass has held in recordings, scratch and state checkpoints.
     int64_t peakBytes() const { return m_peakBytes; }
 
 private:
     static void checkWeights(const ScoredWindow &window);
+    // `logits`, when given, receives every scored column's logits (V floats each).
     double scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *targets,
-                        const double *weights, int64_t scored, std::vector<int64_t> &columns);
+                        const double *weights, int64_t scored, std::vector<int64_t> &columns,
+                        std::vector<std::vector<float>> *logits = nullptr);
     double headBackward(const Eigen::MatrixXf &hidden, const int32_t *targets,
                         const double *weights, int64_t scored, Eigen::MatrixXf &gHidden);
 
@@ -63,9 +70,11 @@ private:
     std::unique_ptr<LayerBackward> m_layers;
     int m_chunk = 512;
     int64_t m_peakBytes = 0;
+    int64_t m_keptLogitLimit = int64_t(1) << 24;
     Eigen::MatrixXf m_hidden, m_gHidden;
     Eigen::MatrixXf m_scoredHidden, m_normed, m_gNormed, m_gScored;  // [D, scored columns]
-    std::vector<float> m_logits;                                     // a block of the LM head
+    std::vector<float> m_logits;  // dJ/dlogits: a block of the LM head's rows, or all of them
+    std::vector<std::vector<float>> m_columnLogits;  // the forward's logits, per scored column
     std::vector<float> m_nll;
     std::vector<int32_t> m_scoredTargets;
 };

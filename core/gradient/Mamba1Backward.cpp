@@ -80,8 +80,8 @@ int64_t Mamba1Backward::bytes() const
     int64_t floats = 0;
     for (const Recording &r : m_layers)
         floats += r.input.size() + r.xz.size() + r.xc.size() + r.xdbl.size() + r.delta.size();
-    floats += m_gGated.size() + m_v.size() + m_gXz.size() + m_gXc.size() + m_gDelta.size() + m_gXdbl.size() +
-              m_gU.size() + m_rawXdbl.size() + m_convScratch.size() +
+    floats += m_gGated.size() + m_v.size() + m_gXz.size() + m_gXc.size() + m_gDelta.size() +
+              m_gXdbl.size() + m_gU.size() + m_rawXdbl.size() + m_convScratch.size() +
               int64_t(m_threadStates.size()) + int64_t(m_threadBc.size());
     return floats * int64_t(sizeof(float));
 }
@@ -111,12 +111,17 @@ void Mamba1Backward::backward(int l, const RecurrentState::Layer &start,
 #pragma omp parallel num_threads(m_threads)
     {
         const auto [e0, e1] = blockkernels::share(E, omp_get_thread_num(), omp_get_num_threads());
-        for (int64_t e = e0; e < e1; ++e) {
-            double sum = 0.0;
-            for (int64_t t = 0; t < T; ++t)
-                sum += double(m_gDelta(e, t)) * double(rec.delta(e, t));
-            logScale[size_t(e)] += sum;
+        // Each channel's sum over t in order, a token's column at a time (contiguous).
+        std::vector<double> sums(size_t(std::max<int64_t>(0, e1 - e0)), 0.0);
+        double *sum = sums.data();
+        for (int64_t t = 0; t < T; ++t) {
+            const float *g = m_gDelta.data() + t * E, *dl = rec.delta.data() + t * E;
+#pragma omp simd
+            for (int64_t e = e0; e < e1; ++e)
+                sum[e - e0] += double(g[e]) * double(dl[e]);
         }
+        for (int64_t e = e0; e < e1; ++e)
+            logScale[size_t(e)] += sum[e - e0];
 #pragma omp barrier
 #pragma omp for schedule(static)
         for (int64_t t = 0; t < T; ++t) {
@@ -191,10 +196,10 @@ struct ScanBlockArgs
     const float *x = nullptr;      // [T, E] x''
     const float *z = nullptr;      // z_t at z + t * zStride
     int64_t zStride = 0;
-    const float *xdbl = nullptr;   // [T, rows]: B at R, C at R + N
-    const float *negA = nullptr;   // [E, N]
-    const float *dSkip = nullptr;  // [E]
-    const float *start = nullptr;  // [E, N]
+    const float *xdbl = nullptr;    // [T, rows]: B at R, C at R + N
+    const float *negA = nullptr;    // [E, N]
+    const float *dSkip = nullptr;   // [E]
+    const float *start = nullptr;   // [E, N]
     const float *gGated = nullptr;  // [T, E]
     float *carry = nullptr;         // [E, N] in: dJ/ds after the chunk, out: dJ/ds before
     float *gz = nullptr;            // z rows of dJ/d in_proj output, same stride as z

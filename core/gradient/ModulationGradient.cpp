@@ -18,6 +18,11 @@ ModulationGradient::ModulationGradient(std::shared_ptr<const MambaModel> model, 
 
 ModulationGradient::~ModulationGradient() = default;
 
+void ModulationGradient::setKeptLogitLimit(int64_t floats)
+{
+    m_backward->setKeptLogitLimit(floats);
+}
+
 double ModulationGradient::objective(const ModulationSet &modulation,
                                      const std::vector<ScoredWindow> &windows,
                                      const JobControl *job)

@@ -53,6 +53,9 @@ public:
     /// over the windows.
     GradientResult evaluate(const ModulationFactors &at, const FactorTensor &theta,
                             const std::vector<ScoredWindow> &windows, const JobControl *job);
+    /// BackwardPass::setKeptLogitLimit: memory for the LM head's logits against one product.
+    void setKeptLogitLimit(int64_t floats);
+
     /// J alone at `modulation`: forward passes only, the same numbers as evaluate()'s J.
     double objective(const ModulationSet &modulation, const std::vector<ScoredWindow> &windows,
                      const JobControl *job);
