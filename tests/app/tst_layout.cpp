@@ -94,6 +94,26 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
     for (QDockWidget *d : window.panels())
         if (d->isVisible() && !d->isFloating() && !d->visibleRegion().isEmpty())
             docks << d;
+    // A dock's panel below its minimum, and cut chart texts; `how` says where the dock was seen.
+    const auto checkSqueezed = [&problems](QDockWidget *d, const QString &how) {
+        const QSize min = d->widget()->minimumSizeHint();
+        const QSize got = d->widget()->size();
+        if (got.width() + 1 < min.width() || got.height() + 1 < min.height())
+            problems << QStringLiteral("%1%2 squeezed to %3×%4 (needs %5×%6)")
+                            .arg(d->objectName(), how)
+                            .arg(got.width())
+                            .arg(got.height())
+                            .arg(min.width())
+                            .arg(min.height());
+    };
+    const auto checkCharts = [&problems](const QList<InteractiveChart *> &charts,
+                                         const QString &how) {
+        for (InteractiveChart *chart : charts)
+            if (chart->isVisible() && !chart->visibleRegion().isEmpty())
+                for (const QString &t : chart->overflowingTexts())
+                    problems
+                        << QStringLiteral("%1%2: \"%3\" is cut").arg(chart->objectName(), how, t);
+    };
     for (int i = 0; i < docks.size(); ++i) {
         const QRect a = docks[i]->geometry();
         if (!window.rect().contains(a))
@@ -103,24 +123,13 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
                             .arg(a.y())
                             .arg(a.width())
                             .arg(a.height());
-        const QSize min = docks[i]->widget()->minimumSizeHint();
-        const QSize got = docks[i]->widget()->size();
-        if (got.width() + 1 < min.width() || got.height() + 1 < min.height())
-            problems << QStringLiteral("%1 squeezed to %2×%3 (needs %4×%5)")
-                            .arg(docks[i]->objectName())
-                            .arg(got.width())
-                            .arg(got.height())
-                            .arg(min.width())
-                            .arg(min.height());
+        checkSqueezed(docks[i], QString());
         for (int j = i + 1; j < docks.size(); ++j)
             if (a.intersects(docks[j]->geometry()))
                 problems << QStringLiteral("%1 overlaps %2")
                                 .arg(docks[i]->objectName(), docks[j]->objectName());
     }
-    for (InteractiveChart *chart : window.findChildren<InteractiveChart *>())
-        if (chart->isVisible() && !chart->visibleRegion().isEmpty())
-            for (const QString &t : chart->overflowingTexts())
-                problems << QStringLiteral("%1: \"%2\" is cut").arg(chart->objectName(), t);
+    checkCharts(window.findChildren<InteractiveChart *>(), QString());
     // A tab behind another is what the user sees once they click it: raise each in turn, check its
     // size and its charts, then bring back the tab that was in front.
     for (QDockWidget *d : window.panels()) {
@@ -134,20 +143,8 @@ QStringList LayoutTest::problemsAt(MainWindow &window, const QSize &size)
         d->raise();
         QTest::qWait(50);
         QCoreApplication::processEvents();
-        const QSize min = d->widget()->minimumSizeHint();
-        const QSize got = d->widget()->size();
-        if (got.width() + 1 < min.width() || got.height() + 1 < min.height())
-            problems << QStringLiteral("%1 (its tab raised) squeezed to %2×%3 (needs %4×%5)")
-                            .arg(d->objectName())
-                            .arg(got.width())
-                            .arg(got.height())
-                            .arg(min.width())
-                            .arg(min.height());
-        for (InteractiveChart *chart : d->findChildren<InteractiveChart *>())
-            if (chart->isVisible())
-                for (const QString &t : chart->overflowingTexts())
-                    problems << QStringLiteral("%1 (its tab raised): \"%2\" is cut")
-                                    .arg(chart->objectName(), t);
+        checkSqueezed(d, QStringLiteral(" (its tab raised)"));
+        checkCharts(d->findChildren<InteractiveChart *>(), QStringLiteral(" (its tab raised)"));
         if (front)
             front->raise();
         QTest::qWait(20);
