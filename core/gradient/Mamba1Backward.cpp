@@ -110,7 +110,9 @@ void Mamba1Backward::backward(int l, const RecurrentState::Layer &start,
     std::vector<double> &logScale = out.logDeltaScale;
 #pragma omp parallel num_threads(m_threads)
     {
-        const auto [e0, e1] = blockkernels::share(E, omp_get_thread_num(), omp_get_num_threads());
+        // Plain variables, not a structured binding: Clang refuses those inside `omp simd`.
+        const auto range = blockkernels::share(E, omp_get_thread_num(), omp_get_num_threads());
+        const int64_t e0 = range.first, e1 = range.second;
         // Each channel's sum over t in order, a token's column at a time (contiguous).
         std::vector<double> sums(size_t(std::max<int64_t>(0, e1 - e0)), 0.0);
         double *sum = sums.data();
