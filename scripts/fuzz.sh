@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh merge [HARNESS...]          fold build-fuzz/corpus/<harness>/ into the seeds
 #   scripts/fuzz.sh long [HARNESS...]           at least 10 million executions per harness (not CI;
 #                                               hours on 2 cores: run it under nice, in the background)
+#   scripts/fuzz.sh tally                       executions per harness over the long runs so far
 #
 # New interesting inputs go to build-fuzz/corpus/<harness>/ (kept between runs), crashes to
 # build-fuzz/artifacts/; nothing under fuzz/ is written by a run. Exits non-zero when any harness
@@ -19,6 +20,12 @@
 # `long` runs each harness for MAMBASCOPE_FUZZ_RUNS executions (default 10000000) with no time
 # limit, one after another, and appends a line per harness (executions, seconds, executions per
 # second, new inputs, peak RSS) to build-fuzz/long-runs.txt: the numbers SECURITY.md quotes.
+# MAMBASCOPE_FUZZ_SECONDS (long mode) stops each harness after that many seconds as well, short of
+# its executions when need be: a piece of a campaign that a 2-core machine cannot give hours at
+# once. Every piece starts from the corpus the earlier ones left in build-fuzz/corpus/ and appends
+# its line (`piece=1` when it stopped short, also when the fuzzer was stopped with kill -INT);
+# `tally` adds up every line of long-runs.txt per
+# harness (move the file aside when a harness's checks change: its count starts again).
 # MAMBASCOPE_FUZZ_TIMEOUT: seconds one input may take before it counts as a hang (default 10;
 # 120 in long mode, where a process niced on a loaded machine can wait 10 s for a core: a
 # 13-byte config.json that runs in a millisecond was reported as a timeout at load 14).
@@ -27,7 +34,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=run
 runs=0
 timeout="${MAMBASCOPE_FUZZ_TIMEOUT:-10}"
-if [ "${1:-}" = merge ]; then
+if [ "${1:-}" = tally ]; then
+    log="$root/build-fuzz/long-runs.txt"
+    [ -f "$log" ] || { echo "fuzz.sh: no long runs yet ($log)" >&2; exit 1; }
+    awk '{ for (i = 1; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
+           h = $3; n[h] += v["executions"]; s[h] += v["seconds"]; c[h] += 1
+           if (!(h in first)) first[h] = $1; last[h] = $1 }
+         END { for (h in n) printf "%s executions=%d seconds=%d pieces=%d %s .. %s\n",
+               h, n[h], s[h], c[h], first[h], last[h] }' "$log" | sort
+    exit 0
+elif [ "${1:-}" = merge ]; then
     mode=merge
     shift
     seconds=0
@@ -100,6 +116,10 @@ for name in "${harnesses[@]}"; do
     if [ "$runs" -gt 0 ]; then
         args+=(-runs="$runs")
         label="$runs executions"
+        if [ -n "${MAMBASCOPE_FUZZ_SECONDS:-}" ]; then
+            args+=(-max_total_time="$MAMBASCOPE_FUZZ_SECONDS")
+            label="$label or ${MAMBASCOPE_FUZZ_SECONDS}s"
+        fi
     else
         args+=(-max_total_time="$seconds")
         label="${seconds}s"
@@ -113,7 +133,14 @@ for name in "${harnesses[@]}"; do
     # run first).
     dirs=("$work" "$root/fuzz/corpus/$name")
     [ -d "$root/fuzz/regressions/$name" ] && dirs+=("$root/fuzz/regressions/$name")
-    if ! "$exe" "${args[@]}" "${dirs[@]}" >"$build/fuzz-$name.log" 2>&1; then
+    status=0
+    "$exe" "${args[@]}" "${dirs[@]}" >"$build/fuzz-$name.log" 2>&1 || status=$?
+    # Stopped with SIGINT (kill -INT on the fuzzer): libFuzzer prints its totals and exits, a
+    # piece of the campaign like one that ran out of time.
+    if [ "$status" -ne 0 ] && grep -q "libFuzzer: run interrupted" "$build/fuzz-$name.log"; then
+        status=0
+    fi
+    if [ "$status" -ne 0 ]; then
         failed+=("$name")
         tail -n 60 "$build/fuzz-$name.log"
     else
@@ -124,8 +151,10 @@ for name in "${harnesses[@]}"; do
             final() { sed -n "s/^stat::$1: *//p" "$build/fuzz-$name.log" | tail -n 1; }
             elapsed=$(( $(date +%s) - started ))
             executed="$(final number_of_executed_units)"
+            piece=""
+            [ "$executed" -lt "$runs" ] && piece=" piece=1"
             echo "$(date -u +%FT%TZ) ${MAMBASCOPE_FUZZ_SOURCE:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
-                "fuzz_$name executions=$executed seconds=$elapsed" \
+                "fuzz_$name executions=$executed seconds=$elapsed$piece" \
                 "per_second=$(( executed / (elapsed > 0 ? elapsed : 1) ))" \
                 "new_units=$(final new_units_added) peak_rss_mb=$(final peak_rss_mb)" \
                 >>"$build/long-runs.txt"
@@ -139,7 +168,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     exit 1
 fi
 if [ "$runs" -gt 0 ]; then
-    echo "fuzz.sh: ${#harnesses[@]} harness(es), $runs executions each: no crash"
+    echo "fuzz.sh: ${#harnesses[@]} harness(es), up to $runs executions each: no crash (build-fuzz/long-runs.txt)"
 else
     echo "fuzz.sh: ${#harnesses[@]} harness(es), ${seconds}s each: no crash"
 fi
