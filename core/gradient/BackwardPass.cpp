@@ -121,9 +121,13 @@ double BackwardPass::scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *
         m_scoredTargets[size_t(i)] = targets[columns[size_t(i)]];
     }
     m_nll.resize(size_t(S));
+    // Logits kept only up to the limit; past it `logits` comes back empty.
+    const bool keep = logits && S * m_model->logitCount() <= m_keptLogitLimit;
+    if (logits && !keep)
+        logits->clear();
     if (S > 0)
-        m_forward->scoreNextTokens(m_scoredHidden, m_scoredTargets, m_nll.data(),
-                                   logits ? int(S) : 0, logits);
+        m_forward->scoreNextTokens(m_scoredHidden, m_scoredTargets, m_nll.data(), keep ? int(S) : 0,
+                                   keep ? logits : nullptr);
     double objective = 0.0;
     for (int64_t i = 0; i < S; ++i)
         objective += weights[columns[size_t(i)]] * double(m_nll[size_t(i)]);
@@ -220,13 +224,11 @@ double BackwardPass::headBackward(const Eigen::MatrixXf &hidden, const int32_t *
     const ModelConfig &c = m_model->config();
     const int64_t D = c.dModel, V = m_model->logitCount();
     std::vector<int64_t> columns;
-    int64_t S = 0;
-    for (int64_t j = 0; j < scored; ++j)
-        S += weights[j] != 0.0 ? 1 : 0;
     // Logits kept from the forward's LM head: one product with the head's weights fewer.
-    const bool keep = S * V <= m_keptLogitLimit;
     const double objective =
-        scoreColumns(hidden, targets, weights, scored, columns, keep ? &m_columnLogits : nullptr);
+        scoreColumns(hidden, targets, weights, scored, columns, &m_columnLogits);
+    const int64_t S = int64_t(columns.size());
+    const bool keep = int64_t(m_columnLogits.size()) == S;
     if (S == 0)
         return 0.0;
     const std::vector<int32_t> &scoredTargets = m_scoredTargets;
@@ -264,19 +266,20 @@ double BackwardPass::headBackward(const Eigen::MatrixXf &hidden, const int32_t *
             logitGradient(col, i, 0, V);
         }
         gemmTransposedWeight(D, S, V, head, m_logits.data(), V, m_gNormed.data(), D, 1.0f);
-    }
-    const int64_t blockRows = std::clamp<int64_t>(kHeadBlockFloats / S, 16, V);
-    if (!keep)
-        m_logits.resize(size_t(blockRows * S));
-    for (int64_t v0 = 0; v0 < V && !keep; v0 += blockRows) {
+    } else {
         // Too many to keep: the logits again, a block of rows at a time.
-        const int64_t rows = std::min(blockRows, V - v0);
-        blockkernels::gemm(rows, S, D, head + v0 * D, m_normed.data(), D, m_logits.data(), rows);
+        const int64_t blockRows = std::clamp<int64_t>(kHeadBlockFloats / S, 16, V);
+        m_logits.resize(size_t(blockRows * S));
+        for (int64_t v0 = 0; v0 < V; v0 += blockRows) {
+            const int64_t rows = std::min(blockRows, V - v0);
+            blockkernels::gemm(rows, S, D, head + v0 * D, m_normed.data(), D, m_logits.data(),
+                               rows);
 #pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < S; ++i)
-            logitGradient(m_logits.data() + i * rows, i, v0, rows);
-        gemmTransposedWeight(D, S, rows, head + v0 * D, m_logits.data(), rows, m_gNormed.data(), D,
-                             1.0f);
+            for (int64_t i = 0; i < S; ++i)
+                logitGradient(m_logits.data() + i * rows, i, v0, rows);
+            gemmTransposedWeight(D, S, rows, head + v0 * D, m_logits.data(), rows, m_gNormed.data(),
+                                 D, 1.0f);
+        }
     }
     m_gScored.setZero(D, S);
     rmsNormBackward(m_scoredHidden.data(), m_model->finalNorm().data, c.normEps, m_gNormed.data(),

@@ -57,7 +57,8 @@ public:
 
 private:
     static void checkWeights(const ScoredWindow &window);
-    // `logits`, when given, receives every scored column's logits (V floats each).
+    // `logits`, when given, receives every scored column's logits (V floats each) if they fit
+    // m_keptLogitLimit, and is emptied otherwise.
     double scoreColumns(const Eigen::MatrixXf &hidden, const int32_t *targets,
                         const double *weights, int64_t scored, std::vector<int64_t> &columns,
                         std::vector<std::vector<float>> *logits = nullptr);
