@@ -24,8 +24,8 @@
 # its executions when need be: a piece of a campaign that a 2-core machine cannot give hours at
 # once. Every piece starts from the corpus the earlier ones left in build-fuzz/corpus/ and appends
 # its line (`piece=1` when it stopped short, also when the fuzzer was stopped with kill -INT);
-# `tally` adds up every line of long-runs.txt per
-# harness (move the file aside when a harness's checks change: its count starts again).
+# `tally` adds up every line of long-runs.txt per harness (move the file aside when a harness's
+# checks change: its count starts again).
 # MAMBASCOPE_FUZZ_TIMEOUT: seconds one input may take before it counts as a hang (default 10;
 # 120 in long mode, where a process niced on a loaded machine can wait 10 s for a core: a
 # 13-byte config.json that runs in a millisecond was reported as a timeout at load 14).
