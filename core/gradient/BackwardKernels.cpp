@@ -63,43 +63,52 @@ void convSiluBackward(const float *pre, int64_t preStride, const float *carried,
     const auto extRow = [&](int64_t j) {
         return j < keep ? carried + j * C : pre + (j - keep) * preStride;
     };
+    // Channel loops flat and contiguous, the taps outside them (an inner loop over taps inside
+    // an `omp simd` loop left GCC with scalar code).
     constexpr int64_t kBlock = 64;
 #pragma omp parallel for schedule(static)
     for (int64_t c0 = 0; c0 < C; c0 += kBlock) {
-        const int64_t c1 = std::min(C, c0 + kBlock);
+        const int64_t width = std::min(C, c0 + kBlock) - c0;
         // gA = gOut ⊙ silu'(a), a = bias + Σ_k w[k]·ext[t + k] recomputed in float in the
         // forward's order.
-        const float *rows[17];  // K ≤ 17 (checked by the caller)
+        float a[kBlock];
         for (int64_t t = 0; t < T; ++t) {
-            for (int64_t k = 0; k < K; ++k)
-                rows[k] = extRow(t + k);
-            const float *g = gOut + t * C;
-            float *out = scratch + t * C;
 #pragma omp simd
-            for (int64_t c = c0; c < c1; ++c) {
-                float a = bias ? bias[c] : 0.0f;
-                for (int64_t k = 0; k < K; ++k)
-                    a += wT[k * C + c] * rows[k][c];
-                const float sig = 1.0f / (1.0f + fastExp(-a));
-                out[c] = g[c] * siluDerivative(a, sig);
+            for (int64_t i = 0; i < width; ++i)
+                a[i] = bias ? bias[c0 + i] : 0.0f;
+            for (int64_t k = 0; k < K; ++k) {
+                const float *w = wT + k * C + c0, *x = extRow(t + k) + c0;
+#pragma omp simd
+                for (int64_t i = 0; i < width; ++i)
+                    a[i] += w[i] * x[i];
+            }
+            const float *g = gOut + t * C + c0;
+            float *out = scratch + t * C + c0;
+#pragma omp simd
+            for (int64_t i = 0; i < width; ++i) {
+                const float sig = 1.0f / (1.0f + fastExp(-a[i]));
+                out[i] = g[i] * siluDerivative(a[i], sig);
             }
         }
         float incoming[16 * kBlock];
         for (int64_t j = 0; j < keep; ++j)
-            for (int64_t c = c0; c < c1; ++c)
-                incoming[j * kBlock + (c - c0)] = gCarried[j * C + c];
+            std::copy_n(gCarried + j * C + c0, width, incoming + j * kBlock);
+        float sum[kBlock];
         for (int64_t j = 0; j < T + keep; ++j) {
             // Taps k with t = j - k inside the chunk, in increasing k as before.
             const int64_t k0 = std::max<int64_t>(0, j - (T - 1)), k1 = std::min(K - 1, j);
-            float *dst = j >= keep ? gPre + (j - keep) * gPreStride : gCarried + j * C;
-            const float *in = j >= T ? incoming + (j - T) * kBlock : nullptr;
+            if (j >= T)
+                std::copy_n(incoming + (j - T) * kBlock, width, sum);
+            else
+                std::fill_n(sum, width, 0.0f);
+            for (int64_t k = k0; k <= k1; ++k) {
+                const float *w = wT + k * C + c0, *s = scratch + (j - k) * C + c0;
 #pragma omp simd
-            for (int64_t c = c0; c < c1; ++c) {
-                float g = in ? in[c - c0] : 0.0f;
-                for (int64_t k = k0; k <= k1; ++k)
-                    g += wT[k * C + c] * scratch[(j - k) * C + c];
-                dst[c] = g;
+                for (int64_t i = 0; i < width; ++i)
+                    sum[i] += w[i] * s[i];
             }
+            float *dst = (j >= keep ? gPre + (j - keep) * gPreStride : gCarried + j * C) + c0;
+            std::copy_n(sum, width, dst);
         }
     }
 }
