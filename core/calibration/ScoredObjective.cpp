@@ -104,6 +104,9 @@ ScoredObjective::ScoredObjective(std::shared_ptr<const MambaModel> model,
                             .arg(m_budget)
                             .arg(windowsPerEvaluation()));
     m_gradient = std::make_unique<ModulationGradient>(m_model, std::max(1, options.chunkTokens));
+    // A calibration evaluates the gradient many times: keeping the last chunks' recordings
+    // (BackwardPass::setRecordingBudget) pays for its buffers after the first.
+    m_gradient->setRecordingBudget(-1);
 }
 
 ScoredObjective::~ScoredObjective() = default;

@@ -12,6 +12,7 @@
 #include "model/ScanParameters.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
+#include "support/SystemMemory.h"
 
 #include <omp.h>
 #include <algorithm>
@@ -57,6 +58,17 @@ BackwardPass::BackwardPass(std::shared_ptr<const MambaModel> model, int chunkTok
 }
 
 BackwardPass::~BackwardPass() = default;
+
+int64_t BackwardPass::recordingBudget() const
+{
+    if (m_recordingBudget >= 0)
+        return m_recordingBudget;
+    // Enough to skip the second forward pass over half of a 16k window on the demo model, never
+    // more than a quarter of what the machine has free.
+    constexpr int64_t kDefault = int64_t(512) << 20;
+    const qint64 available = SystemMemory::availableBytes();
+    return available < 0 ? kDefault / 2 : std::min<int64_t>(kDefault, available / 4);
+}
 
 void BackwardPass::setScanParameters(std::shared_ptr<const ScanParameters> scan)
 {
@@ -138,6 +150,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
                          const JobControl *job, const std::function<void(double)> &progress)
 {
     checkWeights(window);
+    m_keptChunks = 0;
     const int64_t T = int64_t(window.ids.size());
     if (T < 2)
         return 0.0;
@@ -154,20 +167,44 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
             progress(done / work);
     };
 
-    // Forward: the state at the start of every chunk.
+    // Forward: the state at the start of every chunk. The chunks from `firstKept` on (but the
+    // last, which the backward starts with) keep their recordings and outputs, as many as the
+    // budget holds: the backward uses them instead of running those chunks again.
+    const int64_t chunkBytes =
+        (m_layers->recordedFloatsPerToken() + c.dModel) * m_chunk * int64_t(sizeof(float));
+    const int64_t firstKept = std::max<int64_t>(0, chunks - 1 - recordingBudget() / chunkBytes);
+    m_keptChunks = chunks - 1 - firstKept;
+    std::vector<Eigen::MatrixXf> keptHidden(static_cast<size_t>(chunks));
+    // Kept recordings are dropped however run() ends (a cancelled job included).
+    struct DropKept
+    {
+        LayerBackward *layers;
+        ~DropKept() { layers->dropKeptChunks(); }
+    } dropKept{m_layers.get()};
+    m_layers->dropKeptChunks();
     std::vector<RecurrentState> starts;
     starts.reserve(size_t(chunks));
     starts.emplace_back(c);
-    m_forward->setActivationSink({});
+    const LayerActivationSink recordSink = [this](const LayerActivations &a) {
+        m_layers->record(a);
+    };
     for (int64_t k = 0; k + 1 < chunks; ++k) {
         if (job)
             job->throwIfCancelled();
+        const bool keep = k >= firstKept;
+        const int64_t n = chunkEnd(k) - chunkStart(k);
+        m_forward->setActivationSink(keep ? recordSink : LayerActivationSink{});
+        if (keep)
+            m_layers->beginChunk(n);
         RecurrentState state = starts.back();
-        m_forward->embed(std::span(window.ids)
-                             .subspan(size_t(chunkStart(k)), size_t(chunkEnd(k) - chunkStart(k))),
+        m_forward->embed(std::span(window.ids).subspan(size_t(chunkStart(k)), size_t(n)),
                          m_hidden);
         m_forward->runLayers(m_hidden, state);
         starts.push_back(std::move(state));
+        if (keep) {
+            m_layers->keepChunk(k);
+            keptHidden[size_t(k)] = m_hidden;
+        }
         advance();
     }
 
@@ -175,15 +212,20 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
     RecurrentState carry(c);  // dJ/d(state after the chunk being processed), per layer
     double objective = 0.0;
     std::vector<double> ones;
-    m_forward->setActivationSink([this](const LayerActivations &a) { m_layers->record(a); });
+    m_forward->setActivationSink(recordSink);
     for (int64_t k = chunks - 1; k >= 0; --k) {
         if (job)
             job->throwIfCancelled();
         const int64_t t0 = chunkStart(k), t1 = chunkEnd(k), n = t1 - t0;
         m_layers->beginChunk(n);
-        RecurrentState state = starts[size_t(k)];
-        m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
-        m_forward->runLayers(m_hidden, state);
+        if (m_layers->restoreChunk(k)) {
+            m_hidden.swap(keptHidden[size_t(k)]);
+            keptHidden[size_t(k)] = Eigen::MatrixXf();
+        } else {
+            RecurrentState state = starts[size_t(k)];
+            m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
+            m_forward->runLayers(m_hidden, state);
+        }
 
         // Column j predicts ids[t0 + j + 1]; the last column of the window predicts nothing.
         const int64_t scored = std::min(n, T - 1 - t0);
@@ -200,12 +242,14 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         for (int l = layers - 1; l >= 0; --l)
             m_layers->backward(l, start.layer(l), m_scan->layers[size_t(l)], m_gHidden,
                                carry.layer(l), out[size_t(l)], l > 0);
-        int64_t keptLogits = 0;
+        int64_t keptFloats = 0;
         for (const std::vector<float> &column : m_columnLogits)
-            keptLogits += int64_t(column.size());
+            keptFloats += int64_t(column.size());
+        for (const Eigen::MatrixXf &h : keptHidden)
+            keptFloats += h.size();
         const int64_t held =
             m_layers->bytes() + int64_t(starts.size()) * stateBytes(carry) +
-            keptLogits * int64_t(sizeof(float)) +
+            keptFloats * int64_t(sizeof(float)) +
             int64_t(m_hidden.size() + m_gHidden.size() + m_logits.size() + m_scoredHidden.size() +
                     m_normed.size() + m_gNormed.size() + m_gScored.size()) *
                 int64_t(sizeof(float));

@@ -24,7 +24,9 @@ struct ScanParameters;
 /// boundary; then the chunks run last to first, each recomputed by the engine's own forward
 /// pass (ForwardPass with a LayerActivationSink, the same chunk boundaries, the same scan
 /// parameters), scored by its LM head, and taken backward through the head, the final norm and
-/// every layer, with the gradient of the recurrent state carried to the chunk before.
+/// every layer, with the gradient of the recurrent state carried to the chunk before. The last
+/// chunks' recordings are kept from the first forward pass instead, as many as a fixed budget
+/// holds (setRecordingBudget): the same numbers, one forward pass fewer over those chunks.
 class BackwardPass
 {
 public:
@@ -52,10 +54,22 @@ public:
     /// makes them again, a block of rows at a time.
     void setKeptLogitLimit(int64_t floats) { m_keptLogitLimit = floats; }
 
+    /// Bytes of layer recordings (and their chunks' outputs) kept from the first forward pass so
+    /// that the backward need not run those chunks again; 0 (the default) keeps none, negative
+    /// means 512 MiB or a quarter of the memory available when a window starts, the smaller.
+    /// Worth it for a pass that runs many windows (calibration): its buffers are allocated by the
+    /// first window and reused, while a single window pays for memory touched once (on the
+    /// 2-core VM of docs/benchmarks.md, 570 MiB of fresh pages cost more than the recompute).
+    void setRecordingBudget(int64_t bytes) { m_recordingBudget = bytes; }
+
+    /// Chunks of the last window run() kept from its first forward pass (setRecordingBudget).
+    int64_t keptChunks() const { return m_keptChunks; }
+
     /// The most bytes this pass has held in recordings, scratch and state checkpoints.
     int64_t peakBytes() const { return m_peakBytes; }
 
 private:
+    int64_t recordingBudget() const;
     static void checkWeights(const ScoredWindow &window);
     // `logits`, when given, receives every scored column's logits (V floats each) if they fit
     // m_keptLogitLimit, and is emptied otherwise.
@@ -72,6 +86,8 @@ private:
     int m_chunk = 512;
     int64_t m_peakBytes = 0;
     int64_t m_keptLogitLimit = int64_t(1) << 24;
+    int64_t m_recordingBudget = 0;
+    int64_t m_keptChunks = 0;
     Eigen::MatrixXf m_hidden, m_gHidden;
     Eigen::MatrixXf m_scoredHidden, m_normed, m_gNormed, m_gScored;  // [D, scored columns]
     std::vector<float> m_logits;  // dJ/dlogits: a block of the LM head's rows, or all of them

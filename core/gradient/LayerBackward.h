@@ -40,7 +40,16 @@ public:
                           const ScanParameters::Layer &scan, Eigen::MatrixXf &gHidden,
                           RecurrentState::Layer &carry, LayerSensitivity &out,
                           bool inputGradient) = 0;
-    /// Bytes held in recordings and scratch.
+    /// Sets the current recordings aside as chunk k's, so that they need not be made again
+    /// (BackwardPass keeps a window's last chunks from its first forward pass, within a budget).
+    virtual void keepChunk(int64_t k) = 0;
+    /// Makes chunk k's kept recordings the current ones (and forgets them); false if none kept.
+    virtual bool restoreChunk(int64_t k) = 0;
+    /// Forgets every kept chunk.
+    virtual void dropKeptChunks() = 0;
+    /// Floats one token's recordings take, every layer together: what keeping it costs.
+    virtual int64_t recordedFloatsPerToken() const = 0;
+    /// Bytes held in recordings (kept chunks included) and scratch.
     virtual int64_t bytes() const = 0;
     /// The longest chunk whose per-thread scan scratch stays reasonable for this model.
     virtual int64_t maxChunkTokens() const { return 1 << 20; }

@@ -75,11 +75,21 @@ void Mamba1Backward::record(const LayerActivations &a)
     copyColumns(r.delta, a.delta, a.deltaRows, T);
 }
 
+int64_t Mamba1Backward::floats(const Recording &r)
+{
+    return r.input.size() + r.xz.size() + r.xc.size() + r.xdbl.size() + r.delta.size();
+}
+
+int64_t Mamba1Backward::recordedFloatsPerToken() const
+{
+    return int64_t(m_layers.size()) * (m_d + 2 * m_e + m_e + (m_r + 2 * m_n) + m_e);
+}
+
 int64_t Mamba1Backward::bytes() const
 {
-    int64_t floats = 0;
+    int64_t floats = m_kept.floats(&Mamba1Backward::floats);
     for (const Recording &r : m_layers)
-        floats += r.input.size() + r.xz.size() + r.xc.size() + r.xdbl.size() + r.delta.size();
+        floats += Mamba1Backward::floats(r);
     floats += m_gGated.size() + m_v.size() + m_gXz.size() + m_gXc.size() + m_gDelta.size() +
               m_gXdbl.size() + m_gU.size() + m_rawXdbl.size() + m_convScratch.size() +
               int64_t(m_threadStates.size()) + int64_t(m_threadBc.size());

@@ -74,11 +74,21 @@ void Mamba2Backward::record(const LayerActivations &a)
     copyColumns(r.delta, a.delta, a.deltaRows, T);
 }
 
+int64_t Mamba2Backward::floats(const Recording &r)
+{
+    return r.input.size() + r.proj.size() + r.xbc.size() + r.delta.size();
+}
+
+int64_t Mamba2Backward::recordedFloatsPerToken() const
+{
+    return int64_t(m_layers.size()) * (m_d + m_projRows + m_convChannels + m_heads);
+}
+
 int64_t Mamba2Backward::bytes() const
 {
-    int64_t floats = 0;
+    int64_t floats = m_kept.floats(&Mamba2Backward::floats);
     for (const Recording &r : m_layers)
-        floats += r.input.size() + r.proj.size() + r.xbc.size() + r.delta.size();
+        floats += Mamba2Backward::floats(r);
     floats += m_gOut.size() + m_y.size() + m_gY.size() + m_gProj.size() + m_gXbc.size() +
               m_gDelta.size() + m_gU.size() + m_convScratch.size() +
               int64_t(m_threadStates.size()) + int64_t(m_threadBc.size());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "gradient/KeptChunks.h"
 #include "gradient/LayerBackward.h"
 
 #include <vector>
@@ -22,6 +23,10 @@ public:
     void backward(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan,
                   Eigen::MatrixXf &gHidden, RecurrentState::Layer &carry, LayerSensitivity &out,
                   bool inputGradient) override;
+    void keepChunk(int64_t k) override { m_kept.keep(k, m_layers); }
+    bool restoreChunk(int64_t k) override { return m_kept.restore(k, m_layers); }
+    void dropKeptChunks() override { m_kept.clear(); }
+    int64_t recordedFloatsPerToken() const override;
     int64_t bytes() const override;
     int64_t maxChunkTokens() const override;
 
@@ -43,6 +48,8 @@ private:
     int64_t m_convChannels = 0, m_projRows = 0, m_tokens = 0;
     int m_threads = 1;
     std::vector<Recording> m_layers;
+    KeptChunks<Recording> m_kept;
+    static int64_t floats(const Recording &r);
     Eigen::MatrixXf m_gOut;             // [E, T] dJ/d(gated norm output)
     Eigen::MatrixXf m_y;                // [E, T] the scan's output y = C·s + D·x, recomputed
     Eigen::MatrixXf m_gY;               // [E, T] dJ/dy

@@ -23,6 +23,11 @@ void ModulationGradient::setKeptLogitLimit(int64_t floats)
     m_backward->setKeptLogitLimit(floats);
 }
 
+void ModulationGradient::setRecordingBudget(int64_t bytes)
+{
+    m_backward->setRecordingBudget(bytes);
+}
+
 double ModulationGradient::objective(const ModulationSet &modulation,
                                      const std::vector<ScoredWindow> &windows,
                                      const JobControl *job)
@@ -60,6 +65,8 @@ GradientResult ModulationGradient::sensitivity(const ModulationSet &modulation,
                 job->report((double(done) + f * double(w.ids.size())) / double(total));
         };
         r.objective += m_backward->run(w, r.sensitivity, job, progress);
+        r.keptChunks += m_backward->keptChunks();
+        r.chunks += (int64_t(w.ids.size()) + m_backward->chunkTokens() - 1) / m_backward->chunkTokens();
         done += int64_t(w.ids.size());
     }
     r.tokens = total;

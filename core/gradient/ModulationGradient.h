@@ -32,6 +32,8 @@ struct GradientResult
     int windows = 0;
     double seconds = 0.0;
     int64_t workingBytes = 0;  // the most the backward held (recordings, scratch, checkpoints)
+    int64_t keptChunks = 0;    // chunks not run again, kept from the first forward pass
+    int64_t chunks = 0;        // chunks over all windows
 };
 
 /// J(θ) and dJ/dθ by reverse mode (method.md §9) for a set of scored windows, each from a fresh
@@ -55,6 +57,9 @@ public:
                             const std::vector<ScoredWindow> &windows, const JobControl *job);
     /// BackwardPass::setKeptLogitLimit: memory for the LM head's logits against one product.
     void setKeptLogitLimit(int64_t floats);
+    /// BackwardPass::setRecordingBudget: memory for kept chunks against forward passes again
+    /// (none by default; negative: automatic, for an object that evaluates many times).
+    void setRecordingBudget(int64_t bytes);
 
     /// J alone at `modulation`: forward passes only, the same numbers as evaluate()'s J.
     double objective(const ModulationSet &modulation, const std::vector<ScoredWindow> &windows,

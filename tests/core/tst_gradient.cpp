@@ -158,6 +158,8 @@ private slots:
     void finiteDifferences_data();
     void finiteDifferences();
     void zeroWhereNothingIsScoredAfter();
+    void keptChunksChangeNothing_data();
+    void keptChunksChangeNothing();
 };
 
 void GradientTest::pytorchReference_data()
@@ -374,4 +376,45 @@ void GradientTest::zeroWhereNothingIsScoredAfter()
 }
 
 MAMBASCOPE_TEST_MAIN(GradientTest)
+void GradientTest::keptChunksChangeNothing_data()
+{
+    QTest::addColumn<QString>("checkpoint");
+    QTest::newRow("mamba-1") << QStringLiteral("m1_untied_bias_bf16");
+    QTest::newRow("mamba-2") << QStringLiteral("m2_groups2_untied");
+}
+
+void GradientTest::keptChunksChangeNothing()
+{
+    // Chunks kept from the first forward pass (BackwardPass::setRecordingBudget) hold what the
+    // backward would have made again from the same state: none kept, some, and all of them give
+    // the same bits. The other tests run with the default budget, which keeps every chunk of
+    // their short windows, so this is also what checks the path that runs chunks again.
+    QFETCH(QString, checkpoint);
+    const auto model = MambaModel::load(kCheckpoints + QLatin1Char('/') + checkpoint);
+    const std::vector<int32_t> ids = checkpointIds(checkpoint, 300);
+    const ModulationFactors at(*model, ModulationSet{}, ModulationFamily::Power,
+                               FactorGranularity::Channel);
+    const FactorTensor theta = nonTrivialPoint(at.values(), 0.7);
+    const int chunk = model->config().architecture == Architecture::Mamba2 ? 64 : 48;
+    const auto run = [&](int64_t budget) {
+        ModulationGradient gradient(model, chunk);
+        gradient.setRecordingBudget(budget);
+        return gradient.evaluate(at, theta, {meanNllWindow(ids)}, nullptr);
+    };
+    // None kept, all but the last (which is never run twice), then about half: what keeping
+    // all took beyond keeping none, halved.
+    const GradientResult none = run(0), all = run(int64_t(1) << 40);
+    const GradientResult some = run((all.workingBytes - none.workingBytes) / 2);
+    qInfo("chunks kept: %lld, %lld, %lld of %lld", qlonglong(none.keptChunks),
+          qlonglong(some.keptChunks), qlonglong(all.keptChunks), qlonglong(all.chunks));
+    QCOMPARE(none.keptChunks, int64_t(0));
+    QCOMPARE(all.keptChunks, all.chunks - 1);
+    QVERIFY(some.keptChunks > 0 && some.keptChunks < all.keptChunks);
+    QVERIFY(none.workingBytes < all.workingBytes);
+    for (const GradientResult *r : {&some, &all}) {
+        QCOMPARE(r->objective, none.objective);
+        QVERIFY(r->gradient.values == none.gradient.values);
+    }
+}
+
 #include "tst_gradient.moc"
