@@ -73,9 +73,10 @@ void convSiluBackward(const float *pre, int64_t preStride, const float *carried,
         // forward's order.
         float a[kBlock];
         for (int64_t t = 0; t < T; ++t) {
-#pragma omp simd
-            for (int64_t i = 0; i < width; ++i)
-                a[i] = bias ? bias[c0 + i] : 0.0f;
+            if (bias)
+                std::copy_n(bias + c0, width, a);
+            else
+                std::fill_n(a, width, 0.0f);
             for (int64_t k = 0; k < K; ++k) {
                 const float *w = wT + k * C + c0, *x = extRow(t + k) + c0;
 #pragma omp simd

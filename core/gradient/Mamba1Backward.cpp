@@ -139,9 +139,16 @@ void Mamba1Backward::backward(int l, const RecurrentState::Layer &start,
         for (int64_t t = 0; t < T; ++t) {
             float *g = m_gDelta.data() + t * E;
             const float *v = m_v.data() + t * E;
+            // The scale's test outside the loop (see this library's CMakeLists.txt).
+            if (scale) {
 #pragma omp simd
-            for (int64_t e = 0; e < E; ++e)
-                g[e] = g[e] * (scale ? scale[e] : 1.0f) / (1.0f + fastExp(-(v[e] + bias[e])));
+                for (int64_t e = 0; e < E; ++e)
+                    g[e] = g[e] * scale[e] / (1.0f + fastExp(-(v[e] + bias[e])));
+            } else {
+#pragma omp simd
+                for (int64_t e = 0; e < E; ++e)
+                    g[e] = g[e] / (1.0f + fastExp(-(v[e] + bias[e])));
+            }
         }
     }
 
