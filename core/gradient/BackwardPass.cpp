@@ -150,13 +150,14 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
                          const JobControl *job, const std::function<void(double)> &progress)
 {
     checkWeights(window);
-    m_keptChunks = 0;
     const int64_t T = int64_t(window.ids.size());
+    const int64_t chunks = (T + m_chunk - 1) / m_chunk;
+    m_chunks = chunks;
+    m_keptChunks = 0;
     if (T < 2)
         return 0.0;
     const ModelConfig &c = m_model->config();
     const int layers = c.nLayer;
-    const int64_t chunks = (T + m_chunk - 1) / m_chunk;
     const auto chunkStart = [&](int64_t k) { return k * m_chunk; };
     const auto chunkEnd = [&](int64_t k) { return std::min(T, (k + 1) * m_chunk); };
     const double work = double(2 * chunks - 1);
@@ -197,8 +198,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         if (keep)
             m_layers->beginChunk(n);
         RecurrentState state = starts.back();
-        m_forward->embed(std::span(window.ids).subspan(size_t(chunkStart(k)), size_t(n)),
-                         m_hidden);
+        m_forward->embed(std::span(window.ids).subspan(size_t(chunkStart(k)), size_t(n)), m_hidden);
         m_forward->runLayers(m_hidden, state);
         starts.push_back(std::move(state));
         if (keep) {

@@ -62,7 +62,9 @@ public:
     /// 2-core VM of docs/benchmarks.md, 570 MiB of fresh pages cost more than the recompute).
     void setRecordingBudget(int64_t bytes) { m_recordingBudget = bytes; }
 
-    /// Chunks of the last window run() kept from its first forward pass (setRecordingBudget).
+    /// Chunks of the last window run(), and how many of them were kept from its first forward
+    /// pass (setRecordingBudget).
+    int64_t chunks() const { return m_chunks; }
     int64_t keptChunks() const { return m_keptChunks; }
 
     /// The most bytes this pass has held in recordings, scratch and state checkpoints.
@@ -87,7 +89,7 @@ private:
     int64_t m_peakBytes = 0;
     int64_t m_keptLogitLimit = int64_t(1) << 24;
     int64_t m_recordingBudget = 0;
-    int64_t m_keptChunks = 0;
+    int64_t m_chunks = 0, m_keptChunks = 0;
     Eigen::MatrixXf m_hidden, m_gHidden;
     Eigen::MatrixXf m_scoredHidden, m_normed, m_gNormed, m_gScored;  // [D, scored columns]
     std::vector<float> m_logits;  // dJ/dlogits: a block of the LM head's rows, or all of them

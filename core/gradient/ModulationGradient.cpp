@@ -66,7 +66,7 @@ GradientResult ModulationGradient::sensitivity(const ModulationSet &modulation,
         };
         r.objective += m_backward->run(w, r.sensitivity, job, progress);
         r.keptChunks += m_backward->keptChunks();
-        r.chunks += (int64_t(w.ids.size()) + m_backward->chunkTokens() - 1) / m_backward->chunkTokens();
+        r.chunks += m_backward->chunks();
         done += int64_t(w.ids.size());
     }
     r.tokens = total;
