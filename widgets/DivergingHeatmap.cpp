@@ -3,10 +3,7 @@
 
 #include "ViewExporter.h"
 
-#include <QMouseEvent>
 #include <QPainter>
-#include <QTextDocument>
-#include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
 
@@ -33,9 +30,8 @@ QString number(double v)
 
 }  // namespace
 
-DivergingHeatmap::DivergingHeatmap(QWidget *parent) : QWidget(parent)
+DivergingHeatmap::DivergingHeatmap(QWidget *parent) : ZoomableHeatmap(parent)
 {
-    setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_rowName = tr("layer");
     m_columnName = tr("channel");
@@ -300,26 +296,9 @@ void DivergingHeatmap::paintEvent(QPaintEvent *)
                fm.elidedText(key, Qt::ElideRight, width() - 8));
 
     // The readout, while the pointer rests on a cell.
-    const QString readout = m_pointerInside && !m_panning ? readoutAt(m_pointer) : QString();
-    if (!readout.isEmpty()) {
-        QTextDocument doc;
-        doc.setDefaultFont(font());
-        doc.setHtml(readout);
-        doc.setDocumentMargin(4);
-        const QSizeF size = doc.size();
-        double x = m_pointer.x() + 12, y = m_pointer.y() + 12;
-        if (x + size.width() > width())
-            x = m_pointer.x() - 12 - size.width();
-        if (y + size.height() > height())
-            y = m_pointer.y() - 12 - size.height();
-        x = std::max(0.0, x);
-        y = std::max(0.0, y);
-        p.setPen(QColor(0xa0, 0xa0, 0xa0));
-        p.setBrush(QColor(255, 255, 255, 235));
-        p.drawRect(QRectF(QPointF(x, y), size));
-        p.translate(x, y);
-        doc.drawContents(&p);
-    }
+    const QString readout = currentReadout();
+    if (!readout.isEmpty())
+        paintReadout(p, readout);
 }
 
 QString DivergingHeatmap::readoutAt(const QPoint &pos) const
@@ -341,13 +320,6 @@ QString DivergingHeatmap::readoutAt(const QPoint &pos) const
     return text;
 }
 
-void DivergingHeatmap::showReadoutAt(const QPoint &pos)
-{
-    m_pointer = pos;
-    m_pointerInside = true;
-    update();
-}
-
 void DivergingHeatmap::resetZoom()
 {
     m_view0 = 0.0;
@@ -356,87 +328,26 @@ void DivergingHeatmap::resetZoom()
     update();
 }
 
-void DivergingHeatmap::mousePressEvent(QMouseEvent *event)
+void DivergingHeatmap::zoomAt(double x, double factor)
 {
-    m_pressAt = event->position().toPoint();
-    m_panning = false;
-    QWidget::mousePressEvent(event);
-}
-
-void DivergingHeatmap::mouseMoveEvent(QMouseEvent *event)
-{
-    const QPoint pos = event->position().toPoint();
-    if ((event->buttons() & Qt::LeftButton) && m_rows > 0) {
-        if (!m_panning && (pos - m_pressAt).manhattanLength() > 4) {
-            m_panning = true;
-            setCursor(Qt::ClosedHandCursor);
-        }
-        if (m_panning) {
-            const double span = m_view1 - m_view0;
-            double shift =
-                -double(pos.x() - m_pressAt.x()) / std::max(1, plotRect().width()) * span;
-            shift = std::clamp(shift, -m_view0, m_columns - m_view1);
-            m_view0 += shift;
-            m_view1 += shift;
-            m_pressAt = pos;
-            m_image = QImage();
-        }
-    }
-    m_pointer = pos;
-    m_pointerInside = true;
-    update();
-}
-
-void DivergingHeatmap::mouseReleaseEvent(QMouseEvent *event)
-{
-    m_panning = false;
-    unsetCursor();
-    QWidget::mouseReleaseEvent(event);
-}
-
-void DivergingHeatmap::mouseDoubleClickEvent(QMouseEvent *event)
-{
-    if (event->button() == Qt::LeftButton)
-        resetZoom();
-}
-
-void DivergingHeatmap::wheelEvent(QWheelEvent *event)
-{
-    const double steps = event->angleDelta().y() / 120.0;
-    if (steps == 0 || m_rows <= 0) {
-        event->ignore();
-        return;
-    }
-    const double c = columnAt(int(event->position().x()), plotRect());
-    const double factor = std::pow(1.25, steps);
+    const double c = columnAt(int(x), plotRect());
     double a = c - (c - m_view0) / factor, b = c + (m_view1 - c) / factor;
-    // At least four columns in view, never beyond the first or the last.
-    if (b - a < 4.0) {
-        event->accept();
+    if (b - a < 4.0 || factor <= 0)
         return;
-    }
     a = std::max(0.0, a);
     b = std::min(double(m_columns), b);
     m_view0 = a;
     m_view1 = b;
     m_image = QImage();
     update();
-    event->accept();
 }
 
-void DivergingHeatmap::leaveEvent(QEvent *event)
+void DivergingHeatmap::panBy(double fraction)
 {
-    m_pointerInside = false;
-    update();
-    QWidget::leaveEvent(event);
-}
-
-bool DivergingHeatmap::event(QEvent *event)
-{
-    // The readout is the map's hover text: no generic tooltip of a parent panel over it.
-    if (event->type() == QEvent::ToolTip)
-        return true;
-    return QWidget::event(event);
+    const double shift = std::clamp(-fraction * (m_view1 - m_view0), -m_view0, m_columns - m_view1);
+    m_view0 += shift;
+    m_view1 += shift;
+    m_image = QImage();
 }
 
 QString DivergingHeatmap::toCsv() const

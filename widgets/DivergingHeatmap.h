@@ -2,10 +2,10 @@
 #pragma once
 
 #include "ExportableView.h"
+#include "ZoomableHeatmap.h"
 
 #include <QImage>
 #include <QString>
-#include <QWidget>
 #include <vector>
 
 namespace mscope {
@@ -16,7 +16,7 @@ namespace mscope {
 /// one column per channel (or head), painted from a QImage of one pixel per cell. A resting
 /// pointer shows the cell's row, column and exact value; the wheel zooms the columns, a drag pans
 /// them and a double-click resets. What the two signs mean is the caller's to say (setMeanings).
-class DivergingHeatmap : public QWidget, public ExportableView
+class DivergingHeatmap : public ZoomableHeatmap, public ExportableView
 {
     Q_OBJECT
 
@@ -46,13 +46,13 @@ public:
 
     /// The cell under a widget position, or (-1, -1).
     std::pair<int, int> cellAt(const QPoint &pos) const;
-    /// The readout a resting pointer shows at `pos` (HTML), empty outside the map.
-    QString readoutAt(const QPoint &pos) const;
-    void showReadoutAt(const QPoint &pos);
+    QString readoutAt(const QPoint &pos) const override;
     /// The visible columns [first, last): all of them until the user zooms.
     double viewFirst() const { return m_view0; }
     double viewLast() const { return m_view1; }
-    void resetZoom();
+    void resetZoom() override;
+    /// At least four columns stay in view, never beyond the first or the last.
+    void zoomAt(double x, double factor) override;
     /// Every how many rows a row is labelled (1 unless rows are shorter than a 7-pixel font).
     int labelStep() const;
     /// The colour of a value (tests check the sign convention through it).
@@ -67,16 +67,11 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void leaveEvent(QEvent *event) override;
-    bool event(QEvent *event) override;
+    QRect plotRect() const override;
+    bool hasMap() const override { return m_rows > 0; }
+    void panBy(double fraction) override;
 
 private:
-    QRect plotRect() const;
     QFont labelFont() const;
     void rebuildImage();
     double columnAt(int x, const QRect &plot) const;
@@ -97,10 +92,6 @@ private:
     QImage m_image;
     double m_view0 = 0.0;
     double m_view1 = 0.0;
-    QPoint m_pointer;
-    bool m_pointerInside = false;
-    QPoint m_pressAt;
-    bool m_panning = false;
 };
 
 }  // namespace mscope

@@ -7,10 +7,7 @@
 #include "ViewExporter.h"
 
 #include <QKeyEvent>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QTextDocument>
-#include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
 
@@ -39,9 +36,8 @@ QRgb ink(double t, bool scaled)
 
 }  // namespace
 
-SpectrumHeatmap::SpectrumHeatmap(QWidget *parent) : QWidget(parent)
+SpectrumHeatmap::SpectrumHeatmap(QWidget *parent) : ZoomableHeatmap(parent)
 {
-    setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     // No tooltip: the crosshair readout is the map's hover text.
@@ -163,11 +159,10 @@ int SpectrumHeatmap::labelStep() const
 
 QString SpectrumHeatmap::title() const
 {
-    return m_original.isEmpty()
-               ? tr("Spectrum per layer")
-               : tr("Spectrum per layer — %1%2")
-                     .arg(spectrumQuantityName(m_original.quantity),
-                          m_original.logarithmic ? tr(", log scale") : QString());
+    return m_original.isEmpty() ? tr("Spectrum per layer")
+                                : tr("Spectrum per layer — %1%2")
+                                      .arg(spectrumQuantityName(m_original.quantity),
+                                           m_original.logarithmic ? tr(", log scale") : QString());
 }
 
 QStringList SpectrumHeatmap::overflowingTexts() const
@@ -440,111 +435,30 @@ void SpectrumHeatmap::paintEvent(QPaintEvent *)
                    tr("1 in %1").arg(labelStep));
 
     // The crosshair and its readout, while the pointer rests on the map.
-    const QString readout = m_pointerInside && !m_panning ? readoutAt(m_pointer) : QString();
+    const QString readout = currentReadout();
     if (!readout.isEmpty()) {
         p.setPen(QPen(QColor(0x40, 0x40, 0x40, 140), 1, Qt::DotLine));
-        p.drawLine(m_pointer.x(), plot.top(), m_pointer.x(), plot.bottom());
-        QTextDocument doc;
-        doc.setDefaultFont(font());
-        doc.setHtml(readout);
-        doc.setDocumentMargin(4);
-        const QSizeF size = doc.size();
-        double x = m_pointer.x() + 12, y = m_pointer.y() + 12;
-        if (x + size.width() > width())
-            x = m_pointer.x() - 12 - size.width();
-        if (y + size.height() > height())
-            y = m_pointer.y() - 12 - size.height();
-        x = std::max(0.0, x);
-        y = std::max(0.0, y);
-        p.setPen(QColor(0xa0, 0xa0, 0xa0));
-        p.setBrush(QColor(255, 255, 255, 235));
-        p.drawRect(QRectF(QPointF(x, y), size));
-        p.translate(x, y);
-        doc.drawContents(&p);
+        p.drawLine(pointer().x(), plot.top(), pointer().x(), plot.bottom());
+        paintReadout(p, readout);
     }
 }
 
-void SpectrumHeatmap::mousePressEvent(QMouseEvent *event)
+void SpectrumHeatmap::clickedAt(const QPoint &pos)
 {
-    m_pressAt = event->position().toPoint();
-    m_panning = false;
-    QWidget::mousePressEvent(event);
-}
-
-void SpectrumHeatmap::mouseReleaseEvent(QMouseEvent *event)
-{
-    if (!m_panning && event->button() == Qt::LeftButton) {
-        const int layer = layerAt(event->position().toPoint());
-        if (layer >= 0) {
-            setSelectedLayer(layer);
-            emit layerSelected(layer);
-        }
+    const int layer = layerAt(pos);
+    if (layer >= 0) {
+        setSelectedLayer(layer);
+        emit layerSelected(layer);
     }
-    m_panning = false;
-    unsetCursor();
-    QWidget::mouseReleaseEvent(event);
 }
 
-void SpectrumHeatmap::mouseDoubleClickEvent(QMouseEvent *event)
+void SpectrumHeatmap::panBy(double fraction)
 {
-    if (event->button() == Qt::LeftButton)
-        resetZoom();
-}
-
-void SpectrumHeatmap::wheelEvent(QWheelEvent *event)
-{
-    const double steps = event->angleDelta().y() / 120.0;
-    if (steps == 0 || m_original.isEmpty()) {
-        event->ignore();
-        return;
-    }
-    zoomAt(event->position().x(), std::pow(1.25, steps));
-    event->accept();
-}
-
-void SpectrumHeatmap::mouseMoveEvent(QMouseEvent *event)
-{
-    const QPoint pos = event->position().toPoint();
-    if ((event->buttons() & Qt::LeftButton) && !m_original.isEmpty()) {
-        if (!m_panning && (pos - m_pressAt).manhattanLength() > 4) {
-            m_panning = true;
-            setCursor(Qt::ClosedHandCursor);
-        }
-        if (m_panning) {
-            const double dx = double(pos.x() - m_pressAt.x()) / std::max(1, plotRect().width()) *
-                              (m_view1 - m_view0);
-            m_view0 -= dx;
-            m_view1 -= dx;
-            m_pressAt = pos;
-            m_zoomed = true;
-            m_image = QImage();
-        }
-    }
-    m_pointer = pos;
-    m_pointerInside = true;
-    update();
-}
-
-void SpectrumHeatmap::leaveEvent(QEvent *event)
-{
-    m_pointerInside = false;
-    update();
-    QWidget::leaveEvent(event);
-}
-
-bool SpectrumHeatmap::event(QEvent *event)
-{
-    // The readout is the map's hover text: no generic tooltip of a parent panel over it.
-    if (event->type() == QEvent::ToolTip)
-        return true;
-    return QWidget::event(event);
-}
-
-void SpectrumHeatmap::showReadoutAt(const QPoint &pos)
-{
-    m_pointer = pos;
-    m_pointerInside = true;
-    update();
+    const double shift = -fraction * (m_view1 - m_view0);
+    m_view0 += shift;
+    m_view1 += shift;
+    m_zoomed = true;
+    m_image = QImage();
 }
 
 QString SpectrumHeatmap::readoutAt(const QPoint &pos) const

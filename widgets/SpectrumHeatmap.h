@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "analysis/SpectrumDensity.h"
 #include "ExportableView.h"
+#include "ZoomableHeatmap.h"
+#include "analysis/SpectrumDensity.h"
 
 #include <QImage>
-#include <QWidget>
 
 namespace mscope {
 
@@ -13,7 +13,7 @@ namespace mscope {
 /// have that time constant (or decay rate, or eigenvalue). With a modulation, each row is split:
 /// grey above (as loaded), blue below (scaled). Painted from a small QImage, one pixel per bin,
 /// so it stays instant for deep, wide models. Click a row to inspect that layer.
-class SpectrumHeatmap : public QWidget, public ExportableView
+class SpectrumHeatmap : public ZoomableHeatmap, public ExportableView
 {
     Q_OBJECT
 
@@ -40,14 +40,13 @@ public:
     double viewMin() const { return m_view0; }
     double viewMax() const { return m_view1; }
     bool isZoomed() const { return m_zoomed; }
-    void resetZoom();
-    void zoomAt(double x, double factor);
+    void resetZoom() override;
+    void zoomAt(double x, double factor) override;
     /// Every how many layers a row is labelled (1: every layer; more only when rows are shorter
     /// than the smallest readable font, and then the map says so).
     int labelStep() const;
     /// The crosshair readout at a widget position, as a resting pointer shows it.
-    QString readoutAt(const QPoint &pos) const;
-    void showReadoutAt(const QPoint &pos);
+    QString readoutAt(const QPoint &pos) const override;
     /// Texts that do not fit their space (the title): should be none.
     QStringList overflowingTexts() const;
 
@@ -60,14 +59,12 @@ signals:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void leaveEvent(QEvent *event) override;
-    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    QRect plotRect() const override;
+    bool hasMap() const override { return !m_original.isEmpty(); }
+    void panBy(double fraction) override;
+    /// Selects the layer clicked.
+    void clickedAt(const QPoint &pos) override;
 
 private:
     QString title() const;
@@ -75,7 +72,6 @@ private:
     double xOf(double coordinate, const QRect &plot) const;
     double coordinateAt(int x, const QRect &plot) const;
     QFont labelFont() const;
-    QRect plotRect() const;
     bool split() const { return !m_modulated.isEmpty(); }
     int layerAt(const QPoint &pos) const;
     void rebuildImage();
@@ -91,10 +87,6 @@ private:
     double m_view0 = 0.0;
     double m_view1 = 1.0;
     bool m_zoomed = false;
-    QPoint m_pointer;
-    bool m_pointerInside = false;
-    QPoint m_pressAt;
-    bool m_panning = false;
 };
 
 }  // namespace mscope

@@ -1,34 +1,37 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The reusable views and controls: curve bucketing, spectrum densities against the engine's
 // SpectrumAnalysis, rendering (sampled pixels of grab()), export, the slider mapping, undo/redo.
-#include "analysis/DeltaStatistics.h"
-#include "analysis/SpectrumAnalysis.h"
-#include "analysis/SpectrumDensity.h"
-#include "eval/PositionBuckets.h"
+#include "DivergingHeatmap.h"
 #include "FactorScale.h"
-#include "io/TextFile.h"
 #include "LayerFactorControl.h"
-#include "model/MambaModel.h"
-#include "model/ScanParameters.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
 #include "ScaleAxis.h"
 #include "ScalingPanel.h"
 #include "SpectrumHeatmap.h"
 #include "StateNormChart.h"
+#include "ViewExporter.h"
+#include "analysis/DeltaStatistics.h"
+#include "analysis/SpectrumAnalysis.h"
+#include "analysis/SpectrumDensity.h"
+#include "eval/PositionBuckets.h"
+#include "io/TextFile.h"
+#include "model/MambaModel.h"
+#include "model/ScanParameters.h"
 #include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
-#include "ViewExporter.h"
 #include "widgets/GuiTestMain.h"
 
 #include <QComboBox>
-#include <QSet>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QMouseEvent>
+#include <QSet>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QWheelEvent>
 #include <cmath>
 
 using namespace mscope;
@@ -80,6 +83,7 @@ private slots:
     void spectrumDensityMatchesSpectrumAnalysis();
     void spectrumHeatmapRenders();
     void spectrumStaysFastForDeepWideModels();
+    void heatmapsZoomPanAndReset();
     void perplexityChartRendersAndExports();
     void stateNormChartRenders();
     void exportReportsUnwritablePaths();
@@ -392,6 +396,101 @@ void WidgetsTest::spectrumStaysFastForDeepWideModels()
     QVERIFY2(computeMs < 10000, qPrintable(QString::number(computeMs)));
 }
 
+namespace {
+
+// Real input events, as a hand gives them: the wheel at a point, and a left-button drag in steps.
+void wheelAt(QWidget &w, const QPoint &at, int notches)
+{
+    QWheelEvent wheel(at, w.mapToGlobal(at), QPoint(), QPoint(0, 120 * notches), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(&w, &wheel);
+}
+
+void dragBy(QWidget &w, const QPoint &from, int dx)
+{
+    QTest::mousePress(&w, Qt::LeftButton, {}, from);
+    for (int step = 1; step <= 10; ++step) {
+        const QPoint at = from + QPoint(dx * step / 10, 0);
+        QMouseEvent move(QEvent::MouseMove, at, w.mapToGlobal(at), Qt::NoButton, Qt::LeftButton,
+                         Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &move);
+    }
+    QTest::mouseRelease(&w, Qt::LeftButton, {}, from + QPoint(dx, 0));
+}
+
+}  // namespace
+
+void WidgetsTest::heatmapsZoomPanAndReset()
+{
+    // The sensitivity map: columns zoom about the pointer, never fewer than four, and a drag
+    // pans them within the first and the last.
+    DivergingHeatmap map;
+    map.resize(640, 360);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+    const QPoint middle(map.width() / 2, map.height() / 2);
+    wheelAt(map, middle, 3);  // nothing to zoom yet
+    QCOMPARE(map.viewLast() - map.viewFirst(), 0.0);
+    const int rows = 6, columns = 512;
+    std::vector<double> values(size_t(rows) * columns);
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = std::sin(double(i));
+    map.setValues(rows, columns, values);
+    QCOMPARE(map.viewFirst(), 0.0);
+    QCOMPARE(map.viewLast(), double(columns));
+    QVERIFY(!map.readoutAt(middle).isEmpty());
+    const auto [row, column] = map.cellAt(middle);
+    wheelAt(map, middle, 3);
+    const double span = map.viewLast() - map.viewFirst();
+    QVERIFY2(span < 0.6 * columns && span >= 4.0, qPrintable(QString::number(span)));
+    // About the pointer: the cell under it stays under it.
+    QCOMPARE(map.cellAt(middle), std::make_pair(row, column));
+    for (int i = 0; i < 40; ++i)
+        wheelAt(map, middle, 3);
+    QVERIFY(map.viewLast() - map.viewFirst() >= 4.0);
+    map.resetZoom();
+    wheelAt(map, middle, 2);
+    const double first = map.viewFirst(), zoomedSpan = map.viewLast() - map.viewFirst();
+    dragBy(map, middle, -120);  // drag left: later columns come into view, as many as before
+    QVERIFY2(map.viewFirst() > first, qPrintable(QString::number(map.viewFirst())));
+    QVERIFY(std::fabs(map.viewLast() - map.viewFirst() - zoomedSpan) < 1e-9);
+    dragBy(map, middle, 5000);  // far right: stops at the first column
+    QCOMPARE(map.viewFirst(), 0.0);
+    QVERIFY(map.viewLast() < columns);
+    QTest::mouseDClick(&map, Qt::LeftButton, {}, middle);
+    QCOMPARE(map.viewFirst(), 0.0);
+    QCOMPARE(map.viewLast(), double(columns));
+
+    // The spectrum map: the same gestures; a drag is not a click (no layer selected by it).
+    const auto scan = ScanParameters::fromModel(*m_model);
+    const auto range = SpectrumDensity::axisRange({scan.get()}, m_stats.get(),
+                                                  SpectrumQuantity::Tau, {256.0, 16384.0});
+    SpectrumHeatmap spectrum;
+    spectrum.resize(600, 360);
+    spectrum.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&spectrum));
+    spectrum.setDensities(
+        SpectrumDensity::compute(*scan, m_stats.get(), SpectrumQuantity::Tau, range, 160, 256),
+        SpectrumDensity());
+    int selected = -1;
+    connect(&spectrum, &SpectrumHeatmap::layerSelected, this, [&](int l) { selected = l; });
+    const QPoint centre(spectrum.width() / 2, spectrum.height() / 2);
+    const double min0 = spectrum.viewMin(), max0 = spectrum.viewMax();
+    wheelAt(spectrum, centre, 2);
+    QVERIFY(spectrum.isZoomed());
+    QVERIFY(spectrum.viewMax() - spectrum.viewMin() < 0.7 * (max0 - min0));
+    const double min1 = spectrum.viewMin();
+    dragBy(spectrum, centre, 80);  // drag right: earlier values come into view
+    QVERIFY(spectrum.viewMin() < min1);
+    QCOMPARE(selected, -1);
+    QTest::mouseClick(&spectrum, Qt::LeftButton, {}, centre);
+    QVERIFY(selected >= 0 && selected < m_model->config().nLayer);
+    QTest::mouseDClick(&spectrum, Qt::LeftButton, {}, centre);
+    QVERIFY(!spectrum.isZoomed());
+    QCOMPARE(spectrum.viewMin(), min0);
+    QCOMPARE(spectrum.viewMax(), max0);
+}
+
 void WidgetsTest::perplexityChartRendersAndExports()
 {
     PerplexityChart chart;
@@ -538,7 +637,8 @@ void WidgetsTest::chartsReadOutZoomAndPan()
     fillChart(chart);
     QTest::qWait(50);
     // The readout stays while the pointer rests, and names every curve with its value.
-    const QPointF middle = chart.mapFromScene(chart.chart()->mapToScene(chart.chart()->plotArea().center()));
+    const QPointF middle =
+        chart.mapFromScene(chart.chart()->mapToScene(chart.chart()->plotArea().center()));
     chart.showReadoutAt(middle);
     QTest::qWait(1500);  // longer than a tooltip would have lasted
     const QString readout = chart.readout();
