@@ -2,6 +2,7 @@
 #include "GenerationLatency.h"
 
 #include "AppSettings.h"
+#include "BenchmarkHelpers.h"
 #include "GenerationPanel.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -12,47 +13,13 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
-#include <QTimer>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <vector>
 
 namespace mscope {
-
-namespace {
-
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer wakeUp;
-    wakeUp.start(20);
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
-
-QString loadAverage()
-{
-    QFile f(QStringLiteral("/proc/loadavg"));
-    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).section(' ', 0, 2)
-                                       : QStringLiteral("?");
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-}  // namespace
 
 int GenerationLatency::run(const Options &options)
 {
@@ -68,12 +35,15 @@ int GenerationLatency::run(const Options &options)
     auto idle = [&] { return passes > 0 && window.session()->jobs().isEmpty(); };
     // The curves first, and the evaluation text counted (the prompt is its first tokens).
     const QString text = window.session()->evaluationText();
-    if (!waitFor([&] { return idle() && window.session()->tokenCount(text) > 0; }, 600000)) {
+    const auto curvesAndTextReady = [&] {
+        return idle() && window.session()->tokenCount(text) > 0;
+    };
+    if (!bench::waitFor(curvesAndTextReady, 600000, 20)) {
         std::fprintf(stderr, "gui-latency: the first curves never finished\n");
         return 1;
     }
     window.editor()->setAllFactors(0.45);
-    waitFor([&] { return passes > 1 && idle(); }, 600000);
+    bench::waitFor([&] { return passes > 1 && idle(); }, 600000, 20);
     GenerationPanel *panel = window.generationPanel();
     for (QDockWidget *d : window.panels())
         if (d->widget() == panel)
@@ -85,7 +55,7 @@ int GenerationLatency::run(const Options &options)
         "generation: demo model, first %d tokens of %s, %d new tokens, %d threads, "
         "OpenBLAS %s, load %s, %s\n",
         options.promptTokens, qPrintable(QFileInfo(text).fileName()), options.newTokens,
-        options.threads, qPrintable(BlasRuntime::coreName()), qPrintable(loadAverage()),
+        options.threads, qPrintable(BlasRuntime::coreName()), qPrintable(bench::loadAverage()),
         qPrintable(QApplication::platformName()));
     std::vector<double> shown[2], prefill[2], clickToFirst;
     for (int i = 0; i < options.repeats; ++i) {
@@ -101,7 +71,7 @@ int GenerationLatency::run(const Options &options)
                                         });
         clock.start();
         panel->generate();
-        if (!waitFor([&] { return finished; }, 600000)) {
+        if (!bench::waitFor([&] { return finished; }, 600000, 20)) {
             std::fprintf(stderr, "gui-latency: a generation never finished\n");
             return 1;
         }
@@ -124,11 +94,11 @@ int GenerationLatency::run(const Options &options)
         "generation: first token on screen after the prefill, median %.2f ms as loaded, "
         "%.2f ms under power 0.45 (max %.2f; target <= 300 ms); prefill of %d tokens "
         "median %.1f ms; Generate to first token median %.1f ms; %d runs, load %s\n",
-        median(shown[0]), median(shown[1]),
+        bench::median(shown[0]), bench::median(shown[1]),
         std::max(*std::max_element(shown[0].begin(), shown[0].end()),
                  *std::max_element(shown[1].begin(), shown[1].end())),
-        options.promptTokens, median(prefill[0]), median(clickToFirst), options.repeats,
-        qPrintable(loadAverage()));
+        options.promptTokens, bench::median(prefill[0]), bench::median(clickToFirst),
+        options.repeats, qPrintable(bench::loadAverage()));
     return 0;
 }
 

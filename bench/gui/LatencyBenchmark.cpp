@@ -2,6 +2,7 @@
 #include "LatencyBenchmark.h"
 
 #include "AppSettings.h"
+#include "BenchmarkHelpers.h"
 #include "LiveCurves.h"
 #include "WorkbenchSession.h"
 #include "io/ResourceLocator.h"
@@ -11,15 +12,12 @@
 #include "support/BlasRuntime.h"
 #include "support/Error.h"
 
-#include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -41,31 +39,6 @@ double processCpuMs()
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
-// Runs the event loop until `done` holds or `timeoutMs` passes. The loop sleeps between events
-// (processEvents with a time limit would poll instead, and on two cores the polling takes CPU
-// from the engine threads being measured); the timer only wakes it to check the timeout.
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer wakeUp;
-    wakeUp.start(100);
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace
@@ -91,7 +64,7 @@ int LatencyBenchmark::run(const Options &options)
     QObject::connect(&curves, &LiveCurves::updated, [] {});
     session.openModel(options.modelDir.isEmpty() ? ResourceLocator::demoModelDir()
                                                  : options.modelDir);
-    if (!waitFor([&] { return loaded || failed; }, 120000) || failed)
+    if (!bench::waitFor([&] { return loaded || failed; }, 120000, 100) || failed)
         return 1;
     const auto model = session.model();
     const int layers = model->config().nLayer;
@@ -103,7 +76,7 @@ int LatencyBenchmark::run(const Options &options)
         finished = true;
         lastFirstLayer = first;
     });
-    if (!waitFor([&] { return finished; }, 600000)) {
+    if (!bench::waitFor([&] { return finished; }, 600000, 100)) {
         std::fprintf(stderr, "mambascope-gui-latency: the baseline never finished\n");
         return 1;
     }
@@ -124,7 +97,7 @@ int LatencyBenchmark::run(const Options &options)
         // As a fader does: through the editor, which tells the curves the first layer changed.
         session.editor()->setFactors(set.steps.front().layerFactors, QStringLiteral("latency"));
         session.applyModulation();
-        waitFor([&] { return finished; }, 600000);
+        bench::waitFor([&] { return finished; }, 600000, 100);
         s.completeMs = timer.nsecsElapsed() * 1e-6;
         s.cpuMs = processCpuMs() - cpu0;
         if (!sawPoints)
@@ -174,12 +147,12 @@ int LatencyBenchmark::run(const Options &options)
             restart = s.firstLayer;
         }
         std::printf("%-14s %8d %11.0f ms %11.0f ms %11.0f ms\n", qPrintable(sc.name), restart,
-                    median(first), median(complete), median(cpu));
+                    bench::median(first), bench::median(complete), bench::median(cpu));
         rows.append(QJsonObject{
             {QStringLiteral("changed"), sc.name},
             {QStringLiteral("restart_layer"), restart},
-            {QStringLiteral("first_points_ms_median"), median(first)},
-            {QStringLiteral("whole_curve_ms_median"), median(complete)},
+            {QStringLiteral("first_points_ms_median"), bench::median(first)},
+            {QStringLiteral("whole_curve_ms_median"), bench::median(complete)},
             {QStringLiteral("first_points_ms"),
              QJsonArray::fromVariantList(QVariantList(first.begin(), first.end()))},
             {QStringLiteral("whole_curve_ms"),

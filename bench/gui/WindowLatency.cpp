@@ -2,6 +2,7 @@
 #include "WindowLatency.h"
 
 #include "AppSettings.h"
+#include "BenchmarkHelpers.h"
 #include "LayerFactorControl.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -14,39 +15,12 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QSlider>
-#include <QTimer>
 #include <algorithm>
 #include <cstdio>
 #include <vector>
 
 namespace mscope {
-
-namespace {
-
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer wakeUp;
-    wakeUp.start(20);
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
-}
-
-QString loadAverage()
-{
-    QFile f(QStringLiteral("/proc/loadavg"));
-    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).section(' ', 0, 2)
-                                       : QStringLiteral("?");
-}
-
-}  // namespace
 
 int WindowLatency::run(const Options &options)
 {
@@ -66,13 +40,13 @@ int WindowLatency::run(const Options &options)
                window.liveCurves()->baselineComplete() && !chart->isUpdating() &&
                window.session()->jobs().isEmpty();
     };
-    if (!waitFor(settled, 600000)) {
+    if (!bench::waitFor(settled, 600000, 20)) {
         std::fprintf(stderr, "gui-latency: the first curves never finished\n");
         return 1;
     }
     std::printf("window: demo model, %lld tokens, %d threads, OpenBLAS %s, load %s, %s\n",
                 static_cast<long long>(options.maxTokens), options.threads,
-                qPrintable(BlasRuntime::coreName()), qPrintable(loadAverage()),
+                qPrintable(BlasRuntime::coreName()), qPrintable(bench::loadAverage()),
                 qPrintable(QApplication::platformName()));
     QSlider *master = window.scalingPanel()->masterControl()->slider();
     // Two times per release: the perplexity chart showing the whole new curve (what the user
@@ -100,7 +74,7 @@ int WindowLatency::run(const Options &options)
             return passes > before && window.liveCurves()->currentComplete() &&
                    window.liveCurves()->baselineComplete() && !chart->isUpdating();
         };
-        if (!waitFor(
+        if (!bench::waitFor(
                 [&] {
                     if (curveAt < 0.0 && curveDone()) {
                         curveAt = t.elapsed() / 1000.0;
@@ -110,7 +84,7 @@ int WindowLatency::run(const Options &options)
                     return curveAt >= 0.0 && settled() &&
                            (!retrievalShown || retrievals > retrievalsBefore);
                 },
-                600000)) {
+                600000, 20)) {
             std::fprintf(stderr, "gui-latency: a curve never finished\n");
             return 1;
         }
@@ -127,12 +101,12 @@ int WindowLatency::run(const Options &options)
     std::sort(seconds.begin(), seconds.end());
     std::sort(curveSeconds.begin(), curveSeconds.end());
     std::printf(
-        "window: whole 16k-token curve after a master-fader release, median %.2f s "
+        "window: whole %lld-token curve after a master-fader release, median %.2f s "
         "(min %.2f, max %.2f, %d runs); every panel settled, median %.2f s (min %.2f, max "
         "%.2f); load %s\n",
-        curveSeconds[curveSeconds.size() / 2], curveSeconds.front(), curveSeconds.back(),
+        static_cast<long long>(options.maxTokens), curveSeconds[curveSeconds.size() / 2], curveSeconds.front(), curveSeconds.back(),
         int(curveSeconds.size()), seconds[seconds.size() / 2], seconds.front(), seconds.back(),
-        qPrintable(loadAverage()));
+        qPrintable(bench::loadAverage()));
     return 0;
 }
 
