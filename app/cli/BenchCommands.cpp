@@ -20,19 +20,18 @@
 #include "support/EngineThreads.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
+#include "support/ProcessClock.h"
 #include "support/SystemMemory.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <cblas.h>
 #include <omp.h>
-#include <time.h>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSysInfo>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -41,21 +40,6 @@
 namespace mscope {
 
 namespace {
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-// CPU time of the whole process (all threads): on a shared machine wall-clock time also counts
-// the time other programs held the cores; CPU time does not (spin-waiting still counts).
-double cpuNow()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 double mib(qint64 bytes)
 {
@@ -71,14 +55,14 @@ struct Timing
     double startWall = 0.0, startCpu = 0.0;
     void start()
     {
-        startWall = now();
-        startCpu = cpuNow();
+        startWall = ProcessClock::wallSeconds();
+        startCpu = ProcessClock::cpuSeconds();
     }
     // Records the time since start() divided by `per`.
     void stop(double per = 1.0)
     {
-        seconds.push_back((now() - startWall) / per);
-        cpuSeconds.push_back((cpuNow() - startCpu) / per);
+        seconds.push_back((ProcessClock::wallSeconds() - startWall) / per);
+        cpuSeconds.push_back((ProcessClock::cpuSeconds() - startCpu) / per);
     }
     double best() const { return *std::min_element(seconds.begin(), seconds.end()); }
     double median() const
@@ -162,12 +146,12 @@ double sgemmGflops(int M, int N, int K, bool splitColumns, int repeats, double m
     double best = 1e30;
     for (int r = 0; r < repeats; ++r) {
         int calls = 0;
-        const double t0 = now();
+        const double t0 = ProcessClock::wallSeconds();
         double elapsed = 0.0;
         do {
             once();
             ++calls;
-            elapsed = now() - t0;
+            elapsed = ProcessClock::wallSeconds() - t0;
         } while (elapsed < minSeconds);
         best = std::min(best, elapsed / calls);
     }
@@ -496,7 +480,7 @@ int BenchCommands::bench(const QStringList &args)
             bytes += texts.back().size();
         }
         // Once over all texts, more if needed to have `tokens` ids.
-        const double t0 = now(), c0 = cpuNow();
+        const double t0 = ProcessClock::wallSeconds(), c0 = ProcessClock::cpuSeconds();
         int passes = 0;
         while (int64_t(ids.size()) < tokens) {
             for (size_t i = 0; i < texts.size(); ++i) {
@@ -505,7 +489,8 @@ int BenchCommands::bench(const QStringList &args)
             }
             ++passes;
         }
-        const double secs = now() - t0, cpuSecs = cpuNow() - c0;
+        const double secs = ProcessClock::wallSeconds() - t0;
+        const double cpuSecs = ProcessClock::cpuSeconds() - c0;
         if (want("tokenizer"))
             out.insert(
                 QStringLiteral("tokenizer"),
@@ -607,7 +592,7 @@ int BenchCommands::bench(const QStringList &args)
             do {
                 selectiveScan(a);
                 ++calls;
-            } while (now() - t.startWall < 0.3);
+            } while (ProcessClock::wallSeconds() - t.startWall < 0.3);
             t.stop(double(calls) / c.nLayer);  // one chunk through every layer
         }
         QJsonObject o = rateJson(t, double(T));
@@ -631,7 +616,7 @@ int BenchCommands::bench(const QStringList &args)
             do {
                 forward.scoreNextTokens(hidden, targets, nll.data());
                 ++calls;
-            } while (now() - t.startWall < 0.3);
+            } while (ProcessClock::wallSeconds() - t.startWall < 0.3);
             t.stop(calls);
         }
         QJsonObject o = rateJson(t, double(T));
@@ -677,7 +662,7 @@ int BenchCommands::bench(const QStringList &args)
         QJsonArray rss;
         double nllSum = 0.0;
         const qint64 rssBefore = SystemMemory::residentBytes();
-        const double t0 = now();
+        const double t0 = ProcessClock::wallSeconds();
         int32_t next = pick(rng);
         size_t mark = 0;
         for (int64_t done = 1; done < total;) {
@@ -698,7 +683,7 @@ int BenchCommands::bench(const QStringList &args)
                     {QStringLiteral("tokens"), double(marks[mark])},
                     {QStringLiteral("rss_mib"), mib(SystemMemory::residentBytes())},
                     {QStringLiteral("peak_rss_mib"), mib(SystemMemory::peakResidentBytes())},
-                    {QStringLiteral("seconds"), now() - t0}});
+                    {QStringLiteral("seconds"), ProcessClock::wallSeconds() - t0}});
                 ++mark;
             }
         }
@@ -708,7 +693,7 @@ int BenchCommands::bench(const QStringList &args)
                                {QStringLiteral("rss_before_mib"), mib(rssBefore)},
                                {QStringLiteral("rss_marks"), rss},
                                {QStringLiteral("nll_mean"), nllSum / double(total - 1)},
-                               {QStringLiteral("seconds"), now() - t0}});
+                               {QStringLiteral("seconds"), ProcessClock::wallSeconds() - t0}});
     }
 
     // 7. One gradient evaluation (power per channel, J = mean NLL over the `tokens` ids as one

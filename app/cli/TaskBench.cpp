@@ -4,34 +4,20 @@
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/EngineThreads.h"
+#include "support/ProcessClock.h"
 #include "tasks/Generator.h"
 #include "tasks/PasskeyEvaluator.h"
 #include "tasks/PasskeyTask.h"
 
 #include <immintrin.h>
 #include <omp.h>
-#include <time.h>
 #include <QJsonArray>
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
 namespace mscope::taskbench {
 
 namespace {
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-double cpuNow()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 // Σ v[0, n) with four independent vector sums, so that the loads, not the adds, set the pace
 // (512-bit loads where the CPU has them, as the decoding kernels use).
@@ -102,12 +88,12 @@ double readBandwidth(int64_t bytes, int repeats)
     double best = 1e30;
     for (int r = 0; r < std::max(1, repeats); ++r) {
         int passes = 0;
-        const double t0 = now();
+        const double t0 = ProcessClock::wallSeconds();
         double elapsed = 0.0;
         do {
             pass();
             ++passes;
-            elapsed = now() - t0;
+            elapsed = ProcessClock::wallSeconds() - t0;
         } while (elapsed < 0.2);
         best = std::min(best, elapsed / passes);
     }
@@ -141,10 +127,10 @@ QJsonObject decode(const std::shared_ptr<const MambaModel> &model, int tokens, i
     generator.generate(prompt, options);  // warm-up: the step's scratch and threads
     double best = 1e30, bestCpu = 1e30;
     for (int r = 0; r < std::max(1, repeats); ++r) {
-        const double c0 = cpuNow();
+        const double c0 = ProcessClock::cpuSeconds();
         const GenerationResult g = generator.generate(prompt, options);
         best = std::min(best, g.decodeSeconds);
-        bestCpu = std::min(bestCpu, cpuNow() - c0);
+        bestCpu = std::min(bestCpu, ProcessClock::cpuSeconds() - c0);
     }
     const int64_t weightBytes = stepWeightBytes(*model);
     // Bandwidth measured right after, over a buffer of the weights' size: the same caches.
@@ -173,9 +159,9 @@ QJsonObject passkeyGrid(const std::shared_ptr<const MambaModel> &model,
     PasskeyTask task(tokenizer, model->config().bosTokenId);
     ForwardPass forward(model);
     PasskeyEvaluator evaluator(forward, task);
-    const double c0 = cpuNow();
+    const double c0 = ProcessClock::cpuSeconds();
     const PasskeyResult r = evaluator.run(grid);
-    const double cpu = cpuNow() - c0;
+    const double cpu = ProcessClock::cpuSeconds() - c0;
     double correct = 0.0;
     for (const PasskeyCell &c : r.cells)
         correct += c.accuracy();

@@ -11,6 +11,7 @@
 #include "model/ScanParameters.h"
 #include "support/BlasRuntime.h"
 #include "support/Error.h"
+#include "support/ProcessClock.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -20,7 +21,6 @@
 #include <QJsonObject>
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 
 namespace mscope {
 
@@ -33,13 +33,6 @@ struct Sample
     double cpuMs = 0;  // process CPU time over the pass: what it costs with no one else around
     int firstLayer = 0;
 };
-
-double processCpuMs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
 
 }  // namespace
 
@@ -92,14 +85,14 @@ int LatencyBenchmark::run(const Options &options)
                 s.firstPointsMs = timer.nsecsElapsed() * 1e-6;
             }
         });
-        const double cpu0 = processCpuMs();
+        const double cpu0 = 1e3 * ProcessClock::cpuSeconds();
         timer.start();
         // As a fader does: through the editor, which tells the curves the first layer changed.
         session.editor()->setFactors(set.steps.front().layerFactors, QStringLiteral("latency"));
         session.applyModulation();
         bench::waitFor([&] { return finished; }, 600000, 100);
         s.completeMs = timer.nsecsElapsed() * 1e-6;
-        s.cpuMs = processCpuMs() - cpu0;
+        s.cpuMs = 1e3 * ProcessClock::cpuSeconds() - cpu0;
         if (!sawPoints)
             s.firstPointsMs = s.completeMs;
         s.firstLayer = lastFirstLayer;
