@@ -2,6 +2,7 @@
 #include "calibration/ConstantSearch.h"
 
 #include "analysis/DeltaStatistics.h"
+#include "calibration/GoldenSection.h"
 #include "calibration/ScoredObjective.h"
 #include "model/MambaModel.h"
 #include "support/Error.h"
@@ -81,33 +82,12 @@ void ConstantSearch::run(const MambaModel &model, ScoredObjective &objective,
         xs.push_back(x);
         fs.push_back(f(x));
     }
-    int k = left - gridPoints;
+    const int k = left - gridPoints;
     if (k < 1 || gridPoints < 2)
         return;
     const size_t best = size_t(std::min_element(fs.begin(), fs.end()) - fs.begin());
-    double a = xs[best == 0 ? 0 : best - 1], b = xs[std::min(best + 1, xs.size() - 1)];
-    // Golden section in [a, b]; the grid point is the interior point it brackets.
-    const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
-    double c = b - ratio * (b - a), d = a + ratio * (b - a);
-    double fc = f(c);
-    if (--k < 1)
-        return;
-    double fd = f(d);
-    while (--k >= 1) {
-        if (fc < fd) {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - ratio * (b - a);
-            fc = f(c);
-        } else {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + ratio * (b - a);
-            fd = f(d);
-        }
-    }
+    // Golden section in the grid cells beside the best grid point, which it brackets.
+    goldenSection(f, xs[best == 0 ? 0 : best - 1], xs[std::min(best + 1, xs.size() - 1)], k);
 }
 
 }  // namespace mscope

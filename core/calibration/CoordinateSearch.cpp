@@ -2,9 +2,9 @@
 #include "calibration/CoordinateSearch.h"
 
 #include "calibration/CalibrationObjective.h"
+#include "calibration/GoldenSection.h"
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 namespace mscope {
@@ -18,7 +18,6 @@ constexpr int kEvaluationsPerLayerAndSweep = 8;
 void CoordinateSearch::run(CalibrationObjective &objective)
 {
     constexpr double lo = CalibrationObjective::kLower, hi = CalibrationObjective::kUpper;
-    const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
     const int layers = objective.layers();
     std::vector<double> u = objective.hasStart() ? objective.startCoordinates()
                                                  : std::vector<double>(size_t(layers), hi);
@@ -48,28 +47,7 @@ void CoordinateSearch::run(CalibrationObjective &objective)
                 }
                 return v;
             };
-            double a = lo, b = hi;
-            double c = b - ratio * (b - a), d = a + ratio * (b - a);
-            if (k == 1) {
-                f(c);
-            } else {
-                double fc = f(c), fd = f(d);
-                for (int i = 2; i < k; ++i) {
-                    if (fc < fd) {
-                        b = d;
-                        d = c;
-                        fd = fc;
-                        c = b - ratio * (b - a);
-                        fc = f(c);
-                    } else {
-                        a = c;
-                        c = d;
-                        fc = fd;
-                        d = a + ratio * (b - a);
-                        fd = f(d);
-                    }
-                }
-            }
+            goldenSection(f, lo, hi, k);
             u[size_t(l)] = bestU;
             current = bestF;
         }

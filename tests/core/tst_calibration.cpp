@@ -8,6 +8,7 @@
 #include "analysis/DeltaStatistics.h"
 #include "calibration/Calibrator.h"
 #include "calibration/ConstantSearch.h"
+#include "calibration/GoldenSection.h"
 #include "calibration/ScoredObjective.h"
 #include "io/TextFile.h"
 #include "model/MambaModel.h"
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 using namespace mscope;
@@ -29,6 +31,7 @@ class CalibrationTest : public QObject
 
 private slots:
     void initTestCase();
+    void goldenSectionKeepsItsCountAndConverges();
     void spsaIsDeterministicAndImproves();
     void coordinateSearchKeepsTheBudget();
     void cancellationStopsPromptly();
@@ -66,6 +69,35 @@ CalibrationOptions CalibrationTest::tinyOptions(CalibrationOptions::Method metho
     o.calibrationDocs = {m_slice};
     o.calibrationTexts = {QStringLiteral("val_senseandsensibility.txt[:4096]")};
     return o;
+}
+
+void CalibrationTest::goldenSectionKeepsItsCountAndConverges()
+{
+    // Exactly the evaluations it is given: the searches divide their budget by this count.
+    for (int k : {-1, 0, 1, 2, 3, 7}) {
+        int calls = 0;
+        goldenSection([&](double x) { return ++calls, x * x; }, -1.0, 2.0, k);
+        QCOMPARE(calls, std::max(0, k));
+    }
+    // On a unimodal function the best point seen approaches the minimum as 0.618^k: after 30
+    // evaluations of (x - 0.3)^2 on [0, 1] the bracket is 0.618^28 ≈ 1.4e-6 wide.
+    double bestX = -1.0, bestF = 1e300;
+    const auto f = [&](double x) {
+        const double v = (x - 0.3) * (x - 0.3);
+        if (v < bestF) {
+            bestF = v;
+            bestX = x;
+        }
+        return v;
+    };
+    goldenSection(f, 0.0, 1.0, 30);
+    QVERIFY2(std::fabs(bestX - 0.3) < 2e-6, qPrintable(QString::number(bestX, 'g', 10)));
+    // The first two points are the golden points of the interval, in that order.
+    std::vector<double> xs;
+    goldenSection([&](double x) { return xs.push_back(x), 0.0; }, 0.0, 1.0, 2);
+    QCOMPARE(xs.size(), size_t(2));
+    QVERIFY(std::fabs(xs[0] - (1.0 - 0.6180339887)) < 1e-9);
+    QVERIFY(std::fabs(xs[1] - 0.6180339887) < 1e-9);
 }
 
 void CalibrationTest::spsaIsDeterministicAndImproves()
