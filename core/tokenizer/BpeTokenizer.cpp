@@ -7,6 +7,7 @@
 #include "tokenizer/AddedTokenMatcher.h"
 #include "tokenizer/BpeModel.h"
 #include "tokenizer/ByteLevelPreTokenizer.h"
+#include "tokenizer/LlamaCppPreTokenizer.h"
 #include "tokenizer/Normalizer.h"
 #include "tokenizer/PostProcessor.h"
 #include "tokenizer/PreTokenizer.h"
@@ -498,29 +499,10 @@ BpeTokenizer::GgufVocabulary BpeTokenizer::ggufVocabulary() const
         refuse(QStringLiteral("it is not byte-level BPE"));
     GgufVocabulary v;
     const QJsonValue pre = withoutOffsetOptions(d->preTokenizerJson);
-    const QJsonValue gpt2 = QJsonObject{{QStringLiteral("type"), QStringLiteral("ByteLevel")},
-                                        {QStringLiteral("add_prefix_space"), false},
-                                        {QStringLiteral("use_regex"), true}};
     if (d->fastByteLevel && !d->fastByteLevel->addPrefixSpace && d->fastByteLevel->useRegex) {
         v.preTokenizer = QStringLiteral("gpt-2");
     } else {
-        // Falcon's sequence (tiiuae/falcon-7b, Falcon-Mamba-7B).
-        const QJsonObject byteLevel = gpt2.toObject();
-        const QJsonValue falcon = QJsonObject{
-            {QStringLiteral("type"), QStringLiteral("Sequence")},
-            {QStringLiteral("pretokenizers"),
-             QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("Punctuation")},
-                                    {QStringLiteral("behavior"), QStringLiteral("Contiguous")}},
-                        byteLevel,
-                        QJsonObject{{QStringLiteral("type"), QStringLiteral("Digits")},
-                                    {QStringLiteral("individual_digits"), false}},
-                        QJsonObject{{QStringLiteral("type"), QStringLiteral("Split")},
-                                    {QStringLiteral("pattern"),
-                                     QJsonObject{{QStringLiteral("Regex"),
-                                                  QStringLiteral("[0-9][0-9][0-9]")}}},
-                                    {QStringLiteral("behavior"), QStringLiteral("Isolated")},
-                                    {QStringLiteral("invert"), false}}}}};
-        if (pre != falcon)
+        if (pre != QJsonValue(LlamaCppPreTokenizer::falcon()))
             refuse(QStringLiteral("its pre-tokenizer is neither GPT-2's nor Falcon's"));
         v.preTokenizer = QStringLiteral("falcon");
     }

@@ -4,6 +4,7 @@
 #include "io/GgufFile.h"
 #include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/LlamaCppPreTokenizer.h"
 
 #include <QJsonArray>
 
@@ -16,13 +17,6 @@ constexpr int kNormal = 1;
 constexpr int kControl = 3;
 constexpr int kUserDefined = 4;
 constexpr int kUnused = 5;
-
-QJsonObject byteLevel()
-{
-    return {{QStringLiteral("type"), QStringLiteral("ByteLevel")},
-            {QStringLiteral("add_prefix_space"), false},
-            {QStringLiteral("use_regex"), true}};
-}
 
 }  // namespace
 
@@ -39,24 +33,11 @@ QJsonObject GgufTokenizer::tokenizerJson(const GgufFile &file)
                     QStringLiteral("GGUF tokenizer model '%1' is not supported (MambaScope reads "
                                    "llama.cpp's byte-level BPE, 'gpt2'); pass a tokenizer.json")
                         .arg(model));
-    QJsonValue preTokenizer = byteLevel();
+    QJsonValue preTokenizer = LlamaCppPreTokenizer::gpt2();
     if (file.contains(QStringLiteral("tokenizer.ggml.pre"))) {
         const QString pre = file.string(QStringLiteral("tokenizer.ggml.pre"));
         if (pre == u"falcon") {
-            preTokenizer = QJsonObject{
-                {QStringLiteral("type"), QStringLiteral("Sequence")},
-                {QStringLiteral("pretokenizers"),
-                 QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("Punctuation")},
-                                        {QStringLiteral("behavior"), QStringLiteral("Contiguous")}},
-                            byteLevel(),
-                            QJsonObject{{QStringLiteral("type"), QStringLiteral("Digits")},
-                                        {QStringLiteral("individual_digits"), false}},
-                            QJsonObject{{QStringLiteral("type"), QStringLiteral("Split")},
-                                        {QStringLiteral("pattern"),
-                                         QJsonObject{{QStringLiteral("Regex"),
-                                                      QStringLiteral("[0-9][0-9][0-9]")}}},
-                                        {QStringLiteral("behavior"), QStringLiteral("Isolated")},
-                                        {QStringLiteral("invert"), false}}}}};
+            preTokenizer = LlamaCppPreTokenizer::falcon();
         } else if (pre != u"gpt-2" && pre != u"olmo" && pre != u"mpt" && pre != u"default") {
             throw Error(Error::Kind::Model, path,
                         QStringLiteral("GGUF pre-tokenizer '%1' is not supported (gpt-2, olmo, "
@@ -98,7 +79,8 @@ QJsonObject GgufTokenizer::tokenizerJson(const GgufFile &file)
                                                   {QStringLiteral("merges"), merges}}},
             {QStringLiteral("normalizer"), QJsonValue::Null},
             {QStringLiteral("pre_tokenizer"), preTokenizer},
-            {QStringLiteral("decoder"), byteLevel()},
+            // The ByteLevel decoder: the same object as GPT-2's pre-tokenizer.
+            {QStringLiteral("decoder"), LlamaCppPreTokenizer::gpt2()},
             {QStringLiteral("added_tokens"), added}};
 }
 
