@@ -405,8 +405,13 @@ void GgufFile::parse(const uchar *contents)
                      .arg(quoted(info.name), QLatin1String(traits.name))
                      .arg(info.ne[0])
                      .arg(traits.blockSize));
-        // elements fits in int64, and a block is at most some hundred bytes per 32 elements.
-        info.byteSize = int64_t(elements / uint64_t(traits.blockSize)) * traits.blockBytes;
+        // elements fits in int64, but its bytes need not: 2^62 fp32 elements are 2^64 bytes, and
+        // a wrapped size would pass the check that the tensor lies inside the file.
+        const uint64_t blocks = elements / uint64_t(traits.blockSize);
+        if (blocks > uint64_t(std::numeric_limits<int64_t>::max()) / uint64_t(traits.blockBytes))
+            fail(QStringLiteral("tensor %1 has an impossible shape (more than 2^63 bytes)")
+                     .arg(quoted(info.name)));
+        info.byteSize = int64_t(blocks) * traits.blockBytes;
         m_tensorIndex.insert(info.name, int(m_tensors.size()));
         m_tensors.push_back(std::move(info));
     }

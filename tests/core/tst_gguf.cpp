@@ -413,6 +413,18 @@ void GgufTest::badFiles_data()
     array.append(QByteArray("\x01\0\0\0\0\0\0\0k\x09\0\0\0\x05\0\0\0", 17));
     array.append(QByteArray("\xff\xff\xff\xff\xff\0\0\0", 8));
     QTest::newRow("array longer than the file") << array << "ends inside an array";
+    // One fp32 tensor of 2^62 elements: 2^64 bytes, 0 once wrapped in 64 bits (found by
+    // fuzz_gguf; fuzz/regressions/gguf/). The padding lets parsing reach the size check.
+    QByteArray huge = header(3, 1, 0);
+    const uint64_t nameLength = 1, elements = uint64_t(1) << 62, offset = 0;
+    const uint32_t dims = 1, f32 = 0;
+    huge.append(reinterpret_cast<const char *>(&nameLength), 8).append('w');
+    huge.append(reinterpret_cast<const char *>(&dims), 4);
+    huge.append(reinterpret_cast<const char *>(&elements), 8);
+    huge.append(reinterpret_cast<const char *>(&f32), 4);
+    huge.append(reinterpret_cast<const char *>(&offset), 8);
+    huge.append(QByteArray(64, '\0'));
+    QTest::newRow("tensor bytes beyond int64") << huge << "tensor 'w' has an impossible shape";
 }
 
 void GgufTest::badFiles()
