@@ -85,14 +85,14 @@ int LatencyBenchmark::run(const Options &options)
                 s.firstPointsMs = timer.nsecsElapsed() * 1e-6;
             }
         });
-        const double cpu0 = 1e3 * ProcessClock::cpuSeconds();
+        const double cpu0 = ProcessClock::cpuSeconds();
         timer.start();
         // As a fader does: through the editor, which tells the curves the first layer changed.
         session.editor()->setFactors(set.steps.front().layerFactors, QStringLiteral("latency"));
         session.applyModulation();
         bench::waitFor([&] { return finished; }, 600000, 100);
         s.completeMs = timer.nsecsElapsed() * 1e-6;
-        s.cpuMs = 1e3 * ProcessClock::cpuSeconds() - cpu0;
+        s.cpuMs = 1e3 * (ProcessClock::cpuSeconds() - cpu0);
         if (!sawPoints)
             s.firstPointsMs = s.completeMs;
         s.firstLayer = lastFirstLayer;

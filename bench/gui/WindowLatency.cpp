@@ -104,7 +104,8 @@ int WindowLatency::run(const Options &options)
         "window: whole %lld-token curve after a master-fader release, median %.2f s "
         "(min %.2f, max %.2f, %d runs); every panel settled, median %.2f s (min %.2f, max "
         "%.2f); load %s\n",
-        static_cast<long long>(options.maxTokens), curveSeconds[curveSeconds.size() / 2], curveSeconds.front(), curveSeconds.back(),
+        static_cast<long long>(options.maxTokens), curveSeconds[curveSeconds.size() / 2],
+        curveSeconds.front(), curveSeconds.back(),
         int(curveSeconds.size()), seconds[seconds.size() / 2], seconds.front(), seconds.back(),
         qPrintable(bench::loadAverage()));
     return 0;
