@@ -29,6 +29,9 @@
 # MAMBASCOPE_FUZZ_TIMEOUT: seconds one input may take before it counts as a hang (default 10;
 # 120 in long mode, where a process niced on a loaded machine can wait 10 s for a core: a
 # 13-byte config.json that runs in a millisecond was reported as a timeout at load 14).
+# MAMBASCOPE_FUZZ_TAG names a piece's log (build-fuzz/fuzz-<harness>-<tag>.log), so that two
+# pieces of one harness can run at once, one per core: they share build-fuzz/corpus/<harness>/
+# (libFuzzer reloads it every second) and each appends its own line to long-runs.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=run
@@ -133,22 +136,23 @@ for name in "${harnesses[@]}"; do
     # run first).
     dirs=("$work" "$root/fuzz/corpus/$name")
     [ -d "$root/fuzz/regressions/$name" ] && dirs+=("$root/fuzz/regressions/$name")
+    log="$build/fuzz-$name${MAMBASCOPE_FUZZ_TAG:+-$MAMBASCOPE_FUZZ_TAG}.log"
     status=0
-    "$exe" "${args[@]}" "${dirs[@]}" >"$build/fuzz-$name.log" 2>&1 || status=$?
+    "$exe" "${args[@]}" "${dirs[@]}" >"$log" 2>&1 || status=$?
     # Stopped with SIGINT (kill -INT on the fuzzer): libFuzzer prints its totals and exits, a
     # piece of the campaign like one that ran out of time.
-    if [ "$status" -ne 0 ] && grep -q "libFuzzer: run interrupted" "$build/fuzz-$name.log"; then
+    if [ "$status" -ne 0 ] && grep -q "libFuzzer: run interrupted" "$log"; then
         status=0
     fi
     if [ "$status" -ne 0 ]; then
         failed+=("$name")
-        tail -n 60 "$build/fuzz-$name.log"
+        tail -n 60 "$log"
     else
-        grep -E "stat::number_of_executed_units|stat::new_units_added" "$build/fuzz-$name.log" |
+        grep -E "stat::number_of_executed_units|stat::new_units_added" "$log" |
             tr '\n' ' '
         echo
         if [ "$runs" -gt 0 ]; then
-            final() { sed -n "s/^stat::$1: *//p" "$build/fuzz-$name.log" | tail -n 1; }
+            final() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
             elapsed=$(( $(date +%s) - started ))
             executed="$(final number_of_executed_units)"
             piece=""
