@@ -11,18 +11,29 @@
 namespace mscope {
 
 /// A team of persistent threads for work that is a sequence of phases, each a number of
-/// independent tasks: every task of phase k starts only after all of phase k-1 are done. Threads
-/// take tasks by ticket (one atomic counter), so there is no barrier where all threads must
-/// arrive: a thread the OS deschedules (a busy laptop, a shared machine) delays the others only
-/// by the task it holds, and the calling thread alone finishes everything if the others never
-/// wake. The results cannot depend on which thread ran which task, so tasks write to places that
-/// belong to them (and read what earlier phases wrote).
+/// independent tasks: every task of phase k starts only after all of phase k-1 are done. The
+/// tasks of a phase are shared out statically, in contiguous runs (thread s of n takes tasks
+/// [c·s/n, c·(s+1)/n) of a phase of c), so a thread meets the same data again in every run: for
+/// the one-token step (TokenStep) its channels' state stays in its core's caches instead of
+/// moving between cores with every token. A phase may also be run by every thread for itself
+/// (kEveryThread: task 0 on each slot, into the slot's own scratch), which replaces a phase of one
+/// task and the wait after it: nobody waits for it, as each thread only reads what it made.
 ///
-/// For the one-token step (TokenStep): a token is about a hundred phases of microseconds each,
-/// too short for OpenMP's fork, join and barriers, which wait for every thread of the team.
+/// Waiting is per thread: one counter of finished phases each, on its own cache line; a thread
+/// with no task in a phase does not wait for it. The results cannot depend on which thread ran
+/// which task, so tasks write to places that belong to them (and read what earlier phases
+/// wrote). The phase after a kEveryThread phase must not write what that phase reads (a thread
+/// may still be in it).
+///
+/// A token is about twenty phases of microseconds each, too short for OpenMP's fork, join and
+/// barriers. A thread the OS puts aside delays the others; TokenStep measures whether the team or
+/// the calling thread alone has been faster lately and runs on that.
 class PhasedWork
 {
 public:
+    /// A task count: the phase runs once on every thread, with index 0 and the thread's slot.
+    static constexpr int kEveryThread = -1;
+
     /// `threads` - 1 worker threads beside the caller of run() (none for 1).
     explicit PhasedWork(int threads);
     ~PhasedWork();
@@ -34,7 +45,7 @@ public:
     /// Runs task(phase, index, slot) for every index in [0, taskCounts[phase]) of every phase, in
     /// phase order; `slot` in [0, threads()) names the thread (for its own scratch). Returns when
     /// all are done. Phases with no task are allowed. Tasks must not throw. `alone` runs every
-    /// task on the calling thread, the workers left asleep.
+    /// task on the calling thread (slot 0), the workers left asleep.
     template <typename Task>
     void run(std::span<const int> taskCounts, Task &task, bool alone = false)
     {
@@ -51,20 +62,22 @@ private:
             (*static_cast<Task *>(context))(phase, index, slot);
         }
     };
+    // Phases finished by one thread in the current run, alone on its cache line.
+    struct alignas(64) Progress
+    {
+        std::atomic<int> phases{0};
+    };
 
     void runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone);
     void work(int slot);
+    void waitForAll(int phases) const;
     void workerLoop(int slot);
 
     std::vector<std::thread> m_workers;
-    // The current run. Tickets: the high 32 bits of m_next are the run's task count, the low 32
-    // the next ticket; a ticket below the count belongs to the run that is waiting for it.
-    std::atomic<uint64_t> m_next{0};
-    std::atomic<uint32_t> m_generation{0};  // bumped for every run: wakes the workers
+    std::unique_ptr<Progress[]> m_progress;  // per slot
+    std::atomic<uint32_t> m_generation{0};   // bumped for every run: wakes the workers
     std::atomic<bool> m_stop{false};
-    std::vector<int> m_phaseStart;               // ticket of each phase's first task, + total
-    std::unique_ptr<std::atomic<int>[]> m_done;  // tasks done per phase
-    size_t m_doneCapacity = 0;
+    std::vector<int> m_counts;  // the current run's plan
     TaskFn m_fn = nullptr;
     void *m_context = nullptr;
 };

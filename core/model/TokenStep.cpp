@@ -25,8 +25,10 @@ constexpr int64_t kBlockChannels = 128;
 // LM head rows per block.
 constexpr int64_t kHeadRows = 512;
 // Every kProbePeriod steps, the first kProbeSteps run on the thread count that has been slower,
-// to notice when that changes (a busy machine can make a team slower than one thread).
-constexpr int64_t kProbePeriod = 128, kProbeSteps = 2;
+// to notice when that changes (a busy machine can make a team slower than one thread). The
+// first step after a change is not timed: the team's threads were asleep (waking one takes tens
+// of microseconds, a third of a step), and a team timed by that alone could stay unused.
+constexpr int64_t kProbePeriod = 128, kProbeSteps = 3;
 constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
@@ -90,7 +92,7 @@ struct TokenStep::Shared
     // rows.
     int64_t blocks = 0, blockUnits = 0, bcBlocks = 0, bcRows = 0, headBlocks = 0;
     std::vector<std::vector<float>> convWeightT;  // per layer, [K, conv channels]
-    std::vector<float> hidden, normed;            // [D] h and the next norm's output
+    std::vector<float> hidden, normed;            // [slots, D] each thread's h and norm of h
     std::vector<float> proj, conv, delta, y;      // each block writes its own part
     std::vector<float> xdblPart;                  // [blocks, R + 2N] (Mamba-1)
     std::vector<float> xdblLocal;                 // [slots, R + 2N] (Mamba-1)
@@ -102,8 +104,13 @@ struct TokenStep::Shared
     // Running mean of the seconds per step [with logits?][alone?], 0 until measured.
     double pace[2][2] = {};
     int64_t steps = 0;
+    bool lastAlone = false;  // how the step before ran
 
     int64_t rows() const { return R + 2 * N; }
+    // A thread's copy, a whole number of cache lines from the next thread's.
+    int64_t slotStride() const { return (D + 15) / 16 * 16 + 16; }
+    float *hiddenOf(int slot) { return hidden.data() + slot * slotStride(); }
+    float *normedOf(int slot) { return normed.data() + slot * slotStride(); }
 };
 
 TokenStep::TokenStep(const MambaModel &model) : m_model(model), d(std::make_unique<Shared>())
@@ -137,8 +144,6 @@ TokenStep::TokenStep(const MambaModel &model) : m_model(model), d(std::make_uniq
         s.xdblPart.resize(size_t(s.blocks * s.rows()));
     }
     s.headBlocks = blocksOf(s.V, kHeadRows);
-    s.hidden.resize(size_t(s.D));
-    s.normed.resize(size_t(s.D));
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
     s.outPart.resize(size_t(s.blocks * s.D));
@@ -174,40 +179,47 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         s.work = std::make_unique<PhasedWork>(n);
     if (s.xdblLocal.size() < size_t(n * s.rows()))
         s.xdblLocal.resize(size_t(n * s.rows()));
+    if (s.hidden.size() < size_t(n * s.slotStride())) {
+        s.hidden.resize(size_t(n * s.slotStride()));
+        s.normed.resize(size_t(n * s.slotStride()));
+    }
     const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
     // The phases of a token: the embedding; per layer the block phases and one that updates the
-    // residual stream; the LM head's row blocks.
+    // residual stream; the LM head's row blocks. The embedding and the residual stream are every
+    // thread's own copy (a few hundred floats, the same numbers on each): no thread waits for
+    // another to make them.
     const int perLayer = mamba2 ? 4 : 3;
     const int L = int(m_model.layers().size());
+    constexpr int everyThread = PhasedWork::kEveryThread;
     s.phases.clear();
-    s.phases.push_back(1);
+    s.phases.push_back(everyThread);
     for (int l = 0; l < L; ++l) {
         if (mamba2)
-            s.phases.insert(s.phases.end(),
-                            {int(s.blocks + s.bcBlocks), int(s.blocks), int(s.blocks), 1});
+            s.phases.insert(s.phases.end(), {int(s.blocks + s.bcBlocks), int(s.blocks),
+                                             int(s.blocks), everyThread});
         else
-            s.phases.insert(s.phases.end(), {int(s.blocks), int(s.blocks), 1});
+            s.phases.insert(s.phases.end(), {int(s.blocks), int(s.blocks), everyThread});
     }
     s.phases.push_back(logits ? int(s.headBlocks) : 0);
     auto task = [&](int phase, int index, int slot) {
         if (phase == 0) {
-            std::copy_n(emb.data + int64_t(s.id) * s.D, s.D, s.hidden.data());
-            rmsNormVector(s.hidden.data(), m_model.layers().front().norm.data,
-                          m_model.config().normEps, s.D, s.normed.data());
+            std::copy_n(emb.data + int64_t(s.id) * s.D, s.D, s.hiddenOf(slot));
+            rmsNormVector(s.hiddenOf(slot), m_model.layers().front().norm.data,
+                          m_model.config().normEps, s.D, s.normedOf(slot));
             return;
         }
         const int layerPhase = phase - 1;
         if (layerPhase >= perLayer * L) {
-            head(index, logits);
+            head(index, slot, logits);
             return;
         }
         const int l = layerPhase / perLayer, step = layerPhase % perLayer;
         if (step == perLayer - 1) {
-            residual(l, logits != nullptr);
+            residual(l, slot, logits != nullptr);
             return;
         }
         if (mamba2)
-            mamba2Task(l, step, index, state, scan);
+            mamba2Task(l, step, index, slot, state, scan);
         else
             mamba1Task(l, step, index, slot, state, scan);
     };
@@ -224,6 +236,10 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     s.work->run(std::span<const int>(s.phases), task, alone);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const bool changed = alone != s.lastAlone;
+    s.lastAlone = alone;
+    if (changed)
+        return;
     double &mean = pace[alone ? 1 : 0];
     mean = mean == 0.0 ? seconds : (1.0 - kPaceWeight) * mean + kPaceWeight * seconds;
 }
@@ -240,7 +256,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     if (step == 0) {
         // 2. This block's rows of x and z from u = RMSNorm(h) · norm.weight; 3. x'' =
         // silu(conv(x)); 4. its columns' share of W_x · x''.
-        const float *u = s.normed.data();
+        const float *u = s.normedOf(slot);
         matVec(w.inProj.data + c0 * D, D, c1 - c0, D, u, xz + c0);
         matVec(w.inProj.data + (E + c0) * D, D, c1 - c0, D, u, xz + E + c0);
         if (w.inProjBias.data) {
@@ -291,7 +307,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
 }
 
-void TokenStep::mamba2Task(int l, int step, int block, RecurrentState &state,
+void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
                            const ScanParameters &scan)
 {
     Shared &s = *d;
@@ -305,7 +321,8 @@ void TokenStep::mamba2Task(int l, int step, int block, RecurrentState &state,
         // A block of the B | C rows (every head needs them): rows and conv.
         const int64_t r0 = (block - s.blocks) * kBlockChannels,
                       r1 = std::min(s.bcRows, r0 + kBlockChannels);
-        matVec(w.inProj.data + (2 * E + r0) * D, D, r1 - r0, D, s.normed.data(), proj + 2 * E + r0);
+        matVec(w.inProj.data + (2 * E + r0) * D, D, r1 - r0, D, s.normedOf(slot),
+               proj + 2 * E + r0);
         addBias(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, E + r0, E + r1);
@@ -317,7 +334,7 @@ void TokenStep::mamba2Task(int l, int step, int block, RecurrentState &state,
         // z | x | dt rows of this block's heads, and the conv of its x channels.
         const int64_t ranges[3][2] = {{c0, c1}, {E + c0, E + c1}, {E + C + h0, E + C + h1}};
         for (const auto &r : ranges) {
-            matVec(w.inProj.data + r[0] * D, D, r[1] - r[0], D, s.normed.data(), proj + r[0]);
+            matVec(w.inProj.data + r[0] * D, D, r[1] - r[0], D, s.normedOf(slot), proj + r[0]);
             addBias(w.inProjBias.data, proj, r[0], r[1]);
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
@@ -400,12 +417,13 @@ void TokenStep::mamba2Task(int l, int step, int block, RecurrentState &state,
     matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
 }
 
-void TokenStep::residual(int l, bool wantLogits)
+void TokenStep::residual(int l, int slot, bool wantLogits)
 {
-    // h += Σ_b (block b's columns of out_proj) in block order (+ bias), then the next norm.
+    // h += Σ_b (block b's columns of out_proj) in block order (+ bias), then the next norm: this
+    // thread's copy.
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
-    float *h = s.hidden.data();
+    float *h = s.hiddenOf(slot);
     for (int64_t b = 0; b < s.blocks; ++b) {
         const float *part = s.outPart.data() + b * s.D;
 #pragma omp simd
@@ -416,16 +434,16 @@ void TokenStep::residual(int l, bool wantLogits)
     const int L = int(m_model.layers().size());
     if (l + 1 < L)
         rmsNormVector(h, m_model.layers()[size_t(l + 1)].norm.data, m_model.config().normEps, s.D,
-                      s.normed.data());
+                      s.normedOf(slot));
     else if (wantLogits)
-        rmsNormVector(h, m_model.finalNorm().data, m_model.config().normEps, s.D, s.normed.data());
+        rmsNormVector(h, m_model.finalNorm().data, m_model.config().normEps, s.D, s.normedOf(slot));
 }
 
-void TokenStep::head(int block, float *logits)
+void TokenStep::head(int block, int slot, float *logits)
 {
     Shared &s = *d;
     const int64_t v0 = block * kHeadRows, v1 = std::min(s.V, v0 + kHeadRows);
-    matVec(m_model.lmHead().data + v0 * s.D, s.D, v1 - v0, s.D, s.normed.data(), logits + v0);
+    matVec(m_model.lmHead().data + v0 * s.D, s.D, v1 - v0, s.D, s.normedOf(slot), logits + v0);
 }
 
 }  // namespace mscope

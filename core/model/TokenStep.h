@@ -20,11 +20,12 @@ struct ScanParameters;
 /// Work is cut into blocks of 128 channels (Mamba-2: of heads, and of the B | C rows): a block's
 /// rows of in_proj, its conv and scan channels, its columns of x_proj and out_proj, whose partial
 /// products are summed in block order; and blocks of the LM head's rows. A token is a sequence of
-/// phases of blocks (three per layer, Mamba-2 four) that the engine's threads take by ticket
-/// (PhasedWork): nobody waits at a barrier for a thread the OS has put aside. The numbers do not
-/// depend on the thread count or on which thread ran which block, so each step runs on the team
-/// or on the calling thread alone, whichever has been faster lately (a busy machine can make a
-/// team slower than one thread).
+/// phases of blocks (three per layer, Mamba-2 four) shared out among the engine's threads
+/// (PhasedWork), each thread the same blocks every token, so that a block's state stays in one
+/// core's caches; the residual stream is every thread's own copy, so a layer costs two waits for
+/// the other threads (Mamba-2 three). The numbers do not depend on the thread count or on which
+/// thread ran which block, so each step runs on the team or on the calling thread alone,
+/// whichever has been faster lately (a busy machine can make a team slower than one thread).
 ///
 /// Use one per ForwardPass (ForwardPass::step owns one); not for concurrent use.
 class TokenStep
@@ -49,9 +50,10 @@ private:
     // The tasks of a token's phases (`step` counts the block phases within a layer).
     void mamba1Task(int l, int step, int block, int slot, RecurrentState &state,
                     const ScanParameters &scan);
-    void mamba2Task(int l, int step, int block, RecurrentState &state, const ScanParameters &scan);
-    void residual(int l, bool wantLogits);
-    void head(int block, float *logits);
+    void mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
+                    const ScanParameters &scan);
+    void residual(int l, int slot, bool wantLogits);
+    void head(int block, int slot, float *logits);
 
     const MambaModel &m_model;
     std::unique_ptr<Shared> d;

@@ -21,6 +21,7 @@
 #include <future>
 #include <cmath>
 #include <random>
+#include <thread>
 
 using namespace mscope;
 using namespace mscope::decodekernels;
@@ -355,30 +356,52 @@ void DecodeTest::stepIsTheSameOnAnyThreadCount()
 
 void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
 {
-    // Every task runs once, and sees every task of the phases before it finished.
-    const std::vector<int> counts{3, 0, 17, 1, 0, 40, 2};
-    std::vector<std::vector<std::atomic<int>>> done;
-    for (int c : counts)
-        done.emplace_back(size_t(c));
+    // Every task runs once, and sees every task of the phases before it finished; a phase of
+    // every thread runs once per thread, and each thread's run of it comes before that thread's
+    // later tasks. The same thread takes the same tasks in every run (the step's state stays in
+    // its core's caches).
+    constexpr int every = PhasedWork::kEveryThread;
+    const std::vector<int> counts{every, 3, 0, 17, every, 1, 0, 40, every, 2};
     for (int threads : {1, 2, 4}) {
+        std::vector<std::vector<std::atomic<int>>> done;
+        std::vector<std::vector<int>> owner;
+        for (int c : counts) {
+            done.emplace_back(size_t(c == every ? threads : c));
+            owner.emplace_back(size_t(c == every ? threads : c), -1);
+        }
         PhasedWork work(threads);
         QCOMPARE(work.threads(), threads);
         for (int round = 0; round < 50; ++round) {
             for (auto &phase : done)
                 for (auto &d : phase)
                     d.store(0);
-            std::atomic<int> violations{0};
+            std::atomic<int> violations{0}, movedTasks{0};
             auto task = [&](int phase, int index, int slot) {
                 if (slot < 0 || slot >= threads)
                     ++violations;
-                for (int p = 0; p < phase; ++p)
+                const bool everyThread = counts[size_t(phase)] == every;
+                if (everyThread && index != 0)
+                    ++violations;
+                for (int p = 0; p < phase; ++p) {
+                    if (counts[size_t(p)] == every) {
+                        if (done[size_t(p)][size_t(slot)].load() != 1)
+                            ++violations;
+                        continue;
+                    }
                     for (const auto &d : done[size_t(p)])
                         if (d.load() != 1)
                             ++violations;
-                done[size_t(phase)][size_t(index)].fetch_add(1);
+                }
+                const size_t at = size_t(everyThread ? slot : index);
+                int &was = owner[size_t(phase)][at];
+                if (!everyThread && was >= 0 && was != slot)
+                    ++movedTasks;
+                was = slot;
+                done[size_t(phase)][at].fetch_add(1);
             };
             work.run(std::span<const int>(counts), task);
             QCOMPARE(violations.load(), 0);
+            QCOMPARE(movedTasks.load(), 0);
             for (const auto &phase : done)
                 for (const auto &d : phase)
                     QCOMPARE(d.load(), 1);
@@ -389,23 +412,30 @@ void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
 void DecodeTest::phasedWorkRunsBackToBack()
 {
     // Runs that follow each other at once, with plans that change between them, as decoding does:
-    // a worker that finished the last task of one run and takes a ticket of the next must place it
-    // in the next run's plan. (It once kept the phase it had reached, ran ticket 0 as a task of
-    // the last phase and waited for a phase that never finished: `bench --sections decode` hung
-    // with both threads yielding.) More threads than cores, so that workers get preempted
-    // anywhere; a deadlock fails the test after a minute instead of hanging it.
-    const std::vector<int> plans[2] = {{1, 4, 4, 1, 0, 4, 4, 1, 8}, {1, 4, 4, 1, 0, 4, 4, 1, 0}};
+    // a worker must run each run's plan, not the one before. (The ticket scheduler this replaced
+    // once kept the phase it had reached, ran ticket 0 as a task of the last phase and waited for
+    // a phase that never finished: `bench --sections decode` hung with both threads yielding.)
+    // More threads than cores, so that workers get preempted anywhere; every run then waits for
+    // every thread, hence fewer rounds where threads outnumber cores. A deadlock fails the test
+    // after a minute instead of hanging it.
+    constexpr int every = PhasedWork::kEveryThread;
+    const std::vector<int> plans[2] = {{every, 4, 4, every, 0, 4, 4, every, 8},
+                                       {every, 4, 4, 1, 0, 4, 4, every, 0}};
+    const int threadCounts[3] = {2, 3, 5};
+    const auto roundsFor = [](int threads) {
+        return threads <= std::max(1, int(std::thread::hardware_concurrency())) ? 20000 : 2000;
+    };
     std::atomic<int> misplaced{0};
     std::atomic<long> ran{0};
     long expected = 0;
     auto rounds = [&] {
-        for (int threads : {2, 3, 5}) {
+        for (int threads : threadCounts) {
             PhasedWork work(threads);
-            for (int round = 0; round < 20000; ++round) {
+            for (int round = 0; round < roundsFor(threads); ++round) {
                 const std::vector<int> &counts = plans[round % 2];
                 auto task = [&](int phase, int index, int) {
                     if (phase < 0 || size_t(phase) >= counts.size() || index < 0
-                        || index >= counts[size_t(phase)])
+                        || index >= std::max(1, counts[size_t(phase)]))
                         ++misplaced;
                     ++ran;
                 };
@@ -413,12 +443,10 @@ void DecodeTest::phasedWorkRunsBackToBack()
             }
         }
     };
-    for (int threads : {2, 3, 5}) {
-        (void)threads;
-        for (int round = 0; round < 20000; ++round)
+    for (int threads : threadCounts)
+        for (int round = 0; round < roundsFor(threads); ++round)
             for (int c : plans[round % 2])
-                expected += c;
-    }
+                expected += c == every ? threads : c;
     auto finished = std::async(std::launch::async, rounds);
     if (finished.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
         qFatal("PhasedWork: back-to-back runs still not done after a minute (deadlock)");
