@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tasks/Generator.h"
 
+#include "kernels/ElementwiseKernels.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/Error.h"
@@ -19,16 +20,15 @@ double secondsSince(std::chrono::steady_clock::time_point start)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// log p(id) under softmax(logits), in double.
+// log p(id) under softmax(logits): the shift and the sum of exponentials vectorized (2e-7
+// relative, the sum in double), as a token's probability is taken every step and the LM head's
+// few microseconds would otherwise be followed by tens in scalar exp.
 double logProbability(std::span<const float> logits, int32_t id)
 {
-    float top = -INFINITY;
-    for (float v : logits)
-        top = std::max(top, v);
-    double sum = 0.0;
-    for (float v : logits)
-        sum += std::exp(double(v) - double(top));
-    return double(logits[size_t(id)]) - double(top) - std::log(sum);
+    const int64_t n = int64_t(logits.size());
+    const float top = maxOf(logits.data(), n);
+    return double(logits[size_t(id)]) - double(top) -
+           std::log(sumExpShifted(logits.data(), n, top));
 }
 
 // A new token costs about this many prompt tokens of work (the step against a chunk's share):
@@ -96,8 +96,9 @@ GenerationResult Generator::generate(std::span<const int32_t> prompt,
         result.probabilities.push_back(token.probability);
         if (onToken)
             onToken(token);
-        report(double(prompt.size()) + kStepCostInPromptTokens * (i + 1),
-               QStringLiteral("token %1").arg(i + 1));
+        if (job)
+            report(double(prompt.size()) + kStepCostInPromptTokens * (i + 1),
+                   QStringLiteral("token %1").arg(i + 1));
         if (options.stopAtEos && token.id == eos) {
             result.stop = GenerationResult::Stop::EndOfText;
             break;

@@ -86,9 +86,15 @@ int32_t Sampler::next(std::span<const float> logits)
     };
     int32_t chosen = 0;
     if (m_options.greedy) {
-        for (int32_t v = 1; v < V; ++v)
-            if (better(v, chosen))
-                chosen = v;
+        // The largest value that is not NaN (a comparison with NaN is false), then the first id
+        // that has it: `better`'s choice, in two loops the compiler vectorizes (a token's
+        // logits are thousands of floats, read every step).
+        float top = -INFINITY;
+#pragma omp simd reduction(max : top)
+        for (int32_t v = 0; v < V; ++v)
+            top = m_work[size_t(v)] > top ? m_work[size_t(v)] : top;
+        const auto first = std::find(m_work.begin(), m_work.end(), top);
+        chosen = first == m_work.end() ? 0 : int32_t(first - m_work.begin());
     } else {
         const float inverseTemperature = float(1.0 / m_options.temperature);
         for (float &w : m_work)
