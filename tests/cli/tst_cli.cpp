@@ -496,6 +496,26 @@ void CliTest::benchFractionsAreAgainstTheBestProbe()
     QVERIFY(!stream.json()[QStringLiteral("prefill_stream")].toObject().contains(
         QStringLiteral("fraction_of_sgemm_bound")));
     QVERIFY(!stream.json().contains(QStringLiteral("sgemm")));
+
+    // The same for decoding against the read bandwidth, probed before and after (it once read the
+    // weights' size faster than the one probe after it: 1.12 for mamba-130m's shapes).
+    const CliRun decode =
+        runCli({QStringLiteral("bench"), QStringLiteral("--sections"), QStringLiteral("decode"),
+                QStringLiteral("--decode-tokens"), QStringLiteral("16"), QStringLiteral("--repeat"),
+                QStringLiteral("1"), QStringLiteral("--json")});
+    QCOMPARE(decode.exitCode, 0);
+    const QJsonObject d = decode.json()[QStringLiteral("decode")].toObject();
+    const QJsonArray reads = d[QStringLiteral("read_bandwidth_probes_gbs")].toArray();
+    QCOMPARE(reads.size(), 2);
+    const double faster = std::max(reads[0].toDouble(), reads[1].toDouble()),
+                 slower = std::min(reads[0].toDouble(), reads[1].toDouble());
+    QVERIFY(slower > 0.0);
+    QCOMPARE(d[QStringLiteral("read_bandwidth_gbs")].toDouble(), faster);
+    const double f = d[QStringLiteral("fraction_of_bandwidth_bound")].toDouble(-1);
+    QVERIFY2(f > 0.0 && f <= 1.0, qPrintable(QString::number(f)));
+    QVERIFY(d[QStringLiteral("load_was_quiet")].isBool());
+    if (faster > 1.2 * slower)
+        QCOMPARE(d[QStringLiteral("load_was_quiet")].toBool(), false);
 }
 
 QTEST_GUILESS_MAIN(CliTest)
