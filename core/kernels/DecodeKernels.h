@@ -15,6 +15,17 @@ namespace mscope::decodekernels {
 void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
             bool accumulate = false);
 
+/// The most outputs of one panel (panelTimes): sixteen vectors of accumulators.
+constexpr int64_t kPanelWidth = 256;
+
+/// y[j] = Σ_{k in [k0, k1)} P[k·stride + j]·x[k] for j in [0, outputs): a product with one panel
+/// of a transposed weight (PackedMatrix), whose rows k are `stride` floats apart (a multiple of
+/// 16, at most kPanelWidth; outputs ≤ stride). The panel is read as one contiguous stream, the
+/// order in which a cache's bandwidth is reached best; each output is a sum over k in order (in
+/// up to eight interleaved partial sums for narrow panels, added in a fixed order).
+void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0, int64_t k1,
+                const float *x, float *y);
+
 /// One token of the Mamba-1 selective scan (method.md §1 step 6) with the output gate fused,
 /// for channels [e0, e1):
 ///   s[e,n] = exp(Δ[e]·A[e,n])·s[e,n] + Δ[e]·B[n]·x[e],

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "kernels/PhasedWork.h"
 
-#include <immintrin.h>
+#include <x86intrin.h>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace mscope {
 
@@ -16,6 +18,10 @@ constexpr std::chrono::microseconds kIdleSpin{300};
 // A thread waiting for the others spins this long, then yields its core now and then: the thread
 // it waits for may be the one the OS put aside.
 constexpr std::chrono::microseconds kWaitSpin{50};
+// How far a share moves after one run towards equal busy times (by this fraction of the way),
+// and how far from an even split it may go (as a factor of 1/threads): slow enough that one
+// interrupted run does not swing it, fast enough to follow a change within a hundred tokens.
+constexpr double kShareGain = 0.05, kShareMin = 0.5, kShareMax = 1.5;
 
 // Spins until `ready()`, yielding the core after kWaitSpin.
 template <typename Ready>
@@ -37,8 +43,13 @@ void waitUntil(Ready ready)
 
 }  // namespace
 
-PhasedWork::PhasedWork(int threads) : m_progress(std::make_unique<Progress[]>(size_t(threads)))
+PhasedWork::PhasedWork(int threads)
+    : m_progress(std::make_unique<Progress[]>(size_t(threads))),
+      m_shares(size_t(threads), 1.0 / threads),
+      m_starts(size_t(threads) + 1)
 {
+    for (int slot = 0; slot <= threads; ++slot)
+        m_starts[size_t(slot)] = double(slot) / threads;
     for (int slot = 1; slot < threads; ++slot)
         m_workers.emplace_back([this, slot] { workerLoop(slot); });
 }
@@ -76,6 +87,32 @@ void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, void *cont
     m_generation.notify_all();
     work(0);
     waitForAll(phases);
+    rebalance();
+}
+
+void PhasedWork::rebalance()
+{
+    const int n = threads();
+    double mean = 0.0;
+    for (int slot = 0; slot < n; ++slot) {
+        const uint64_t busy = m_progress[size_t(slot)].busyTicks;
+        if (busy == 0)
+            return;  // a thread without shared work: nothing to learn
+        mean += double(busy) / n;
+    }
+    double sum = 0.0;
+    for (int slot = 0; slot < n; ++slot) {
+        double &share = m_shares[size_t(slot)];
+        const double ratio = mean / double(m_progress[size_t(slot)].busyTicks);
+        share =
+            std::clamp(share * (1.0 + kShareGain * (ratio - 1.0)), kShareMin / n, kShareMax / n);
+        sum += share;
+    }
+    for (int slot = 0; slot < n; ++slot) {
+        m_shares[size_t(slot)] /= sum;
+        m_starts[size_t(slot) + 1] = m_starts[size_t(slot)] + m_shares[size_t(slot)];
+    }
+    m_starts[size_t(n)] = 1.0;
 }
 
 void PhasedWork::waitForAll(int phases) const
@@ -88,21 +125,28 @@ void PhasedWork::waitForAll(int phases) const
 
 void PhasedWork::work(int slot)
 {
-    const int n = threads(), phases = int(m_counts.size());
-    std::atomic<int> &progress = m_progress[size_t(slot)].phases;
+    const int phases = int(m_counts.size());
+    Progress &mine = m_progress[size_t(slot)];
+    const double from = m_starts[size_t(slot)], to = m_starts[size_t(slot) + 1];
+    uint64_t busy = 0;
     for (int p = 0; p < phases; ++p) {
         const int count = m_counts[size_t(p)];
         const bool everyThread = count == kEveryThread;
-        const int first = everyThread ? 0 : int(int64_t(count) * slot / n),
-                  end = everyThread ? 1 : int(int64_t(count) * (slot + 1) / n);
+        const int first = everyThread ? 0 : int(std::lround(count * from)),
+                  end = everyThread ? 1 : int(std::lround(count * to));
         if (first < end) {
             // What the phase before made, by every thread (unless each made its own).
             if (p > 0 && m_counts[size_t(p - 1)] != kEveryThread)
                 waitForAll(p);
+            const uint64_t start = everyThread ? 0 : __rdtsc();
             for (int i = first; i < end; ++i)
                 m_fn(m_context, p, i, slot);
+            if (!everyThread)
+                busy += __rdtsc() - start;
         }
-        progress.store(p + 1, std::memory_order_release);
+        if (p + 1 == phases)
+            mine.busyTicks = busy;  // before the last store, which publishes it
+        mine.phases.store(p + 1, std::memory_order_release);
     }
 }
 

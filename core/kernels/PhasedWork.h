@@ -12,12 +12,16 @@ namespace mscope {
 
 /// A team of persistent threads for work that is a sequence of phases, each a number of
 /// independent tasks: every task of phase k starts only after all of phase k-1 are done. The
-/// tasks of a phase are shared out statically, in contiguous runs (thread s of n takes tasks
-/// [c·s/n, c·(s+1)/n) of a phase of c), so a thread meets the same data again in every run: for
-/// the one-token step (TokenStep) its channels' state stays in its core's caches instead of
-/// moving between cores with every token. A phase may also be run by every thread for itself
-/// (kEveryThread: task 0 on each slot, into the slot's own scratch), which replaces a phase of one
-/// task and the wait after it: nobody waits for it, as each thread only reads what it made.
+/// tasks of a phase are shared out in contiguous runs, thread s taking a share f_s of every phase
+/// (tasks [c·F_s, c·F_{s+1}) of a phase of c, F the running sum of the shares, rounded), so a
+/// thread meets the same data again in every run: for the one-token step (TokenStep) its
+/// channels' state stays in its core's caches instead of moving between cores with every token.
+/// The shares follow the threads' speeds: after every run each share moves a little towards
+/// equal busy times (a core that also takes a VM's interrupts, or shares its cache with a noisy
+/// neighbour, gets less), so that fewer waits are spent on the slowest thread. A phase may also be
+/// run by every thread for itself (kEveryThread: task 0 on each slot, into the slot's own scratch),
+/// which replaces a phase of one task and the wait after it: nobody waits for it, as each thread
+/// only reads what it made.
 ///
 /// Waiting is per thread: one counter of finished phases each, on its own cache line; a thread
 /// with no task in a phase does not wait for it. The results cannot depend on which thread ran
@@ -66,9 +70,12 @@ private:
     struct alignas(64) Progress
     {
         std::atomic<int> phases{0};
+        uint64_t busyTicks = 0;  // time-stamp counter ticks spent in shared phases' tasks
     };
 
     void runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone);
+    // Moves the shares towards equal busy times, from the run just finished.
+    void rebalance();
     void work(int slot);
     void waitForAll(int phases) const;
     void workerLoop(int slot);
@@ -77,7 +84,9 @@ private:
     std::unique_ptr<Progress[]> m_progress;  // per slot
     std::atomic<uint32_t> m_generation{0};   // bumped for every run: wakes the workers
     std::atomic<bool> m_stop{false};
-    std::vector<int> m_counts;  // the current run's plan
+    std::vector<int> m_counts;     // the current run's plan
+    std::vector<double> m_shares;  // per slot, summing to 1
+    std::vector<double> m_starts;  // per slot and one more: the running sums of the shares
     TaskFn m_fn = nullptr;
     void *m_context = nullptr;
 };

@@ -3,6 +3,7 @@
 
 #include "io/GgufFile.h"
 #include "model/GgufModelLoader.h"
+#include "model/StepWeights.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
 #include "support/SystemMemory.h"
@@ -43,10 +44,11 @@ void MambaModel::requireFinite(const FloatTensor &t, const QString &file, const 
             continue;
         for (int64_t i = begin; i < end; ++i) {
             if (!std::isfinite(t.data[i]))
-                throw Error(file, QStringLiteral("tensor '%1' has a non-finite value (%2) at element %3")
-                                          .arg(name)
-                                          .arg(double(t.data[i]))
-                                          .arg(i));
+                throw Error(file,
+                            QStringLiteral("tensor '%1' has a non-finite value (%2) at element %3")
+                                .arg(name)
+                                .arg(double(t.data[i]))
+                                .arg(i));
         }
     }
 }
@@ -54,6 +56,15 @@ void MambaModel::requireFinite(const FloatTensor &t, const QString &file, const 
 MambaModel::MambaModel() = default;
 
 MambaModel::~MambaModel() = default;
+
+const StepWeights &MambaModel::stepWeights() const
+{
+    std::call_once(m_stepWeightsMade, [this] {
+        m_stepWeights =
+            std::make_unique<const StepWeights>(*this, StepWeights::worthPacking(*this));
+    });
+    return *m_stepWeights;
+}
 
 void MambaModel::refuseIfTooLarge(qint64 widenedBytes, const QString &path)
 {
@@ -96,7 +107,7 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     const ModelConfig &c = model->m_config;
     if (!c.rmsNorm)
         throw Error(configPath, QStringLiteral("rms_norm is false: models with LayerNorm are not "
-                                                   "supported (every public Mamba uses RMSNorm)"));
+                                               "supported (every public Mamba uses RMSNorm)"));
     const QString tok = modelDir.filePath(QStringLiteral("tokenizer.json"));
     if (QFileInfo::exists(tok))
         model->m_tokenizerPath = tok;
@@ -123,16 +134,16 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     if (embShape.size() != 2 || embShape[1] != D ||
         (embShape[0] != c.vocabSize && embShape[0] != c.paddedVocabSize()))
         throw Error(ckpt.fileOf(embKey),
-                        QStringLiteral("tensor '%1' has shape [%2], expected [%3, %4] from config.json")
-                            .arg(embKey,
-                                 [&] {
-                                     QStringList s;
-                                     for (auto v : embShape)
-                                         s << QString::number(v);
-                                     return s.join(QStringLiteral(", "));
-                                 }())
-                            .arg(c.paddedVocabSize())
-                            .arg(D));
+                    QStringLiteral("tensor '%1' has shape [%2], expected [%3, %4] from config.json")
+                        .arg(embKey,
+                             [&] {
+                                 QStringList s;
+                                 for (auto v : embShape)
+                                     s << QString::number(v);
+                                 return s.join(QStringLiteral(", "));
+                             }())
+                        .arg(c.paddedVocabSize())
+                        .arg(D));
     requireFinite(model->m_embeddings, ckpt.fileOf(embKey), embKey);
     const int64_t V = embShape[0];
     qint64 params = V * D;
@@ -198,7 +209,7 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
         model->m_lmHeadTied = true;
         if (!c.tieEmbeddings)
             throw Error(dir, QStringLiteral("missing tensor 'lm_head.weight' (config.json says "
-                                                "the embeddings are not tied)"));
+                                            "the embeddings are not tied)"));
     }
     model->m_parameterCount = params;
     if (mamba2) {

@@ -6,12 +6,14 @@
 
 #include <QString>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace mscope {
 
 class GgufFile;
 class JobControl;
+class StepWeights;
 
 /// The weights of one Mamba block, widened to fp32 (row-major, PyTorch [out, in] layout). Shapes
 /// for Mamba-1, then Mamba-2 (H heads, G groups, C = E + 2·G·N conv channels, I = E + C + H).
@@ -46,7 +48,8 @@ public:
     /// architectures; GgufModelLoader). Throws Error naming the file and the problem: unknown
     /// architecture, missing tensor, shape not matching config.json, non-finite A_log or dt_proj
     /// values, not enough memory for the widened weights. Reports progress on `job`.
-    static std::shared_ptr<const MambaModel> load(const QString &dir, const JobControl *job = nullptr);
+    static std::shared_ptr<const MambaModel> load(const QString &dir,
+                                                  const JobControl *job = nullptr);
     ~MambaModel();
 
     const ModelConfig &config() const { return m_config; }
@@ -60,9 +63,9 @@ public:
     const std::vector<MambaLayerWeights> &layers() const { return m_layers; }
     const FloatTensor &embeddings() const { return m_embeddings; }  // [V, D]
     const FloatTensor &finalNorm() const { return m_finalNorm; }    // [D]
-    const FloatTensor &lmHead() const { return m_lmHead; }          // [V, D], the embeddings when tied
+    const FloatTensor &lmHead() const { return m_lmHead; }  // [V, D], the embeddings when tied
     bool lmHeadTied() const { return m_lmHeadTied; }
-    int logitCount() const { return int(m_lmHead.shape[0]); }       // rows of the LM head (padded vocab)
+    int logitCount() const { return int(m_lmHead.shape[0]); }  // rows of the LM head (padded vocab)
     qint64 parameterCount() const { return m_parameterCount; }
 
     /// The shape of A_log, which spectra and modulations work on: [decayChannels, decayStateSize]
@@ -84,6 +87,10 @@ public:
     /// Stable identity of the weights (hash of config shape and every A_log / dt value), used to
     /// refuse a modulation preset made for another model.
     QString fingerprint() const { return m_fingerprint; }
+
+    /// The projections as the one-token step reads them (StepWeights: packed when small enough),
+    /// made on the first call (thread-safe) and kept with the model.
+    const StepWeights &stepWeights() const;
 
 private:
     friend class GgufModelLoader;
@@ -112,6 +119,8 @@ private:
     int m_normGroupSize = 0;
     bool m_normBeforeGate = false;
     double m_gatedNormEps = 1e-5;
+    mutable std::once_flag m_stepWeightsMade;
+    mutable std::unique_ptr<const StepWeights> m_stepWeights;
 };
 
 }  // namespace mscope

@@ -6,6 +6,7 @@
 #include "kernels/PhasedWork.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
+#include "model/StepWeights.h"
 #include "support/Error.h"
 
 #include <omp.h>
@@ -19,11 +20,6 @@ using namespace decodekernels;
 
 namespace {
 
-// Channels per block (a multiple of the 16-float vectors): long enough row segments for the
-// column blocks of x_proj and out_proj, blocks enough for two or more threads.
-constexpr int64_t kBlockChannels = 128;
-// LM head rows per block.
-constexpr int64_t kHeadRows = 512;
 // Every kProbePeriod steps, the first kProbeSteps run on the thread count that has been slower,
 // to notice when that changes (a busy machine can make a team slower than one thread). The
 // first step after a change is not timed: the team's threads were asleep (waking one takes tens
@@ -77,11 +73,6 @@ void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
         v[r] += bias[r];
 }
 
-int64_t blocksOf(int64_t n, int64_t size)
-{
-    return (n + size - 1) / size;
-}
-
 }  // namespace
 
 struct TokenStep::Shared
@@ -113,10 +104,18 @@ struct TokenStep::Shared
     float *normedOf(int slot) { return normed.data() + slot * slotStride(); }
 };
 
-TokenStep::TokenStep(const MambaModel &model) : m_model(model), d(std::make_unique<Shared>())
+TokenStep::TokenStep(const MambaModel &model) : TokenStep(model, model.stepWeights()) {}
+
+TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
+    : m_model(model), m_weights(weights), d(std::make_unique<Shared>())
 {
     const ModelConfig &c = model.config();
     Shared &s = *d;
+    s.blockUnits = weights.blockUnits();
+    s.blocks = weights.blocks();
+    s.bcRows = weights.bcRows();
+    s.bcBlocks = weights.bcBlocks();
+    s.headBlocks = weights.headBlocks();
     s.D = c.dModel;
     s.E = c.dInner;
     s.N = c.dState;
@@ -128,22 +127,15 @@ TokenStep::TokenStep(const MambaModel &model) : m_model(model), d(std::make_uniq
         s.P = c.headDim;
         s.G = c.nGroups;
         s.normGroups = s.E / std::max(1, model.normGroupSize());
-        s.blockUnits = std::max<int64_t>(1, kBlockChannels / std::max<int64_t>(1, s.P));
-        s.blocks = blocksOf(s.H, s.blockUnits);
-        s.bcRows = 2 * s.G * s.N;
-        s.bcBlocks = blocksOf(s.bcRows, kBlockChannels);
         s.proj.resize(size_t(s.E + s.convChannels + s.H));
         s.delta.resize(size_t(s.H));
         s.normPart.resize(size_t(s.blocks * s.normGroups));
     } else {
         s.R = c.dtRank;
-        s.blockUnits = kBlockChannels;
-        s.blocks = blocksOf(s.E, s.blockUnits);
         s.proj.resize(size_t(2 * s.E));
         s.delta.resize(size_t(s.E));
         s.xdblPart.resize(size_t(s.blocks * s.rows()));
     }
-    s.headBlocks = blocksOf(s.V, kHeadRows);
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
     s.outPart.resize(size_t(s.blocks * s.D));
@@ -184,11 +176,12 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         s.normed.resize(size_t(n * s.slotStride()));
     }
     const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
-    // The phases of a token: the embedding; per layer the block phases and one that updates the
-    // residual stream; the LM head's row blocks. The embedding and the residual stream are every
-    // thread's own copy (a few hundred floats, the same numbers on each): no thread waits for
-    // another to make them.
-    const int perLayer = mamba2 ? 4 : 3;
+    // The phases of a token: the embedding; per layer the block phases (Mamba-1: with the sum of
+    // the blocks' shares of x_proj between them) and one that updates the residual stream; the
+    // LM head's row blocks. The embedding, that sum and the residual stream are every thread's
+    // own copy (a few hundred floats, the same numbers on each): no thread waits for another to
+    // make them, and each makes them once, not once per block.
+    const int perLayer = 4;
     const int L = int(m_model.layers().size());
     constexpr int everyThread = PhasedWork::kEveryThread;
     s.phases.clear();
@@ -198,7 +191,8 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
             s.phases.insert(s.phases.end(), {int(s.blocks + s.bcBlocks), int(s.blocks),
                                              int(s.blocks), everyThread});
         else
-            s.phases.insert(s.phases.end(), {int(s.blocks), int(s.blocks), everyThread});
+            s.phases.insert(s.phases.end(),
+                            {int(s.blocks), everyThread, int(s.blocks), everyThread});
     }
     s.phases.push_back(logits ? int(s.headBlocks) : 0);
     auto task = [&](int phase, int index, int slot) {
@@ -257,33 +251,37 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         // 2. This block's rows of x and z from u = RMSNorm(h) · norm.weight; 3. x'' =
         // silu(conv(x)); 4. its columns' share of W_x · x''.
         const float *u = s.normedOf(slot);
-        matVec(w.inProj.data + c0 * D, D, c1 - c0, D, u, xz + c0);
-        matVec(w.inProj.data + (E + c0) * D, D, c1 - c0, D, u, xz + E + c0);
+        const PackedMatrix &inProj = m_weights.inProj(l);
+        inProj.rowsTimes(c0, c1, u, xz + c0);
+        inProj.rowsTimes(E + c0, E + c1, u, xz + E + c0);
         if (w.inProjBias.data) {
             addBias(w.inProjBias.data, xz, c0, c1);
             addBias(w.inProjBias.data, xz, E + c0, E + c1);
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, E, s.K, st.conv.data(), xz, xc,
                  c0, c1);
-        matVec(w.xProj.data + c0, E, rows, c1 - c0, xc + c0, s.xdblPart.data() + block * rows);
+        m_weights.xProj(l).columnsTimes(c0, c1, xc, s.xdblPart.data() + block * rows);
         return;
     }
-    // dt_raw | B | C: the blocks' shares summed in block order (the same numbers whichever
-    // thread runs which block, and whatever the thread count).
     float *xdbl = s.xdblLocal.data() + slot * rows;
-    std::copy_n(s.xdblPart.data(), rows, xdbl);
-    for (int64_t b = 1; b < s.blocks; ++b) {
-        const float *part = s.xdblPart.data() + b * rows;
+    if (step == 1) {
+        // Every thread: dt_raw | B | C, the blocks' shares summed in block order (the same
+        // numbers whichever thread ran which block, and whatever the thread count).
+        std::copy_n(s.xdblPart.data(), rows, xdbl);
+        for (int64_t b = 1; b < s.blocks; ++b) {
+            const float *part = s.xdblPart.data() + b * rows;
 #pragma omp simd
-        for (int64_t r = 0; r < rows; ++r)
-            xdbl[r] += part[r];
-    }
-    if (m_model.config().dtBcRms) {
-        // Falcon-Mamba: weightless RMS norms of dt_raw, B and C.
-        const float mixerEps = float(m_model.config().mixerRmsEps);
-        rmsNormalizeInPlace(xdbl, R, mixerEps);
-        rmsNormalizeInPlace(xdbl + R, N, mixerEps);
-        rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
+            for (int64_t r = 0; r < rows; ++r)
+                xdbl[r] += part[r];
+        }
+        if (m_model.config().dtBcRms) {
+            // Falcon-Mamba: weightless RMS norms of dt_raw, B and C.
+            const float mixerEps = float(m_model.config().mixerRmsEps);
+            rmsNormalizeInPlace(xdbl, R, mixerEps);
+            rmsNormalizeInPlace(xdbl + R, N, mixerEps);
+            rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
+        }
+        return;
     }
     // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated;
     // 7. this block's columns of out_proj.
@@ -304,7 +302,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     a.state = st.ssm.data();
     a.y = y;
     selectiveScanStep(a, c0, c1);
-    matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
+    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * D);
 }
 
 void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
@@ -319,10 +317,9 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
     const float *convIn = proj + E;
     if (step == 0 && block >= s.blocks) {
         // A block of the B | C rows (every head needs them): rows and conv.
-        const int64_t r0 = (block - s.blocks) * kBlockChannels,
-                      r1 = std::min(s.bcRows, r0 + kBlockChannels);
-        matVec(w.inProj.data + (2 * E + r0) * D, D, r1 - r0, D, s.normedOf(slot),
-               proj + 2 * E + r0);
+        const int64_t r0 = (block - s.blocks) * StepWeights::kBlockChannels,
+                      r1 = std::min(s.bcRows, r0 + StepWeights::kBlockChannels);
+        m_weights.inProj(l).rowsTimes(2 * E + r0, 2 * E + r1, s.normedOf(slot), proj + 2 * E + r0);
         addBias(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, E + r0, E + r1);
@@ -334,7 +331,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         // z | x | dt rows of this block's heads, and the conv of its x channels.
         const int64_t ranges[3][2] = {{c0, c1}, {E + c0, E + c1}, {E + C + h0, E + C + h1}};
         for (const auto &r : ranges) {
-            matVec(w.inProj.data + r[0] * D, D, r[1] - r[0], D, s.normedOf(slot), proj + r[0]);
+            m_weights.inProj(l).rowsTimes(r[0], r[1], s.normedOf(slot), proj + r[0]);
             addBias(w.inProjBias.data, proj, r[0], r[1]);
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
@@ -414,7 +411,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         }
         k0 = k1;
     }
-    matVec(w.outProj.data + c0, E, D, c1 - c0, y + c0, s.outPart.data() + block * D);
+    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * D);
 }
 
 void TokenStep::residual(int l, int slot, bool wantLogits)
@@ -442,8 +439,9 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
 void TokenStep::head(int block, int slot, float *logits)
 {
     Shared &s = *d;
-    const int64_t v0 = block * kHeadRows, v1 = std::min(s.V, v0 + kHeadRows);
-    matVec(m_model.lmHead().data + v0 * s.D, s.D, v1 - v0, s.D, s.normedOf(slot), logits + v0);
+    const int64_t v0 = block * StepWeights::kHeadRows,
+                  v1 = std::min(s.V, v0 + StepWeights::kHeadRows);
+    m_weights.head().rowsTimes(v0, v1, s.normedOf(slot), logits + v0);
 }
 
 }  // namespace mscope

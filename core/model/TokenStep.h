@@ -10,6 +10,7 @@
 namespace mscope {
 
 class MambaModel;
+class StepWeights;
 struct ScanParameters;
 
 /// The forward pass for one token: recurrent decoding (method.md §8), the same arithmetic as
@@ -17,22 +18,27 @@ struct ScanParameters;
 /// products that stream each weight once, the conv and the scan advanced by one token, no
 /// allocation once constructed, constant time and memory per token whatever came before.
 ///
-/// Work is cut into blocks of 128 channels (Mamba-2: of heads, and of the B | C rows): a block's
-/// rows of in_proj, its conv and scan channels, its columns of x_proj and out_proj, whose partial
-/// products are summed in block order; and blocks of the LM head's rows. A token is a sequence of
-/// phases of blocks (three per layer, Mamba-2 four) shared out among the engine's threads
-/// (PhasedWork), each thread the same blocks every token, so that a block's state stays in one
-/// core's caches; the residual stream is every thread's own copy, so a layer costs two waits for
-/// the other threads (Mamba-2 three). The numbers do not depend on the thread count or on which
-/// thread ran which block, so each step runs on the team or on the calling thread alone,
-/// whichever has been faster lately (a busy machine can make a team slower than one thread).
+/// Work is cut into the blocks of StepWeights (of 32 channels; Mamba-2: of heads, and of the
+/// B | C rows): a block's rows of in_proj, its conv and scan channels, its columns of x_proj and
+/// out_proj, whose partial products are summed in block order; and blocks of the LM head's rows.
+/// The weights are read in StepWeights' layout (a transposed copy, one contiguous stream per
+/// block, for models small enough to live in the cache). A token is a sequence of phases of
+/// blocks shared out among the engine's threads (PhasedWork: each thread a contiguous run of
+/// blocks, longer for a faster thread, so that a block's state mostly stays in one core's
+/// caches); the sums of the blocks' shares and the residual stream are every thread's own copy,
+/// so a layer costs two waits for the other threads (Mamba-2 three). The numbers do not depend on
+/// the thread count or on which thread ran which block, so each step runs on the team or on the
+/// calling thread alone, whichever has been faster lately (a busy machine can make a team slower
+/// than one thread).
 ///
 /// Use one per ForwardPass (ForwardPass::step owns one); not for concurrent use.
 class TokenStep
 {
 public:
-    /// `model` must outlive the step.
+    /// `model` must outlive the step, which reads its weights in the model's stepWeights().
     explicit TokenStep(const MambaModel &model);
+    /// With weights of another layout (tests: StepWeights not packed); they must outlive it.
+    TokenStep(const MambaModel &model, const StepWeights &weights);
     ~TokenStep();
     TokenStep(const TokenStep &) = delete;
     TokenStep &operator=(const TokenStep &) = delete;
@@ -56,6 +62,7 @@ private:
     void head(int block, int slot, float *logits);
 
     const MambaModel &m_model;
+    const StepWeights &m_weights;
     std::unique_ptr<Shared> d;
 };
 

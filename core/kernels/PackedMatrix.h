@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+namespace mscope {
+
+/// A weight matrix W [rows, cols] (row-major: PyTorch's [out, in]) as the one-token step
+/// multiplies it by one vector. Packed, its rows are cut into panels at the cuts the step's blocks
+/// need, each panel stored transposed ([cols][width], the width rounded up to 16 floats, at most
+/// decodekernels::kPanelWidth), the panels one after another: a block's product reads one
+/// contiguous stream, the order in which a cache's read bandwidth is reached best (on this
+/// project's benchmark machine 107 GB/s per core from L3, against about 85 for eight rows read
+/// side by side). Not packed, it multiplies W where it is (decodekernels::matVec), for weights too
+/// large to keep twice. The numbers do not depend on which rows or columns a call covers, only on
+/// the layout.
+class PackedMatrix
+{
+public:
+    PackedMatrix() = default;
+    /// `w` must outlive the matrix when not packed. `cuts`: rows at which panels must start (0 and
+    /// `rows` are implied), in the order the panels are to lie in memory: the order they are read
+    /// in. Panels wider than kPanelWidth are cut further.
+    PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vector<int64_t> cuts, bool pack);
+
+    int64_t rows() const { return m_rows; }
+    int64_t cols() const { return m_cols; }
+    bool packed() const { return m_data != nullptr; }
+    /// The bytes of the packed copy (0 when not packed).
+    int64_t packedBytes() const;
+    /// The bytes a packed copy of `rows` × `cols` with these cuts would take.
+    static int64_t packedBytes(int64_t rows, int64_t cols, std::vector<int64_t> cuts);
+
+    /// y[r - r0] = Σ_k W[r, k]·x[k] for r in [r0, r1); r0 and r1 must be cuts (or 0, rows).
+    void rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) const;
+    /// y[r] = Σ_{k in [c0, c1)} W[r, k]·x[k] for every row r (x indexed from 0).
+    void columnsTimes(int64_t c0, int64_t c1, const float *x, float *y) const;
+
+private:
+    struct Panel
+    {
+        int64_t r0 = 0, r1 = 0, stride = 0, offset = 0;
+    };
+    struct Free
+    {
+        void operator()(float *p) const { std::free(p); }
+    };
+    static std::vector<Panel> plan(int64_t rows, int64_t cols, std::vector<int64_t> cuts);
+    static int64_t floatsOf(const std::vector<Panel> &panels, int64_t cols);
+
+    const float *m_w = nullptr;
+    int64_t m_rows = 0, m_cols = 0;
+    std::vector<Panel> m_panels;
+    std::unique_ptr<float, Free> m_data;  // the panels, 64-byte aligned; null when not packed
+};
+
+}  // namespace mscope
