@@ -9,6 +9,7 @@
 #include "model/StepWeights.h"
 #include "support/Error.h"
 
+#include <immintrin.h>
 #include <omp.h>
 #include <algorithm>
 #include <chrono>
@@ -62,6 +63,13 @@ void convStep(const float *weightT, const float *bias, int64_t C, int64_t K, flo
     for (int64_t k = 0; k + 1 < K - 1; ++k)
         std::copy(carried + (k + 1) * C + c0, carried + (k + 1) * C + c1, carried + k * C + c0);
     std::copy(in + c0, in + c1, carried + (K - 2) * C + c0);
+}
+
+// Asks for [p, p + n) in this core's caches.
+void prefetchRange(const float *p, int64_t n)
+{
+    for (int64_t i = 0; i < n; i += 16)
+        _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T0);
 }
 
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
@@ -282,6 +290,15 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
             rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
         }
         return;
+    }
+    // What the next block (most likely this thread's too) reads but does not stream: the weights
+    // streamed since the last token have pushed it out of this core's caches, and reading it
+    // when needed would wait for it a few lines at a time.
+    if (block + 1 < s.blocks) {
+        const int64_t n0 = c1, n1 = std::min(E, c1 + s.blockUnits);
+        prefetchRange(w.dtProjWeight.data + n0 * R, (n1 - n0) * R);
+        prefetchRange(st.ssm.data() + n0 * N, (n1 - n0) * N);
+        prefetchRange(scan.layers[size_t(l)].negA.data() + n0 * N, (n1 - n0) * N);
     }
     // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated;
     // 7. this block's columns of out_proj.
