@@ -60,6 +60,31 @@ void Sampler::begin(std::span<const int32_t> context, int vocabulary)
     }
 }
 
+int32_t Sampler::greedyChoice(const float *values, int32_t V)
+{
+    // The largest value that is not NaN (a comparison with NaN is false), then the first id that
+    // has it: `better`'s choice below, in loops the compiler vectorizes (a token's logits are
+    // thousands of floats, read every step; std::find compares one at a time).
+    float top = -INFINITY;
+#pragma omp simd reduction(max : top)
+    for (int32_t v = 0; v < V; ++v)
+        top = values[v] > top ? values[v] : top;
+    constexpr int32_t kRun = 64;
+    int32_t v = 0;
+    for (; v + kRun <= V; v += kRun) {
+        int found = 0;
+#pragma omp simd reduction(| : found)
+        for (int32_t i = 0; i < kRun; ++i)
+            found |= values[v + i] == top;
+        if (found)
+            break;
+    }
+    for (; v < V; ++v)
+        if (values[v] == top)
+            return v;
+    return 0;  // every value NaN
+}
+
 int32_t Sampler::next(std::span<const float> logits)
 {
     const int32_t V = int32_t(logits.size());
@@ -67,8 +92,11 @@ int32_t Sampler::next(std::span<const float> logits)
         throw Error(Error::Kind::Model, {}, QStringLiteral("no logits to sample from"));
     if (m_inContext.size() < size_t(V))
         m_inContext.resize(size_t(V), 0);
+    const bool penalized = m_options.repetitionPenalty != 1.0;
+    if (m_options.greedy && !penalized)
+        return remember(greedyChoice(logits.data(), V));  // the logits as they are: no copy
     m_work.assign(logits.begin(), logits.end());
-    if (m_options.repetitionPenalty != 1.0) {
+    if (penalized) {
         const float penalty = float(m_options.repetitionPenalty);
         for (int32_t id : m_contextIds) {
             if (id < V) {
@@ -86,15 +114,7 @@ int32_t Sampler::next(std::span<const float> logits)
     };
     int32_t chosen = 0;
     if (m_options.greedy) {
-        // The largest value that is not NaN (a comparison with NaN is false), then the first id
-        // that has it: `better`'s choice, in two loops the compiler vectorizes (a token's
-        // logits are thousands of floats, read every step).
-        float top = -INFINITY;
-#pragma omp simd reduction(max : top)
-        for (int32_t v = 0; v < V; ++v)
-            top = m_work[size_t(v)] > top ? m_work[size_t(v)] : top;
-        const auto first = std::find(m_work.begin(), m_work.end(), top);
-        chosen = first == m_work.end() ? 0 : int32_t(first - m_work.begin());
+        chosen = greedyChoice(m_work.data(), V);
     } else {
         const float inverseTemperature = float(1.0 / m_options.temperature);
         for (float &w : m_work)
@@ -151,6 +171,11 @@ int32_t Sampler::next(std::span<const float> logits)
             }
         }
     }
+    return remember(chosen);
+}
+
+int32_t Sampler::remember(int32_t chosen)
+{
     if (!m_inContext[size_t(chosen)]) {
         m_inContext[size_t(chosen)] = 1;
         m_contextIds.push_back(chosen);

@@ -42,6 +42,11 @@ public:
     int32_t next(std::span<const float> logits);
 
 private:
+    // The first id of the largest value that is not NaN (0 when all are NaN).
+    static int32_t greedyChoice(const float *values, int32_t V);
+    // Adds `chosen` to the context the repetition penalty sees; returns it.
+    int32_t remember(int32_t chosen);
+
     SamplingOptions m_options;
     std::mt19937_64 m_rng;
     std::vector<uint8_t> m_inContext;   // per token id
