@@ -18,7 +18,7 @@ struct ScanParameters;
 /// products that stream each weight once, the conv and the scan advanced by one token, no
 /// allocation once constructed, constant time and memory per token whatever came before.
 ///
-/// Work is cut into the blocks of StepWeights (of 32 channels; Mamba-2: of heads, and of the
+/// Work is cut into the blocks of StepWeights (of 64 channels; Mamba-2: of heads, and of the
 /// B | C rows): a block's rows of in_proj, its conv and scan channels, its columns of x_proj and
 /// out_proj, whose partial products are summed in block order; and blocks of the LM head's rows.
 /// The weights are read in StepWeights' layout (a transposed copy, one contiguous stream per
