@@ -24,9 +24,10 @@ namespace {
 // Every kProbePeriod steps, the first kProbeSteps run on the thread count that has been slower,
 // to notice when that changes (a busy machine can make a team slower than one thread). The
 // first step after a change is not timed: the team's threads were asleep (waking one takes tens
-// of microseconds, a third of a step), and a team timed by that alone could stay unused. A probe
-// step alone takes about twice a team's: one period of 512 keeps their cost near 1%.
-constexpr int64_t kProbePeriod = 512, kProbeSteps = 3;
+// of microseconds, a third of a step), and a team timed by that alone could stay unused. (A period
+// of 512 saved about 1% on the demo model, but one wrong choice then lasted 512 steps: a
+// mamba-130m run decoded alone at half its speed for all of its 384 steps.)
+constexpr int64_t kProbePeriod = 128, kProbeSteps = 3;
 constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
