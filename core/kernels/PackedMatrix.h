@@ -26,8 +26,6 @@ public:
     /// in. Panels wider than kPanelWidth are cut further.
     PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vector<int64_t> cuts, bool pack);
 
-    int64_t rows() const { return m_rows; }
-    int64_t cols() const { return m_cols; }
     bool packed() const { return m_data != nullptr; }
     /// The bytes of the packed copy (0 when not packed).
     int64_t packedBytes() const;

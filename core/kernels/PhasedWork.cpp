@@ -45,11 +45,8 @@ void waitUntil(Ready ready)
 
 PhasedWork::PhasedWork(int threads)
     : m_progress(std::make_unique<Progress[]>(size_t(threads))),
-      m_shares(size_t(threads), 1.0 / threads),
-      m_starts(size_t(threads) + 1)
+      m_shares(size_t(threads), 1.0 / threads)
 {
-    for (int slot = 0; slot <= threads; ++slot)
-        m_starts[size_t(slot)] = double(slot) / threads;
     for (int slot = 1; slot < threads; ++slot)
         m_workers.emplace_back([this, slot] { workerLoop(slot); });
 }
@@ -108,11 +105,8 @@ void PhasedWork::rebalance()
             std::clamp(share * (1.0 + kShareGain * (ratio - 1.0)), kShareMin / n, kShareMax / n);
         sum += share;
     }
-    for (int slot = 0; slot < n; ++slot) {
-        m_shares[size_t(slot)] /= sum;
-        m_starts[size_t(slot) + 1] = m_starts[size_t(slot)] + m_shares[size_t(slot)];
-    }
-    m_starts[size_t(n)] = 1.0;
+    for (double &share : m_shares)
+        share /= sum;
 }
 
 void PhasedWork::waitForAll(int phases) const
@@ -127,7 +121,12 @@ void PhasedWork::work(int slot)
 {
     const int phases = int(m_counts.size());
     Progress &mine = m_progress[size_t(slot)];
-    const double from = m_starts[size_t(slot)], to = m_starts[size_t(slot) + 1];
+    // This thread's part of [0, 1): the shares before its own, then its own (the last thread's
+    // part ends at 1 exactly, so that rounding leaves no task out).
+    double from = 0.0;
+    for (int s = 0; s < slot; ++s)
+        from += m_shares[size_t(s)];
+    const double to = slot + 1 == threads() ? 1.0 : from + m_shares[size_t(slot)];
     uint64_t busy = 0;
     for (int p = 0; p < phases; ++p) {
         const int count = m_counts[size_t(p)];

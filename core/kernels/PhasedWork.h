@@ -17,8 +17,8 @@ namespace mscope {
 /// thread meets the same data again in every run: for the one-token step (TokenStep) its
 /// channels' state stays in its core's caches instead of moving between cores with every token.
 /// The shares follow the threads' speeds: after every run each share moves a little towards
-/// equal busy times (a core that also takes a VM's interrupts, or shares its cache with a noisy
-/// neighbour, gets less), so that fewer waits are spent on the slowest thread. A phase may also be
+/// equal busy times (the slower of two threads on the development VM settles near 44%), so that
+/// fewer waits are spent on the slowest thread. A phase may also be
 /// run by every thread for itself (kEveryThread: task 0 on each slot, into the slot's own scratch),
 /// which replaces a phase of one task and the wait after it: nobody waits for it, as each thread
 /// only reads what it made.
@@ -86,7 +86,6 @@ private:
     std::atomic<bool> m_stop{false};
     std::vector<int> m_counts;     // the current run's plan
     std::vector<double> m_shares;  // per slot, summing to 1
-    std::vector<double> m_starts;  // per slot and one more: the running sums of the shares
     TaskFn m_fn = nullptr;
     void *m_context = nullptr;
 };

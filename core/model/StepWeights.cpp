@@ -72,7 +72,7 @@ bool StepWeights::worthPacking(const MambaModel &model)
     return bytes <= kPackLimitBytes;
 }
 
-StepWeights::StepWeights(const MambaModel &model, bool pack) : m_packed(pack)
+StepWeights::StepWeights(const MambaModel &model, bool pack)
 {
     const Cuts cuts = cutsOf(model);
     m_blockUnits = cuts.blockUnits;

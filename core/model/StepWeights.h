@@ -37,7 +37,7 @@ public:
     /// Whether the packed projections of `model` would fit kPackLimitBytes.
     static bool worthPacking(const MambaModel &model);
 
-    bool packed() const { return m_packed; }
+    bool packed() const { return m_head.packed(); }
     int64_t packedBytes() const;
 
     // The plan. Mamba-1: blocks of blockUnits channels; Mamba-2: of blockUnits heads, and
@@ -57,7 +57,6 @@ private:
     struct Cuts;
     static Cuts cutsOf(const MambaModel &model);
 
-    bool m_packed = false;
     int64_t m_blockUnits = 0, m_blocks = 0, m_bcRows = 0, m_bcBlocks = 0, m_headBlocks = 0;
     std::vector<PackedMatrix> m_inProj, m_xProj, m_outProj;
     PackedMatrix m_head;

@@ -89,9 +89,6 @@ struct TokenStep::Shared
 {
     int64_t D = 0, E = 0, N = 0, R = 0, H = 0, P = 0, G = 0, K = 0, V = 0;
     int64_t convChannels = 0, normGroups = 0;
-    // Blocks: of channels (Mamba-1) or of heads (Mamba-2), of B | C rows (Mamba-2), of LM head
-    // rows.
-    int64_t blocks = 0, blockUnits = 0, bcBlocks = 0, bcRows = 0, headBlocks = 0;
     std::vector<std::vector<float>> convWeightT;  // per layer, [K, conv channels]
     std::vector<float> hidden, normed;            // [slots, D] each thread's h and norm of h
     std::vector<float> proj, conv, delta, y;      // each block writes its own part
@@ -121,11 +118,6 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
 {
     const ModelConfig &c = model.config();
     Shared &s = *d;
-    s.blockUnits = weights.blockUnits();
-    s.blocks = weights.blocks();
-    s.bcRows = weights.bcRows();
-    s.bcBlocks = weights.bcBlocks();
-    s.headBlocks = weights.headBlocks();
     s.D = c.dModel;
     s.E = c.dInner;
     s.N = c.dState;
@@ -139,16 +131,16 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
         s.normGroups = s.E / std::max(1, model.normGroupSize());
         s.proj.resize(size_t(s.E + s.convChannels + s.H));
         s.delta.resize(size_t(s.H));
-        s.normPart.resize(size_t(s.blocks * s.normGroups));
+        s.normPart.resize(size_t(m_weights.blocks() * s.normGroups));
     } else {
         s.R = c.dtRank;
         s.proj.resize(size_t(2 * s.E));
         s.delta.resize(size_t(s.E));
-        s.xdblPart.resize(size_t(s.blocks * s.rows()));
+        s.xdblPart.resize(size_t(m_weights.blocks() * s.rows()));
     }
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
-    s.outPart.resize(size_t(s.blocks * s.D));
+    s.outPart.resize(size_t(m_weights.blocks() * s.D));
     const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
         std::vector<float> t(size_t(K * C));
@@ -163,7 +155,7 @@ TokenStep::~TokenStep() = default;
 
 int TokenStep::threads() const
 {
-    return int(std::clamp<int64_t>(omp_get_max_threads(), 1, d->blocks));
+    return int(std::clamp<int64_t>(omp_get_max_threads(), 1, m_weights.blocks()));
 }
 
 void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits)
@@ -198,13 +190,14 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     s.phases.push_back(everyThread);
     for (int l = 0; l < L; ++l) {
         if (mamba2)
-            s.phases.insert(s.phases.end(), {int(s.blocks + s.bcBlocks), int(s.blocks),
-                                             int(s.blocks), everyThread});
-        else
             s.phases.insert(s.phases.end(),
-                            {int(s.blocks), everyThread, int(s.blocks), everyThread});
+                            {int(m_weights.blocks() + m_weights.bcBlocks()),
+                             int(m_weights.blocks()), int(m_weights.blocks()), everyThread});
+        else
+            s.phases.insert(s.phases.end(), {int(m_weights.blocks()), everyThread,
+                                             int(m_weights.blocks()), everyThread});
     }
-    s.phases.push_back(logits ? int(s.headBlocks) : 0);
+    s.phases.push_back(logits ? int(m_weights.headBlocks()) : 0);
     auto task = [&](int phase, int index, int slot) {
         if (phase == 0) {
             std::copy_n(emb.data + int64_t(s.id) * s.D, s.D, s.hiddenOf(slot));
@@ -253,7 +246,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
 {
     Shared &s = *d;
     const int64_t D = s.D, E = s.E, N = s.N, R = s.R, rows = s.rows();
-    const int64_t c0 = block * s.blockUnits, c1 = std::min(E, c0 + s.blockUnits);
+    const int64_t c0 = block * m_weights.blockUnits(),
+                  c1 = std::min(E, c0 + m_weights.blockUnits());
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     RecurrentState::Layer &st = state.layer(l);
     float *xz = s.proj.data(), *xc = s.conv.data();
@@ -278,7 +272,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         // Every thread: dt_raw | B | C, the blocks' shares summed in block order (the same
         // numbers whichever thread ran which block, and whatever the thread count).
         std::copy_n(s.xdblPart.data(), rows, xdbl);
-        for (int64_t b = 1; b < s.blocks; ++b) {
+        for (int64_t b = 1; b < m_weights.blocks(); ++b) {
             const float *part = s.xdblPart.data() + b * rows;
 #pragma omp simd
             for (int64_t r = 0; r < rows; ++r)
@@ -296,8 +290,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     // What the next block (most likely this thread's too) reads but does not stream: the weights
     // streamed since the last token have pushed it out of this core's caches, and reading it
     // when needed would wait for it a few lines at a time.
-    if (block + 1 < s.blocks) {
-        const int64_t n0 = c1, n1 = std::min(E, c1 + s.blockUnits);
+    if (block + 1 < m_weights.blocks()) {
+        const int64_t n0 = c1, n1 = std::min(E, c1 + m_weights.blockUnits());
         prefetchRange(w.dtProjWeight.data + n0 * R, (n1 - n0) * R);
         prefetchRange(st.ssm.data() + n0 * N, (n1 - n0) * N);
         prefetchRange(scan.layers[size_t(l)].negA.data() + n0 * N, (n1 - n0) * N);
@@ -334,17 +328,18 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
     RecurrentState::Layer &st = state.layer(l);
     float *proj = s.proj.data(), *xbc = s.conv.data(), *y = s.y.data();
     const float *convIn = proj + E;
-    if (step == 0 && block >= s.blocks) {
+    if (step == 0 && block >= m_weights.blocks()) {
         // A block of the B | C rows (every head needs them): rows and conv.
-        const int64_t r0 = (block - s.blocks) * StepWeights::kBlockChannels,
-                      r1 = std::min(s.bcRows, r0 + StepWeights::kBlockChannels);
+        const int64_t r0 = (block - m_weights.blocks()) * StepWeights::kBlockChannels,
+                      r1 = std::min(m_weights.bcRows(), r0 + StepWeights::kBlockChannels);
         m_weights.inProj(l).rowsTimes(2 * E + r0, 2 * E + r1, s.normedOf(slot), proj + 2 * E + r0);
         addBias(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, E + r0, E + r1);
         return;
     }
-    const int64_t h0 = block * s.blockUnits, h1 = std::min(H, h0 + s.blockUnits);
+    const int64_t h0 = block * m_weights.blockUnits(),
+                  h1 = std::min(H, h0 + m_weights.blockUnits());
     const int64_t c0 = h0 * P, c1 = h1 * P, groupSize = m_model.normGroupSize();
     if (step == 0) {
         // z | x | dt rows of this block's heads, and the conv of its x channels.
@@ -416,7 +411,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
     for (int64_t k0 = c0; k0 < c1;) {
         const int64_t g = k0 / groupSize, k1 = std::min(c1, (g + 1) * groupSize);
         float sum = 0.0f;
-        for (int64_t b = 0; b < s.blocks; ++b)
+        for (int64_t b = 0; b < m_weights.blocks(); ++b)
             sum += s.normPart[size_t(b * s.normGroups + g)];
         const float scale = 1.0f / std::sqrt(sum / float(groupSize) + eps);
         const float *weight = w.gateNorm.data;
@@ -440,7 +435,7 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
-    for (int64_t b = 0; b < s.blocks; ++b) {
+    for (int64_t b = 0; b < m_weights.blocks(); ++b) {
         const float *part = s.outPart.data() + b * s.D;
 #pragma omp simd
         for (int64_t r = 0; r < s.D; ++r)
