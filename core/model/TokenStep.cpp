@@ -71,7 +71,7 @@ void convStep(const float *weightT, const float *bias, int64_t C, int64_t K, flo
 void prefetchRange(const float *p, int64_t n)
 {
     for (int64_t i = 0; i < n; i += 16)
-        _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T1);
 }
 
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
@@ -265,6 +265,12 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, E, s.K, st.conv.data(), xz, xc,
                  c0, c1);
         m_weights.xProj(l).columnsTimes(c0, c1, xc, s.xdblPart.data() + block * rows);
+        // What this block's second phase reads but does not stream, into this core's caches
+        // while the other blocks' first phases run: the weights streamed since the last token
+        // have pushed it out, and reading it when needed waits for it a few lines at a time.
+        prefetchRange(w.dtProjWeight.data + c0 * R, (c1 - c0) * R);
+        prefetchRange(st.ssm.data() + c0 * N, (c1 - c0) * N);
+        prefetchRange(scan.layers[size_t(l)].negA.data() + c0 * N, (c1 - c0) * N);
         return;
     }
     float *xdbl = s.xdblLocal.data() + slot * rows;
@@ -286,15 +292,6 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
             rmsNormalizeInPlace(xdbl + R + N, N, mixerEps);
         }
         return;
-    }
-    // What the next block (most likely this thread's too) reads but does not stream: the weights
-    // streamed since the last token have pushed it out of this core's caches, and reading it
-    // when needed would wait for it a few lines at a time.
-    if (block + 1 < m_weights.blocks()) {
-        const int64_t n0 = c1, n1 = std::min(E, c1 + m_weights.blockUnits());
-        prefetchRange(w.dtProjWeight.data + n0 * R, (n1 - n0) * R);
-        prefetchRange(st.ssm.data() + n0 * N, (n1 - n0) * N);
-        prefetchRange(scan.layers[size_t(l)].negA.data() + n0 * N, (n1 - n0) * N);
     }
     // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated;
     // 7. this block's columns of out_proj.
