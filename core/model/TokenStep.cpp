@@ -28,6 +28,11 @@ namespace {
 // of 512 saved about 1% on the demo model, but one wrong choice then lasted 512 steps: a
 // mamba-130m run decoded alone at half its speed for all of its 384 steps.)
 constexpr int64_t kProbePeriod = 128, kProbeSteps = 3;
+// While the team has been faster by more than this factor, a probe of this thread alone (two to
+// three slow steps) comes only every kQuietProbePeriod steps: the team's own pace is measured on
+// every step, so a team that slows down falls back to kProbePeriod without a probe.
+constexpr double kClearMargin = 0.8;
+constexpr int64_t kQuietProbePeriod = 1024;
 constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
@@ -226,7 +231,10 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     double *pace = s.pace[logits ? 1 : 0];
     if (n > 1) {
         const bool aloneFaster = pace[1] > 0.0 && pace[0] > 0.0 && pace[1] < pace[0];
-        const bool probe = s.steps++ % kProbePeriod < kProbeSteps;
+        const bool teamClearlyFaster =
+            pace[1] > 0.0 && pace[0] > 0.0 && pace[0] < kClearMargin * pace[1];
+        const bool probe =
+            s.steps++ % (teamClearlyFaster ? kQuietProbePeriod : kProbePeriod) < kProbeSteps;
         alone = aloneFaster != probe;
     }
     const auto start = std::chrono::steady_clock::now();
