@@ -11,7 +11,9 @@
 
 #include <immintrin.h>
 #include <omp.h>
+#include <sys/mman.h>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -33,6 +35,9 @@ constexpr int64_t kProbePeriod = 128, kProbeSteps = 3;
 // every step, so a team that slows down falls back to kProbePeriod without a probe.
 constexpr double kClearMargin = 0.8;
 constexpr int64_t kQuietProbePeriod = 1024;
+// The most memory a step keeps layer 0's in_proj rows of the ids it has seen in (Mamba-1; the
+// demo model's 4,096 ids take 16 MiB, mamba-130m's would take 600 MiB and are not kept).
+constexpr int64_t kFirstRowsLimitBytes = int64_t(32) << 20;
 constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
@@ -79,6 +84,32 @@ void prefetchRange(const float *p, int64_t n)
         _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T1);
 }
 
+// Floats in huge pages where the system has them (madvise): a table that fills an id at a time
+// would otherwise take a page fault for most new ids, tens of microseconds each on a VM.
+class KeptRows
+{
+public:
+    KeptRows() = default;
+    explicit KeptRows(int64_t floats)
+    {
+        constexpr size_t kHugePage = size_t(2) << 20;
+        const size_t bytes =
+            (size_t(floats) * sizeof(float) + kHugePage - 1) / kHugePage * kHugePage;
+        m_data.reset(static_cast<float *>(std::aligned_alloc(kHugePage, bytes)));
+        if (!m_data)
+            throw std::bad_alloc();
+        madvise(m_data.get(), bytes, MADV_HUGEPAGE);
+    }
+    float *data() const { return m_data.get(); }
+
+private:
+    struct Free
+    {
+        void operator()(float *p) const { std::free(p); }
+    };
+    std::unique_ptr<float, Free> m_data;
+};
+
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
 {
     if (!bias)
@@ -101,7 +132,15 @@ struct TokenStep::Shared
     std::vector<float> xdblLocal;                 // [slots, R + 2N] (Mamba-1)
     std::vector<float> outPart;                   // [blocks, D]
     std::vector<float> normPart;                  // [blocks, groups] (Mamba-2)
-    std::vector<int> phases;                      // tasks per phase of a token
+    // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
+    // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
+    // time instead of streaming the block's 128 KiB of in_proj again. [ids, 2E], made per
+    // (id, block); the same numbers as making them, as they were made by the same code. Null
+    // when the table would pass kFirstRowsLimitBytes.
+    KeptRows firstRows;
+    std::vector<uint8_t> firstRowsMade;  // [ids, blocks]
+    std::atomic<int64_t> firstRowsReused{0};
+    std::vector<int> phases;  // tasks per phase of a token
     std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
     // Running mean of the seconds per step [with logits?][alone?], 0 until measured.
@@ -142,6 +181,11 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
         s.proj.resize(size_t(2 * s.E));
         s.delta.resize(size_t(s.E));
         s.xdblPart.resize(size_t(m_weights.blocks() * s.rows()));
+        const int64_t ids = model.embeddings().shape[0];
+        if (ids * 2 * s.E * int64_t(sizeof(float)) <= kFirstRowsLimitBytes) {
+            s.firstRows = KeptRows(ids * 2 * s.E);
+            s.firstRowsMade.assign(size_t(ids * m_weights.blocks()), 0);
+        }
     }
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
@@ -157,6 +201,11 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
 }
 
 TokenStep::~TokenStep() = default;
+
+int64_t TokenStep::firstRowsReused() const
+{
+    return d->firstRowsReused.load(std::memory_order_relaxed);
+}
 
 int TokenStep::threads() const
 {
@@ -262,10 +311,25 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     if (step == 0) {
         // 2. This block's rows of x and z from u = RMSNorm(h) · norm.weight; 3. x'' =
         // silu(conv(x)); 4. its columns' share of W_x · x''.
-        const float *u = s.normedOf(slot);
-        const PackedMatrix &inProj = m_weights.inProj(l);
-        inProj.rowsTimes(c0, c1, u, xz + c0);
-        inProj.rowsTimes(E + c0, E + c1, u, xz + E + c0);
+        float *kept =
+            l == 0 && s.firstRows.data() ? s.firstRows.data() + int64_t(s.id) * 2 * E : nullptr;
+        uint8_t *made =
+            kept ? &s.firstRowsMade[size_t(int64_t(s.id) * m_weights.blocks() + block)] : nullptr;
+        if (made && *made) {
+            std::copy(kept + c0, kept + c1, xz + c0);
+            std::copy(kept + E + c0, kept + E + c1, xz + E + c0);
+            s.firstRowsReused.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            const float *u = s.normedOf(slot);
+            const PackedMatrix &inProj = m_weights.inProj(l);
+            inProj.rowsTimes(c0, c1, u, xz + c0);
+            inProj.rowsTimes(E + c0, E + c1, u, xz + E + c0);
+            if (made) {
+                std::copy(xz + c0, xz + c1, kept + c0);
+                std::copy(xz + E + c0, xz + E + c1, kept + E + c0);
+                *made = 1;  // the runs of PhasedWork order this before any later reader
+            }
+        }
         if (w.inProjBias.data) {
             addBias(w.inProjBias.data, xz, c0, c1);
             addBias(w.inProjBias.data, xz, E + c0, E + c1);

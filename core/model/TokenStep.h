@@ -48,6 +48,10 @@ public:
     /// floats). Without logits the LM head is skipped.
     void run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits);
 
+    /// Blocks of layer 0's in_proj rows copied from an earlier token of the same id instead of
+    /// made (Mamba-1 models whose table fits; see the .cpp), since construction.
+    int64_t firstRowsReused() const;
+
     /// The threads run() uses: the engine's, at most one per block.
     int threads() const;
 

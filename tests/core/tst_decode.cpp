@@ -87,6 +87,7 @@ private slots:
     void stepWithoutPackingEqualsChunkedPass();
     void stepWithoutLogitsAdvancesTheSameState();
     void stepIsTheSameOnAnyThreadCount();
+    void stepReusesFirstLayerRowsExactly();
     void phasedWorkRunsEveryTaskInPhaseOrder();
     void phasedWorkSharesFollowSpeeds();
     void phasedWorkRunsBackToBack();
@@ -447,6 +448,31 @@ void DecodeTest::stepIsTheSameOnAnyThreadCount()
         QCOMPARE(runs[1], runs[0]);
         QCOMPARE(runs[2], runs[0]);
     }
+}
+
+void DecodeTest::stepReusesFirstLayerRowsExactly()
+{
+    // Layer 0's in_proj rows of an id seen before are copied, not made again: the same bits as
+    // making them (the second pass copies every block the first made), and only for ids seen.
+    const ThreadCount threadCount(2);
+    const auto m = MambaModel::load(kDemo);
+    ForwardPass forward(m);
+    TokenStep step(*m);
+    const std::vector<int32_t> ids{5, 9, 5, 4095, 9, 0, 5};
+    const int64_t blocks = m->stepWeights().blocks();
+    std::vector<std::vector<float>> passes[2];
+    for (auto &pass : passes) {
+        RecurrentState state(m->config());
+        for (int32_t id : ids) {
+            pass.emplace_back(size_t(m->logitCount()));
+            step.run(id, state, forward.scanParameters(), pass.back().data());
+        }
+    }
+    // First pass: 5, 9 and 5 again reuse theirs (3 ids); second pass: all 7.
+    QCOMPARE(step.firstRowsReused(), (3 + 7) * blocks);
+    for (size_t t = 0; t < ids.size(); ++t)
+        QCOMPARE(passes[1][t], passes[0][t]);
+    // (Against the chunked pass, within 1e-4, with the ids of a real text: stepEqualsChunkedPass.)
 }
 
 void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
