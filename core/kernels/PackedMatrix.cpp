@@ -4,7 +4,6 @@
 #include "kernels/DecodeKernels.h"
 
 #include <algorithm>
-#include <new>
 #include <utility>
 
 namespace mscope {
@@ -72,12 +71,8 @@ PackedMatrix::PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vect
     if (!pack || m_panels.empty())
         return;
     const int64_t floats = floatsOf(m_panels, cols);
-    // aligned_alloc wants a multiple of the alignment.
-    const size_t bytes = (size_t(floats) * 4 + 63) / 64 * 64;
-    m_data.reset(static_cast<float *>(std::aligned_alloc(64, bytes)));
-    if (!m_data)
-        throw std::bad_alloc();
-    float *data = m_data.get();
+    m_data = AlignedFloats(floats, 64);
+    float *data = m_data.data();
     for (const Panel &p : m_panels) {
         float *panel = data + p.offset;
         for (int64_t k = 0; k < cols; ++k) {
@@ -98,7 +93,7 @@ void PackedMatrix::rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) c
     auto p = std::lower_bound(m_panels.begin(), m_panels.end(), r0,
                               [](const Panel &panel, int64_t r) { return panel.r0 < r; });
     for (; p != m_panels.end() && p->r0 < r1; ++p)
-        decodekernels::panelTimes(m_data.get() + p->offset, p->stride, p->r1 - p->r0, 0, m_cols, x,
+        decodekernels::panelTimes(m_data.data() + p->offset, p->stride, p->r1 - p->r0, 0, m_cols, x,
                                   y + (p->r0 - r0));
 }
 
@@ -109,7 +104,7 @@ void PackedMatrix::columnsTimes(int64_t c0, int64_t c1, const float *x, float *y
         return;
     }
     for (const Panel &p : m_panels)
-        decodekernels::panelTimes(m_data.get() + p.offset, p.stride, p.r1 - p.r0, c0, c1, x,
+        decodekernels::panelTimes(m_data.data() + p.offset, p.stride, p.r1 - p.r0, c0, c1, x,
                                   y + p.r0);
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "kernels/AlignedFloats.h"
+
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <vector>
 
 namespace mscope {
@@ -26,7 +26,7 @@ public:
     /// in. Panels wider than kPanelWidth are cut further.
     PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vector<int64_t> cuts, bool pack);
 
-    bool packed() const { return m_data != nullptr; }
+    bool packed() const { return m_data.data() != nullptr; }
     /// The bytes of the packed copy (0 when not packed).
     int64_t packedBytes() const;
     /// The bytes a packed copy of `rows` × `cols` with these cuts would take.
@@ -42,17 +42,13 @@ private:
     {
         int64_t r0 = 0, r1 = 0, stride = 0, offset = 0;
     };
-    struct Free
-    {
-        void operator()(float *p) const { std::free(p); }
-    };
     static std::vector<Panel> plan(int64_t rows, int64_t cols, std::vector<int64_t> cuts);
     static int64_t floatsOf(const std::vector<Panel> &panels, int64_t cols);
 
     const float *m_w = nullptr;
     int64_t m_rows = 0, m_cols = 0;
     std::vector<Panel> m_panels;
-    std::unique_ptr<float, Free> m_data;  // the panels, 64-byte aligned; null when not packed
+    AlignedFloats m_data;  // the panels, 64-byte aligned; empty when not packed
 };
 
 }  // namespace mscope

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/TokenStep.h"
 
+#include "kernels/AlignedFloats.h"
 #include "kernels/DecodeKernels.h"
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/PhasedWork.h"
@@ -11,7 +12,6 @@
 
 #include <immintrin.h>
 #include <omp.h>
-#include <sys/mman.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -84,32 +84,6 @@ void prefetchRange(const float *p, int64_t n)
         _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T1);
 }
 
-// Floats in huge pages where the system has them (madvise): a table that fills an id at a time
-// would otherwise take a page fault for most new ids, tens of microseconds each on a VM.
-class KeptRows
-{
-public:
-    KeptRows() = default;
-    explicit KeptRows(int64_t floats)
-    {
-        constexpr size_t kHugePage = size_t(2) << 20;
-        const size_t bytes =
-            (size_t(floats) * sizeof(float) + kHugePage - 1) / kHugePage * kHugePage;
-        m_data.reset(static_cast<float *>(std::aligned_alloc(kHugePage, bytes)));
-        if (!m_data)
-            throw std::bad_alloc();
-        madvise(m_data.get(), bytes, MADV_HUGEPAGE);
-    }
-    float *data() const { return m_data.get(); }
-
-private:
-    struct Free
-    {
-        void operator()(float *p) const { std::free(p); }
-    };
-    std::unique_ptr<float, Free> m_data;
-};
-
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
 {
     if (!bias)
@@ -135,9 +109,9 @@ struct TokenStep::Shared
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
     // time instead of streaming the block's 128 KiB of in_proj again. [ids, 2E], made per
-    // (id, block); the same numbers as making them, as they were made by the same code. Null
+    // (id, block); the same numbers as making them, as they were made by the same code. Empty
     // when the table would pass kFirstRowsLimitBytes.
-    KeptRows firstRows;
+    AlignedFloats firstRows;             // in huge pages: one page fault per 2 MiB, not per new id
     std::vector<uint8_t> firstRowsMade;  // [ids, blocks]
     std::atomic<int64_t> firstRowsReused{0};
     std::vector<int> phases;  // tasks per phase of a token
@@ -183,7 +157,7 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
         s.xdblPart.resize(size_t(m_weights.blocks() * s.rows()));
         const int64_t ids = model.embeddings().shape[0];
         if (ids * 2 * s.E * int64_t(sizeof(float)) <= kFirstRowsLimitBytes) {
-            s.firstRows = KeptRows(ids * 2 * s.E);
+            s.firstRows = AlignedFloats(ids * 2 * s.E, size_t(2) << 20, true);
             s.firstRowsMade.assign(size_t(ids * m_weights.blocks()), 0);
         }
     }
