@@ -5,6 +5,7 @@
 #include "kernels/DecodeKernels.h"
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/PhasedWork.h"
+#include "kernels/TeamOrAlone.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "model/StepWeights.h"
@@ -23,22 +24,9 @@ using namespace decodekernels;
 
 namespace {
 
-// Every kProbePeriod steps, the first kProbeSteps run on the thread count that has been slower,
-// to notice when that changes (a busy machine can make a team slower than one thread). The
-// first step after a change is not timed: the team's threads were asleep (waking one takes tens
-// of microseconds, a third of a step), and a team timed by that alone could stay unused. (A period
-// of 512 saved about 1% on the demo model, but one wrong choice then lasted 512 steps: a
-// mamba-130m run decoded alone at half its speed for all of its 384 steps.)
-constexpr int64_t kProbePeriod = 128, kProbeSteps = 3;
-// While the team has been faster by more than this factor, a probe of this thread alone (two to
-// three slow steps) comes only every kQuietProbePeriod steps: the team's own pace is measured on
-// every step, so a team that slows down falls back to kProbePeriod without a probe.
-constexpr double kClearMargin = 0.8;
-constexpr int64_t kQuietProbePeriod = 1024;
 // The most memory a step keeps layer 0's in_proj rows of the ids it has seen in (Mamba-1; the
 // demo model's 4,096 ids take 16 MiB, mamba-130m's would take 600 MiB and are not kept).
 constexpr int64_t kFirstRowsLimitBytes = int64_t(32) << 20;
-constexpr double kPaceWeight = 0.2;  // of the newest step in the running mean of step times
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
 void rmsNormVector(const float *h, const float *weight, double eps, int64_t D, float *u)
@@ -117,10 +105,7 @@ struct TokenStep::Shared
     std::vector<int> phases;  // tasks per phase of a token
     std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
-    // Running mean of the seconds per step [with logits?][alone?], 0 until measured.
-    double pace[2][2] = {};
-    int64_t steps = 0;
-    bool lastAlone = false;  // how the step before ran
+    TeamOrAlone choice[2];  // for steps without and with logits
 
     int64_t rows() const { return R + 2 * N; }
     // A thread's copy, a whole number of cache lines from the next thread's.
@@ -248,28 +233,14 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         else
             mamba1Task(l, step, index, slot, state, scan);
     };
-    // The team or this thread alone, whichever has been faster lately for this kind of step: the
-    // numbers are the same either way, so the choice only changes the time.
-    bool alone = false;
-    double *pace = s.pace[logits ? 1 : 0];
-    if (n > 1) {
-        const bool aloneFaster = pace[1] > 0.0 && pace[0] > 0.0 && pace[1] < pace[0];
-        const bool teamClearlyFaster =
-            pace[1] > 0.0 && pace[0] > 0.0 && pace[0] < kClearMargin * pace[1];
-        const bool probe =
-            s.steps++ % (teamClearlyFaster ? kQuietProbePeriod : kProbePeriod) < kProbeSteps;
-        alone = aloneFaster != probe;
-    }
-    const auto start = std::chrono::steady_clock::now();
+    // The team or this thread alone, whichever has been faster lately for this kind of step.
+    TeamOrAlone &choice = s.choice[logits ? 1 : 0];
+    const bool alone = n > 1 && choice.nextAlone();
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = Clock::now();
     s.work->run(std::span<const int>(s.phases), task, alone);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const bool changed = alone != s.lastAlone;
-    s.lastAlone = alone;
-    if (changed)
-        return;
-    double &mean = pace[alone ? 1 : 0];
-    mean = mean == 0.0 ? seconds : (1.0 - kPaceWeight) * mean + kPaceWeight * seconds;
+    if (n > 1)
+        choice.record(alone, std::chrono::duration<double>(Clock::now() - start).count());
 }
 
 void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState &state,

@@ -8,6 +8,7 @@
 #include "kernels/PackedMatrix.h"
 #include "kernels/PhasedWork.h"
 #include "kernels/SelectiveScan.h"
+#include "kernels/TeamOrAlone.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
@@ -91,6 +92,9 @@ private slots:
     void phasedWorkRunsEveryTaskInPhaseOrder();
     void phasedWorkSharesFollowSpeeds();
     void phasedWorkRunsBackToBack();
+    void teamOrAloneStartsOnTheTeamThenProbes();
+    void teamOrAloneIsNotSwungByOneSlowRun();
+    void teamOrAloneFollowsALastingChange();
     void stepRefusesTokenOutsideVocabulary();
 };
 
@@ -553,6 +557,81 @@ void DecodeTest::phasedWorkSharesFollowSpeeds()
     // Equal busy times would give thread 1 about 13 of 40; an even split gives it 20.
     QVERIFY2(onSlow.load() <= 17, qPrintable(QString::number(onSlow.load())));
     QVERIFY2(onSlow.load() >= 10, qPrintable(QString::number(onSlow.load())));
+}
+
+namespace {
+
+// Runs `count` choices of `choice` whose runs take `team` or `alone` seconds; returns the choices.
+std::vector<bool> runChoices(TeamOrAlone &choice, int count, double team, double alone)
+{
+    std::vector<bool> chosen;
+    for (int i = 0; i < count; ++i) {
+        const bool isAlone = choice.nextAlone();
+        choice.record(isAlone, isAlone ? alone : team);
+        chosen.push_back(isAlone);
+    }
+    return chosen;
+}
+
+int64_t countAlone(const std::vector<bool> &chosen)
+{
+    return std::count(chosen.begin(), chosen.end(), true);
+}
+
+}  // namespace
+
+void DecodeTest::teamOrAloneStartsOnTheTeamThenProbes()
+{
+    // A team twice as fast as one thread: the first period on the team, then its last runs a
+    // probe of one thread; once both are measured and the team is clearly faster, probes come
+    // every kQuietPeriod runs, kProbeRuns each.
+    TeamOrAlone choice;
+    const std::vector<bool> first = runChoices(choice, int(TeamOrAlone::kPeriod), 100e-6, 200e-6);
+    for (int64_t i = 0; i < TeamOrAlone::kPeriod; ++i)
+        QVERIFY2(first[size_t(i)] == (i >= TeamOrAlone::kPeriod - TeamOrAlone::kProbeRuns),
+                 qPrintable(QString::number(i)));
+    // The first lone run is not timed (the choice changed); the others are.
+    QCOMPARE(choice.pace(true), 200e-6);
+    QCOMPARE(choice.pace(false), 100e-6);
+    const std::vector<bool> later =
+        runChoices(choice, int(4 * TeamOrAlone::kQuietPeriod), 100e-6, 200e-6);
+    QCOMPARE(countAlone(later), 4 * TeamOrAlone::kProbeRuns);
+}
+
+void DecodeTest::teamOrAloneIsNotSwungByOneSlowRun()
+{
+    // One team run of 4 ms among runs of 100 µs (a page fault, a worker put aside), one thread
+    // alone at 200 µs: the team stays chosen; only the probes run alone. A plain running mean
+    // (weight 0.2) put the team's pace at 880 µs and ran alone until enough probes brought it
+    // down: hundreds of runs at half speed.
+    TeamOrAlone choice;
+    runChoices(choice, int(TeamOrAlone::kPeriod), 100e-6, 200e-6);
+    QVERIFY(!choice.nextAlone());
+    choice.record(false, 4e-3);
+    QVERIFY2(choice.pace(false) <= 1.1 * 100e-6, qPrintable(QString::number(choice.pace(false))));
+    const std::vector<bool> after = runChoices(choice, 1000, 100e-6, 200e-6);
+    QVERIFY2(countAlone(after) <= 2 * TeamOrAlone::kProbeRuns,
+             qPrintable(QString::number(countAlone(after))));
+}
+
+void DecodeTest::teamOrAloneFollowsALastingChange()
+{
+    // The team becomes three times slower than one thread (a busy machine) and stays so: one
+    // thread is chosen within twenty runs and kept (bar the team's probes); when the team is fast
+    // again, the next probe finds it.
+    TeamOrAlone choice;
+    runChoices(choice, int(TeamOrAlone::kPeriod), 100e-6, 200e-6);
+    const std::vector<bool> busy = runChoices(choice, 1000, 600e-6, 200e-6);
+    const auto firstAlone = std::find(busy.begin(), busy.end(), true) - busy.begin();
+    QVERIFY2(firstAlone <= 20, qPrintable(QString::number(firstAlone)));
+    QVERIFY2(countAlone(busy) >= 1000 - firstAlone - 8 * TeamOrAlone::kProbeRuns,
+             qPrintable(QString::number(countAlone(busy))));
+    const std::vector<bool> quiet = runChoices(choice, 1000, 100e-6, 200e-6);
+    QVERIFY2(countAlone(quiet) <= 2 * TeamOrAlone::kPeriod,
+             qPrintable(QString::number(countAlone(quiet))));
+    const std::vector<bool> last(quiet.end() - 600, quiet.end());
+    QVERIFY2(countAlone(last) <= TeamOrAlone::kProbeRuns,
+             qPrintable(QString::number(countAlone(last))));
 }
 
 void DecodeTest::phasedWorkRunsBackToBack()
