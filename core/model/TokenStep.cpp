@@ -99,8 +99,14 @@ struct TokenStep::Shared
     // time instead of streaming the block's 128 KiB of in_proj again. [ids, 2E], made per
     // (id, block); the same numbers as making them, as they were made by the same code. Empty
     // when the table would pass kFirstRowsLimitBytes.
-    AlignedFloats firstRows;             // in huge pages: one page fault per 2 MiB, not per new id
-    std::vector<uint8_t> firstRowsMade;  // [ids, blocks]
+    // The rows of an id go to the next free slot of the table when it first comes: the pages
+    // touched follow the number of distinct ids, not their spread over the vocabulary (a hundred
+    // ids touched all eight huge pages of the demo models' table, one page fault each, some of
+    // them milliseconds long on a VM whose host had not yet backed the memory).
+    AlignedFloats firstRows;             // [slots, 2E] in huge pages: one page fault per 2 MiB
+    std::vector<int32_t> firstRowsSlot;  // [ids], -1 until the id comes
+    int32_t firstRowsSlots = 0;          // slots given out
+    std::vector<uint8_t> firstRowsMade;  // [slots, blocks]
     std::atomic<int64_t> firstRowsReused{0};
     std::vector<int> phases;  // tasks per phase of a token
     std::unique_ptr<PhasedWork> work;
@@ -143,6 +149,7 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
         const int64_t ids = model.embeddings().shape[0];
         if (ids * 2 * s.E * int64_t(sizeof(float)) <= kFirstRowsLimitBytes) {
             s.firstRows = AlignedFloats(ids * 2 * s.E, size_t(2) << 20, true);
+            s.firstRowsSlot.assign(size_t(ids), -1);
             s.firstRowsMade.assign(size_t(ids * m_weights.blocks()), 0);
         }
     }
@@ -181,6 +188,8 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
                         .arg(id)
                         .arg(emb.shape[0]));
     s.id = id;
+    if (s.firstRows.data() && s.firstRowsSlot[size_t(id)] < 0)
+        s.firstRowsSlot[size_t(id)] = s.firstRowsSlots++;
     const int n = threads();
     if (!s.work || s.work->threads() != n)
         s.work = std::make_unique<PhasedWork>(n);
@@ -256,10 +265,10 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     if (step == 0) {
         // 2. This block's rows of x and z from u = RMSNorm(h) · norm.weight; 3. x'' =
         // silu(conv(x)); 4. its columns' share of W_x · x''.
-        float *kept =
-            l == 0 && s.firstRows.data() ? s.firstRows.data() + int64_t(s.id) * 2 * E : nullptr;
+        const int64_t keptSlot = l == 0 && s.firstRows.data() ? s.firstRowsSlot[size_t(s.id)] : -1;
+        float *kept = keptSlot >= 0 ? s.firstRows.data() + keptSlot * 2 * E : nullptr;
         uint8_t *made =
-            kept ? &s.firstRowsMade[size_t(int64_t(s.id) * m_weights.blocks() + block)] : nullptr;
+            kept ? &s.firstRowsMade[size_t(keptSlot * m_weights.blocks() + block)] : nullptr;
         if (made && *made) {
             std::copy(kept + c0, kept + c1, xz + c0);
             std::copy(kept + E + c0, kept + E + c1, xz + E + c0);
