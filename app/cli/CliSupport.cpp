@@ -45,8 +45,12 @@ ProgressBar::~ProgressBar()
 void ProgressBar::update(double fraction, const QString &what)
 {
     fraction = std::clamp(fraction, 0.0, 1.0);
-    const double secs = m_timer.elapsed() / 1000.0;
+    const qint64 ms = m_timer.elapsed();
+    const double secs = ms / 1000.0;
     if (m_tty) {
+        if (fraction < 1.0 && m_lastDrawMs >= 0 && ms - m_lastDrawMs < kRedrawMs)
+            return;
+        m_lastDrawMs = ms;
         const int width = 30;
         const int filled = int(fraction * width);
         const QString bar = QString(filled, QChar(u'#')) + QString(width - filled, QChar(u'.'));
