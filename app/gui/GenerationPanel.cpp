@@ -475,18 +475,15 @@ void GenerationPanel::stop()
 void GenerationPanel::appendToken(Side side, const GeneratedToken &token, Clock::time_point madeAt)
 {
     Column &c = column(side);
-    c.ids.push_back(token.id);
     const auto tokenizer = m_session->tokenizer();
     if (!tokenizer)
         return;
-    // Byte-level tokens may end mid-character: the text a token adds is what the decoded
-    // continuation gained (nothing while a character is incomplete).
-    const QString decoded = tokenizer->decode(c.ids);
-    QString piece;
-    if (!decoded.endsWith(QChar::ReplacementCharacter)) {
-        piece = decoded.startsWith(c.decoded) ? decoded.mid(c.decoded.size()) : QString();
-        c.decoded = decoded;
+    if (!c.decoder || c.tokenizer != tokenizer) {
+        c.tokenizer = tokenizer;
+        c.decoder = std::make_unique<IncrementalDecoder>(*tokenizer);
     }
+    // Byte-level tokens may end mid-character: nothing is shown until the character is whole.
+    const QString piece = c.decoder->add(token.id);
     QTextEdit *view = output(side);
     QTextCursor cursor(view->document());
     cursor.movePosition(QTextCursor::End);

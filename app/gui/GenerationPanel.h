@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tasks/Generator.h"
+#include "tokenizer/IncrementalDecoder.h"
 
 #include <QColor>
 #include <QPointer>
@@ -92,8 +93,9 @@ private:
     struct Column
     {
         QVector<Token> tokens;
-        std::vector<int32_t> ids;
-        QString decoded;  // decode(ids) as last shown
+        // The continuation's text token by token, and the tokenizer it reads.
+        std::shared_ptr<const BpeTokenizer> tokenizer;
+        std::unique_ptr<IncrementalDecoder> decoder;
         double firstTokenMs = -1.0;
         double prefillSeconds = 0.0;
         double tokensPerSecond = 0.0;

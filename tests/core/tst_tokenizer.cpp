@@ -4,6 +4,7 @@
 #include "support/Error.h"
 #include "TestJson.h"
 #include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/IncrementalDecoder.h"
 #include "tokenizer/ByteLevelPreTokenizer.h"
 
 #include <QElapsedTimer>
@@ -111,6 +112,8 @@ private slots:
     void pipelineVectors();
     void pipelineDecodeOnly_data();
     void pipelineDecodeOnly();
+    void incrementalDecoding_data();
+    void incrementalDecoding();
     void addedTokensAndNormalization();
     void invalidUtf8_data();
     void invalidUtf8();
@@ -404,6 +407,51 @@ void TestTokenizer::pipelineDecodeOnly()
     const std::vector<int32_t> ids = tokenIds(vector["ids"].toArray());
     QCOMPARE(tokenizer->decode(ids), vector["decoded_keep_special"].toString());
     QCOMPARE(tokenizer->decode(ids, true), vector["decoded"].toString());
+}
+
+void TestTokenizer::incrementalDecoding_data()
+{
+    // Token by token, the pieces IncrementalDecoder gives must spell what HuggingFace decodes the
+    // whole list to: every vector of every tokenizer style, and the demo model's 512-token text
+    // (many cuts; multi-byte characters split between tokens, byte-fallback runs, Metaspace and
+    // Strip at the start).
+    QTest::addColumn<QString>("tokenizer");
+    QTest::addColumn<QJsonArray>("ids");
+    QTest::addColumn<QString>("expected");
+    for (const QString &style : {u"falcon_style"_s, u"llama_style"_s, u"llama_metaspace_style"_s}) {
+        const QString dir = kTestData + u"/tokenizers/"_s + style;
+        const QJsonObject file = readJson(dir + u"/vectors.json"_s);
+        for (const QString &part : {u"vectors"_s, u"decode_only"_s}) {
+            const QJsonArray vectors = file[part].toArray();
+            for (qsizetype i = 0; i < vectors.size(); ++i) {
+                QTest::addRow("%s %s %lld", qPrintable(style), qPrintable(part), qlonglong(i))
+                    << dir + u"/tokenizer.json"_s << vectors[i]["ids"].toArray()
+                    << vectors[i]["decoded_keep_special"].toString();
+            }
+        }
+    }
+    const QJsonArray neox = readJson(kTestData + u"/neox_test_vectors.json"_s)["vectors"].toArray();
+    for (qsizetype i = 0; i < neox.size(); ++i) {
+        QTest::addRow("neox %lld", qlonglong(i))
+            << neoxPath() << neox[i]["ids"].toArray() << nfc(neox[i]["text"].toString());
+    }
+    const QJsonObject demo = readJson(kTestData + u"/demo_reference.json"_s);
+    QTest::newRow("demo 512 tokens")
+        << demoPath() << demo["token_ids"].toArray() << demo["text"].toString();
+}
+
+void TestTokenizer::incrementalDecoding()
+{
+    QFETCH(QString, tokenizer);
+    QFETCH(QJsonArray, ids);
+    QFETCH(QString, expected);
+    const auto bpe = BpeTokenizer::fromFile(tokenizer);
+    IncrementalDecoder decoder(*bpe);
+    QString streamed;
+    for (const int32_t id : tokenIds(ids))
+        streamed += decoder.add(id);
+    streamed += decoder.finish();
+    QCOMPARE(streamed, expected);
 }
 
 void TestTokenizer::addedTokensAndNormalization()
