@@ -820,11 +820,12 @@ int BenchCommands::bench(const QStringList &args)
     if (out.contains(QStringLiteral("decode"))) {
         const QJsonObject g = out.value(QStringLiteral("decode")).toObject();
         std::printf("decode         %.0f tokens/s, one stream (%.0f%% of the bandwidth bound: "
-                    "%.1f GB/s over %.1f MiB of weights)\n",
+                    "%.1f GB/s over %.1f MiB of weights); first run %.0f tokens/s\n",
                     rate("decode"),
                     100.0 * g.value(QStringLiteral("fraction_of_bandwidth_bound")).toDouble(),
                     g.value(QStringLiteral("read_bandwidth_gbs")).toDouble(),
-                    mib(qint64(g.value(QStringLiteral("weight_bytes_per_token")).toDouble())));
+                    mib(qint64(g.value(QStringLiteral("weight_bytes_per_token")).toDouble())),
+                    g.value(QStringLiteral("first_run_tokens_per_second")).toDouble());
     }
     if (out.contains(QStringLiteral("passkey"))) {
         const QJsonObject g = out.value(QStringLiteral("passkey")).toObject();
