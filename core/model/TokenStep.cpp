@@ -96,10 +96,10 @@ struct TokenStep::Shared
     std::vector<float> normPart;                  // [blocks, groups] (Mamba-2)
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
-    // time instead of streaming the block's 128 KiB of in_proj again. [ids, 2E], made per
-    // (id, block); the same numbers as making them, as they were made by the same code. Empty
-    // when the table would pass kFirstRowsLimitBytes.
-    // The rows of an id go to the next free slot of the table when it first comes: the pages
+    // time instead of streaming the block's 128 KiB of in_proj again, made per (id, block); the
+    // same numbers as making them, as they were made by the same code. Empty when the table would
+    // pass kFirstRowsLimitBytes. The rows of an id go to the next free slot of the table when it
+    // first comes (given out before the phases start, on the calling thread): the pages
     // touched follow the number of distinct ids, not their spread over the vocabulary (a hundred
     // ids touched all eight huge pages of the demo models' table, one page fault each, some of
     // them milliseconds long on a VM whose host had not yet backed the memory).

@@ -12,7 +12,13 @@ IncrementalDecoder::IncrementalDecoder(const BpeTokenizer &tokenizer) : m_tokeni
 QString IncrementalDecoder::add(int32_t id)
 {
     m_window.push_back(id);
-    const QString text = m_tokenizer.decode(m_window);
+    QString text;
+    try {
+        text = m_tokenizer.decode(m_window);
+    } catch (...) {
+        m_window.pop_back();  // an id outside the vocabulary: refused, the decoder as before
+        throw;
+    }
     if (text.endsWith(QChar::ReplacementCharacter))
         return {};  // a character cut between tokens (or one that never completes: shown later)
     // What the tokens since the cut decode to, after the context's own text. (Bytes that can

@@ -114,6 +114,7 @@ private slots:
     void pipelineDecodeOnly();
     void incrementalDecoding_data();
     void incrementalDecoding();
+    void incrementalDecodingRefusesUnknownIds();
     void addedTokensAndNormalization();
     void invalidUtf8_data();
     void invalidUtf8();
@@ -452,6 +453,25 @@ void TestTokenizer::incrementalDecoding()
         streamed += decoder.add(id);
     streamed += decoder.finish();
     QCOMPARE(streamed, expected);
+}
+
+void TestTokenizer::incrementalDecodingRefusesUnknownIds()
+{
+    // An id outside the vocabulary is refused as decode refuses it, and leaves the decoder as it
+    // was: the next pieces still spell the decoding of the ids it took.
+    const QJsonObject demo = readJson(kTestData + u"/demo_reference.json"_s);
+    const std::vector<int32_t> ids = tokenIds(demo["token_ids"].toArray());
+    IncrementalDecoder decoder(*m_demo);
+    QString streamed;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        streamed += decoder.add(ids[i]);
+        if (i == 100) {
+            QVERIFY_THROWS_EXCEPTION(Error, decoder.add(m_demo->vocabSize()));
+            QVERIFY_THROWS_EXCEPTION(Error, decoder.add(-1));
+        }
+    }
+    streamed += decoder.finish();
+    QCOMPARE(streamed, demo["text"].toString());
 }
 
 void TestTokenizer::addedTokensAndNormalization()
