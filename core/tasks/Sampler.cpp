@@ -119,32 +119,48 @@ int32_t Sampler::next(std::span<const float> logits)
         const float inverseTemperature = float(1.0 / m_options.temperature);
         for (float &w : m_work)
             w *= inverseTemperature;
-        m_order.resize(size_t(V));
-        std::iota(m_order.begin(), m_order.end(), 0);
+        m_order.clear();
         if (m_options.topK > 0 && m_options.topK < V) {
-            std::nth_element(m_order.begin(), m_order.begin() + m_options.topK, m_order.end(),
-                             better);
-            m_order.resize(size_t(m_options.topK));
-        }
-        const bool nucleus = m_options.topP < 1.0;
-        if (nucleus)
+            // The k best in one pass, the worst of them on top of a heap: most tokens are
+            // refused by one comparison (sorting or selecting all V ids by `better`, an indirect
+            // comparison, cost more than the token's step). Then best first.
+            const size_t k = size_t(m_options.topK);
+            for (int32_t v = 0; v < V; ++v) {
+                if (m_order.size() < k) {
+                    m_order.push_back(v);
+                    std::push_heap(m_order.begin(), m_order.end(), better);
+                } else if (better(v, m_order.front())) {
+                    std::pop_heap(m_order.begin(), m_order.end(), better);
+                    m_order.back() = v;
+                    std::push_heap(m_order.begin(), m_order.end(), better);
+                }
+            }
             std::sort(m_order.begin(), m_order.end(), better);
+        } else {
+            m_order.resize(size_t(V));
+            std::iota(m_order.begin(), m_order.end(), 0);
+        }
         float top = -INFINITY;
         for (int32_t v : m_order)
             if (!std::isnan(m_work[size_t(v)]))
                 top = std::max(top, m_work[size_t(v)]);
+        // Non-finite logits: the +inf ones share everything; with none above -inf (or only NaN),
+        // the first candidate is as good as any.
+        const auto probability = [&](int32_t v, bool first) {
+            const float w = m_work[size_t(v)];
+            if (std::isinf(top))
+                return top > 0 ? (w == top ? 1.0 : 0.0) : (first ? 1.0 : 0.0);
+            return std::isnan(w) ? 0.0 : std::exp(double(w) - double(top));
+        };
         m_probability.resize(m_order.size());
         double total = 0.0;
         for (size_t i = 0; i < m_order.size(); ++i) {
-            const float w = m_work[size_t(m_order[i])];
-            // Non-finite logits: the +inf ones share everything; with none above -inf (or only
-            // NaN), the first candidate is as good as any.
-            if (std::isinf(top))
-                m_probability[i] = top > 0 ? (w == top ? 1.0 : 0.0) : (i == 0 ? 1.0 : 0.0);
-            else
-                m_probability[i] = std::isnan(w) ? 0.0 : std::exp(double(w) - double(top));
+            m_probability[i] = probability(m_order[i], i == 0);
             total += m_probability[i];
         }
+        const bool nucleus = m_options.topP < 1.0;
+        if (nucleus && m_order.size() == size_t(V))
+            narrowToNucleus(total, better);
         size_t kept = m_order.size();
         if (nucleus) {
             // Tokens in decreasing order are kept while the mass before them is below p (at
@@ -172,6 +188,50 @@ int32_t Sampler::next(std::span<const float> logits)
         }
     }
     return remember(chosen);
+}
+
+template <typename Better>
+void Sampler::narrowToNucleus(double total, const Better &better)
+{
+    // Every token is a candidate (m_order in id order, m_probability beside it) and top-p must
+    // sort them by probability. Only the head of that order matters: the largest threshold t
+    // whose tokens at or above it carry at least p of the mass (bisected, a pass over the
+    // probabilities each time) gives a set that holds every token the rule keeps, and only it is
+    // sorted. The margin covers the sums' rounding (added in another order than the rule adds).
+    const double target = m_options.topP * total * (1.0 + 1e-9);
+    const int64_t n = int64_t(m_probability.size());
+    const double *p = m_probability.data();
+    const auto massFrom = [p, n](double t) {
+        double mass = 0.0;
+#pragma omp simd reduction(+ : mass)
+        for (int64_t i = 0; i < n; ++i)
+            mass += p[i] >= t ? p[i] : 0.0;
+        return mass;
+    };
+    double low = 0.0, high = *std::max_element(m_probability.begin(), m_probability.end());
+    if (!(target < total) || !(high > 0.0)) {
+        std::sort(m_order.begin(), m_order.end(), better);  // p so near 1 that all may count
+    } else {
+        if (massFrom(high) >= target) {
+            low = high;
+        } else {
+            for (int i = 0; i < 60 && high - low > 1e-3 * high; ++i) {
+                const double mid = 0.5 * (low + high);
+                (massFrom(mid) >= target ? low : high) = mid;
+            }
+        }
+        size_t count = 0;
+        for (int64_t i = 0; i < n; ++i)
+            if (p[i] >= low)
+                m_order[count++] = m_order[size_t(i)];
+        m_order.resize(count);
+        std::sort(m_order.begin(), m_order.end(), better);
+    }
+    // The probabilities in the new order: m_order's ids were their indices.
+    m_nucleus.resize(m_order.size());
+    for (size_t i = 0; i < m_order.size(); ++i)
+        m_nucleus[i] = m_probability[size_t(m_order[i])];
+    m_probability.swap(m_nucleus);
 }
 
 int32_t Sampler::remember(int32_t chosen)

@@ -46,6 +46,10 @@ private:
     static int32_t greedyChoice(const float *values, int32_t V);
     // Adds `chosen` to the context the repetition penalty sees; returns it.
     int32_t remember(int32_t chosen);
+    // Top-p over every token: m_order and m_probability cut down to a head of the order by
+    // `better` that holds every token the rule keeps, sorted (see the .cpp).
+    template <typename Better>
+    void narrowToNucleus(double total, const Better &better);
 
     SamplingOptions m_options;
     std::mt19937_64 m_rng;
@@ -54,6 +58,7 @@ private:
     std::vector<float> m_work;
     std::vector<int32_t> m_order;
     std::vector<double> m_probability;
+    std::vector<double> m_nucleus;  // scratch of narrowToNucleus
 };
 
 }  // namespace mscope

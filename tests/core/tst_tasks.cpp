@@ -21,6 +21,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <random>
 
 using namespace mscope;
 using testjson::readJson;
@@ -73,6 +75,8 @@ private slots:
     void samplerGreedyAndFilters();
     void samplerReproducibleBySeed();
     void samplerFollowsTheDistribution();
+    void samplerMatchesPlainSampling_data();
+    void samplerMatchesPlainSampling();
     void greedyGenerationMatchesTransformers_data();
     void greedyGenerationMatchesTransformers();
     void generationStopsAndStreams();
@@ -407,6 +411,107 @@ void TasksTest::samplerFollowsTheDistribution()
         ++counts[size_t(cold.next(logits))];
     QVERIFY(std::abs(counts[0] / double(draws) - 25.0 / 38.0) < 0.015);
     QVERIFY(std::abs(counts[2] / double(draws) - 4.0 / 38.0) < 0.015);
+}
+
+void TasksTest::samplerMatchesPlainSampling_data()
+{
+    QTest::addColumn<double>("temperature");
+    QTest::addColumn<int>("topK");
+    QTest::addColumn<double>("topP");
+    QTest::newRow("T 0.8, top-k 40, top-p 0.95") << 0.8 << 40 << 0.95;
+    QTest::newRow("T 0.8, top-p 0.95") << 0.8 << 0 << 0.95;
+    QTest::newRow("T 1.2, top-p 0.5") << 1.2 << 0 << 0.5;
+    QTest::newRow("T 0.7, top-k 50") << 0.7 << 50 << 1.0;
+    QTest::newRow("T 1, every token") << 1.0 << 0 << 1.0;
+}
+
+void TasksTest::samplerMatchesPlainSampling()
+{
+    // The Sampler selects top-k in one pass and top-p without sorting every token; here is the
+    // plain way (transformers' rules): sort every id by logit (ties: lower id first), keep the
+    // first k, keep tokens while the mass before them is below p, draw with the same 53-bit
+    // uniforms. The same seed must give the same 2,000 tokens, on 4,096 logits shaped like a
+    // language model's (a few large, a long tail), with ties and a NaN among them.
+    QFETCH(double, temperature);
+    QFETCH(int, topK);
+    QFETCH(double, topP);
+    const int V = 4096;
+    std::mt19937_64 gen(7);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<std::vector<float>> steps(50, std::vector<float>(size_t(V)));
+    for (auto &logits : steps) {
+        for (float &l : logits)
+            l = normal(gen) - 4.0f;
+        for (int i = 0; i < 30; ++i)
+            logits[size_t(gen() % V)] += 8.0f;
+        logits[size_t(gen() % V)] = logits[size_t(gen() % V)];  // a tie
+        logits[size_t(gen() % V)] = std::numeric_limits<float>::quiet_NaN();
+    }
+    SamplingOptions o;
+    o.greedy = false;
+    o.temperature = temperature;
+    o.topK = topK;
+    o.topP = topP;
+    o.seed = 5;
+    Sampler sampler(o);
+    sampler.begin({}, V);
+    std::mt19937_64 rng(o.seed);
+    for (int draw = 0; draw < 2000; ++draw) {
+        const std::vector<float> &logits = steps[size_t(draw) % steps.size()];
+        std::vector<float> w(logits);
+        for (float &x : w)
+            x *= float(1.0 / temperature);
+        const auto better = [&w](int32_t a, int32_t b) {
+            if (std::isnan(w[size_t(b)]))
+                return !std::isnan(w[size_t(a)]) || a < b;
+            return w[size_t(a)] > w[size_t(b)] || (w[size_t(a)] == w[size_t(b)] && a < b);
+        };
+        std::vector<int32_t> ids(static_cast<size_t>(V));
+        std::iota(ids.begin(), ids.end(), 0);
+        if (topK > 0 || topP < 1.0)
+            std::sort(ids.begin(), ids.end(), better);
+        if (topK > 0)
+            ids.resize(size_t(topK));
+        float top = -INFINITY;
+        for (int32_t id : ids)
+            if (!std::isnan(w[size_t(id)]))
+                top = std::max(top, w[size_t(id)]);
+        std::vector<double> p;
+        double total = 0.0;
+        for (int32_t id : ids) {
+            p.push_back(std::isnan(w[size_t(id)]) ? 0.0 : std::exp(double(w[size_t(id)]) - top));
+            total += p.back();
+        }
+        size_t kept = ids.size();
+        if (topP < 1.0) {
+            double before = 0.0;
+            for (size_t i = 0; i < ids.size(); ++i) {
+                if (i > 0 && before >= topP * total) {
+                    kept = i;
+                    break;
+                }
+                before += p[i];
+            }
+            total = std::accumulate(p.begin(), p.begin() + ptrdiff_t(kept), 0.0);
+        }
+        const double u = double(rng() >> 11) * 0x1.0p-53 * total;
+        int32_t expected = ids[kept - 1];
+        double cumulative = 0.0;
+        for (size_t i = 0; i < kept; ++i) {
+            cumulative += p[i];
+            if (u < cumulative) {
+                expected = ids[i];
+                break;
+            }
+        }
+        const int32_t got = sampler.next(logits);
+        if (got != expected) {
+            QFAIL(qPrintable(QStringLiteral("draw %1: %2, the plain way %3")
+                                 .arg(draw)
+                                 .arg(got)
+                                 .arg(expected)));
+        }
+    }
 }
 
 void TasksTest::greedyGenerationMatchesTransformers_data()
