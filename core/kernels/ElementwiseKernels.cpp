@@ -127,6 +127,42 @@ __attribute__((target("avx512f"))) double sumExpAvx512(const float *v, int64_t n
     return sum;
 }
 
+// NaN lanes lose: max_ps returns its second operand when either is NaN.
+__attribute__((target("avx512f"))) float maxNotNaNAvx512(const float *v, int64_t n)
+{
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        m = max512(_mm512_loadu_ps(v + i), m);
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, m);
+    float best = *std::max_element(lanes, lanes + 16);
+    for (; i < n; ++i)
+        best = v[i] > best ? v[i] : best;
+    return best;
+}
+
+// exp(x) where x ≥ -87.3, else 0; the ordered comparison is false for NaN.
+__attribute__((target("avx512f"))) inline __m512 expOrZero(__m512 x)
+{
+    const __mmask16 inRange = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.33f), _CMP_GE_OQ);
+    return _mm512_maskz_mov_ps(inRange, simd::expv(x));
+}
+
+__attribute__((target("avx512f"))) void expShiftedAvx512(const float *v, int64_t n, float shift,
+                                                         float *out)
+{
+    const __m512 offset = _mm512_set1_ps(-shift);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(out + i, expOrZero(_mm512_add_ps(_mm512_loadu_ps(v + i), offset)));
+    if (i < n) {
+        const __mmask16 tail = __mmask16((1u << (n - i)) - 1u);
+        const __m512 x = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, v + i), offset);
+        _mm512_mask_storeu_ps(out + i, tail, expOrZero(x));
+    }
+}
+
 // ---- AVX2 ----
 
 __attribute__((target("avx2,fma"))) void siluAvx2(float *v, int64_t n)
@@ -181,6 +217,36 @@ __attribute__((target("avx2,fma"))) double sumExpAvx2(const float *v, int64_t n,
     for (; i < n; ++i)
         sum += std::exp(double(v[i]) - double(shift));
     return sum;
+}
+
+__attribute__((target("avx2,fma"))) float maxNotNaNAvx2(const float *v, int64_t n)
+{
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        m = _mm256_max_ps(_mm256_loadu_ps(v + i), m);  // NaN in the first operand loses
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    float best = *std::max_element(lanes, lanes + 8);
+    for (; i < n; ++i)
+        best = v[i] > best ? v[i] : best;
+    return best;
+}
+
+__attribute__((target("avx2,fma"))) void expShiftedAvx2(const float *v, int64_t n, float shift,
+                                                        float *out)
+{
+    const __m256 offset = _mm256_set1_ps(-shift), low = _mm256_set1_ps(-87.33f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_add_ps(_mm256_loadu_ps(v + i), offset);
+        // expv clamps below -87.33 (and turns NaN into a number): the mask puts 0 there.
+        _mm256_storeu_ps(out + i, _mm256_and_ps(_mm256_cmp_ps(x, low, _CMP_GE_OQ), simd::expv(x)));
+    }
+    for (; i < n; ++i) {
+        const float x = v[i] - shift;
+        out[i] = x >= -87.33f ? std::exp(x) : 0.0f;
+    }
 }
 
 }  // namespace
@@ -245,6 +311,38 @@ double sumExpShifted(const float *v, int64_t n, float shift)
     for (int64_t i = 0; i < n; ++i)
         sum += std::exp(double(v[i]) - double(shift));
     return sum;
+}
+
+float maxNotNaN(const float *v, int64_t n)
+{
+    switch (isa()) {
+        case Isa::Avx512:
+            return maxNotNaNAvx512(v, n);
+        case Isa::Avx2:
+            return maxNotNaNAvx2(v, n);
+        case Isa::Scalar:
+            break;
+    }
+    float best = -INFINITY;
+    for (int64_t i = 0; i < n; ++i)
+        best = v[i] > best ? v[i] : best;
+    return best;
+}
+
+void expShifted(const float *v, int64_t n, float shift, float *out)
+{
+    switch (isa()) {
+        case Isa::Avx512:
+            return expShiftedAvx512(v, n, shift, out);
+        case Isa::Avx2:
+            return expShiftedAvx2(v, n, shift, out);
+        case Isa::Scalar:
+            break;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+        const float x = v[i] - shift;
+        out[i] = x >= -87.33f ? std::exp(x) : 0.0f;
+    }
 }
 
 }  // namespace mscope

@@ -48,17 +48,18 @@ private:
     int32_t remember(int32_t chosen);
     // Top-p over every token: m_order and m_probability cut down to a head of the order by
     // `better` that holds every token the rule keeps, sorted (see the .cpp).
-    template <typename Better>
-    void narrowToNucleus(double total, const Better &better);
+    void narrowToNucleus(double total);
 
     SamplingOptions m_options;
     std::mt19937_64 m_rng;
     std::vector<uint8_t> m_inContext;   // per token id
     std::vector<int32_t> m_contextIds;  // the distinct ids of the context, for the penalty
     std::vector<float> m_work;
+    std::vector<float> m_weights;  // the candidates' exp(w - top) (first their w under top-k)
     std::vector<int32_t> m_order;
     std::vector<double> m_probability;
     std::vector<double> m_nucleus;  // scratch of narrowToNucleus
+    std::vector<uint64_t> m_keys;   // scratch of its sort
 };
 
 }  // namespace mscope

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The forward pass's vectorized kernels against straightforward double-precision definitions.
 // CTest runs this once per instruction set (MAMBASCOPE_ISA=avx2, =scalar, and the CPU's best).
+#include "ScanReference.h"
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/KernelIsa.h"
 #include "kernels/SelectiveScan.h"
-#include "ScanReference.h"
 
 #include <QTest>
 #include <cmath>
@@ -116,11 +116,13 @@ private slots:
     void siluMatchesDefinition();
     void softplusMatchesPyTorch();
     void logSumExpPieces();
+    void softmaxWeights();
 };
 
 void KernelsTest::initTestCase()
 {
-    qInfo("kernels: %s, channel alignment %d", isaName(selectedIsa()), selectiveScanChannelAlignment());
+    qInfo("kernels: %s, channel alignment %d", isaName(selectedIsa()),
+          selectiveScanChannelAlignment());
 }
 
 void KernelsTest::scanMatchesReference_data()
@@ -234,6 +236,56 @@ void KernelsTest::logSumExpPieces()
         const double sum = sumExpShifted(v.data(), n, m);
         QVERIFY2(std::abs(sum / exact - 1.0) < 1e-6, qPrintable(QStringLiteral("n = %1").arg(n)));
     }
+}
+
+void KernelsTest::softmaxWeights()
+{
+    // The sampler's weights: the largest logit that is not NaN, then exp(v - that) in place, with
+    // NaN, -inf and anything more than 87.3 below the top as 0, against double exp, for lengths
+    // around the vector widths (the tails take the masked and scalar paths).
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    std::mt19937 rng(17);
+    std::normal_distribution<float> normal(0.0f, 6.0f);
+    for (int n : {1, 5, 8, 15, 16, 17, 31, 33, 100, 4096}) {
+        std::vector<float> v(static_cast<size_t>(n));
+        for (float &x : v)
+            x = normal(rng);
+        if (n > 1) {
+            v[0] = nan;  // a NaN in the first vector and in the tail
+            v[size_t(n - 1)] = nan;
+        }
+        if (n > 2)
+            v[size_t(n / 2)] = -inf;
+        if (n > 3)
+            v[1] = -200.0f;  // far below the top: its weight underflows
+        float expectedTop = -inf;
+        for (float x : v)
+            if (!std::isnan(x))
+                expectedTop = std::max(expectedTop, x);
+        const float top = maxNotNaN(v.data(), n);
+        QCOMPARE(top, expectedTop);
+        if (!std::isfinite(top))
+            continue;
+        std::vector<float> w = v;
+        expShifted(w.data(), n, top, w.data());
+        for (int i = 0; i < n; ++i) {
+            const float x = v[size_t(i)];
+            const float shifted = x - top;  // in float, as the kernel
+            const double exact =
+                std::isnan(x) || shifted < -87.33f ? 0.0 : std::exp(double(shifted));
+            QVERIFY2(std::abs(double(w[size_t(i)]) - exact) <= 1e-6 * exact,
+                     qPrintable(QStringLiteral("n = %1, exp(%2) = %3, expected %4")
+                                    .arg(n)
+                                    .arg(double(shifted))
+                                    .arg(double(w[size_t(i)]))
+                                    .arg(exact)));
+        }
+    }
+    // Every value NaN: no top.
+    const std::vector<float> allNaN(20, nan);
+    QCOMPARE(maxNotNaN(allNaN.data(), 20), -inf);
+    QCOMPARE(maxNotNaN(allNaN.data(), 0), -inf);
 }
 
 QTEST_GUILESS_MAIN(KernelsTest)
