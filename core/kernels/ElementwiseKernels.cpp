@@ -30,6 +30,13 @@ float softplusScalar(float x)
     return std::max(x, 0.0f) + std::log1p(std::exp(-std::abs(x)));
 }
 
+// expShifted's rule for one value: 0 for NaN and below the normal range.
+float expShiftedScalar(float v, float shift)
+{
+    const float x = v - shift;
+    return x >= -87.33f ? std::exp(x) : 0.0f;
+}
+
 // ---- AVX-512 ----
 
 // GCC 12 warns about an "uninitialized" pass-through operand inside the unmasked forms of these;
@@ -243,10 +250,8 @@ __attribute__((target("avx2,fma"))) void expShiftedAvx2(const float *v, int64_t 
         // expv clamps below -87.33 (and turns NaN into a number): the mask puts 0 there.
         _mm256_storeu_ps(out + i, _mm256_and_ps(_mm256_cmp_ps(x, low, _CMP_GE_OQ), simd::expv(x)));
     }
-    for (; i < n; ++i) {
-        const float x = v[i] - shift;
-        out[i] = x >= -87.33f ? std::exp(x) : 0.0f;
-    }
+    for (; i < n; ++i)
+        out[i] = expShiftedScalar(v[i], shift);
 }
 
 }  // namespace
@@ -339,10 +344,8 @@ void expShifted(const float *v, int64_t n, float shift, float *out)
         case Isa::Scalar:
             break;
     }
-    for (int64_t i = 0; i < n; ++i) {
-        const float x = v[i] - shift;
-        out[i] = x >= -87.33f ? std::exp(x) : 0.0f;
-    }
+    for (int64_t i = 0; i < n; ++i)
+        out[i] = expShiftedScalar(v[i], shift);
 }
 
 }  // namespace mscope
