@@ -276,8 +276,8 @@ void Sampler::narrowToNucleus(double total)
     }
     if (low > 0.0) {
         size_t count = 0;
-        for (int64_t i = 0; i < n;
-             ++i) {  // without a branch: whether a token passes is a coin toss
+        // Without a branch: whether a token passes is a coin toss.
+        for (int64_t i = 0; i < n; ++i) {
             m_order[count] = m_order[size_t(i)];
             count += p[i] >= low ? 1 : 0;
         }
