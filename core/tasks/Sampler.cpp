@@ -168,7 +168,7 @@ int32_t Sampler::next(std::span<const float> logits)
             std::iota(m_order.begin(), m_order.end(), 0);
         }
         // The candidates' weights exp(w - top) in one vectorized pass (a scalar double exp and
-        // two checks per id cost about a fifth of a demo-model token's step).
+        // two checks per id cost a tenth to a fifth of a demo-model token's step).
         const size_t count = m_order.size();
         const bool everyToken = count == size_t(V);  // then in id order
         m_weights.resize(count);
