@@ -89,13 +89,10 @@ void Sampler::begin(std::span<const int32_t> context, int vocabulary)
 
 int32_t Sampler::greedyChoice(const float *values, int32_t V)
 {
-    // The largest value that is not NaN (a comparison with NaN is false), then the first id that
-    // has it: `better`'s choice below, in loops the compiler vectorizes (a token's logits are
-    // thousands of floats, read every step; std::find compares one at a time).
-    float top = -INFINITY;
-#pragma omp simd reduction(max : top)
-    for (int32_t v = 0; v < V; ++v)
-        top = values[v] > top ? values[v] : top;
+    // The largest value that is not NaN, then the first id that has it: `better`'s choice below,
+    // in vectorized loops (a token's logits are thousands of floats, read every step; std::find
+    // compares one at a time).
+    const float top = maxNotNaN(values, V);
     constexpr int32_t kRun = 64;
     int32_t v = 0;
     for (; v + kRun <= V; v += kRun) {
