@@ -90,23 +90,6 @@ __attribute__((target("avx512f"))) void softplusAvx512(float *v, const float *bi
         v[i] = softplusScalar(v[i] + bias[i]) * (scale ? scale[i] : 1.0f);
 }
 
-__attribute__((target("avx512f"))) float maxAvx512(const float *v, int64_t n)
-{
-    int64_t i = 0;
-    float best = v[0];
-    if (n >= 16) {
-        __m512 m = _mm512_loadu_ps(v);
-        for (i = 16; i + 16 <= n; i += 16)
-            m = max512(m, _mm512_loadu_ps(v + i));
-        alignas(64) float lanes[16];
-        _mm512_store_ps(lanes, m);
-        best = *std::max_element(lanes, lanes + 16);
-    }
-    for (; i < n; ++i)
-        best = std::max(best, v[i]);
-    return best;
-}
-
 // Float lanes sum at most kFlush / 64 terms each before they go into a double.
 constexpr int64_t kFlush = 4096;
 
@@ -293,13 +276,6 @@ void rmsNormalizeInPlace(float *v, int64_t n, float eps)
 #pragma omp simd
     for (int64_t i = 0; i < n; ++i)
         v[i] *= scale;
-}
-
-float maxOf(const float *v, int64_t n)
-{
-    if (isa() == Isa::Avx512)
-        return maxAvx512(v, n);
-    return *std::max_element(v, v + n);
 }
 
 double sumExpShifted(const float *v, int64_t n, float shift)

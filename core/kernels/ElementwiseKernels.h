@@ -20,9 +20,6 @@ void softplusInPlace(float *v, const float *bias, const float *scale, int64_t n)
 /// B and C after x_proj). The mean is summed in double.
 void rmsNormalizeInPlace(float *v, int64_t n, float eps);
 
-/// Largest of v[0, n) (n > 0).
-float maxOf(const float *v, int64_t n);
-
 /// Σ exp(v[i] - shift), for a log-sum-exp whose shift is at least max(v).
 double sumExpShifted(const float *v, int64_t n, float shift);
 

@@ -110,7 +110,7 @@ void ForwardPass::scoreColumns(const float *head, int64_t t0, int64_t t1,
                 std::copy(col, col + rows, (*logitsOut)[size_t(t - firstLogitColumn)].data() + v0);
             if (t >= int64_t(targets.size()))
                 continue;
-            const float blockMax = maxOf(col, rows);
+            const float blockMax = maxNotNaN(col, rows);
             if (blockMax > maxLogit[j]) {
                 sum[j] *= std::exp(double(maxLogit[j]) - double(blockMax));
                 maxLogit[j] = blockMax;

@@ -26,7 +26,7 @@ double secondsSince(std::chrono::steady_clock::time_point start)
 double logProbability(std::span<const float> logits, int32_t id)
 {
     const int64_t n = int64_t(logits.size());
-    const float top = maxOf(logits.data(), n);
+    const float top = maxNotNaN(logits.data(), n);
     return double(logits[size_t(id)]) - double(top) -
            std::log(sumExpShifted(logits.data(), n, top));
 }
