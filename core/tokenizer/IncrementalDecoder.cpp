@@ -24,7 +24,7 @@ QString IncrementalDecoder::add(int32_t id)
     // What the tokens since the cut decode to, after the context's own text. (Bytes that can
     // still change what came before, a byte-fallback run made invalid by a later byte, change
     // the whole list's decoding too; what was shown stays shown.)
-    const QString piece = text.mid(std::min(text.size(), m_contextText.size() + m_shown));
+    const QString piece = unshown(text);
     m_shown = std::max<qsizetype>(0, text.size() - m_contextText.size());
     if (m_window.size() > kContext) {
         // A cut where the context decodes to whole characters on its own: not inside a
@@ -42,7 +42,11 @@ QString IncrementalDecoder::add(int32_t id)
 
 QString IncrementalDecoder::finish() const
 {
-    const QString text = m_tokenizer.decode(m_window);
+    return unshown(m_tokenizer.decode(m_window));
+}
+
+QString IncrementalDecoder::unshown(const QString &text) const
+{
     return text.mid(std::min(text.size(), m_contextText.size() + m_shown));
 }
 

@@ -35,6 +35,8 @@ public:
 private:
     // Context tokens kept before a cut: more than any decoder's start rule reaches.
     static constexpr size_t kContext = 4;
+    // What of `text` (decode(m_window)) is not yet given out, after the context's own text.
+    QString unshown(const QString &text) const;
 
     const BpeTokenizer &m_tokenizer;
     std::vector<int32_t> m_window;  // the context, then the tokens since the cut
