@@ -84,15 +84,32 @@ PackedMatrix::PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vect
     }
 }
 
+std::vector<PackedMatrix::Panel>::const_iterator PackedMatrix::panelAt(int64_t r0) const
+{
+    return std::lower_bound(m_panels.begin(), m_panels.end(), r0,
+                            [](const Panel &panel, int64_t r) { return panel.r0 < r; });
+}
+
+std::pair<const float *, int64_t> PackedMatrix::rowsSpan(int64_t r0, int64_t r1) const
+{
+    if (!packed())
+        return {m_w + r0 * m_cols, (r1 - r0) * m_cols};
+    int64_t first = -1, end = 0;
+    for (auto p = panelAt(r0); p != m_panels.end() && p->r0 < r1; ++p) {
+        first = first < 0 ? p->offset : std::min(first, p->offset);
+        end = std::max(end, p->offset + p->stride * m_cols);
+    }
+    return first < 0 ? std::pair<const float *, int64_t>{m_data.data(), 0}
+                     : std::pair<const float *, int64_t>{m_data.data() + first, end - first};
+}
+
 void PackedMatrix::rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) const
 {
     if (!packed()) {
         decodekernels::matVec(m_w + r0 * m_cols, m_cols, r1 - r0, m_cols, x, y);
         return;
     }
-    auto p = std::lower_bound(m_panels.begin(), m_panels.end(), r0,
-                              [](const Panel &panel, int64_t r) { return panel.r0 < r; });
-    for (; p != m_panels.end() && p->r0 < r1; ++p)
+    for (auto p = panelAt(r0); p != m_panels.end() && p->r0 < r1; ++p)
         decodekernels::panelTimes(m_data.data() + p->offset, p->stride, p->r1 - p->r0, 0, m_cols, x,
                                   y + (p->r0 - r0));
 }

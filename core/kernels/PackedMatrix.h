@@ -4,6 +4,7 @@
 #include "kernels/AlignedFloats.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace mscope {
@@ -36,6 +37,9 @@ public:
     void rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) const;
     /// y[r] = Σ_{k in [c0, c1)} W[r, k]·x[k] for every row r (x indexed from 0).
     void columnsTimes(int64_t c0, int64_t c1, const float *x, float *y) const;
+    /// The floats rowsTimes(r0, r1, ...) reads, from the first to the last (for a prefetch; one
+    /// stream where the cuts put the rows' panels one after another, as a block's are).
+    std::pair<const float *, int64_t> rowsSpan(int64_t r0, int64_t r1) const;
 
 private:
     struct Panel
@@ -44,6 +48,8 @@ private:
     };
     static std::vector<Panel> plan(int64_t rows, int64_t cols, std::vector<int64_t> cuts);
     static int64_t floatsOf(const std::vector<Panel> &panels, int64_t cols);
+    // The first panel at or after row r0.
+    std::vector<Panel>::const_iterator panelAt(int64_t r0) const;
 
     const float *m_w = nullptr;
     int64_t m_rows = 0, m_cols = 0;

@@ -20,7 +20,7 @@ int64_t blocksOf(int64_t n, int64_t size)
 struct StepWeights::Cuts
 {
     int64_t blockUnits = 0, blocks = 0, bcRows = 0, bcBlocks = 0, headBlocks = 0;
-    std::vector<int64_t> inProj, head;
+    std::vector<int64_t> inProj, dtProj, head;
 };
 
 StepWeights::Cuts StepWeights::cutsOf(const MambaModel &model)
@@ -44,8 +44,10 @@ StepWeights::Cuts StepWeights::cutsOf(const MambaModel &model)
         cuts.blockUnits = kBlockChannels;
         cuts.blocks = blocksOf(E, cuts.blockUnits);
         // x | z: a block's rows of each.
-        for (int64_t c0 = 0; c0 < E; c0 += kBlockChannels)
+        for (int64_t c0 = 0; c0 < E; c0 += kBlockChannels) {
             cuts.inProj.insert(cuts.inProj.end(), {c0, E + c0});
+            cuts.dtProj.push_back(c0);
+        }
         cuts.inProj.push_back(E);
     }
     const int64_t V = model.logitCount();
@@ -66,6 +68,7 @@ bool StepWeights::worthPacking(const MambaModel &model)
     for (const MambaLayerWeights &w : model.layers()) {
         add(w.inProj, cuts.inProj);
         add(w.xProj, {});
+        add(w.dtProjWeight, cuts.dtProj);
         add(w.outProj, {});
     }
     add(model.lmHead(), cuts.head);
@@ -87,6 +90,7 @@ StepWeights::StepWeights(const MambaModel &model, bool pack)
     for (const MambaLayerWeights &w : model.layers()) {
         m_inProj.push_back(matrix(w.inProj, cuts.inProj));
         m_xProj.push_back(matrix(w.xProj, {}));
+        m_dtProj.push_back(matrix(w.dtProjWeight, cuts.dtProj));
         m_outProj.push_back(matrix(w.outProj, {}));
     }
     m_head = matrix(model.lmHead(), cuts.head);
@@ -96,7 +100,8 @@ int64_t StepWeights::packedBytes() const
 {
     int64_t bytes = m_head.packedBytes();
     for (size_t l = 0; l < m_inProj.size(); ++l)
-        bytes += m_inProj[l].packedBytes() + m_xProj[l].packedBytes() + m_outProj[l].packedBytes();
+        bytes += m_inProj[l].packedBytes() + m_xProj[l].packedBytes() + m_dtProj[l].packedBytes() +
+                 m_outProj[l].packedBytes();
     return bytes;
 }
 

@@ -50,6 +50,7 @@ public:
 
     const PackedMatrix &inProj(int layer) const { return m_inProj[size_t(layer)]; }
     const PackedMatrix &xProj(int layer) const { return m_xProj[size_t(layer)]; }  // Mamba-1
+    const PackedMatrix &dtProj(int layer) const { return m_dtProj[size_t(layer)]; }  // Mamba-1
     const PackedMatrix &outProj(int layer) const { return m_outProj[size_t(layer)]; }
     const PackedMatrix &head() const { return m_head; }
 
@@ -58,7 +59,7 @@ private:
     static Cuts cutsOf(const MambaModel &model);
 
     int64_t m_blockUnits = 0, m_blocks = 0, m_bcRows = 0, m_bcBlocks = 0, m_headBlocks = 0;
-    std::vector<PackedMatrix> m_inProj, m_xProj, m_outProj;
+    std::vector<PackedMatrix> m_inProj, m_xProj, m_dtProj, m_outProj;
     PackedMatrix m_head;
 };
 

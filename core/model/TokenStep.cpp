@@ -294,7 +294,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         // What this block's second phase reads but does not stream, into this core's caches
         // while the other blocks' first phases run: the weights streamed since the last token
         // have pushed it out, and reading it when needed waits for it a few lines at a time.
-        prefetchRange(w.dtProjWeight.data + c0 * R, (c1 - c0) * R);
+        const auto [dtRows, dtFloats] = m_weights.dtProj(l).rowsSpan(c0, c1);
+        prefetchRange(dtRows, dtFloats);
         prefetchRange(st.ssm.data() + c0 * N, (c1 - c0) * N);
         prefetchRange(scan.layers[size_t(l)].negA.data() + c0 * N, (c1 - c0) * N);
         return;
@@ -323,7 +324,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     // 7. this block's columns of out_proj.
     const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;
     float *delta = s.delta.data(), *y = s.y.data();
-    matVec(w.dtProjWeight.data + c0 * R, R, c1 - c0, R, xdbl, delta + c0);
+    m_weights.dtProj(l).rowsTimes(c0, c1, xdbl, delta + c0);
     softplusInPlace(delta + c0, w.dtProjBias.data + c0, scale.empty() ? nullptr : scale.data() + c0,
                     c1 - c0);
     ScanStepArgs a;
