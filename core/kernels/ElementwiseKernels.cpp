@@ -30,6 +30,15 @@ float softplusScalar(float x)
     return std::max(x, 0.0f) + std::log1p(std::exp(-std::abs(x)));
 }
 
+// maxNotNaN's rule from element `from` on, after `best` for those before: a comparison with NaN
+// is false, so NaN never wins.
+float maxNotNaNFrom(const float *v, int64_t from, int64_t n, float best)
+{
+    for (int64_t i = from; i < n; ++i)
+        best = v[i] > best ? v[i] : best;
+    return best;
+}
+
 // expShifted's rule for one value: 0 for NaN and below the normal range.
 float expShiftedScalar(float v, float shift)
 {
@@ -126,10 +135,7 @@ __attribute__((target("avx512f"))) float maxNotNaNAvx512(const float *v, int64_t
         m = max512(_mm512_loadu_ps(v + i), m);
     alignas(64) float lanes[16];
     _mm512_store_ps(lanes, m);
-    float best = *std::max_element(lanes, lanes + 16);
-    for (; i < n; ++i)
-        best = v[i] > best ? v[i] : best;
-    return best;
+    return maxNotNaNFrom(v, i, n, *std::max_element(lanes, lanes + 16));
 }
 
 // exp(x) where x ≥ -87.3, else 0; the ordered comparison is false for NaN.
@@ -217,10 +223,7 @@ __attribute__((target("avx2,fma"))) float maxNotNaNAvx2(const float *v, int64_t 
         m = _mm256_max_ps(_mm256_loadu_ps(v + i), m);  // NaN in the first operand loses
     alignas(32) float lanes[8];
     _mm256_store_ps(lanes, m);
-    float best = *std::max_element(lanes, lanes + 8);
-    for (; i < n; ++i)
-        best = v[i] > best ? v[i] : best;
-    return best;
+    return maxNotNaNFrom(v, i, n, *std::max_element(lanes, lanes + 8));
 }
 
 __attribute__((target("avx2,fma"))) void expShiftedAvx2(const float *v, int64_t n, float shift,
@@ -304,10 +307,7 @@ float maxNotNaN(const float *v, int64_t n)
         case Isa::Scalar:
             break;
     }
-    float best = -INFINITY;
-    for (int64_t i = 0; i < n; ++i)
-        best = v[i] > best ? v[i] : best;
-    return best;
+    return maxNotNaNFrom(v, 0, n, -INFINITY);
 }
 
 void expShifted(const float *v, int64_t n, float shift, float *out)
