@@ -571,7 +571,7 @@ int BenchCommands::bench(const QStringList &args)
             v = normal(rng);
         for (float &v : bc)
             v = normal(rng);
-        const std::vector<float> &negA = forward.scanParameters().layers[0].negA;
+        const auto &negA = forward.scanParameters().layers[0].negA;
         SelectiveScanArgs a;
         a.tokens = T;
         a.channels = E;

@@ -37,7 +37,7 @@ double RecurrentState::ssmNorm(int l) const
 
 LayerStateNorm RecurrentState::ssmChannelNorms(int l) const
 {
-    const std::vector<float> &ssm = m_layers[size_t(l)].ssm;
+    const CacheLineVector<float> &ssm = m_layers[size_t(l)].ssm;
     LayerStateNorm n;
     double sum = 0.0;
     for (int e = 0; e < m_channels; ++e) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "kernels/CacheLineVector.h"
+
 #include <cstddef>
 #include <vector>
 
@@ -27,8 +29,10 @@ public:
 
     struct Layer
     {
-        std::vector<float> conv;  // [(K-1), conv channels] token-major: the K-1 latest inputs
-        std::vector<float> ssm;   // [E, N]; Mamba-2 [H, P, N]
+        // Cache-line aligned: the one-token step's threads write their channels' rows side by
+        // side, and each channel's 16 states are one line.
+        CacheLineVector<float> conv;  // [(K-1), conv channels] token-major: the K-1 latest inputs
+        CacheLineVector<float> ssm;   // [E, N]; Mamba-2 [H, P, N]
     };
 
     void reset();

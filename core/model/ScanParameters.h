@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "kernels/CacheLineVector.h"
+
 #include <memory>
 #include <vector>
 
@@ -15,7 +17,8 @@ struct ScanParameters
 {
     struct Layer
     {
-        std::vector<float> negA;        // [E * N] (Mamba-2: [H]), row-major like A_log, < 0
+        CacheLineVector<float> negA;    // [E * N] (Mamba-2: [H]), row-major like A_log, < 0;
+                                        // aligned: a channel's 16 states are one line
         std::vector<float> deltaScale;  // [E] (Mamba-2: [H]), or empty for 1 everywhere
     };
     std::vector<Layer> layers;

@@ -2,6 +2,7 @@
 #include "model/TokenStep.h"
 
 #include "kernels/AlignedFloats.h"
+#include "kernels/CacheLineVector.h"
 #include "kernels/DecodeKernels.h"
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/PhasedWork.h"
@@ -88,12 +89,16 @@ struct TokenStep::Shared
     int64_t D = 0, E = 0, N = 0, R = 0, H = 0, P = 0, G = 0, K = 0, V = 0;
     int64_t convChannels = 0, normGroups = 0;
     std::vector<std::vector<float>> convWeightT;  // per layer, [K, conv channels]
-    std::vector<float> hidden, normed;            // [slots, D] each thread's h and norm of h
-    std::vector<float> proj, conv, delta, y;      // each block writes its own part
-    std::vector<float> xdblPart;                  // [blocks, R + 2N] (Mamba-1)
-    std::vector<float> xdblLocal;                 // [slots, R + 2N] (Mamba-1)
-    std::vector<float> outPart;                   // [blocks, D]
-    std::vector<float> normPart;                  // [blocks, groups] (Mamba-2)
+    // What the threads write side by side starts on a cache line, and each block's or thread's
+    // part of it on a line of its own (strides rounded up by lineFloats()), so that no line is
+    // written by two cores: a line shared at the border between two threads' parts moved
+    // between the cores at every write (about 4% of a demo-model token).
+    CacheLineVector<float> hidden, normed;        // [slots, D] each thread's h and norm of h
+    CacheLineVector<float> proj, conv, delta, y;  // each block writes its own part
+    CacheLineVector<float> xdblPart;              // [blocks, R + 2N] (Mamba-1)
+    CacheLineVector<float> xdblLocal;             // [slots, R + 2N] (Mamba-1)
+    CacheLineVector<float> outPart;               // [blocks, D]
+    CacheLineVector<float> normPart;              // [blocks, groups] (Mamba-2)
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
     // time instead of streaming the block's 128 KiB of in_proj again, made per (id, block); the
@@ -113,9 +118,18 @@ struct TokenStep::Shared
     int32_t id = 0;
     TeamOrAlone choice[2];  // for steps without and with logits
 
+    // n floats rounded up to whole cache lines.
+    static int64_t lineFloats(int64_t n)
+    {
+        constexpr int64_t perLine = int64_t(kCacheLine / sizeof(float));
+        return (n + perLine - 1) / perLine * perLine;
+    }
     int64_t rows() const { return R + 2 * N; }
-    // A thread's copy, a whole number of cache lines from the next thread's.
-    int64_t slotStride() const { return (D + 15) / 16 * 16 + 16; }
+    // The strides of the per-block and per-thread parts.
+    int64_t rowsStride() const { return lineFloats(rows()); }
+    int64_t outStride() const { return lineFloats(D); }
+    int64_t normStride() const { return lineFloats(normGroups); }
+    int64_t slotStride() const { return lineFloats(D); }
     float *hiddenOf(int slot) { return hidden.data() + slot * slotStride(); }
     float *normedOf(int slot) { return normed.data() + slot * slotStride(); }
 };
@@ -140,12 +154,12 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
         s.normGroups = s.E / std::max(1, model.normGroupSize());
         s.proj.resize(size_t(s.E + s.convChannels + s.H));
         s.delta.resize(size_t(s.H));
-        s.normPart.resize(size_t(m_weights.blocks() * s.normGroups));
+        s.normPart.resize(size_t(m_weights.blocks() * s.normStride()));
     } else {
         s.R = c.dtRank;
         s.proj.resize(size_t(2 * s.E));
         s.delta.resize(size_t(s.E));
-        s.xdblPart.resize(size_t(m_weights.blocks() * s.rows()));
+        s.xdblPart.resize(size_t(m_weights.blocks() * s.rowsStride()));
         const int64_t ids = model.embeddings().shape[0];
         if (ids * 2 * s.E * int64_t(sizeof(float)) <= kFirstRowsLimitBytes) {
             s.firstRows = AlignedFloats(ids * 2 * s.E, size_t(2) << 20, true);
@@ -155,7 +169,7 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
     }
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
-    s.outPart.resize(size_t(m_weights.blocks() * s.D));
+    s.outPart.resize(size_t(m_weights.blocks() * s.outStride()));
     const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
         std::vector<float> t(size_t(K * C));
@@ -193,8 +207,8 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     const int n = threads();
     if (!s.work || s.work->threads() != n)
         s.work = std::make_unique<PhasedWork>(n);
-    if (s.xdblLocal.size() < size_t(n * s.rows()))
-        s.xdblLocal.resize(size_t(n * s.rows()));
+    if (s.xdblLocal.size() < size_t(n * s.rowsStride()))
+        s.xdblLocal.resize(size_t(n * s.rowsStride()));
     if (s.hidden.size() < size_t(n * s.slotStride())) {
         s.hidden.resize(size_t(n * s.slotStride()));
         s.normed.resize(size_t(n * s.slotStride()));
@@ -256,7 +270,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
                            const ScanParameters &scan)
 {
     Shared &s = *d;
-    const int64_t D = s.D, E = s.E, N = s.N, R = s.R, rows = s.rows();
+    const int64_t E = s.E, N = s.N, R = s.R, rows = s.rows();
     const int64_t c0 = block * m_weights.blockUnits(),
                   c1 = std::min(E, c0 + m_weights.blockUnits());
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
@@ -290,7 +304,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, E, s.K, st.conv.data(), xz, xc,
                  c0, c1);
-        m_weights.xProj(l).columnsTimes(c0, c1, xc, s.xdblPart.data() + block * rows);
+        m_weights.xProj(l).columnsTimes(c0, c1, xc, s.xdblPart.data() + block * s.rowsStride());
         // What this block's second phase reads but does not stream, into this core's caches
         // while the other blocks' first phases run: the weights streamed since the last token
         // have pushed it out, and reading it when needed waits for it a few lines at a time.
@@ -300,13 +314,13 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         prefetchRange(scan.layers[size_t(l)].negA.data() + c0 * N, (c1 - c0) * N);
         return;
     }
-    float *xdbl = s.xdblLocal.data() + slot * rows;
+    float *xdbl = s.xdblLocal.data() + slot * s.rowsStride();
     if (step == 1) {
         // Every thread: dt_raw | B | C, the blocks' shares summed in block order (the same
         // numbers whichever thread ran which block, and whatever the thread count).
         std::copy_n(s.xdblPart.data(), rows, xdbl);
         for (int64_t b = 1; b < m_weights.blocks(); ++b) {
-            const float *part = s.xdblPart.data() + b * rows;
+            const float *part = s.xdblPart.data() + b * s.rowsStride();
 #pragma omp simd
             for (int64_t r = 0; r < rows; ++r)
                 xdbl[r] += part[r];
@@ -322,7 +336,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     }
     // 5. Δ = softplus(W_dt · dt_raw + b) (· the modulation's scale); 6. the scan, gated;
     // 7. this block's columns of out_proj.
-    const std::vector<float> &scale = scan.layers[size_t(l)].deltaScale;
+    const auto &scale = scan.layers[size_t(l)].deltaScale;
     float *delta = s.delta.data(), *y = s.y.data();
     m_weights.dtProj(l).rowsTimes(c0, c1, xdbl, delta + c0);
     softplusInPlace(delta + c0, w.dtProjBias.data + c0, scale.empty() ? nullptr : scale.data() + c0,
@@ -339,7 +353,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     a.state = st.ssm.data();
     a.y = y;
     selectiveScanStep(a, c0, c1);
-    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * D);
+    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
 }
 
 void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
@@ -347,7 +361,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
 {
     Shared &s = *d;
     const ModelConfig &c = m_model.config();
-    const int64_t D = s.D, E = s.E, N = s.N, H = s.H, P = s.P, G = s.G, C = s.convChannels;
+    const int64_t E = s.E, N = s.N, H = s.H, P = s.P, G = s.G, C = s.convChannels;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     RecurrentState::Layer &st = state.layer(l);
     float *proj = s.proj.data(), *xbc = s.conv.data(), *y = s.y.data();
@@ -377,11 +391,11 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         return;
     }
     float *gate = proj;  // z, replaced by silu(z) in place
-    float *sums = s.normPart.data() + block * s.normGroups;
+    float *sums = s.normPart.data() + block * s.normStride();
     if (step == 1) {
         // Δ per head: softplus(dt + dt_bias), clamped to time_step_limit, times the scale; the
         // scan of each head; the gate; this block's sums of squares per norm group.
-        const std::vector<float> &scaleVector = scan.layers[size_t(l)].deltaScale;
+        const auto &scaleVector = scan.layers[size_t(l)].deltaScale;
         const float *scale = scaleVector.empty() ? nullptr : scaleVector.data();
         float *delta = s.delta.data();
         std::copy(proj + E + C + h0, proj + E + C + h1, delta + h0);
@@ -436,7 +450,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         const int64_t g = k0 / groupSize, k1 = std::min(c1, (g + 1) * groupSize);
         float sum = 0.0f;
         for (int64_t b = 0; b < m_weights.blocks(); ++b)
-            sum += s.normPart[size_t(b * s.normGroups + g)];
+            sum += s.normPart[size_t(b * s.normStride() + g)];
         const float scale = 1.0f / std::sqrt(sum / float(groupSize) + eps);
         const float *weight = w.gateNorm.data;
 #pragma omp simd
@@ -449,7 +463,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         }
         k0 = k1;
     }
-    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * D);
+    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
 }
 
 void TokenStep::residual(int l, int slot, bool wantLogits)
@@ -460,7 +474,7 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
     for (int64_t b = 0; b < m_weights.blocks(); ++b) {
-        const float *part = s.outPart.data() + b * s.D;
+        const float *part = s.outPart.data() + b * s.outStride();
 #pragma omp simd
         for (int64_t r = 0; r < s.D; ++r)
             h[r] += part[r];

@@ -80,7 +80,7 @@ std::vector<std::vector<float>> GgufExporter::foldedA(const MambaModel &model,
     for (const ScanParameters::Layer &layer : scan->layers) {
         if (!layer.deltaScale.empty())
             throw Error({}, QStringLiteral("the modulation scales Δ, which no A can express"));
-        a.push_back(layer.negA);
+        a.emplace_back(layer.negA.begin(), layer.negA.end());
     }
     return a;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "kernels/CacheLineVector.h"
 #include "model/RecurrentState.h"
 
 #include <Eigen/Core>
@@ -56,7 +57,7 @@ private:
     int m_chunk;
     RecurrentState m_state;
     int64_t m_position = 0;
-    std::vector<float> m_logits;
+    CacheLineVector<float> m_logits;  // aligned: the step's threads write its blocks side by side
     Eigen::MatrixXf m_hidden;
 };
 

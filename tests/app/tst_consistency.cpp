@@ -150,7 +150,7 @@ void ConsistencyTest::tauCapFactorsAreTheCliFactors()
     for (int l = 0; l < layers.size(); ++l) {
         const QJsonArray alpha =
             layers[l][QStringLiteral("modulated")][QStringLiteral("alpha_values")].toArray();
-        const std::vector<float> &negA = scan->layers[size_t(l)].negA;
+        const auto &negA = scan->layers[size_t(l)].negA;
         QCOMPARE(alpha.size(), qsizetype(negA.size()));
         const auto &loaded = m_session->model()->layers()[size_t(l)].aLog;
         for (size_t i = 0; i < negA.size(); ++i) {

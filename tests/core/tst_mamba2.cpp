@@ -517,7 +517,7 @@ void Mamba2Test::ssdFormMatchesRecurrentForm()
         }
         // The whole final state, element by element: ‖S_ssd - S_recurrent‖ / ‖S_recurrent‖.
         for (int l = 0; l < recurrent.state.layerCount(); ++l) {
-            const std::vector<float> &a = ssd.state.layer(l).ssm, &b = recurrent.state.layer(l).ssm;
+            const auto &a = ssd.state.layer(l).ssm, &b = recurrent.state.layer(l).ssm;
             QCOMPARE(a.size(), b.size());
             double diff = 0.0, norm = 0.0;
             for (size_t i = 0; i < a.size(); ++i) {
