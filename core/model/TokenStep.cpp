@@ -15,7 +15,6 @@
 #include <immintrin.h>
 #include <omp.h>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -112,7 +111,9 @@ struct TokenStep::Shared
     std::vector<int32_t> firstRowsSlot;  // [ids], -1 until the id comes
     int32_t firstRowsSlots = 0;          // slots given out
     std::vector<uint8_t> firstRowsMade;  // [slots, blocks]
-    std::atomic<int64_t> firstRowsReused{0};
+    // Counted by the calling thread before a run (an atomic the blocks bumped moved its line
+    // between the cores in every token).
+    int64_t firstRowsReused = 0;
     std::vector<int> phases;  // tasks per phase of a token
     std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
@@ -184,7 +185,7 @@ TokenStep::~TokenStep() = default;
 
 int64_t TokenStep::firstRowsReused() const
 {
-    return d->firstRowsReused.load(std::memory_order_relaxed);
+    return d->firstRowsReused;
 }
 
 int TokenStep::threads() const
@@ -202,8 +203,13 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
                         .arg(id)
                         .arg(emb.shape[0]));
     s.id = id;
-    if (s.firstRows.data() && s.firstRowsSlot[size_t(id)] < 0)
-        s.firstRowsSlot[size_t(id)] = s.firstRowsSlots++;
+    if (s.firstRows.data()) {
+        int32_t &slot = s.firstRowsSlot[size_t(id)];
+        if (slot < 0)
+            slot = s.firstRowsSlots++;
+        const auto made = s.firstRowsMade.begin() + int64_t(slot) * m_weights.blocks();
+        s.firstRowsReused += std::count(made, made + m_weights.blocks(), uint8_t(1));
+    }
     const int n = threads();
     if (!s.work || s.work->threads() != n)
         s.work = std::make_unique<PhasedWork>(n);
@@ -286,7 +292,6 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         if (made && *made) {
             std::copy(kept + c0, kept + c1, xz + c0);
             std::copy(kept + E + c0, kept + E + c1, xz + E + c0);
-            s.firstRowsReused.fetch_add(1, std::memory_order_relaxed);
         } else {
             const float *u = s.normedOf(slot);
             const PackedMatrix &inProj = m_weights.inProj(l);
