@@ -34,6 +34,10 @@ double logProbability(std::span<const float> logits, int32_t id)
 // A new token costs about this many prompt tokens of work (the step against a chunk's share):
 // the weight of decoding in the progress fraction.
 constexpr double kStepCostInPromptTokens = 8.0;
+// Progress during decoding is reported at most this often (and after the last token): a report
+// formats its text and calls the listener, about a microsecond that came between every two
+// steps while the step's other threads waited.
+constexpr std::chrono::milliseconds kReportInterval{20};
 
 }  // namespace
 
@@ -82,6 +86,7 @@ GenerationResult Generator::generate(std::span<const int32_t> prompt,
     const auto decodeStart = std::chrono::steady_clock::now();
     Sampler sampler(options.sampling);
     sampler.begin(prompt, model.logitCount());
+    auto lastReport = decodeStart;
     for (int i = 0; i < options.maxNewTokens; ++i) {
         if (job && job->isCancelled()) {
             result.stop = GenerationResult::Stop::Cancelled;
@@ -96,10 +101,16 @@ GenerationResult Generator::generate(std::span<const int32_t> prompt,
         result.probabilities.push_back(token.probability);
         if (onToken)
             onToken(token);
-        if (job)
-            report(double(prompt.size()) + kStepCostInPromptTokens * (i + 1),
-                   QStringLiteral("token %1").arg(i + 1));
-        if (options.stopAtEos && token.id == eos) {
+        const bool atEos = options.stopAtEos && token.id == eos;
+        if (job) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastReport >= kReportInterval || i + 1 == options.maxNewTokens || atEos) {
+                lastReport = now;
+                report(double(prompt.size()) + kStepCostInPromptTokens * (i + 1),
+                       QStringLiteral("token %1").arg(i + 1));
+            }
+        }
+        if (atEos) {
             result.stop = GenerationResult::Stop::EndOfText;
             break;
         }
