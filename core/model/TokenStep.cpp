@@ -89,9 +89,10 @@ struct TokenStep::Shared
     int64_t convChannels = 0, normGroups = 0;
     std::vector<std::vector<float>> convWeightT;  // per layer, [K, conv channels]
     // What the threads write side by side starts on a cache line, and each block's or thread's
-    // part of it on a line of its own (strides rounded up by lineFloats()), so that no line is
-    // written by two cores: a line shared at the border between two threads' parts moved
-    // between the cores at every write (about 4% of a demo-model token).
+    // part of it on lines of its own (64 channels are 4 lines; the strides below are rounded up
+    // by lineFloats()): a line shared at the border between two threads' parts moved between the
+    // cores at every write (about 4% of a demo-model token). Not padded: Mamba-2's dt rows of
+    // proj and its Δ, one float a head, which the blocks of a layer still write side by side.
     CacheLineVector<float> hidden, normed;        // [slots, D] each thread's h and norm of h
     CacheLineVector<float> proj, conv, delta, y;  // each block writes its own part
     CacheLineVector<float> xdblPart;              // [blocks, R + 2N] (Mamba-1)
