@@ -41,8 +41,12 @@ for i in "${!peers[@]}"; do
     src="${peers[$i]}/mamba.c"
     [ -f "$src" ] || { echo "peer-decode: no mamba.c in ${peers[$i]}" >&2; exit 1; }
     name="$(basename "$(cd "${peers[$i]}" && pwd)")-$i"
-    gcc -Ofast -march=native -fopenmp "$src" -lm -o "$work/$name-omp" 2>/dev/null
-    gcc -Ofast -march=native "$src" -lm -o "$work/$name-serial" 2>/dev/null
+    for variant in omp serial; do
+        flags=(-Ofast -march=native)
+        [ "$variant" = omp ] && flags+=(-fopenmp)
+        gcc "${flags[@]}" "$src" -lm -o "$work/$name-$variant" 2> "$work/gcc.log" ||
+            { cat "$work/gcc.log" >&2; echo "peer-decode: gcc could not build $src" >&2; exit 1; }
+    done
     builds+=("$name-omp" "$name-serial")
 done
 
@@ -57,7 +61,7 @@ for r in $(seq 1 "$rounds"); do
 done
 
 "$python" - "$work" "$rounds" "$threads" "$tokens" "$out" "${builds[@]}" <<'PY'
-import json, re, statistics, sys
+import json, os, re, stat, statistics, sys
 work, rounds, threads, tokens, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 builds = sys.argv[6:]
 rows = []
@@ -89,6 +93,16 @@ summary = {
 }
 text = json.dumps(summary, indent=1)
 if out:
-    open(out, "w").write(text + "\n")
+    # A regular file is replaced whole (written beside it, then renamed); a pipe or a device is
+    # written as a stream.
+    if os.path.exists(out) and not stat.S_ISREG(os.stat(out).st_mode):
+        with open(out, "w") as f:
+            f.write(text + "\n")
+    else:
+        with open(out + ".part", "w") as f:
+            f.write(text + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(out + ".part", out)
 print(text)
 PY
