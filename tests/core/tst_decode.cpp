@@ -96,6 +96,7 @@ private slots:
     void teamOrAloneIsNotSwungByOneSlowRun();
     void teamOrAloneFollowsALastingChange();
     void stepRefusesTokenOutsideVocabulary();
+    void stepStateAndScanStartOnCacheLines();
 };
 
 void DecodeTest::matVecMatchesDefinition()
@@ -687,6 +688,31 @@ void DecodeTest::stepRefusesTokenOutsideVocabulary()
     RecurrentState state(m->config());
     QVERIFY_THROWS_EXCEPTION(Error, forward.step(4096, state, nullptr));
     QVERIFY_THROWS_EXCEPTION(Error, forward.step(-1, state, nullptr));
+}
+
+void DecodeTest::stepStateAndScanStartOnCacheLines()
+{
+    // The step's threads write their channels' state rows side by side and read −exp(A_log) a
+    // channel (16 states, one line) at a time: both must start on a cache line, also after a
+    // copy and a resize (bench/results/2026-12-07-decode-peer.md: a shared border line cost
+    // about 4% of a token).
+    const auto onLine = [](const float *p) { return reinterpret_cast<uintptr_t>(p) % 64 == 0; };
+    const auto m = MambaModel::load(kDemo);
+    const RecurrentState state(m->config());
+    const RecurrentState copy = state;
+    for (int l = 0; l < state.layerCount(); ++l) {
+        QVERIFY(onLine(state.layer(l).ssm.data()));
+        QVERIFY(onLine(state.layer(l).conv.data()));
+        QVERIFY(onLine(copy.layer(l).ssm.data()));
+    }
+    const auto scan = ScanParameters::fromModel(*m);
+    for (const ScanParameters::Layer &layer : scan->layers)
+        QVERIFY(onLine(layer.negA.data()));
+    CacheLineVector<float> grown(3);
+    for (int i = 0; i < 1000; ++i) {
+        grown.push_back(float(i));
+        QVERIFY(onLine(grown.data()));
+    }
 }
 
 MAMBASCOPE_TEST_MAIN(DecodeTest)
