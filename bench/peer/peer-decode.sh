@@ -52,7 +52,8 @@ done
 
 for r in $(seq 1 "$rounds"); do
     "$cli" generate --model "$model" --prompt "The" --max-new "$tokens" --greedy --threads "$threads" --json \
-        > "$work/ours-$r.json" 2>/dev/null
+        > "$work/ours-$r.json" 2> "$work/ours.err" ||
+        { tail -n 5 "$work/ours.err" >&2; echo "peer-decode: $cli generate failed in round $r" >&2; exit 1; }
     for b in "${builds[@]}"; do
         OMP_NUM_THREADS="$threads" "$work/$b" "$work/model/model.bin" -z "$work/model/tokenizer.bin" \
             -n $((tokens + 1)) -i "The" -t 0.0 > "$work/$b-$r.txt" 2> "$work/$b-$r.err"
