@@ -78,11 +78,11 @@ void ForwardPass::runLayers(Hidden &hidden, RecurrentState &state, int firstLaye
                  m_activationSink);
 }
 
-void ForwardPass::step(int32_t id, RecurrentState &state, float *logits)
+void ForwardPass::step(int32_t id, RecurrentState &state, float *logits, LogitSummary *summary)
 {
     if (!m_step)
         m_step = std::make_unique<TokenStep>(*m_model);
-    m_step->run(id, state, *m_scan, logits);
+    m_step->run(id, state, *m_scan, logits, summary);
 }
 
 void ForwardPass::scoreColumns(const float *head, int64_t t0, int64_t t1,

@@ -14,6 +14,7 @@
 namespace mscope {
 
 class LayerBlock;
+struct LogitSummary;
 class MambaModel;
 class TokenStep;
 struct ScanParameters;
@@ -52,8 +53,9 @@ public:
     /// constant time and memory per token): advances `state` and, when `logits` is not null,
     /// writes the next token's logits there (model().logitCount() floats; null skips the LM
     /// head). The same numbers as embed + runLayers + the LM head over the same tokens, to float
-    /// rounding. The Δ observer does not see steps.
-    void step(int32_t id, RecurrentState &state, float *logits);
+    /// rounding. The Δ observer does not see steps. With `summary` (and logits) the logits'
+    /// summary too (LogitSummary.h: what choosing a token needs, made beside the logits).
+    void step(int32_t id, RecurrentState &state, float *logits, LogitSummary *summary = nullptr);
 
     /// Sees Δ of every layer and chunk (DeltaObserver); the spectrum analysis measures mean Δ
     /// per channel on a calibration text with it.

@@ -93,12 +93,13 @@ struct TokenStep::Shared
     // by lineFloats()): a line shared at the border between two threads' parts moved between the
     // cores at every write (about 4% of a demo-model token). Not padded: Mamba-2's dt rows of
     // proj and its Δ, one float a head, which the blocks of a layer still write side by side.
-    CacheLineVector<float> hidden, normed;        // [slots, D] each thread's h and norm of h
-    CacheLineVector<float> proj, conv, delta, y;  // each block writes its own part
-    CacheLineVector<float> xdblPart;              // [blocks, R + 2N] (Mamba-1)
-    CacheLineVector<float> xdblLocal;             // [slots, R + 2N] (Mamba-1)
-    CacheLineVector<float> outPart;               // [blocks, D]
-    CacheLineVector<float> normPart;              // [blocks, groups] (Mamba-2)
+    CacheLineVector<float> hidden, normed;           // [slots, D] each thread's h and norm of h
+    CacheLineVector<float> proj, conv, delta, y;     // each block writes its own part
+    CacheLineVector<float> xdblPart;                 // [blocks, R + 2N] (Mamba-1)
+    CacheLineVector<float> xdblLocal;                // [slots, R + 2N] (Mamba-1)
+    CacheLineVector<float> outPart;                  // [blocks, D]
+    CacheLineVector<float> normPart;                 // [blocks, groups] (Mamba-2)
+    CacheLineVector<LogitBlockSummary> headSummary;  // [head blocks]
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
     // time instead of streaming the block's 128 KiB of in_proj again, made per (id, block); the
@@ -194,7 +195,8 @@ int TokenStep::threads() const
     return int(std::clamp<int64_t>(omp_get_max_threads(), 1, m_weights.blocks()));
 }
 
-void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits)
+void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits,
+                    LogitSummary *summary)
 {
     Shared &s = *d;
     const FloatTensor &emb = m_model.embeddings();
@@ -216,6 +218,9 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         s.work = std::make_unique<PhasedWork>(n);
     if (s.xdblLocal.size() < size_t(n * s.rowsStride()))
         s.xdblLocal.resize(size_t(n * s.rowsStride()));
+    const bool summarize = logits && summary;
+    if (summarize && s.headSummary.size() < size_t(m_weights.headBlocks()))
+        s.headSummary.resize(size_t(m_weights.headBlocks()));
     if (s.hidden.size() < size_t(n * s.slotStride())) {
         s.hidden.resize(size_t(n * s.slotStride()));
         s.normed.resize(size_t(n * s.slotStride()));
@@ -250,7 +255,7 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         }
         const int layerPhase = phase - 1;
         if (layerPhase >= perLayer * L) {
-            head(index, slot, logits);
+            head(index, slot, logits, summarize);
             return;
         }
         const int l = layerPhase / perLayer, step = layerPhase % perLayer;
@@ -271,6 +276,9 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     s.work->run(std::span<const int>(s.phases), task, alone);
     if (n > 1)
         choice.record(alone, std::chrono::duration<double>(Clock::now() - start).count());
+    if (summarize)
+        *summary = mergeLogitSummaries(
+            std::span<const LogitBlockSummary>(s.headSummary.data(), m_weights.headBlocks()));
 }
 
 void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState &state,
@@ -494,12 +502,14 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
         rmsNormVector(h, m_model.finalNorm().data, m_model.config().normEps, s.D, s.normedOf(slot));
 }
 
-void TokenStep::head(int block, int slot, float *logits)
+void TokenStep::head(int block, int slot, float *logits, bool summarize)
 {
     Shared &s = *d;
     const int64_t v0 = block * StepWeights::kHeadRows,
                   v1 = std::min(s.V, v0 + StepWeights::kHeadRows);
     m_weights.head().rowsTimes(v0, v1, s.normedOf(slot), logits + v0);
+    if (summarize)
+        s.headSummary[size_t(block)] = summarizeLogits(logits + v0, v1 - v0, int32_t(v0));
 }
 
 }  // namespace mscope

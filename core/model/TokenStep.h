@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "kernels/LogitSummary.h"
 #include "model/RecurrentState.h"
 
 #include <cstdint>
@@ -45,8 +46,11 @@ public:
 
     /// Advances `state` by token `id` (an id outside the embedding throws Error) and, when
     /// `logits` is not null, writes the logits of the next token there (MambaModel::logitCount()
-    /// floats). Without logits the LM head is skipped.
-    void run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits);
+    /// floats). Without logits the LM head is skipped. With `summary` too (and logits), each
+    /// block of the LM head's rows is summarized by the thread that made it (LogitSummary.h) and
+    /// the blocks' summaries merged there.
+    void run(int32_t id, RecurrentState &state, const ScanParameters &scan, float *logits,
+             LogitSummary *summary = nullptr);
 
     /// Blocks of layer 0's in_proj rows copied from an earlier token of the same id instead of
     /// made (Mamba-1 models whose table fits; see the .cpp), since construction.
@@ -63,7 +67,7 @@ private:
     void mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
                     const ScanParameters &scan);
     void residual(int l, int slot, bool wantLogits);
-    void head(int block, int slot, float *logits);
+    void head(int block, int slot, float *logits, bool summarize);
 
     const MambaModel &m_model;
     const StepWeights &m_weights;

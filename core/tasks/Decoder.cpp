@@ -52,7 +52,7 @@ void Decoder::feed(std::span<const int32_t> ids, const JobControl *job)
 
 std::span<const float> Decoder::step(int32_t id)
 {
-    m_forward.step(id, m_state, m_logits.data());
+    m_forward.step(id, m_state, m_logits.data(), &m_summary);
     ++m_position;
     return m_logits;
 }

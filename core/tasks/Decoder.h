@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kernels/CacheLineVector.h"
+#include "kernels/LogitSummary.h"
 #include "model/RecurrentState.h"
 
 #include <Eigen/Core>
@@ -45,6 +46,9 @@ public:
                                    const JobControl *job = nullptr);
     /// The logits the last step() or prefill() returned.
     std::span<const float> logits() const { return m_logits; }
+    /// Their summary (the largest, the first id that has it, the log-sum-exp), made beside them
+    /// by the step's threads.
+    const LogitSummary &logitSummary() const { return m_summary; }
 
     /// Tokens consumed since reset().
     int64_t position() const { return m_position; }
@@ -58,6 +62,7 @@ private:
     RecurrentState m_state;
     int64_t m_position = 0;
     CacheLineVector<float> m_logits;  // aligned: the step's threads write its blocks side by side
+    LogitSummary m_summary;
     Eigen::MatrixXf m_hidden;
 };
 

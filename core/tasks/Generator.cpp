@@ -23,8 +23,11 @@ double secondsSince(std::chrono::steady_clock::time_point start)
 // log p(id) under softmax(logits): the shift and the sum of exponentials vectorized (2e-7
 // relative, the sum in double), as a token's probability is taken every step and the LM head's
 // few microseconds would otherwise be followed by tens in scalar exp.
-double logProbability(std::span<const float> logits, int32_t id)
+double logProbability(std::span<const float> logits, int32_t id, const LogitSummary &summary)
 {
+    // From the summary the step's threads made beside the logits, when there is a finite one.
+    if (summary.valid && std::isfinite(summary.max))
+        return summary.logProbability(logits[size_t(id)]);
     const int64_t n = int64_t(logits.size());
     const float top = maxNotNaN(logits.data(), n);
     return double(logits[size_t(id)]) - double(top) -
@@ -94,8 +97,8 @@ GenerationResult Generator::generate(std::span<const int32_t> prompt,
         }
         GeneratedToken token;
         token.index = i;
-        token.id = sampler.next(logits);
-        token.logProbability = logProbability(logits, token.id);
+        token.id = sampler.next(logits, &m_decoder.logitSummary());
+        token.logProbability = logProbability(logits, token.id, m_decoder.logitSummary());
         token.probability = std::exp(token.logProbability);
         result.ids.push_back(token.id);
         result.probabilities.push_back(token.probability);

@@ -2,6 +2,7 @@
 #include "tasks/Sampler.h"
 
 #include "kernels/ElementwiseKernels.h"
+#include "kernels/LogitSummary.h"
 #include "support/Error.h"
 
 #include <algorithm>
@@ -109,7 +110,7 @@ int32_t Sampler::greedyChoice(const float *values, int32_t V)
     return 0;  // every value NaN
 }
 
-int32_t Sampler::next(std::span<const float> logits)
+int32_t Sampler::next(std::span<const float> logits, const LogitSummary *summary)
 {
     const int32_t V = int32_t(logits.size());
     if (V == 0)
@@ -117,8 +118,12 @@ int32_t Sampler::next(std::span<const float> logits)
     if (m_inContext.size() < size_t(V))
         m_inContext.resize(size_t(V), 0);
     const bool penalized = m_options.repetitionPenalty != 1.0;
-    if (m_options.greedy && !penalized)
+    if (m_options.greedy && !penalized) {
+        // The summary's first id of the largest value is greedyChoice's (0 when all are NaN).
+        if (summary && summary->valid)
+            return remember(std::max(summary->first, 0));
         return remember(greedyChoice(logits.data(), V));  // the logits as they are: no copy
+    }
     m_work.assign(logits.begin(), logits.end());
     if (penalized) {
         const float penalty = float(m_options.repetitionPenalty);

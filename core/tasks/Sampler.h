@@ -30,6 +30,8 @@ struct SamplingOptions
 /// the same tokens on every run. The step's logits are the same bits on any thread count
 /// (TokenStep); a prompt's prefill in chunks may round differently with another thread count, so
 /// the promise is: the same seed and thread count give the same text.
+struct LogitSummary;
+
 class Sampler
 {
 public:
@@ -38,8 +40,9 @@ public:
     const SamplingOptions &options() const { return m_options; }
     /// Starts a new context (for the repetition penalty) and reseeds the draws.
     void begin(std::span<const int32_t> context, int vocabulary);
-    /// The next token for `logits`; it joins the context.
-    int32_t next(std::span<const float> logits);
+    /// The next token for `logits`; it joins the context. With the logits' `summary`
+    /// (Decoder::logitSummary), greedy choice without a penalty reads it instead of the logits.
+    int32_t next(std::span<const float> logits, const LogitSummary *summary = nullptr);
 
 private:
     // The first id of the largest value that is not NaN (0 when all are NaN).

@@ -5,6 +5,7 @@
 #include "TestMain.h"
 #include "analysis/DeltaStatistics.h"
 #include "kernels/DecodeKernels.h"
+#include "kernels/LogitSummary.h"
 #include "kernels/PackedMatrix.h"
 #include "kernels/PhasedWork.h"
 #include "kernels/SelectiveScan.h"
@@ -88,6 +89,7 @@ private slots:
     void stepWithoutPackingEqualsChunkedPass();
     void stepWithoutLogitsAdvancesTheSameState();
     void stepIsTheSameOnAnyThreadCount();
+    void stepSummarizesItsLogits();
     void stepReusesFirstLayerRowsExactly();
     void phasedWorkRunsEveryTaskInPhaseOrder();
     void phasedWorkSharesFollowSpeeds();
@@ -452,6 +454,44 @@ void DecodeTest::stepIsTheSameOnAnyThreadCount()
         }
         QCOMPARE(runs[1], runs[0]);
         QCOMPARE(runs[2], runs[0]);
+    }
+}
+
+void DecodeTest::stepSummarizesItsLogits()
+{
+    // The summary the step's threads make beside the logits (what the greedy choice and a token's
+    // probability read) agrees with the logits it summarizes, and is the same bits on one, two or
+    // three threads, as the logits are.
+    for (const QString &dir :
+         {kDemo, QStringLiteral(MAMBASCOPE_TEST_DATA "/checkpoints/m2_groups2_untied")}) {
+        const auto m = MambaModel::load(dir);
+        std::vector<LogitSummary> runs;
+        for (int threads : {1, 2, 3}) {
+            const ThreadCount threadCount(threads);
+            ForwardPass forward(m);
+            RecurrentState state(m->config());
+            std::vector<float> logits(static_cast<size_t>(m->logitCount()));
+            LogitSummary summary;
+            for (int32_t t = 0; t < 40; ++t) {
+                forward.step((t * 37) % 90, state, logits.data(), &summary);
+                const auto top = std::max_element(logits.begin(), logits.end());
+                QVERIFY(summary.valid);
+                QCOMPARE(summary.max, *top);
+                QCOMPARE(summary.first, int32_t(top - logits.begin()));
+                double sum = 0.0;
+                for (float v : logits)
+                    sum += std::exp(double(v) - double(*top));
+                const int32_t id = (t * 101) % int32_t(logits.size());
+                const double logP = double(logits[size_t(id)]) - double(*top) - std::log(sum);
+                QVERIFY(std::abs(summary.logProbability(logits[size_t(id)]) - logP) < 1e-6);
+            }
+            runs.push_back(summary);
+        }
+        for (const LogitSummary &r : runs) {
+            QCOMPARE(r.max, runs[0].max);
+            QCOMPARE(r.first, runs[0].first);
+            QCOMPARE(r.sumExp, runs[0].sumExp);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include "ScanReference.h"
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/KernelIsa.h"
+#include "kernels/LogitSummary.h"
 #include "kernels/SelectiveScan.h"
 
 #include <QTest>
@@ -117,6 +118,7 @@ private slots:
     void softplusMatchesPyTorch();
     void logSumExpPieces();
     void softmaxWeights();
+    void logitSummaries();
 };
 
 void KernelsTest::initTestCase()
@@ -236,6 +238,65 @@ void KernelsTest::logSumExpPieces()
         const double sum = sumExpShifted(v.data(), n, m);
         QVERIFY2(std::abs(sum / exact - 1.0) < 1e-6, qPrintable(QStringLiteral("n = %1").arg(n)));
     }
+}
+
+void KernelsTest::logitSummaries()
+{
+    // A vector's summary merged from blocks (as the step's threads make it, the LM head's blocks
+    // of 128 on the vector path, other sizes on the general one) against the vector itself: the
+    // largest value that is not NaN, the first id that has it (ties in different blocks), and
+    // log p(id) against double exp; any cut into blocks gives the same largest value and id.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    std::mt19937 rng(23);
+    std::normal_distribution<float> normal(0.0f, 5.0f);
+    for (int n : {1, 17, 128, 4096, 4100}) {
+        std::vector<float> v(static_cast<size_t>(n));
+        for (float &x : v)
+            x = normal(rng);
+        if (n > 300) {
+            v[5] = nan;
+            v[200] = -inf;
+            v[size_t(n - 1)] = nan;
+            v[1000] = v[3000] = 30.0f;  // the largest, twice, in different blocks
+        }
+        float top = -inf;
+        for (float x : v)
+            if (!std::isnan(x))
+                top = std::max(top, x);
+        const int32_t first = int32_t(std::find(v.begin(), v.end(), top) - v.begin());
+        double exact = 0.0;
+        for (float x : v)
+            if (!std::isnan(x))
+                exact += std::exp(double(x) - double(top));
+        for (int blockSize : {128, 100, 4096}) {
+            std::vector<LogitBlockSummary> blocks;
+            for (int b0 = 0; b0 < n; b0 += blockSize)
+                blocks.push_back(summarizeLogits(v.data() + b0, std::min(blockSize, n - b0), b0));
+            const LogitSummary m = mergeLogitSummaries(blocks);
+            const QString where = QStringLiteral("n = %1, blocks of %2").arg(n).arg(blockSize);
+            QVERIFY2(m.valid && m.max == top && m.first == first, qPrintable(where));
+            // NaN logits: no meaningful sum, as with sumExpShifted (NaN or not by ISA).
+            if (n > 300)
+                continue;
+            QVERIFY2(std::abs(m.sumExp / exact - 1.0) < 1e-6, qPrintable(where));
+            const int32_t id = n / 2;
+            const double logP = double(v[size_t(id)]) - double(top) - std::log(exact);
+            QVERIFY2(std::abs(m.logProbability(v[size_t(id)]) - logP) < 1e-6, qPrintable(where));
+        }
+    }
+    // No value but NaN: no id (the sampler then takes 0, as its greedy choice does), no sum.
+    std::vector<float> allNaN(128, nan);
+    const LogitSummary none =
+        mergeLogitSummaries(std::vector<LogitBlockSummary>{summarizeLogits(allNaN.data(), 128, 0)});
+    QCOMPARE(none.first, -1);
+    QVERIFY(none.max == -inf && std::isnan(none.logProbability(0.0f)));
+    // Only -inf and NaN: the first -inf is the largest.
+    std::vector<float> low(128, nan);
+    low[70] = low[90] = -inf;
+    const LogitBlockSummary lowest = summarizeLogits(low.data(), 128, 256);
+    QCOMPARE(lowest.first, 256 + 70);
+    QCOMPARE(lowest.sumExp, 0.0);
 }
 
 void KernelsTest::softmaxWeights()
