@@ -60,14 +60,18 @@ PhasedWork::~PhasedWork()
         t.join();
 }
 
-void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone)
+void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranFn, void *context,
+                          bool alone)
 {
     const int phases = int(taskCounts.size());
     if (m_workers.empty() || alone) {
         for (int p = 0; p < phases; ++p) {
-            const int count = taskCounts[p] == kEveryThread ? 1 : taskCounts[p];
+            const bool everyThread = taskCounts[p] == kEveryThread;
+            const int count = everyThread ? 1 : taskCounts[p];
             for (int i = 0; i < count; ++i)
                 fn(context, p, i, 0);
+            if (!everyThread)
+                ranFn(context, p, 0, count, 0);
         }
         return;
     }
@@ -79,6 +83,7 @@ void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, void *cont
     for (int slot = 0; slot < threads(); ++slot)
         m_progress[size_t(slot)].phases.store(0, std::memory_order_relaxed);
     m_fn = fn;
+    m_ranFn = ranFn;
     m_context = context;
     m_generation.fetch_add(1, std::memory_order_release);
     m_generation.notify_all();
@@ -140,8 +145,12 @@ void PhasedWork::work(int slot)
             const uint64_t start = everyThread ? 0 : __rdtsc();
             for (int i = first; i < end; ++i)
                 m_fn(m_context, p, i, slot);
-            if (!everyThread)
+            if (!everyThread) {
+                m_ranFn(m_context, p, first, end, slot);
                 busy += __rdtsc() - start;
+            }
+        } else if (!everyThread) {
+            m_ranFn(m_context, p, first, first, slot);
         }
         if (p + 1 == phases)
             mine.busyTicks = busy;  // before the last store, which publishes it

@@ -53,17 +53,37 @@ public:
     template <typename Task>
     void run(std::span<const int> taskCounts, Task &task, bool alone = false)
     {
-        runTasks(taskCounts, &Invoke<Task>::call, &task, alone);
+        auto none = [](int, int, int, int) {};
+        run(taskCounts, task, none, alone);
+    }
+    /// The same, and ranDone(phase, first, end, slot) called by each thread after its run
+    /// [first, end) of each phase of shared tasks, before the thread counts the phase as done:
+    /// what it writes there, later phases read as they read the tasks' results. An empty run
+    /// (first == end) is called too, without waiting for the phase before. Slot 0's run of a
+    /// phase always starts at task 0.
+    template <typename Task, typename RanDone>
+    void run(std::span<const int> taskCounts, Task &task, RanDone &ranDone, bool alone)
+    {
+        Calls<Task, RanDone> calls{task, ranDone};
+        runTasks(taskCounts, &Calls<Task, RanDone>::call, &Calls<Task, RanDone>::ran, &calls,
+                 alone);
     }
 
 private:
     using TaskFn = void (*)(void *context, int phase, int index, int slot);
-    template <typename Task>
-    struct Invoke
+    using RanFn = void (*)(void *context, int phase, int first, int end, int slot);
+    template <typename Task, typename RanDone>
+    struct Calls
     {
+        Task &task;
+        RanDone &ranDone;
         static void call(void *context, int phase, int index, int slot)
         {
-            (*static_cast<Task *>(context))(phase, index, slot);
+            static_cast<Calls *>(context)->task(phase, index, slot);
+        }
+        static void ran(void *context, int phase, int first, int end, int slot)
+        {
+            static_cast<Calls *>(context)->ranDone(phase, first, end, slot);
         }
     };
     // Phases finished by one thread in the current run, alone on its cache line.
@@ -73,7 +93,8 @@ private:
         uint64_t busyTicks = 0;  // time-stamp counter ticks spent in shared phases' tasks
     };
 
-    void runTasks(std::span<const int> taskCounts, TaskFn fn, void *context, bool alone);
+    void runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranFn, void *context,
+                  bool alone);
     // Moves the shares towards equal busy times, from the run just finished.
     void rebalance();
     void work(int slot);
@@ -87,6 +108,7 @@ private:
     std::vector<int> m_counts;     // the current run's plan
     std::vector<double> m_shares;  // per slot, summing to 1
     TaskFn m_fn = nullptr;
+    RanFn m_ranFn = nullptr;
     void *m_context = nullptr;
 };
 

@@ -72,6 +72,34 @@ void prefetchRange(const float *p, int64_t n)
         _mm_prefetch(reinterpret_cast<const char *>(p + i), _MM_HINT_T1);
 }
 
+// out = start + parts[first] + ... + parts[end - 1] (n floats each, `stride` apart), added one
+// after another for every element (the same rounding as adding each part in turn) but in one
+// pass over the cache lines, a line's sixteen sums in registers.
+void sumInOrder(const float *start, const float *parts, int64_t stride, int64_t first, int64_t end,
+                int64_t n, float *out)
+{
+    constexpr int64_t kLine = 16;
+    int64_t r0 = 0;
+    for (; r0 + kLine <= n; r0 += kLine) {
+        float acc[kLine];
+        for (int64_t i = 0; i < kLine; ++i)
+            acc[i] = start[r0 + i];
+        for (int64_t b = first; b < end; ++b) {
+            const float *part = parts + b * stride + r0;
+            for (int64_t i = 0; i < kLine; ++i)
+                acc[i] += part[i];
+        }
+        for (int64_t i = 0; i < kLine; ++i)
+            out[r0 + i] = acc[i];
+    }
+    for (; r0 < n; ++r0) {
+        float acc = start[r0];
+        for (int64_t b = first; b < end; ++b)
+            acc += parts[b * stride + r0];
+        out[r0] = acc;
+    }
+}
+
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
 {
     if (!bias)
@@ -100,6 +128,12 @@ struct TokenStep::Shared
     CacheLineVector<float> outPart;                  // [blocks, D]
     CacheLineVector<float> normPart;                 // [blocks, groups] (Mamba-2)
     CacheLineVector<LogitBlockSummary> headSummary;  // [head blocks]
+    // h + the out_proj parts of the first thread's blocks, summed by that thread after its
+    // blocks (in block order, as residual() sums them: the same rounding), so that the other
+    // threads read this one vector from its core instead of each of its blocks' parts; and how
+    // many blocks it holds (on a line of its own).
+    CacheLineVector<float> outPrefix;       // [D]
+    CacheLineVector<int32_t> prefixBlocks;  // [1]
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
     // time instead of streaming the block's 128 KiB of in_proj again, made per (id, block); the
@@ -173,6 +207,8 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
     s.outPart.resize(size_t(m_weights.blocks() * s.outStride()));
+    s.outPrefix.resize(size_t(s.outStride()));
+    s.prefixBlocks.resize(1);
     const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
         std::vector<float> t(size_t(K * C));
@@ -268,12 +304,23 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         else
             mamba1Task(l, step, index, slot, state, scan);
     };
+    // After the phase whose blocks write the out_proj parts (a layer's third), the first thread
+    // sums its own blocks' parts onto h for the others (residual()).
+    auto ranDone = [&](int phase, int first, int end, int slot) {
+        const int layerPhase = phase - 1;
+        if (slot != 0 || layerPhase < 0 || layerPhase >= perLayer * L ||
+            layerPhase % perLayer != perLayer - 2)
+            return;
+        sumInOrder(s.hiddenOf(0), s.outPart.data(), s.outStride(), first, end, s.D,
+                   s.outPrefix.data());
+        s.prefixBlocks[0] = end;
+    };
     // The team or this thread alone, whichever has been faster lately for this kind of step.
     TeamOrAlone &choice = s.choice[logits ? 1 : 0];
     const bool alone = n > 1 && choice.nextAlone();
     using Clock = std::chrono::steady_clock;
     const Clock::time_point start = Clock::now();
-    s.work->run(std::span<const int>(s.phases), task, alone);
+    s.work->run(std::span<const int>(s.phases), task, ranDone, alone);
     if (n > 1)
         choice.record(alone, std::chrono::duration<double>(Clock::now() - start).count());
     if (summarize)
@@ -483,16 +530,12 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
 void TokenStep::residual(int l, int slot, bool wantLogits)
 {
     // h += Σ_b (block b's columns of out_proj) in block order (+ bias), then the next norm: this
-    // thread's copy.
+    // thread's copy. The sum of h and the first thread's blocks is there already (outPrefix).
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
-    for (int64_t b = 0; b < m_weights.blocks(); ++b) {
-        const float *part = s.outPart.data() + b * s.outStride();
-#pragma omp simd
-        for (int64_t r = 0; r < s.D; ++r)
-            h[r] += part[r];
-    }
+    sumInOrder(s.outPrefix.data(), s.outPart.data(), s.outStride(), s.prefixBlocks[0],
+               m_weights.blocks(), s.D, h);
     addBias(w.outProjBias.data, h, 0, s.D);
     const int L = int(m_model.layers().size());
     if (l + 1 < L)

@@ -92,6 +92,7 @@ private slots:
     void stepSummarizesItsLogits();
     void stepReusesFirstLayerRowsExactly();
     void phasedWorkRunsEveryTaskInPhaseOrder();
+    void phasedWorkReportsEachThreadsRun();
     void phasedWorkSharesFollowSpeeds();
     void phasedWorkRunsBackToBack();
     void teamOrAloneStartsOnTheTeamThenProbes();
@@ -571,6 +572,62 @@ void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
             for (size_t p = 0; p < counts.size(); ++p)
                 if (counts[p] != every)
                     QVERIFY(std::is_sorted(owner[p].begin(), owner[p].end()));
+        }
+    }
+}
+
+void DecodeTest::phasedWorkReportsEachThreadsRun()
+{
+    // After its run of a shared phase's tasks, each thread is told which run it was, once, empty
+    // runs included, slot 0's starting at 0; together the runs cover the phase, each task ran on
+    // the thread whose run holds it, and what a thread writes then is there for every task of
+    // the next phases (TokenStep's first thread sums its blocks' parts there for the others).
+    constexpr int every = PhasedWork::kEveryThread;
+    const std::vector<int> counts{8, every, 8, 0, 32, every, 3};
+    for (int threads : {1, 2, 3}) {
+        for (const bool alone : {false, true}) {
+            PhasedWork work(threads);
+            const int runners = alone ? 1 : threads;
+            for (int round = 0; round < 50; ++round) {
+                std::vector<std::vector<int>> ranOn(counts.size());
+                std::vector<std::vector<std::array<int, 2>>> runs(
+                    counts.size(), std::vector<std::array<int, 2>>(size_t(threads), {-1, -1}));
+                std::vector<std::atomic<int>> reported(counts.size());
+                std::atomic<int> violations{0};
+                for (size_t p = 0; p < counts.size(); ++p)
+                    ranOn[p].assign(size_t(std::max(counts[p], 0)), -1);
+                auto task = [&](int phase, int index, int slot) {
+                    for (int p = 0; p < phase; ++p)
+                        if (counts[size_t(p)] != every && reported[size_t(p)].load() != runners)
+                            ++violations;
+                    if (counts[size_t(phase)] != every)
+                        ranOn[size_t(phase)][size_t(index)] = slot;
+                };
+                auto ranDone = [&](int phase, int first, int end, int slot) {
+                    if (counts[size_t(phase)] == every || runs[size_t(phase)][size_t(slot)][0] >= 0)
+                        ++violations;
+                    runs[size_t(phase)][size_t(slot)] = {first, end};
+                    reported[size_t(phase)].fetch_add(1);
+                };
+                work.run(std::span<const int>(counts), task, ranDone, alone);
+                QCOMPARE(violations.load(), 0);
+                for (size_t p = 0; p < counts.size(); ++p) {
+                    if (counts[p] == every)
+                        continue;
+                    QCOMPARE(reported[p].load(), runners);
+                    QCOMPARE(runs[p][0][0], 0);
+                    int next = 0;
+                    for (int slot = 0; slot < runners; ++slot) {
+                        const auto [first, end] = runs[p][size_t(slot)];
+                        QVERIFY(first <= end);
+                        QCOMPARE(first, std::min(next, counts[p]));
+                        for (int i = first; i < end; ++i)
+                            QCOMPARE(ranOn[p][size_t(i)], slot);
+                        next = std::max(next, end);
+                    }
+                    QCOMPARE(next, counts[p]);
+                }
+            }
         }
     }
 }
