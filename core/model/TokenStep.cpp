@@ -5,6 +5,7 @@
 #include "kernels/CacheLineVector.h"
 #include "kernels/DecodeKernels.h"
 #include "kernels/ElementwiseKernels.h"
+#include "kernels/LogitSummary.h"
 #include "kernels/PhasedWork.h"
 #include "kernels/TeamOrAlone.h"
 #include "model/MambaModel.h"
@@ -379,13 +380,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     if (step == 1) {
         // Every thread: dt_raw | B | C, the blocks' shares summed in block order (the same
         // numbers whichever thread ran which block, and whatever the thread count).
-        std::copy_n(s.xdblPart.data(), rows, xdbl);
-        for (int64_t b = 1; b < m_weights.blocks(); ++b) {
-            const float *part = s.xdblPart.data() + b * s.rowsStride();
-#pragma omp simd
-            for (int64_t r = 0; r < rows; ++r)
-                xdbl[r] += part[r];
-        }
+        sumInOrder(s.xdblPart.data(), s.xdblPart.data(), s.rowsStride(), 1, m_weights.blocks(),
+                   rows, xdbl);
         if (m_model.config().dtBcRms) {
             // Falcon-Mamba: weightless RMS norms of dt_raw, B and C.
             const float mixerEps = float(m_model.config().mixerRmsEps);

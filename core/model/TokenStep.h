@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "kernels/LogitSummary.h"
 #include "model/RecurrentState.h"
 
 #include <cstdint>
@@ -10,6 +9,7 @@
 
 namespace mscope {
 
+struct LogitSummary;
 class MambaModel;
 class StepWeights;
 struct ScanParameters;
