@@ -38,16 +38,23 @@ __attribute__((target("avx512f"), always_inline)) inline float sumLanes(__m512 a
     return _mm_cvtss_f32(q);
 }
 
-__attribute__((target("avx512f"))) inline __m256 sumLanes8(const __m512 (&a)[8])
+// The sums of eight 8-lane vectors' lanes, as one vector of eight: three levels of pairwise
+// horizontal adds and one of halves.
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 sumLanes8(const __m256 (&h)[8])
 {
-    __m256 h[8];
-    for (int i = 0; i < 8; ++i)
-        h[i] = foldHalves(a[i]);
     const __m256 h01 = _mm256_hadd_ps(h[0], h[1]), h23 = _mm256_hadd_ps(h[2], h[3]);
     const __m256 h45 = _mm256_hadd_ps(h[4], h[5]), h67 = _mm256_hadd_ps(h[6], h[7]);
     const __m256 h0123 = _mm256_hadd_ps(h01, h23), h4567 = _mm256_hadd_ps(h45, h67);
     return _mm256_add_ps(_mm256_permute2f128_ps(h0123, h4567, 0x20),
                          _mm256_permute2f128_ps(h0123, h4567, 0x31));
+}
+
+__attribute__((target("avx512f"))) inline __m256 sumLanes8(const __m512 (&a)[8])
+{
+    __m256 h[8];
+    for (int i = 0; i < 8; ++i)
+        h[i] = foldHalves(a[i]);
+    return sumLanes8(h);
 }
 
 __attribute__((target("avx512f"))) void matVecAvx512(const float *W, int64_t ldw, int64_t rows,
@@ -236,6 +243,193 @@ __attribute__((target("avx512f"))) void headStepAvx512(const HeadStepArgs &a)
         a.y[p] = sumLanes(headPosition(a, p)) + a.skip * a.x[p];
 }
 
+// ---- AVX2 (16 registers of 8 floats) ----
+
+// The sum of the lanes of one vector.
+__attribute__((target("avx2,fma"), always_inline)) inline float sumLanes(__m256 a)
+{
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+
+// Lanes [0, n) of a vector set, for the masked loads and stores of a tail (0 ≤ n ≤ 8).
+__attribute__((target("avx2,fma"), always_inline)) inline __m256i firstLanes(int64_t n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// matVecAvx512 with 8-float vectors: eight rows at a time, the next eight rows prefetched a
+// cache line at a time.
+__attribute__((target("avx2,fma"))) void matVecAvx2(const float *W, int64_t ldw, int64_t rows,
+                                                    int64_t cols, const float *x, float *y,
+                                                    bool accumulate)
+{
+    const int64_t full = cols / 8 * 8;
+    const __m256i tail = firstLanes(cols - full);
+    int64_t r = 0;
+    for (; r + 8 <= rows; r += 8) {
+        const float *w = W + r * ldw;
+        __m256 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = _mm256_setzero_ps();
+        for (int64_t k = 0; k < full; k += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + k);
+#pragma GCC unroll 8
+            for (int i = 0; i < 8; ++i) {
+                if (k % 16 == 0)
+                    _mm_prefetch(reinterpret_cast<const char *>(w + (8 + i) * ldw + k),
+                                 _MM_HINT_T0);
+                acc[i] = _mm256_fmadd_ps(_mm256_loadu_ps(w + i * ldw + k), xv, acc[i]);
+            }
+        }
+        if (full < cols) {
+            const __m256 xv = _mm256_maskload_ps(x + full, tail);
+            for (int i = 0; i < 8; ++i)
+                acc[i] = _mm256_fmadd_ps(_mm256_maskload_ps(w + i * ldw + full, tail), xv, acc[i]);
+        }
+        __m256 sums = sumLanes8(acc);
+        if (accumulate)
+            sums = _mm256_add_ps(sums, _mm256_loadu_ps(y + r));
+        _mm256_storeu_ps(y + r, sums);
+    }
+    for (; r < rows; ++r) {
+        const float *w = W + r * ldw;
+        __m256 acc = _mm256_setzero_ps();
+        for (int64_t k = 0; k < full; k += 8)
+            acc = _mm256_fmadd_ps(_mm256_loadu_ps(w + k), _mm256_loadu_ps(x + k), acc);
+        if (full < cols)
+            acc = _mm256_fmadd_ps(_mm256_maskload_ps(w + full, tail),
+                                  _mm256_maskload_ps(x + full, tail), acc);
+        const float sum = sumLanes(acc);
+        y[r] = accumulate ? y[r] + sum : sum;
+    }
+}
+
+// panelTimesAvx512 with 8-float vectors, for panels of at most 64 outputs (NV ≤ 8 vectors a row:
+// 8 of the 16 registers hold accumulators); narrow panels take U rows at a time.
+template <int NV>
+__attribute__((target("avx2,fma"))) void panelTimesAvx2(const float *panel, int64_t stride,
+                                                        int64_t outputs, int64_t k0, int64_t k1,
+                                                        const float *x, float *y)
+{
+    static_assert(NV >= 1 && NV <= 8);
+    constexpr int U = 8 / NV;
+    constexpr int64_t kAhead = 1024;  // floats, as for AVX-512
+    __m256 acc[U][NV];
+    for (int u = 0; u < U; ++u)
+        for (int i = 0; i < NV; ++i)
+            acc[u][i] = _mm256_setzero_ps();
+    const float *p = panel + k0 * stride;
+    int64_t k = k0;
+    for (; k + U <= k1; k += U, p += U * stride) {
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) {
+            const __m256 xv = _mm256_broadcast_ss(x + k + u);
+#pragma GCC unroll 8
+            for (int i = 0; i < NV; ++i) {
+                const float *v = p + u * stride + i * 8;
+                if (i % 2 == 0)  // one prefetch a cache line (rows start on lines)
+                    _mm_prefetch(reinterpret_cast<const char *>(v + kAhead), _MM_HINT_T0);
+                acc[u][i] = _mm256_fmadd_ps(_mm256_loadu_ps(v), xv, acc[u][i]);
+            }
+        }
+    }
+    for (; k < k1; ++k, p += stride) {
+        const __m256 xv = _mm256_broadcast_ss(x + k);
+        for (int i = 0; i < NV; ++i)
+            acc[0][i] = _mm256_fmadd_ps(_mm256_loadu_ps(p + i * 8), xv, acc[0][i]);
+    }
+    for (int u = 1; u < U; ++u)
+        for (int i = 0; i < NV; ++i)
+            acc[0][i] = _mm256_add_ps(acc[0][i], acc[u][i]);
+    for (int i = 0; i < NV; ++i) {
+        const int64_t left = outputs - i * 8;
+        if (left >= 8)
+            _mm256_storeu_ps(y + i * 8, acc[0][i]);
+        else if (left > 0)
+            _mm256_maskstore_ps(y + i * 8, firstLanes(left), acc[0][i]);
+    }
+}
+
+// scanChannel with 8-float vectors (a state size that is a multiple of 8).
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 scanChannelAvx2(
+    const ScanStepArgs &a, int64_t e)
+{
+    const int64_t N = a.stateSize;
+    const __m256 log2e = _mm256_set1_ps(simd::kLog2e);
+    const __m256 dt = _mm256_set1_ps(a.delta[e]);
+    const __m256 dx = _mm256_set1_ps(a.delta[e] * a.x[e]);
+    float *s = a.state + e * N;
+    const float *negA = a.negA + e * N;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t n = 0; n < N; n += 8) {
+        const __m256 decay =
+            simd::exp2v(_mm256_mul_ps(dt, _mm256_mul_ps(_mm256_loadu_ps(negA + n), log2e)));
+        const __m256 sv = _mm256_fmadd_ps(decay, _mm256_loadu_ps(s + n),
+                                          _mm256_mul_ps(dx, _mm256_loadu_ps(a.b + n)));
+        _mm256_storeu_ps(s + n, sv);
+        acc = _mm256_fmadd_ps(sv, _mm256_loadu_ps(a.c + n), acc);
+    }
+    return acc;
+}
+
+__attribute__((target("avx2,fma"))) void scanStepAvx2(const ScanStepArgs &a, int64_t e0, int64_t e1)
+{
+    int64_t e = e0;
+    for (; e + 8 <= e1; e += 8) {
+        __m256 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = scanChannelAvx2(a, e + i);
+        __m256 y =
+            _mm256_fmadd_ps(_mm256_loadu_ps(a.d + e), _mm256_loadu_ps(a.x + e), sumLanes8(acc));
+        if (a.z)
+            y = _mm256_mul_ps(y, simd::siluv(_mm256_loadu_ps(a.z + e)));
+        _mm256_storeu_ps(a.y + e, y);
+    }
+    for (; e < e1; ++e) {
+        float y = sumLanes(scanChannelAvx2(a, e)) + a.d[e] * a.x[e];
+        if (a.z)
+            y *= a.z[e] / (1.0f + fastExp(-a.z[e]));
+        a.y[e] = y;
+    }
+}
+
+// headPosition with 8-float vectors.
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 headPositionAvx2(
+    const HeadStepArgs &a, int64_t p)
+{
+    const int64_t N = a.stateSize;
+    const __m256 decay = _mm256_set1_ps(a.decay);
+    const __m256 dx = _mm256_set1_ps(a.delta * a.x[p]);
+    float *s = a.state + p * N;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t n = 0; n < N; n += 8) {
+        const __m256 sv = _mm256_fmadd_ps(decay, _mm256_loadu_ps(s + n),
+                                          _mm256_mul_ps(dx, _mm256_loadu_ps(a.b + n)));
+        _mm256_storeu_ps(s + n, sv);
+        acc = _mm256_fmadd_ps(sv, _mm256_loadu_ps(a.c + n), acc);
+    }
+    return acc;
+}
+
+__attribute__((target("avx2,fma"))) void headStepAvx2(const HeadStepArgs &a)
+{
+    const int64_t P = a.positions;
+    int64_t p = 0;
+    for (; p + 8 <= P; p += 8) {
+        __m256 acc[8];
+        for (int i = 0; i < 8; ++i)
+            acc[i] = headPositionAvx2(a, p + i);
+        const __m256 y =
+            _mm256_fmadd_ps(_mm256_set1_ps(a.skip), _mm256_loadu_ps(a.x + p), sumLanes8(acc));
+        _mm256_storeu_ps(a.y + p, y);
+    }
+    for (; p < P; ++p)
+        a.y[p] = sumLanes(headPositionAvx2(a, p)) + a.skip * a.x[p];
+}
+
 // ---- Any CPU, any sizes (vectorized by the compiler for the build's target) ----
 
 void matVecDefault(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x,
@@ -302,23 +496,33 @@ void headStepDefault(const HeadStepArgs &a)
     }
 }
 
-bool avx512()
+Isa isa()
 {
-    static const bool chosen = selectedIsa() == Isa::Avx512;
+    static const Isa chosen = selectedIsa();
     return chosen;
 }
 
 }  // namespace
+
+int64_t panelWidth()
+{
+    return isa() == Isa::Avx2 ? 64 : kWidestPanel;
+}
 
 void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
             bool accumulate)
 {
     if (rows <= 0)
         return;
-    if (avx512())
-        matVecAvx512(W, ldw, rows, cols, x, y, accumulate);
-    else
-        matVecDefault(W, ldw, rows, cols, x, y, accumulate);
+    switch (isa()) {
+        case Isa::Avx512:
+            return matVecAvx512(W, ldw, rows, cols, x, y, accumulate);
+        case Isa::Avx2:
+            return matVecAvx2(W, ldw, rows, cols, x, y, accumulate);
+        case Isa::Scalar:
+            break;
+    }
+    matVecDefault(W, ldw, rows, cols, x, y, accumulate);
 }
 
 void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0, int64_t k1,
@@ -326,9 +530,13 @@ void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0,
 {
     if (outputs <= 0)
         return;
-    if (avx512()) {
+    if (isa() == Isa::Avx512) {
         static constexpr auto kernels =
-            panelKernels(std::make_integer_sequence<int, kPanelWidth / 16>());
+            panelKernels(std::make_integer_sequence<int, kWidestPanel / 16>());
+        kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
+    } else if (isa() == Isa::Avx2 && stride <= 64) {
+        static constexpr PanelKernel kernels[] = {&panelTimesAvx2<2>, &panelTimesAvx2<4>,
+                                                  &panelTimesAvx2<6>, &panelTimesAvx2<8>};
         kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
     } else {
         panelTimesDefault(panel, stride, outputs, k0, k1, x, y);
@@ -337,16 +545,20 @@ void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0,
 
 void selectiveScanStep(const ScanStepArgs &a, int64_t e0, int64_t e1)
 {
-    if (avx512() && a.stateSize % 16 == 0)
+    if (isa() == Isa::Avx512 && a.stateSize % 16 == 0)
         scanStepAvx512(a, e0, e1);
+    else if (isa() != Isa::Scalar && a.stateSize % 8 == 0)
+        scanStepAvx2(a, e0, e1);
     else
         scanStepDefault(a, e0, e1);
 }
 
 void headScanStep(const HeadStepArgs &a)
 {
-    if (avx512() && a.stateSize % 16 == 0)
+    if (isa() == Isa::Avx512 && a.stateSize % 16 == 0)
         headStepAvx512(a);
+    else if (isa() != Isa::Scalar && a.stateSize % 8 == 0)
+        headStepAvx2(a);
     else
         headStepDefault(a);
 }

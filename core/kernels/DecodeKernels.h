@@ -6,7 +6,8 @@
 // The kernels of the one-token step (recurrent decoding, method.md §8): matrix-vector products
 // with PyTorch-layout weights and the scans' steps for one token. Decoding reads every weight
 // once per token, so these are shaped for memory bandwidth (rows streamed once, no packing) and
-// allocate nothing. AVX-512 where the CPU has it (KernelIsa), else loops the compiler vectorizes.
+// allocate nothing. AVX-512 where the CPU has it (KernelIsa), else AVX2, else loops the compiler
+// vectorizes.
 namespace mscope::decodekernels {
 
 /// y[r] = Σ_k W[r·ldw + k]·x[k] for r in [0, rows), k in [0, cols); with `accumulate`,
@@ -15,12 +16,17 @@ namespace mscope::decodekernels {
 void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
             bool accumulate = false);
 
-/// The most outputs of one panel (panelTimes): sixteen vectors of accumulators.
-constexpr int64_t kPanelWidth = 256;
+/// The most outputs of one panel (panelTimes): as many as the selected kernels keep in registers
+/// for a whole pass over the panel's rows, sixteen vectors of accumulators: 256 with AVX-512
+/// (and for the general loops, which sum in memory), 64 with AVX2 (its sixteen registers hold
+/// eight vectors of accumulators beside the loads).
+int64_t panelWidth();
+/// The widest panelWidth() of any CPU.
+constexpr int64_t kWidestPanel = 256;
 
 /// y[j] = Σ_{k in [k0, k1)} P[k·stride + j]·x[k] for j in [0, outputs): a product with one panel
 /// of a transposed weight (PackedMatrix), whose rows k are `stride` floats apart (a multiple of
-/// 16, at most kPanelWidth; outputs ≤ stride). The panel is read as one contiguous stream, the
+/// 16, at most panelWidth(); outputs ≤ stride). The panel is read as one contiguous stream, the
 /// order in which a cache's bandwidth is reached best; each output is a sum over k in order (in
 /// up to eight interleaved partial sums for narrow panels, added in a fixed order).
 void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0, int64_t k1,

@@ -8,10 +8,7 @@
 
 namespace mscope {
 
-using decodekernels::kPanelWidth;
-
-std::vector<PackedMatrix::Panel> PackedMatrix::plan(int64_t rows, int64_t cols,
-                                                    std::vector<int64_t> cuts)
+std::vector<PackedMatrix::Panel> PackedMatrix::plan(int64_t rows, std::vector<int64_t> cuts)
 {
     // The panels in memory in the order their cuts were given (the order the step reads them:
     // a stream runs on from one into the next), those of a range without a cut of its own first.
@@ -20,6 +17,7 @@ std::vector<PackedMatrix::Panel> PackedMatrix::plan(int64_t rows, int64_t cols,
     sorted.push_back(rows);
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    const int64_t width = decodekernels::panelWidth();
     std::vector<Panel> panels;
     std::vector<std::pair<size_t, size_t>> order;  // (rank of the range's cut, panel)
     for (size_t i = 0; i + 1 < sorted.size(); ++i) {
@@ -27,10 +25,10 @@ std::vector<PackedMatrix::Panel> PackedMatrix::plan(int64_t rows, int64_t cols,
             continue;
         const auto given = std::find(cuts.begin(), cuts.end(), sorted[i]);
         const size_t rank = given == cuts.end() ? 0 : size_t(given - cuts.begin()) + 1;
-        for (int64_t r0 = sorted[i]; r0 < sorted[i + 1]; r0 += kPanelWidth) {
+        for (int64_t r0 = sorted[i]; r0 < sorted[i + 1]; r0 += width) {
             Panel p;
             p.r0 = r0;
-            p.r1 = std::min(sorted[i + 1], r0 + kPanelWidth);
+            p.r1 = std::min(sorted[i + 1], r0 + width);
             p.stride = (p.r1 - p.r0 + 15) / 16 * 16;
             order.emplace_back(rank, panels.size());
             panels.push_back(p);
@@ -38,10 +36,10 @@ std::vector<PackedMatrix::Panel> PackedMatrix::plan(int64_t rows, int64_t cols,
     }
     std::stable_sort(order.begin(), order.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });
-    int64_t offset = 0;
+    int64_t lead = 0;
     for (const auto &[rank, i] : order) {
-        panels[i].offset = offset;
-        offset += panels[i].stride * cols;
+        panels[i].lead = lead;
+        lead += panels[i].stride;
     }
     return panels;
 }
@@ -56,7 +54,7 @@ int64_t PackedMatrix::floatsOf(const std::vector<Panel> &panels, int64_t cols)
 
 int64_t PackedMatrix::packedBytes(int64_t rows, int64_t cols, std::vector<int64_t> cuts)
 {
-    return floatsOf(plan(rows, cols, std::move(cuts)), cols) * 4;
+    return floatsOf(plan(rows, std::move(cuts)), cols) * 4;
 }
 
 int64_t PackedMatrix::packedBytes() const
@@ -65,23 +63,39 @@ int64_t PackedMatrix::packedBytes() const
 }
 
 PackedMatrix::PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vector<int64_t> cuts,
-                           bool pack)
-    : m_w(w), m_rows(rows), m_cols(cols), m_panels(plan(rows, cols, std::move(cuts)))
+                           bool pack, std::vector<int64_t> columnCuts)
+    : m_w(w), m_rows(rows), m_cols(cols), m_panels(plan(rows, std::move(cuts)))
 {
+    for (const Panel &p : m_panels)
+        m_widths += p.stride;
+    m_columnBlocks = {0};
+    if (m_panels.size() > 1) {
+        std::sort(columnCuts.begin(), columnCuts.end());
+        for (int64_t c : columnCuts)
+            if (c > m_columnBlocks.back() && c < cols)
+                m_columnBlocks.push_back(c);
+    }
+    m_columnBlocks.push_back(cols);
     if (!pack || m_panels.empty())
         return;
-    const int64_t floats = floatsOf(m_panels, cols);
-    m_data = AlignedFloats(floats, 64);
-    float *data = m_data.data();
-    for (const Panel &p : m_panels) {
-        float *panel = data + p.offset;
-        for (int64_t k = 0; k < cols; ++k) {
-            float *row = panel + k * p.stride;
-            for (int64_t r = p.r0; r < p.r1; ++r)
-                row[r - p.r0] = w[r * cols + k];
-            std::fill(row + (p.r1 - p.r0), row + p.stride, 0.0f);
+    m_data = AlignedFloats(floatsOf(m_panels, cols), 64);
+    for (size_t j = 0; j + 1 < m_columnBlocks.size(); ++j) {
+        for (const Panel &p : m_panels) {
+            float *panel = const_cast<float *>(panelData(p, j));
+            for (int64_t k = m_columnBlocks[j]; k < m_columnBlocks[j + 1]; ++k) {
+                float *row = panel + (k - m_columnBlocks[j]) * p.stride;
+                for (int64_t r = p.r0; r < p.r1; ++r)
+                    row[r - p.r0] = w[r * cols + k];
+                std::fill(row + (p.r1 - p.r0), row + p.stride, 0.0f);
+            }
         }
     }
+}
+
+const float *PackedMatrix::panelData(const Panel &p, size_t j) const
+{
+    const int64_t k0 = m_columnBlocks[j], k1 = m_columnBlocks[j + 1];
+    return m_data.data() + k0 * m_widths + p.lead * (k1 - k0);
 }
 
 std::vector<PackedMatrix::Panel>::const_iterator PackedMatrix::panelAt(int64_t r0) const
@@ -94,13 +108,49 @@ std::pair<const float *, int64_t> PackedMatrix::rowsSpan(int64_t r0, int64_t r1)
 {
     if (!packed())
         return {m_w + r0 * m_cols, (r1 - r0) * m_cols};
-    int64_t first = -1, end = 0;
+    const float *first = nullptr, *end = nullptr;
     for (auto p = panelAt(r0); p != m_panels.end() && p->r0 < r1; ++p) {
-        first = first < 0 ? p->offset : std::min(first, p->offset);
-        end = std::max(end, p->offset + p->stride * m_cols);
+        for (size_t j = 0; j + 1 < m_columnBlocks.size(); ++j) {
+            const float *data = panelData(*p, j);
+            first = first ? std::min(first, data) : data;
+            end = std::max(end, data + p->stride * (m_columnBlocks[j + 1] - m_columnBlocks[j]));
+        }
     }
-    return first < 0 ? std::pair<const float *, int64_t>{m_data.data(), 0}
-                     : std::pair<const float *, int64_t>{m_data.data() + first, end - first};
+    return first ? std::pair<const float *, int64_t>{first, end - first}
+                 : std::pair<const float *, int64_t>{m_data.data(), 0};
+}
+
+void PackedMatrix::panelsTimes(std::vector<Panel>::const_iterator first,
+                               std::vector<Panel>::const_iterator last, int64_t c0, int64_t c1,
+                               const float *x, float *y, int64_t yRow0) const
+{
+    if (c0 >= c1) {
+        for (auto p = first; p != last; ++p)
+            std::fill_n(y + (p->r0 - yRow0), p->r1 - p->r0, 0.0f);
+        return;
+    }
+    bool written = false;
+    for (size_t j = 0; j + 1 < m_columnBlocks.size(); ++j) {
+        const int64_t k0 = m_columnBlocks[j], from = std::max(c0, k0),
+                      to = std::min(c1, m_columnBlocks[j + 1]);
+        if (from >= to)
+            continue;
+        for (auto p = first; p != last; ++p) {
+            float *out = y + (p->r0 - yRow0);
+            const int64_t outputs = p->r1 - p->r0;
+            if (!written) {
+                decodekernels::panelTimes(panelData(*p, j), p->stride, outputs, from - k0, to - k0,
+                                          x + k0, out);
+                continue;
+            }
+            float part[decodekernels::kWidestPanel];
+            decodekernels::panelTimes(panelData(*p, j), p->stride, outputs, from - k0, to - k0,
+                                      x + k0, part);
+            for (int64_t i = 0; i < outputs; ++i)
+                out[i] += part[i];
+        }
+        written = true;
+    }
 }
 
 void PackedMatrix::rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) const
@@ -109,9 +159,16 @@ void PackedMatrix::rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) c
         decodekernels::matVec(m_w + r0 * m_cols, m_cols, r1 - r0, m_cols, x, y);
         return;
     }
-    for (auto p = panelAt(r0); p != m_panels.end() && p->r0 < r1; ++p)
-        decodekernels::panelTimes(m_data.data() + p->offset, p->stride, p->r1 - p->r0, 0, m_cols, x,
-                                  y + (p->r0 - r0));
+    auto last = panelAt(r0);
+    if (m_columnBlocks.size() == 2) {  // one column block: the step's path, kept short
+        for (; last != m_panels.end() && last->r0 < r1; ++last)
+            decodekernels::panelTimes(m_data.data() + last->lead * m_cols, last->stride,
+                                      last->r1 - last->r0, 0, m_cols, x, y + (last->r0 - r0));
+        return;
+    }
+    while (last != m_panels.end() && last->r0 < r1)
+        ++last;
+    panelsTimes(panelAt(r0), last, 0, m_cols, x, y, r0);
 }
 
 void PackedMatrix::columnsTimes(int64_t c0, int64_t c1, const float *x, float *y) const
@@ -120,9 +177,13 @@ void PackedMatrix::columnsTimes(int64_t c0, int64_t c1, const float *x, float *y
         decodekernels::matVec(m_w + c0, m_cols, m_rows, c1 - c0, x + c0, y);
         return;
     }
-    for (const Panel &p : m_panels)
-        decodekernels::panelTimes(m_data.data() + p.offset, p.stride, p.r1 - p.r0, c0, c1, x,
-                                  y + p.r0);
+    if (m_columnBlocks.size() == 2) {
+        for (const Panel &p : m_panels)
+            decodekernels::panelTimes(m_data.data() + p.lead * m_cols, p.stride, p.r1 - p.r0, c0,
+                                      std::max(c0, c1), x, y + p.r0);
+        return;
+    }
+    panelsTimes(m_panels.begin(), m_panels.end(), c0, c1, x, y, 0);
 }
 
 }  // namespace mscope

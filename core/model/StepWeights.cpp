@@ -21,6 +21,7 @@ struct StepWeights::Cuts
 {
     int64_t blockUnits = 0, blocks = 0, bcRows = 0, bcBlocks = 0, headBlocks = 0;
     std::vector<int64_t> inProj, dtProj, head;
+    std::vector<int64_t> blockColumns;  // where each block's columns of x_proj and out_proj start
 };
 
 StepWeights::Cuts StepWeights::cutsOf(const MambaModel &model)
@@ -40,6 +41,8 @@ StepWeights::Cuts StepWeights::cutsOf(const MambaModel &model)
         cuts.inProj.push_back(E + C);
         for (int64_t r0 = 0; r0 < cuts.bcRows; r0 += kBlockChannels)
             cuts.inProj.push_back(2 * E + r0);
+        for (int64_t h0 = 0; h0 < H; h0 += cuts.blockUnits)
+            cuts.blockColumns.push_back(h0 * P);
     } else {
         cuts.blockUnits = kBlockChannels;
         cuts.blocks = blocksOf(E, cuts.blockUnits);
@@ -47,6 +50,7 @@ StepWeights::Cuts StepWeights::cutsOf(const MambaModel &model)
         for (int64_t c0 = 0; c0 < E; c0 += kBlockChannels) {
             cuts.inProj.insert(cuts.inProj.end(), {c0, E + c0});
             cuts.dtProj.push_back(c0);
+            cuts.blockColumns.push_back(c0);
         }
         cuts.inProj.push_back(E);
     }
@@ -83,15 +87,17 @@ StepWeights::StepWeights(const MambaModel &model, bool pack)
     m_bcRows = cuts.bcRows;
     m_bcBlocks = cuts.bcBlocks;
     m_headBlocks = cuts.headBlocks;
-    auto matrix = [pack](const FloatTensor &w, std::vector<int64_t> at) {
-        return w.data ? PackedMatrix(w.data, w.shape[0], w.shape[1], std::move(at), pack)
+    auto matrix = [pack](const FloatTensor &w, std::vector<int64_t> at,
+                         std::vector<int64_t> columns = {}) {
+        return w.data ? PackedMatrix(w.data, w.shape[0], w.shape[1], std::move(at), pack,
+                                     std::move(columns))
                       : PackedMatrix();
     };
     for (const MambaLayerWeights &w : model.layers()) {
         m_inProj.push_back(matrix(w.inProj, cuts.inProj));
-        m_xProj.push_back(matrix(w.xProj, {}));
+        m_xProj.push_back(matrix(w.xProj, {}, cuts.blockColumns));
         m_dtProj.push_back(matrix(w.dtProjWeight, cuts.dtProj));
-        m_outProj.push_back(matrix(w.outProj, {}));
+        m_outProj.push_back(matrix(w.outProj, {}, cuts.blockColumns));
     }
     m_head = matrix(model.lmHead(), cuts.head);
 }

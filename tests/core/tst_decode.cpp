@@ -81,6 +81,7 @@ class DecodeTest : public QObject
 private slots:
     void matVecMatchesDefinition();
     void packedMatrixMatchesDefinition();
+    void packedMatrixColumnBlocksKeepTheirSums();
     void scanStepMatchesChunkScan_data();
     void scanStepMatchesChunkScan();
     void headStepMatchesDefinition();
@@ -145,10 +146,16 @@ void DecodeTest::packedMatrixMatchesDefinition()
     struct Case
     {
         int64_t rows, cols;
-        std::vector<int64_t> cuts;
+        std::vector<int64_t> cuts, columnCuts;
     };
-    for (const Case &c : std::vector<Case>{
-             {1, 1, {}}, {40, 33, {17, 3}}, {700, 64, {32, 300, 0, 32}}, {96, 256, {64, 32}}}) {
+    // The last two cut by columns too (out_proj's shape in the demo model: one panel with
+    // AVX-512, four with AVX2).
+    for (const Case &c : std::vector<Case>{{1, 1, {}, {}},
+                                           {40, 33, {17, 3}, {}},
+                                           {700, 64, {32, 300, 0, 32}, {}},
+                                           {96, 256, {64, 32}, {}},
+                                           {300, 200, {64, 128}, {150, 50, 100}},
+                                           {256, 512, {}, {64, 128, 192, 256, 320, 384, 448}}}) {
         const std::vector<float> W = randomVector(size_t(c.rows * c.cols), rng);
         const std::vector<float> x = randomVector(size_t(c.cols), rng);
         std::vector<int64_t> bounds = c.cuts;
@@ -156,7 +163,7 @@ void DecodeTest::packedMatrixMatchesDefinition()
         std::sort(bounds.begin(), bounds.end());
         bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
         for (const bool pack : {true, false}) {
-            const PackedMatrix m(W.data(), c.rows, c.cols, c.cuts, pack);
+            const PackedMatrix m(W.data(), c.rows, c.cols, c.cuts, pack, c.columnCuts);
             QCOMPARE(m.packed(), pack);
             QCOMPARE(m.packedBytes() > 0, pack);
             auto close = [&](float got, double want, int64_t terms) {
@@ -190,6 +197,38 @@ void DecodeTest::packedMatrixMatchesDefinition()
             }
         }
     }
+}
+
+void DecodeTest::packedMatrixColumnBlocksKeepTheirSums()
+{
+    // Cut by columns, a matrix lays each column block's rows of every panel side by side; a
+    // product over one column block is the same computation as without the cut (the same bits),
+    // a product over several is the blocks' products added in column order, and an empty range
+    // gives zeros.
+    std::mt19937 rng(17);
+    const int64_t rows = 300, cols = 192;
+    const std::vector<int64_t> rowCuts = {64, 128}, columnCuts = {64, 128};
+    const std::vector<float> W = randomVector(size_t(rows * cols), rng);
+    const std::vector<float> x = randomVector(size_t(cols), rng);
+    const PackedMatrix plain(W.data(), rows, cols, rowCuts, true);
+    const PackedMatrix cut(W.data(), rows, cols, rowCuts, true, columnCuts);
+    QCOMPARE(cut.packedBytes(), plain.packedBytes());
+    const size_t n = static_cast<size_t>(rows);
+    std::vector<float> a(n), b(n), sum(n, 0.0f);
+    for (int64_t c0 = 0; c0 < cols; c0 += 64) {
+        plain.columnsTimes(c0, c0 + 64, x.data(), a.data());
+        cut.columnsTimes(c0, c0 + 64, x.data(), b.data());
+        QCOMPARE(b, a);
+        for (int64_t r = 0; r < rows; ++r)
+            sum[size_t(r)] += b[size_t(r)];
+    }
+    cut.columnsTimes(0, cols, x.data(), b.data());
+    QCOMPARE(b, sum);
+    cut.rowsTimes(0, rows, x.data(), a.data());
+    QCOMPARE(a, sum);
+    std::fill(b.begin(), b.end(), 1.0f);
+    cut.columnsTimes(70, 70, x.data(), b.data());
+    QCOMPARE(b, std::vector<float>(n, 0.0f));
 }
 
 void DecodeTest::scanStepMatchesChunkScan_data()
