@@ -310,6 +310,27 @@ float maxNotNaN(const float *v, int64_t n)
     return maxNotNaNFrom(v, 0, n, -INFINITY);
 }
 
+int64_t firstIndexOf(const float *v, int64_t n, float value)
+{
+    // Runs of 64 compared in vectors (the compiler's, for the build's target), then the run that
+    // holds it one by one: a vocabulary's logits are thousands of floats, std::find compares one
+    // at a time.
+    constexpr int64_t kRun = 64;
+    int64_t i = 0;
+    for (; i + kRun <= n; i += kRun) {
+        int found = 0;
+#pragma omp simd reduction(| : found)
+        for (int64_t k = 0; k < kRun; ++k)
+            found |= v[i + k] == value;
+        if (found)
+            break;
+    }
+    for (; i < n; ++i)
+        if (v[i] == value)
+            return i;
+    return n;
+}
+
 void expShifted(const float *v, int64_t n, float shift, float *out)
 {
     switch (isa()) {

@@ -26,6 +26,9 @@ double sumExpShifted(const float *v, int64_t n, float shift);
 /// Largest of v[0, n) that is not NaN; -inf when there is none (or n is 0).
 float maxNotNaN(const float *v, int64_t n);
 
+/// The first i in [0, n) with v[i] == value; n when there is none (always for a NaN value).
+int64_t firstIndexOf(const float *v, int64_t n, float value);
+
 /// out[i] = exp(v[i] - shift) for a finite shift at least max(v): a softmax's weights in one
 /// pass, each to about 1e-6 relative (the float difference, then 2e-7 for the exp; float32, as
 /// PyTorch's softmax). 0 where v[i] is NaN or more than 87.3 below the shift (where e^x leaves

@@ -14,8 +14,8 @@ namespace {
 
 // One block of whole vectors, in the core's L1 after the LM head wrote it: three short passes
 // (the largest, its first id, the exponentials) and two reductions across the lanes, instead
-// of the general functions' calls, scalar search and reductions per 64 values (five times as
-// long for the LM head's 128-row blocks).
+// of the general functions' calls and reductions per 64 values (five times as long for the LM
+// head's 128-row blocks).
 __attribute__((target("avx512f"))) LogitBlockSummary summarizeAvx512(const float *v, int64_t n,
                                                                      int32_t firstId)
 {
@@ -42,6 +42,37 @@ __attribute__((target("avx512f"))) LogitBlockSummary summarizeAvx512(const float
     return s;
 }
 
+// The same with 8-float vectors.
+__attribute__((target("avx2,fma"))) LogitBlockSummary summarizeAvx2(const float *v, int64_t n,
+                                                                    int32_t firstId)
+{
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    for (int64_t i = 0; i < n; i += 8)
+        m = _mm256_max_ps(_mm256_loadu_ps(v + i), m);  // NaN in the first operand loses
+    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+    LogitBlockSummary s;
+    s.max = _mm256_cvtss_f32(m);
+    for (int64_t i = 0; i < n; i += 8) {
+        const int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + i), m, _CMP_EQ_OQ));
+        if (hit) {
+            s.first = firstId + int32_t(i) + int32_t(__builtin_ctz(unsigned(hit)));
+            break;
+        }
+    }
+    if (!std::isfinite(s.max))
+        return s;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n; i += 8)
+        acc = _mm256_add_ps(acc, simd::expv(_mm256_sub_ps(_mm256_loadu_ps(v + i), m)));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    s.sumExp = double(_mm_cvtss_f32(q));
+    return s;
+}
+
 }  // namespace
 
 double LogitSummary::logProbability(float valueOfId) const
@@ -56,13 +87,12 @@ LogitBlockSummary summarizeLogits(const float *v, int64_t n, int32_t firstId)
     static const Isa kIsa = selectedIsa();
     if (kIsa == Isa::Avx512 && n % 16 == 0 && n <= 1024)
         return summarizeAvx512(v, n, firstId);
+    if (kIsa == Isa::Avx2 && n % 8 == 0 && n <= 1024)
+        return summarizeAvx2(v, n, firstId);
     LogitBlockSummary s;
     s.max = maxNotNaN(v, n);
-    for (int64_t i = 0; i < n; ++i)
-        if (v[i] == s.max) {
-            s.first = firstId + int32_t(i);
-            break;
-        }
+    const int64_t first = firstIndexOf(v, n, s.max);
+    s.first = first < n ? firstId + int32_t(first) : -1;
     s.sumExp = std::isfinite(s.max) ? sumExpShifted(v, n, s.max) : 0.0;
     return s;
 }

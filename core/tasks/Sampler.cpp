@@ -91,23 +91,9 @@ void Sampler::begin(std::span<const int32_t> context, int vocabulary)
 int32_t Sampler::greedyChoice(const float *values, int32_t V)
 {
     // The largest value that is not NaN, then the first id that has it: `better`'s choice below,
-    // in vectorized loops (a token's logits are thousands of floats, read every step; std::find
-    // compares one at a time).
-    const float top = maxNotNaN(values, V);
-    constexpr int32_t kRun = 64;
-    int32_t v = 0;
-    for (; v + kRun <= V; v += kRun) {
-        int found = 0;
-#pragma omp simd reduction(| : found)
-        for (int32_t i = 0; i < kRun; ++i)
-            found |= values[v + i] == top;
-        if (found)
-            break;
-    }
-    for (; v < V; ++v)
-        if (values[v] == top)
-            return v;
-    return 0;  // every value NaN
+    // in vectorized loops (a token's logits are thousands of floats, read every step).
+    const int64_t first = firstIndexOf(values, V, maxNotNaN(values, V));
+    return first < V ? int32_t(first) : 0;  // 0 when every value is NaN
 }
 
 int32_t Sampler::next(std::span<const float> logits, const LogitSummary *summary)

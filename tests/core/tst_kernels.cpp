@@ -117,6 +117,7 @@ private slots:
     void siluMatchesDefinition();
     void softplusMatchesPyTorch();
     void logSumExpPieces();
+    void firstIndexFindsTheFirst();
     void softmaxWeights();
     void logitSummaries();
 };
@@ -238,6 +239,23 @@ void KernelsTest::logSumExpPieces()
         const double sum = sumExpShifted(v.data(), n, m);
         QVERIFY2(std::abs(sum / exact - 1.0) < 1e-6, qPrintable(QStringLiteral("n = %1").arg(n)));
     }
+}
+
+void KernelsTest::firstIndexFindsTheFirst()
+{
+    // Around the runs of 64 the search compares in vectors: the first of two equal values, one
+    // in the tail after the last whole run, none, and a NaN value (never equal to anything).
+    std::vector<float> v(4100, 1.0f);
+    QCOMPARE(firstIndexOf(v.data(), 4100, 2.0f), int64_t(4100));
+    for (int64_t at : {0, 63, 64, 1000, 4095, 4096, 4099}) {
+        std::vector<float> w = v;
+        w[size_t(at)] = 2.0f;
+        w[4099] = 2.0f;
+        QCOMPARE(firstIndexOf(w.data(), 4100, 2.0f), at);
+    }
+    QCOMPARE(firstIndexOf(v.data(), 0, 1.0f), int64_t(0));
+    v[7] = std::numeric_limits<float>::quiet_NaN();
+    QCOMPARE(firstIndexOf(v.data(), 4100, v[7]), int64_t(4100));
 }
 
 void KernelsTest::logitSummaries()
