@@ -307,14 +307,14 @@ __attribute__((target("avx2,fma"))) void matVecAvx2(const float *W, int64_t ldw,
     }
 }
 
-// panelTimesAvx512 with 8-float vectors, for panels of at most 64 outputs (NV ≤ 8 vectors a row:
-// 8 of the 16 registers hold accumulators); narrow panels take U rows at a time.
+// panelTimesAvx512 with 8-float vectors: NV vectors a row, U = 8 / NV rows at a time into U sets
+// of accumulators (8 of the 16 registers). Used for panels of at most 32 outputs (panelWidth()).
 template <int NV>
 __attribute__((target("avx2,fma"))) void panelTimesAvx2(const float *panel, int64_t stride,
                                                         int64_t outputs, int64_t k0, int64_t k1,
                                                         const float *x, float *y)
 {
-    static_assert(NV >= 1 && NV <= 8);
+    static_assert(NV >= 1 && NV <= 8 && 8 % NV == 0);
     constexpr int U = 8 / NV;
     constexpr int64_t kAhead = 1024;  // floats, as for AVX-512
     __m256 acc[U][NV];
@@ -506,7 +506,7 @@ Isa isa()
 
 int64_t panelWidth()
 {
-    return isa() == Isa::Avx2 ? 64 : kWidestPanel;
+    return isa() == Isa::Avx2 ? 32 : kWidestPanel;
 }
 
 void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
@@ -534,9 +534,8 @@ void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0,
         static constexpr auto kernels =
             panelKernels(std::make_integer_sequence<int, kWidestPanel / 16>());
         kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
-    } else if (isa() == Isa::Avx2 && stride <= 64) {
-        static constexpr PanelKernel kernels[] = {&panelTimesAvx2<2>, &panelTimesAvx2<4>,
-                                                  &panelTimesAvx2<6>, &panelTimesAvx2<8>};
+    } else if (isa() == Isa::Avx2 && stride <= 32) {
+        static constexpr PanelKernel kernels[] = {&panelTimesAvx2<2>, &panelTimesAvx2<4>};
         kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
     } else {
         panelTimesDefault(panel, stride, outputs, k0, k1, x, y);

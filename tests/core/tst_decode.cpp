@@ -149,7 +149,7 @@ void DecodeTest::packedMatrixMatchesDefinition()
         std::vector<int64_t> cuts, columnCuts;
     };
     // The last two cut by columns too (out_proj's shape in the demo model: one panel with
-    // AVX-512, four with AVX2).
+    // AVX-512, eight with AVX2).
     for (const Case &c : std::vector<Case>{{1, 1, {}, {}},
                                            {40, 33, {17, 3}, {}},
                                            {700, 64, {32, 300, 0, 32}, {}},
