@@ -81,7 +81,7 @@ PackedMatrix::PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vect
     m_data = AlignedFloats(floatsOf(m_panels, cols), 64);
     for (size_t j = 0; j + 1 < m_columnBlocks.size(); ++j) {
         for (const Panel &p : m_panels) {
-            float *panel = const_cast<float *>(panelData(p, j));
+            float *panel = m_data.data() + panelOffset(p, j);
             for (int64_t k = m_columnBlocks[j]; k < m_columnBlocks[j + 1]; ++k) {
                 float *row = panel + (k - m_columnBlocks[j]) * p.stride;
                 for (int64_t r = p.r0; r < p.r1; ++r)
@@ -92,10 +92,10 @@ PackedMatrix::PackedMatrix(const float *w, int64_t rows, int64_t cols, std::vect
     }
 }
 
-const float *PackedMatrix::panelData(const Panel &p, size_t j) const
+int64_t PackedMatrix::panelOffset(const Panel &p, size_t j) const
 {
     const int64_t k0 = m_columnBlocks[j], k1 = m_columnBlocks[j + 1];
-    return m_data.data() + k0 * m_widths + p.lead * (k1 - k0);
+    return k0 * m_widths + p.lead * (k1 - k0);
 }
 
 std::vector<PackedMatrix::Panel>::const_iterator PackedMatrix::panelAt(int64_t r0) const
@@ -111,7 +111,7 @@ std::pair<const float *, int64_t> PackedMatrix::rowsSpan(int64_t r0, int64_t r1)
     const float *first = nullptr, *end = nullptr;
     for (auto p = panelAt(r0); p != m_panels.end() && p->r0 < r1; ++p) {
         for (size_t j = 0; j + 1 < m_columnBlocks.size(); ++j) {
-            const float *data = panelData(*p, j);
+            const float *data = m_data.data() + panelOffset(*p, j);
             first = first ? std::min(first, data) : data;
             end = std::max(end, data + p->stride * (m_columnBlocks[j + 1] - m_columnBlocks[j]));
         }
@@ -139,13 +139,13 @@ void PackedMatrix::panelsTimes(std::vector<Panel>::const_iterator first,
             float *out = y + (p->r0 - yRow0);
             const int64_t outputs = p->r1 - p->r0;
             if (!written) {
-                decodekernels::panelTimes(panelData(*p, j), p->stride, outputs, from - k0, to - k0,
-                                          x + k0, out);
+                decodekernels::panelTimes(m_data.data() + panelOffset(*p, j), p->stride, outputs,
+                                          from - k0, to - k0, x + k0, out);
                 continue;
             }
             float part[decodekernels::kWidestPanel];
-            decodekernels::panelTimes(panelData(*p, j), p->stride, outputs, from - k0, to - k0,
-                                      x + k0, part);
+            decodekernels::panelTimes(m_data.data() + panelOffset(*p, j), p->stride, outputs,
+                                      from - k0, to - k0, x + k0, part);
             for (int64_t i = 0; i < outputs; ++i)
                 out[i] += part[i];
         }
@@ -162,7 +162,7 @@ void PackedMatrix::rowsTimes(int64_t r0, int64_t r1, const float *x, float *y) c
     auto last = panelAt(r0);
     if (m_columnBlocks.size() == 2) {  // one column block: the step's path, kept short
         for (; last != m_panels.end() && last->r0 < r1; ++last)
-            decodekernels::panelTimes(m_data.data() + last->lead * m_cols, last->stride,
+            decodekernels::panelTimes(m_data.data() + panelOffset(*last, 0), last->stride,
                                       last->r1 - last->r0, 0, m_cols, x, y + (last->r0 - r0));
         return;
     }
@@ -179,7 +179,7 @@ void PackedMatrix::columnsTimes(int64_t c0, int64_t c1, const float *x, float *y
     }
     if (m_columnBlocks.size() == 2) {
         for (const Panel &p : m_panels)
-            decodekernels::panelTimes(m_data.data() + p.lead * m_cols, p.stride, p.r1 - p.r0, c0,
+            decodekernels::panelTimes(m_data.data() + panelOffset(p, 0), p.stride, p.r1 - p.r0, c0,
                                       std::max(c0, c1), x, y + p.r0);
         return;
     }

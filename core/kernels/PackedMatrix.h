@@ -21,9 +21,9 @@ namespace mscope {
 /// one stream too, not one per panel. Not packed, it multiplies W where it is
 /// (decodekernels::matVec), for weights too large to keep twice.
 ///
-/// The numbers do not depend on which rows a call covers, only on the layout and the columns:
-/// a product over columns [c0, c1) is each column block's part of it summed on its own (panelTimes'
-/// order), the parts added in column order.
+/// The numbers do not depend on which rows a call covers, only on the layout and the columns: a
+/// product over columns [c0, c1) is each column block's part of it summed on its own (in
+/// panelTimes' order), the parts added in column order.
 class PackedMatrix
 {
 public:
@@ -59,8 +59,8 @@ private:
     static int64_t floatsOf(const std::vector<Panel> &panels, int64_t cols);
     // The first panel at or after row r0.
     std::vector<Panel>::const_iterator panelAt(int64_t r0) const;
-    // Where panel p's rows of column block j begin.
-    const float *panelData(const Panel &p, size_t j) const;
+    // Where panel p's rows of column block j begin in the packed copy (floats).
+    int64_t panelOffset(const Panel &p, size_t j) const;
     // The products of the panels [first, last) with the columns [c0, c1) of x, to y + (a panel's
     // r0 - yRow0): each column block's part, the first written, the others added.
     void panelsTimes(std::vector<Panel>::const_iterator first,
