@@ -355,8 +355,10 @@ int ModelCommands::eval(const QStringList &args)
         // Positions scored: one fewer than the tokens.
         PositionBuckets buckets(std::max<int64_t>(1, longest - 1), perOctave);
         for (size_t i = 0; i < docs.size(); ++i) {
+            // Each text's count starts again: say which text it is.
             job.setProgressCallback([&bar, i, n = docs.size()](double f, const QString &what) {
-                bar.update((double(i) + f) / double(n), what);
+                bar.update((double(i) + f) / double(n),
+                           QStringLiteral("text %1 of %2: %3").arg(i + 1).arg(n).arg(what));
             });
             const StreamResult r = evaluator.stream(docs[i], &job);
             buckets.merge(r.buckets(perOctave));
@@ -466,6 +468,9 @@ int ModelCommands::demo(const QStringList &args)
         configs.push_back({QStringLiteral("tau-cap c=1"), cap});
     }
 
+    QStringList names;
+    for (const QString &t : texts)
+        names << QFileInfo(t).completeBaseName();
     std::vector<PositionBuckets> results;
     for (const Config &config : configs) {
         ForwardPass forward(model, config.modulation.apply(*model));
@@ -474,9 +479,12 @@ int ModelCommands::demo(const QStringList &args)
         ProgressBar bar(QStringLiteral("demo: ") + config.name);
         PositionBuckets merged(std::max<int64_t>(1, longest - 1));
         for (size_t d = 0; d < docs.size(); ++d) {
-            job.setProgressCallback([&bar, d, n = docs.size()](double f, const QString &what) {
-                bar.update((double(d) + f) / double(n), what);
-            });
+            // Each text's count starts again: say which text it is.
+            const QString name = names[qsizetype(d)];
+            job.setProgressCallback(
+                [&bar, d, n = docs.size(), name](double f, const QString &what) {
+                    bar.update((double(d) + f) / double(n), name + QStringLiteral(": ") + what);
+                });
             merged.merge(evaluator.stream(docs[d], &job).buckets());
         }
         results.push_back(merged);
@@ -494,9 +502,6 @@ int ModelCommands::demo(const QStringList &args)
             {QStringLiteral("curves"), curves}}));
         return 0;
     }
-    QStringList names;
-    for (const QString &t : texts)
-        names << QFileInfo(t).completeBaseName();
     std::printf("MambaScope demo: %s, trained on %d-token contexts, streaming the first %lld "
                 "tokens of %s\n",
                 qPrintable(QFileInfo(model->directory()).fileName()), trainLength,
