@@ -3,6 +3,7 @@
 
 #include "kernels/FastExp.h"
 #include "kernels/KernelIsa.h"
+#include "kernels/LaneReductions.h"
 
 #include <immintrin.h>
 #include <algorithm>
@@ -15,47 +16,8 @@ namespace {
 
 // ---- AVX-512 ----
 
-// The sums of eight vectors' lanes, as one vector of eight: halves added, then pairwise
-// horizontal adds (three levels), so a row costs about three instructions instead of a full
-// horizontal reduction each.
-// The upper and lower 256 bits added. (The masked extract with every lane set is the plain
-// instruction; GCC 12 warns about the unmasked one's undefined pass-through operand.)
-__attribute__((target("avx512f"), always_inline)) inline __m256 foldHalves(__m512 a)
-{
-    const __m512d v = _mm512_castps_pd(a);
-    const __m256d low = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 0);
-    const __m256d high = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 1);
-    return _mm256_add_ps(_mm256_castpd_ps(low), _mm256_castpd_ps(high));
-}
-
-// The sum of the lanes of one vector.
-__attribute__((target("avx512f"), always_inline)) inline float sumLanes(__m512 a)
-{
-    const __m256 h = foldHalves(a);
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
-}
-
-// The sums of eight 8-lane vectors' lanes, as one vector of eight: three levels of pairwise
-// horizontal adds and one of halves.
-__attribute__((target("avx2,fma"), always_inline)) inline __m256 sumLanes8(const __m256 (&h)[8])
-{
-    const __m256 h01 = _mm256_hadd_ps(h[0], h[1]), h23 = _mm256_hadd_ps(h[2], h[3]);
-    const __m256 h45 = _mm256_hadd_ps(h[4], h[5]), h67 = _mm256_hadd_ps(h[6], h[7]);
-    const __m256 h0123 = _mm256_hadd_ps(h01, h23), h4567 = _mm256_hadd_ps(h45, h67);
-    return _mm256_add_ps(_mm256_permute2f128_ps(h0123, h4567, 0x20),
-                         _mm256_permute2f128_ps(h0123, h4567, 0x31));
-}
-
-__attribute__((target("avx512f"))) inline __m256 sumLanes8(const __m512 (&a)[8])
-{
-    __m256 h[8];
-    for (int i = 0; i < 8; ++i)
-        h[i] = foldHalves(a[i]);
-    return sumLanes8(h);
-}
+using simd::sumLanes;
+using simd::sumLanes8;
 
 __attribute__((target("avx512f"))) void matVecAvx512(const float *W, int64_t ldw, int64_t rows,
                                                      int64_t cols, const float *x, float *y,
@@ -244,15 +206,6 @@ __attribute__((target("avx512f"))) void headStepAvx512(const HeadStepArgs &a)
 }
 
 // ---- AVX2 (16 registers of 8 floats) ----
-
-// The sum of the lanes of one vector.
-__attribute__((target("avx2,fma"), always_inline)) inline float sumLanes(__m256 a)
-{
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
-}
 
 // Lanes [0, n) of a vector set, for the masked loads and stores of a tail (0 ≤ n ≤ 8).
 __attribute__((target("avx2,fma"), always_inline)) inline __m256i firstLanes(int64_t n)

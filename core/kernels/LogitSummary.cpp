@@ -4,6 +4,7 @@
 #include "kernels/ElementwiseKernels.h"
 #include "kernels/FastExp.h"
 #include "kernels/KernelIsa.h"
+#include "kernels/LaneReductions.h"
 
 #include <immintrin.h>
 #include <cmath>
@@ -11,36 +12,6 @@
 namespace mscope {
 
 namespace {
-
-// The largest and the sum of a vector's 8 lanes (the sum pairs lanes as _mm512_reduce_add_ps
-// does after its first step: i + i+4, then k + k+2, then 0 + 1).
-__attribute__((target("avx2,fma"), always_inline)) inline float maxOfLanes(__m256 m)
-{
-    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
-    return _mm256_cvtss_f32(m);
-}
-
-__attribute__((target("avx2,fma"), always_inline)) inline float sumOfLanes(__m256 a)
-{
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
-}
-
-// The two 256-bit halves of a vector folded by `op` (lane i with lane i+8). The masked extract
-// with every lane set is the plain instruction; GCC 12 warns about the unmasked one's
-// pass-through operand, also inside _mm512_reduce_*_ps.
-template <typename Op>
-__attribute__((target("avx512f"), always_inline)) inline __m256 foldHalves(__m512 a, Op op)
-{
-    const __m512d v = _mm512_castps_pd(a);
-    const __m256d low = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 0);
-    const __m256d high = _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xFF, v, 1);
-    return op(_mm256_castpd_ps(low), _mm256_castpd_ps(high));
-}
 
 // One block of whole vectors, in the core's L1 after the LM head wrote it: three short passes
 // (the largest, its first id, the exponentials) and two reductions across the lanes, instead
@@ -54,7 +25,7 @@ __attribute__((target("avx512f"))) LogitBlockSummary summarizeAvx512(const float
     for (int64_t i = 0; i < n; i += 16)
         m = _mm512_mask_max_ps(m, all, _mm512_loadu_ps(v + i), m);  // a NaN lane keeps m
     LogitBlockSummary s;
-    s.max = maxOfLanes(foldHalves(m, [](__m256 a, __m256 b) { return _mm256_max_ps(a, b); }));
+    s.max = simd::maxLanes(m);
     const __m512 top = _mm512_set1_ps(s.max);
     for (int64_t i = 0; i < n; i += 16) {
         const __mmask16 hit = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + i), top, _CMP_EQ_OQ);
@@ -68,8 +39,7 @@ __attribute__((target("avx512f"))) LogitBlockSummary summarizeAvx512(const float
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < n; i += 16)
         acc = _mm512_add_ps(acc, simd::expv(_mm512_sub_ps(_mm512_loadu_ps(v + i), top)));
-    s.sumExp =
-        double(sumOfLanes(foldHalves(acc, [](__m256 a, __m256 b) { return _mm256_add_ps(a, b); })));
+    s.sumExp = double(simd::sumLanes(acc));
     return s;
 }
 
@@ -81,7 +51,7 @@ __attribute__((target("avx2,fma"))) LogitBlockSummary summarizeAvx2(const float 
     for (int64_t i = 0; i < n; i += 8)
         m = _mm256_max_ps(_mm256_loadu_ps(v + i), m);  // NaN in the first operand loses
     LogitBlockSummary s;
-    s.max = maxOfLanes(m);
+    s.max = simd::maxLanes(m);
     m = _mm256_set1_ps(s.max);
     for (int64_t i = 0; i < n; i += 8) {
         const int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + i), m, _CMP_EQ_OQ));
@@ -95,7 +65,7 @@ __attribute__((target("avx2,fma"))) LogitBlockSummary summarizeAvx2(const float 
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n; i += 8)
         acc = _mm256_add_ps(acc, simd::expv(_mm256_sub_ps(_mm256_loadu_ps(v + i), m)));
-    s.sumExp = double(sumOfLanes(acc));
+    s.sumExp = double(simd::sumLanes(acc));
     return s;
 }
 
