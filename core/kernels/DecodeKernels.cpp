@@ -449,17 +449,21 @@ void headStepDefault(const HeadStepArgs &a)
     }
 }
 
+// Kept here, not asked of KernelIsa at every call: the step makes about 150 calls a token.
 Isa isa()
 {
     static const Isa chosen = selectedIsa();
     return chosen;
 }
 
+// panelWidth() with AVX2: the widest panel the AVX2 kernel table below covers.
+constexpr int64_t kAvx2PanelWidth = 32;
+
 }  // namespace
 
 int64_t panelWidth()
 {
-    return isa() == Isa::Avx2 ? 32 : kWidestPanel;
+    return isa() == Isa::Avx2 ? kAvx2PanelWidth : kWidestPanel;
 }
 
 void matVec(const float *W, int64_t ldw, int64_t rows, int64_t cols, const float *x, float *y,
@@ -487,8 +491,9 @@ void panelTimes(const float *panel, int64_t stride, int64_t outputs, int64_t k0,
         static constexpr auto kernels =
             panelKernels(std::make_integer_sequence<int, kWidestPanel / 16>());
         kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
-    } else if (isa() == Isa::Avx2 && stride <= 32) {
+    } else if (isa() == Isa::Avx2 && stride <= kAvx2PanelWidth) {
         static constexpr PanelKernel kernels[] = {&panelTimesAvx2<2>, &panelTimesAvx2<4>};
+        static_assert(std::size(kernels) == kAvx2PanelWidth / 16);
         kernels[size_t(stride / 16 - 1)](panel, stride, outputs, k0, k1, x, y);
     } else {
         panelTimesDefault(panel, stride, outputs, k0, k1, x, y);
