@@ -195,8 +195,10 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
         const bool keep = k >= firstKept;
         const int64_t n = chunkEnd(k) - chunkStart(k);
         m_forward->setActivationSink(keep ? recordSink : LayerActivationSink{});
-        if (keep)
+        if (keep) {
             m_layers->beginChunk(n);
+            m_layers->beginRecording(n);
+        }
         RecurrentState state = starts.back();
         m_forward->embed(std::span(window.ids).subspan(size_t(chunkStart(k)), size_t(n)), m_hidden);
         m_forward->runLayers(m_hidden, state);
@@ -223,6 +225,7 @@ double BackwardPass::run(const ScoredWindow &window, std::vector<LayerSensitivit
             keptHidden[size_t(k)] = Eigen::MatrixXf();
         } else {
             RecurrentState state = starts[size_t(k)];
+            m_layers->beginRecording(n);
             m_forward->embed(std::span(window.ids).subspan(size_t(t0), size_t(n)), m_hidden);
             m_forward->runLayers(m_hidden, state);
         }

@@ -27,9 +27,13 @@ public:
     LayerBackward(const LayerBackward &) = delete;
     LayerBackward &operator=(const LayerBackward &) = delete;
 
-    /// Sizes the recordings and the scratch for a chunk of `tokens` tokens.
+    /// Sizes the scratch for a chunk of `tokens` tokens.
     virtual void beginChunk(int64_t tokens) = 0;
-    /// Copies one layer's activations (what the ForwardPass's sink receives).
+    /// Sizes the recordings for a chunk of `tokens` tokens, before a forward pass records it.
+    virtual void beginRecording(int64_t tokens) = 0;
+    /// Copies one layer's activations, the columns [a.first, a.end) (what the ForwardPass's sink
+    /// receives: each of the block's threads its own columns, at the same time) into the
+    /// recordings beginRecording sized.
     virtual void record(const LayerActivations &a) = 0;
     /// Layer `l` backward over the recorded chunk. `start` is the state the layer began the
     /// chunk with, `scan` its scan parameters as run. On entry gHidden is dJ/d(layer output) and
@@ -55,6 +59,11 @@ public:
     virtual int64_t maxChunkTokens() const { return 1 << 20; }
 
 protected:
+    /// to[:, first:end) = the same columns of `from` (`rows` floats a column). `to` must already
+    /// be rows × at least `end`: record() runs on several threads at once and may not resize.
+    static void copyColumns(Eigen::MatrixXf &to, const float *from, int64_t rows, int64_t first,
+                            int64_t end);
+
     const MambaModel &m_model;
 };
 

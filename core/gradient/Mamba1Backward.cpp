@@ -23,12 +23,6 @@ constexpr int kLanes = 16;
 // Its per-block arrays hold at most this many states per channel.
 constexpr int64_t kMaxStates = 64;
 
-void copyColumns(Eigen::MatrixXf &to, const float *from, int64_t rows, int64_t cols)
-{
-    to.resize(rows, cols);
-    std::copy(from, from + rows * cols, to.data());
-}
-
 }  // namespace
 
 Mamba1Backward::Mamba1Backward(const MambaModel &model) : LayerBackward(model)
@@ -64,15 +58,25 @@ void Mamba1Backward::beginChunk(int64_t T)
     m_threadBc.resize(size_t(m_threads) * size_t(T * 2 * m_n * kLanes));
 }
 
+void Mamba1Backward::beginRecording(int64_t T)
+{
+    for (Recording &r : m_layers) {
+        r.input.resize(m_d, T);
+        r.xz.resize(2 * m_e, T);
+        r.xc.resize(m_e, T);
+        r.xdbl.resize(m_r + 2 * m_n, T);
+        r.delta.resize(m_e, T);
+    }
+}
+
 void Mamba1Backward::record(const LayerActivations &a)
 {
     Recording &r = m_layers[size_t(a.layer)];
-    const int64_t T = a.tokens;
-    copyColumns(r.input, a.input, m_d, T);
-    copyColumns(r.xz, a.projection, a.projectionRows, T);
-    copyColumns(r.xc, a.convOutput, a.convRows, T);
-    copyColumns(r.xdbl, a.scanInputs, a.scanInputRows, T);
-    copyColumns(r.delta, a.delta, a.deltaRows, T);
+    copyColumns(r.input, a.input, m_d, a.first, a.end);
+    copyColumns(r.xz, a.projection, a.projectionRows, a.first, a.end);
+    copyColumns(r.xc, a.convOutput, a.convRows, a.first, a.end);
+    copyColumns(r.xdbl, a.scanInputs, a.scanInputRows, a.first, a.end);
+    copyColumns(r.delta, a.delta, a.deltaRows, a.first, a.end);
 }
 
 int64_t Mamba1Backward::floats(const Recording &r)

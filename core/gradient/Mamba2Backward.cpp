@@ -16,12 +16,6 @@ using namespace backwardkernels;
 
 namespace {
 
-void copyColumns(Eigen::MatrixXf &to, const float *from, int64_t rows, int64_t cols)
-{
-    to.resize(rows, cols);
-    std::copy(from, from + rows * cols, to.data());
-}
-
 // Per-thread scan scratch of one head over a chunk, [T + 1, P, N] floats: chunks are cut so that
 // it stays below this (the driver asks maxChunkTokens).
 constexpr int64_t kMaxHeadStateFloats = int64_t(1) << 22;
@@ -64,14 +58,23 @@ void Mamba2Backward::beginChunk(int64_t T)
     m_threadBc.resize(size_t(m_threads) * size_t(T * 2 * m_groups * m_n));
 }
 
+void Mamba2Backward::beginRecording(int64_t T)
+{
+    for (Recording &r : m_layers) {
+        r.input.resize(m_d, T);
+        r.proj.resize(m_projRows, T);
+        r.xbc.resize(m_convChannels, T);
+        r.delta.resize(m_heads, T);
+    }
+}
+
 void Mamba2Backward::record(const LayerActivations &a)
 {
     Recording &r = m_layers[size_t(a.layer)];
-    const int64_t T = a.tokens;
-    copyColumns(r.input, a.input, m_d, T);
-    copyColumns(r.proj, a.projection, a.projectionRows, T);
-    copyColumns(r.xbc, a.convOutput, a.convRows, T);
-    copyColumns(r.delta, a.delta, a.deltaRows, T);
+    copyColumns(r.input, a.input, m_d, a.first, a.end);
+    copyColumns(r.proj, a.projection, a.projectionRows, a.first, a.end);
+    copyColumns(r.xbc, a.convOutput, a.convRows, a.first, a.end);
+    copyColumns(r.delta, a.delta, a.deltaRows, a.first, a.end);
 }
 
 int64_t Mamba2Backward::floats(const Recording &r)

@@ -19,6 +19,7 @@ public:
     explicit Mamba2Backward(const MambaModel &model);
 
     void beginChunk(int64_t tokens) override;
+    void beginRecording(int64_t tokens) override;
     void record(const LayerActivations &a) override;
     void backward(int l, const RecurrentState::Layer &start, const ScanParameters::Layer &scan,
                   Eigen::MatrixXf &gHidden, RecurrentState::Layer &carry, LayerSensitivity &out,

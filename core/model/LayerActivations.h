@@ -14,6 +14,9 @@ struct LayerActivations
 {
     int layer = 0;
     int64_t tokens = 0;
+    /// The columns this call hands over, [first, end) of [0, tokens): what the calling thread
+    /// computed (the block shares a chunk's tokens out between its threads).
+    int64_t first = 0, end = 0;
     const float *input = nullptr;  // [D] the residual stream entering the layer
     /// in_proj output (+ bias): x | z [2E]; Mamba-2 z | x B C | dt [E + C + H], z not yet gated.
     const float *projection = nullptr;
@@ -30,7 +33,10 @@ struct LayerActivations
 };
 
 /// Called for every layer of every chunk after the layer's scan inputs are complete and before
-/// its scan runs (from one thread; the others may already be scanning, so it must only read).
+/// its scan runs, once by each of the block's threads with the columns that thread computed
+/// (their ranges cover the chunk without overlap). The calls run at the same time, and the other
+/// threads may already be scanning: it must only read the buffers, and write nothing another
+/// call writes (each thread copying its own columns into storage sized beforehand).
 using LayerActivationSink = std::function<void(const LayerActivations &)>;
 
 }  // namespace mscope

@@ -6,11 +6,40 @@
 #include "kernels/SpinThenSleepBarrier.h"
 
 #include <omp.h>
+#include <atomic>
 #include <exception>
 
 namespace mscope {
 
 using namespace blockkernels;
+
+namespace {
+
+// A callback of the caller's (an observer, a sink) that threw inside the parallel region: the
+// first exception, rethrown after the region; no callback runs after it.
+struct CallbackFailure
+{
+    std::atomic<bool> failed{false};
+    std::exception_ptr first;
+};
+
+template <typename Call>
+void handOver(CallbackFailure &failure, Call call)
+{
+    if (failure.failed.load(std::memory_order_relaxed))
+        return;
+    try {
+        call();
+    } catch (...) {
+#pragma omp critical(mscope_layer_block_failure)
+        if (!failure.first) {
+            failure.first = std::current_exception();
+            failure.failed.store(true, std::memory_order_relaxed);
+        }
+    }
+}
+
+}  // namespace
 
 LayerBlock::~LayerBlock() = default;
 
@@ -35,8 +64,12 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
             advanceConvState(s, T);
             if (observer)
                 observer(l, delta(), int(T), deltaChannels());
-            if (sink)
-                sink(activations(l, hidden));
+            if (sink) {
+                LayerActivations a = activations(l, hidden);
+                a.first = 0;
+                a.end = T;
+                sink(a);
+            }
             this->scan(l, s, scan, 0, scanUnits(), 0);
             projectOut(l, hidden, 0, T);
         }
@@ -48,7 +81,7 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
     // by its columns, single-threaded), and projectOut → the next layer's project work on the
     // same tokens, so three barriers per layer suffice. The barriers spin briefly, then sleep: on
     // a machine busy with other work the other thread may not be running at all.
-    std::exception_ptr observerFailure;
+    CallbackFailure callbackFailure;
     SpinThenSleepBarrier barrier(threads);
     const int64_t units = scanUnits(), align = scanAlignment();
 #pragma omp parallel num_threads(threads)
@@ -63,29 +96,31 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
             sync();  // the conv reads the inputs of earlier tokens
             prepareScan(l, s, scan, t0, t1);
             sync();
+            // The conv inputs of this layer are read and Δ is complete: both can be handed over
+            // while the scan runs (neither changes before the next layer's project, after a
+            // barrier; the hidden state and z not before projectOut, after one). Each thread
+            // hands over the tokens it computed itself: the copies run side by side, and none
+            // reads another core's lines.
             if (i == 0) {
-                // The conv inputs of this layer are read and Δ is complete: both can be handed
-                // over while the scan runs (neither changes before the next layer's project,
-                // after a barrier; the hidden state and z not before projectOut, after one).
                 advanceConvState(s, T);
-                if ((observer || sink) && !observerFailure) {
-                    try {
-                        if (observer)
-                            observer(l, delta(), int(T), deltaChannels());
-                        if (sink)
-                            sink(activations(l, hidden));
-                    } catch (...) {
-                        observerFailure = std::current_exception();
-                    }
-                }
+                if (observer)
+                    handOver(callbackFailure,
+                             [&] { observer(l, delta(), int(T), deltaChannels()); });
             }
+            if (sink)
+                handOver(callbackFailure, [&] {
+                    LayerActivations a = activations(l, hidden);
+                    a.first = t0;
+                    a.end = t1;
+                    sink(a);
+                });
             this->scan(l, s, scan, u0, u1, i);
             sync();  // projectOut takes every channel or head of a token
             projectOut(l, hidden, t0, t1);
         }
     }
-    if (observerFailure)
-        std::rethrow_exception(observerFailure);
+    if (callbackFailure.first)
+        std::rethrow_exception(callbackFailure.first);
 }
 
 }  // namespace mscope

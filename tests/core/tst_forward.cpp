@@ -6,6 +6,7 @@
 #include "kernels/SelectiveScan.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
+#include "support/EngineThreads.h"
 #include "support/Error.h"
 #include "TestJson.h"
 #include "TestMain.h"
@@ -16,6 +17,8 @@
 #include <QJsonObject>
 #include <QTest>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <random>
 
 using namespace mscope;
@@ -70,6 +73,7 @@ private slots:
     void chunkingDoesNotChangeResults();
     void fixedWindowOfWholeTextEqualsStreaming();
     void tokenOutsideVocabularyIsAnError();
+    void activationSinkGetsEveryColumnOnce();
 };
 
 void ForwardTest::fastExpMatchesStdExp()
@@ -231,6 +235,66 @@ void ForwardTest::tokenOutsideVocabularyIsAnError()
         QFAIL("no error");
     } catch (const Error &e) {
         QVERIFY(e.message().contains(QStringLiteral("token id 4096 at position 2")));
+    }
+}
+
+void ForwardTest::activationSinkGetsEveryColumnOnce()
+{
+    // The sink is called by each of the block's threads with the columns it computed, at the
+    // same time (LayerActivationSink): per layer the ranges must cover the chunk once, and the
+    // columns handed over must be the ones a single thread computes there (Δ compared: it
+    // depends on every product before the scan).
+    const QJsonObject ref = readJson(QStringLiteral(MAMBASCOPE_TEST_DATA "/demo_reference.json"));
+    const auto model =
+        MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
+    const std::vector<int32_t> tokens = tokenIds(ref[QStringLiteral("token_ids")].toArray());
+    const int64_t T = int64_t(tokens.size()), E = model->config().dInner;
+    const int layers = int(model->layers().size());
+    struct Handed
+    {
+        std::map<int, std::vector<std::pair<int64_t, int64_t>>> ranges;  // per layer
+        std::vector<std::vector<float>> delta;                           // per layer, E × T
+    };
+    const auto runWith = [&](int threads) {
+        EngineThreads::set(threads);
+        Handed h;
+        h.delta.assign(size_t(layers), std::vector<float>(size_t(E * T), 0.0f));
+        std::mutex lock;
+        ForwardPass forward(model);
+        forward.setActivationSink([&](const LayerActivations &a) {
+            // Called on the block's threads: no QTest macro here, the ranges are checked after.
+            const bool inside = 0 <= a.first && a.first <= a.end && a.end <= a.tokens &&
+                                a.tokens == T && a.deltaRows == E;
+            if (inside)
+                std::copy(a.delta + a.first * a.deltaRows, a.delta + a.end * a.deltaRows,
+                          h.delta[size_t(a.layer)].data() + a.first * E);
+            const std::lock_guard<std::mutex> guard(lock);
+            h.ranges[a.layer].emplace_back(inside ? a.first : -1, a.end);
+        });
+        ForwardPass::Hidden hidden;
+        RecurrentState state(model->config());
+        forward.embed(tokens, hidden);
+        forward.runLayers(hidden, state);
+        EngineThreads::set(0);
+        return h;
+    };
+    const Handed alone = runWith(1), team = runWith(2);
+    for (int l = 0; l < layers; ++l) {
+        QCOMPARE(alone.ranges.at(l).size(), size_t(1));
+        auto ranges = team.ranges.at(l);
+        QCOMPARE(ranges.size(), size_t(2));  // one call per thread
+        std::sort(ranges.begin(), ranges.end());
+        int64_t next = 0;
+        for (const auto &[first, end] : ranges) {
+            QCOMPARE(first, next);
+            next = end;
+        }
+        QCOMPARE(next, T);
+        for (int64_t i = 0; i < E * T; ++i)
+            QVERIFY2(
+                std::abs(team.delta[size_t(l)][size_t(i)] - alone.delta[size_t(l)][size_t(i)]) <=
+                    1e-5f * (1.0f + std::abs(alone.delta[size_t(l)][size_t(i)])),
+                qPrintable(QStringLiteral("layer %1, element %2").arg(l).arg(i)));
     }
 }
 
