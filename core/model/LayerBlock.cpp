@@ -16,7 +16,8 @@ using namespace blockkernels;
 namespace {
 
 // A callback of the caller's (an observer, a sink) that threw inside the parallel region: the
-// first exception, rethrown after the region; no callback runs after it.
+// first exception, rethrown after the region; the callbacks that would start after it are
+// skipped (one already running on the other thread finishes).
 struct CallbackFailure
 {
     std::atomic<bool> failed{false};
