@@ -65,12 +65,8 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
             advanceConvState(s, T);
             if (observer)
                 observer(l, delta(), int(T), deltaChannels());
-            if (sink) {
-                LayerActivations a = activations(l, hidden);
-                a.first = 0;
-                a.end = T;
-                sink(a);
-            }
+            if (sink)
+                sink(activations(l, hidden, 0, T));
             this->scan(l, s, scan, 0, scanUnits(), 0);
             projectOut(l, hidden, 0, T);
         }
@@ -109,12 +105,7 @@ void LayerBlock::run(Eigen::MatrixXf &hidden, RecurrentState &state, const ScanP
                              [&] { observer(l, delta(), int(T), deltaChannels()); });
             }
             if (sink)
-                handOver(callbackFailure, [&] {
-                    LayerActivations a = activations(l, hidden);
-                    a.first = t0;
-                    a.end = t1;
-                    sink(a);
-                });
+                handOver(callbackFailure, [&] { sink(activations(l, hidden, t0, t1)); });
             this->scan(l, s, scan, u0, u1, i);
             sync();  // projectOut takes every channel or head of a token
             projectOut(l, hidden, t0, t1);

@@ -51,8 +51,10 @@ protected:
     /// Δ of the chunk, [tokens, channels] token-major, and its channel count (for the observer).
     virtual const float *delta() const = 0;
     virtual int deltaChannels() const = 0;
-    /// The chunk's buffers of layer `l` after prepareScan, for a LayerActivationSink.
-    virtual LayerActivations activations(int l, const Eigen::MatrixXf &hidden) const = 0;
+    /// The chunk's buffers of layer `l` after prepareScan, for a LayerActivationSink, handing
+    /// over the columns [first, end).
+    virtual LayerActivations activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
+                                         int64_t end) const = 0;
     /// The scan over units [u0, u1) (channels or heads) and every token, by thread `thread`.
     virtual void scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
                       int64_t u0, int64_t u1, int thread) = 0;

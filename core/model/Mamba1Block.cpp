@@ -89,10 +89,13 @@ void Mamba1Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
     m_conv.front().advanceState(state.conv.data(), convInput(), tokens);
 }
 
-LayerActivations Mamba1Block::activations(int l, const Eigen::MatrixXf &hidden) const
+LayerActivations Mamba1Block::activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
+                                         int64_t end) const
 {
     LayerActivations a;
     a.layer = l;
+    a.first = first;
+    a.end = end;
     a.tokens = m_xc.cols();
     a.input = hidden.data();
     a.projection = m_xz.data();

@@ -237,10 +237,13 @@ void Mamba2Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
     m_conv.front().advanceState(state.conv.data(), convInput(), tokens);
 }
 
-LayerActivations Mamba2Block::activations(int l, const Eigen::MatrixXf &hidden) const
+LayerActivations Mamba2Block::activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
+                                         int64_t end) const
 {
     LayerActivations a;
     a.layer = l;
+    a.first = first;
+    a.end = end;
     a.tokens = m_xbc.cols();
     a.input = hidden.data();
     a.projection = m_proj.data();

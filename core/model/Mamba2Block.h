@@ -42,7 +42,8 @@ protected:
     void advanceConvState(RecurrentState::Layer &state, int64_t tokens) override;
     const float *delta() const override { return m_delta.data(); }
     int deltaChannels() const override { return int(m_heads); }
-    LayerActivations activations(int l, const Eigen::MatrixXf &hidden) const override;
+    LayerActivations activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
+                                 int64_t end) const override;
     void scan(int l, RecurrentState::Layer &state, const ScanParameters &scan, int64_t h0,
               int64_t h1, int thread) override;
     void projectOut(int l, Eigen::MatrixXf &hidden, int64_t t0, int64_t t1) override;
