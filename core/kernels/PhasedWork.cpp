@@ -64,7 +64,8 @@ void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranF
                           bool alone)
 {
     const int phases = int(taskCounts.size());
-    if (m_workers.empty() || alone) {
+    m_alone = m_workers.empty() || alone;
+    if (m_alone) {
         for (int p = 0; p < phases; ++p) {
             const bool everyThread = taskCounts[p] == kEveryThread;
             const int count = everyThread ? 1 : taskCounts[p];
@@ -90,6 +91,29 @@ void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranF
     work(0);
     waitForAll(phases);
     rebalance();
+}
+
+std::pair<int, int> PhasedWork::runOf(int slot, int count) const
+{
+    // The shares before this thread's, then its own (the last thread's part ends at 1 exactly,
+    // so that rounding leaves no task out).
+    double from = 0.0;
+    for (int s = 0; s < slot; ++s)
+        from += m_shares[size_t(s)];
+    const double to = slot + 1 == threads() ? 1.0 : from + m_shares[size_t(slot)];
+    return {int(std::lround(count * from)), int(std::lround(count * to))};
+}
+
+bool PhasedWork::oneRun(int first, int end, int count) const
+{
+    if (m_alone || first >= end)
+        return true;
+    for (int slot = 0; slot < threads(); ++slot) {
+        const auto [runFirst, runEnd] = runOf(slot, count);
+        if (runFirst <= first && end <= runEnd)
+            return true;
+    }
+    return false;
 }
 
 void PhasedWork::rebalance()
@@ -126,18 +150,11 @@ void PhasedWork::work(int slot)
 {
     const int phases = int(m_counts.size());
     Progress &mine = m_progress[size_t(slot)];
-    // This thread's part of [0, 1): the shares before its own, then its own (the last thread's
-    // part ends at 1 exactly, so that rounding leaves no task out).
-    double from = 0.0;
-    for (int s = 0; s < slot; ++s)
-        from += m_shares[size_t(s)];
-    const double to = slot + 1 == threads() ? 1.0 : from + m_shares[size_t(slot)];
     uint64_t busy = 0;
     for (int p = 0; p < phases; ++p) {
         const int count = m_counts[size_t(p)];
         const bool everyThread = count == kEveryThread;
-        const int first = everyThread ? 0 : int(std::lround(count * from)),
-                  end = everyThread ? 1 : int(std::lround(count * to));
+        const auto [first, end] = everyThread ? std::pair(0, 1) : runOf(slot, count);
         if (first < end) {
             // What the phase before made, by every thread (unless each made its own).
             if (p > 0 && m_counts[size_t(p - 1)] != kEveryThread)

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace mscope {
@@ -45,6 +46,11 @@ public:
     PhasedWork &operator=(const PhasedWork &) = delete;
 
     int threads() const { return int(m_workers.size()) + 1; }
+
+    /// From a task or ranDone during a run: whether tasks [first, end) of a phase of `count`
+    /// shared tasks all belong to one thread's run (always in a run `alone`), so that what that
+    /// thread's ranDone made of them is there for a later phase.
+    bool oneRun(int first, int end, int count) const;
 
     /// Runs task(phase, index, slot) for every index in [0, taskCounts[phase]) of every phase, in
     /// phase order; `slot` in [0, threads()) names the thread (for its own scratch). Returns when
@@ -95,6 +101,8 @@ private:
 
     void runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranFn, void *context,
                   bool alone);
+    // Thread `slot`'s run [first, end) of a phase of `count` shared tasks.
+    std::pair<int, int> runOf(int slot, int count) const;
     // Moves the shares towards equal busy times, from the run just finished.
     void rebalance();
     void work(int slot);
@@ -110,6 +118,7 @@ private:
     TaskFn m_fn = nullptr;
     RanFn m_ranFn = nullptr;
     void *m_context = nullptr;
+    bool m_alone = false;  // the current run's
 };
 
 }  // namespace mscope

@@ -27,9 +27,9 @@ struct ScanParameters;
 /// blocks shared out among the engine's threads (PhasedWork: each thread a contiguous run of
 /// blocks, longer for a faster thread, so that a block's state mostly stays in one core's
 /// caches); the sums of the blocks' shares and the residual stream are every thread's own copy,
-/// so a layer costs two waits for the other threads (Mamba-2 three); the first thread adds its
-/// own blocks' out_proj shares onto the residual stream once for all (its run starts at block 0:
-/// the first half of the same additions). The numbers do not depend on
+/// so a layer costs two waits for the other threads (Mamba-2 three); the out_proj shares are
+/// summed in fixed groups of blocks, and a thread whose run holds a whole group sums it once for
+/// all, so that the others read one vector per group from its core. The numbers do not depend on
 /// the thread count or on which thread ran which block, so each step runs on the team or on the
 /// calling thread alone, whichever has been faster lately (a busy machine can make a team slower
 /// than one thread).

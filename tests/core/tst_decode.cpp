@@ -620,7 +620,8 @@ void DecodeTest::phasedWorkReportsEachThreadsRun()
     // After its run of a shared phase's tasks, each thread is told which run it was, once, empty
     // runs included, slot 0's starting at 0; together the runs cover the phase, each task ran on
     // the thread whose run holds it, and what a thread writes then is there for every task of
-    // the next phases (TokenStep's first thread sums its blocks' parts there for the others).
+    // the next phases (TokenStep's threads sum their groups of blocks' parts there for the
+    // others), and oneRun() says of any range of a phase's tasks whether one thread ran it all.
     constexpr int every = PhasedWork::kEveryThread;
     const std::vector<int> counts{8, every, 8, 0, 32, every, 3};
     for (int threads : {1, 2, 3}) {
@@ -632,6 +633,7 @@ void DecodeTest::phasedWorkReportsEachThreadsRun()
                 std::vector<std::vector<std::array<int, 2>>> runs(
                     counts.size(), std::vector<std::array<int, 2>>(size_t(threads), {-1, -1}));
                 std::vector<std::atomic<int>> reported(counts.size());
+                std::vector<std::vector<std::pair<std::array<int, 2>, bool>>> oneRun(counts.size());
                 std::atomic<int> violations{0};
                 for (size_t p = 0; p < counts.size(); ++p)
                     ranOn[p].assign(size_t(std::max(counts[p], 0)), -1);
@@ -646,6 +648,11 @@ void DecodeTest::phasedWorkReportsEachThreadsRun()
                     if (counts[size_t(phase)] == every || runs[size_t(phase)][size_t(slot)][0] >= 0)
                         ++violations;
                     runs[size_t(phase)][size_t(slot)] = {first, end};
+                    if (slot == 0)
+                        for (int a = 0; a < counts[size_t(phase)]; ++a)
+                            for (int b = a + 1; b <= counts[size_t(phase)]; ++b)
+                                oneRun[size_t(phase)].push_back(
+                                    {{a, b}, work.oneRun(a, b, counts[size_t(phase)])});
                     reported[size_t(phase)].fetch_add(1);
                 };
                 work.run(std::span<const int>(counts), task, ranDone, alone);
@@ -665,6 +672,14 @@ void DecodeTest::phasedWorkReportsEachThreadsRun()
                         next = std::max(next, end);
                     }
                     QCOMPARE(next, counts[p]);
+                    for (const auto &[range, answer] : oneRun[p]) {
+                        const auto ran = ranOn[p].begin();
+                        const bool sameThread =
+                            std::all_of(ran + range[0], ran + range[1],
+                                        [&](int slot) { return slot == ran[range[0]]; });
+                        QCOMPARE(answer, sameThread);
+                    }
+                    QCOMPARE(oneRun[p].size(), size_t(counts[p] * (counts[p] + 1) / 2));
                 }
             }
         }
