@@ -109,34 +109,6 @@ void sumInOrder(const float *start, const float *parts, int64_t stride, int64_t 
     }
 }
 
-// out += (parts[first] + ... + parts[end - 1]), the group's sum made first in the order
-// sumInOrder makes it (starting from parts[first]), then added: the same numbers as adding the
-// sum that sumInOrder(parts[first], parts, stride, first + 1, end, n, ...) makes.
-void addGroupSum(const float *parts, int64_t stride, int64_t first, int64_t end, int64_t n,
-                 float *out)
-{
-    constexpr int64_t kLine = 16;
-    int64_t r0 = 0;
-    for (; r0 + kLine <= n; r0 += kLine) {
-        float acc[kLine];
-        for (int64_t i = 0; i < kLine; ++i)
-            acc[i] = parts[first * stride + r0 + i];
-        for (int64_t b = first + 1; b < end; ++b) {
-            const float *part = parts + b * stride + r0;
-            for (int64_t i = 0; i < kLine; ++i)
-                acc[i] += part[i];
-        }
-        for (int64_t i = 0; i < kLine; ++i)
-            out[r0 + i] += acc[i];
-    }
-    for (; r0 < n; ++r0) {
-        float acc = parts[first * stride + r0];
-        for (int64_t b = first + 1; b < end; ++b)
-            acc += parts[b * stride + r0];
-        out[r0] += acc;
-    }
-}
-
 void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
 {
     if (!bias)
@@ -166,8 +138,10 @@ struct TokenStep::Shared
     CacheLineVector<float> normPart;                 // [blocks, groups] (Mamba-2)
     CacheLineVector<LogitBlockSummary> headSummary;  // [head blocks]
     // The sums of the out_proj parts of each group of kOutGroupBlocks blocks, made by the thread
-    // whose run held the whole group (residual() makes the others from the parts).
-    CacheLineVector<float> outGroupSum;  // [groups, D]
+    // whose run held the whole group; a group split between threads is summed by each reader
+    // into its own slot (residual()).
+    CacheLineVector<float> outGroupSum;    // [groups, D]
+    CacheLineVector<float> splitGroupSum;  // [slots, D]
     // Mamba-1: layer 0's x | z rows of a token are a function of its id alone (its embedding,
     // the first norm, in_proj): a block's rows of an id, once made, are kept and copied the next
     // time instead of streaming the block's 128 KiB of in_proj again, made per (id, block); the
@@ -291,6 +265,8 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         s.work = std::make_unique<PhasedWork>(n);
     if (s.xdblLocal.size() < size_t(n * s.rowsStride()))
         s.xdblLocal.resize(size_t(n * s.rowsStride()));
+    if (s.splitGroupSum.size() < size_t(n * s.outStride()))
+        s.splitGroupSum.resize(size_t(n * s.outStride()));
     const bool summarize = logits && summary;
     if (summarize && s.headSummary.size() < size_t(m_weights.headBlocks()))
         s.headSummary.resize(size_t(m_weights.headBlocks()));
@@ -568,21 +544,24 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
 {
     // h += Σ_g (Σ_{b in group g} block b's columns of out_proj), each sum in order (+ bias), then
     // the next norm: this thread's copy. A group that one thread's run held whole is summed
-    // already (outGroupSum); the others are summed here from their blocks' parts.
+    // already (outGroupSum); the others are summed here from their blocks' parts, by the same
+    // call that ranDone makes.
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
     const int blocks = int(m_weights.blocks());
+    const float *parts = s.outPart.data();
     for (int64_t g0 = 0; g0 < blocks; g0 += kOutGroupBlocks) {
         const int64_t g1 = std::min<int64_t>(g0 + kOutGroupBlocks, blocks);
-        if (s.work->oneRun(int(g0), int(g1), blocks)) {
-            const float *sum = s.outGroupSum.data() + g0 / kOutGroupBlocks * s.outStride();
-#pragma omp simd
-            for (int64_t i = 0; i < s.D; ++i)
-                h[i] += sum[i];
-        } else {
-            addGroupSum(s.outPart.data(), s.outStride(), g0, g1, s.D, h);
+        const float *sum = s.outGroupSum.data() + g0 / kOutGroupBlocks * s.outStride();
+        if (!s.work->oneRun(int(g0), int(g1), blocks)) {
+            float *split = s.splitGroupSum.data() + slot * s.outStride();
+            sumInOrder(parts + g0 * s.outStride(), parts, s.outStride(), g0 + 1, g1, s.D, split);
+            sum = split;
         }
+#pragma omp simd
+        for (int64_t i = 0; i < s.D; ++i)
+            h[i] += sum[i];
     }
     addBias(w.outProjBias.data, h, 0, s.D);
     const int L = int(m_model.layers().size());
