@@ -7,7 +7,9 @@
 #include "model/ScanParameters.h"
 
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
+#include <numeric>
 
 namespace mscope {
 
@@ -63,6 +65,29 @@ protected:
     /// be rows × at least `end`: record() runs on several threads at once and may not resize.
     static void copyColumns(Eigen::MatrixXf &to, const float *from, int64_t rows, int64_t first,
                             int64_t end);
+    /// A layer's recordings are a list of matrices (one column a token) that each architecture
+    /// names once, in a fixed order, with their rows in the same order: sized, counted and
+    /// costed from that one list.
+    template <size_t n>
+    static void resizeRecorded(const std::array<Eigen::MatrixXf *, n> &matrices,
+                               const std::array<int64_t, n> &rows, int64_t tokens)
+    {
+        for (size_t i = 0; i < n; ++i)
+            matrices[i]->resize(rows[i], tokens);
+    }
+    template <size_t n>
+    static int64_t recordedFloats(const std::array<const Eigen::MatrixXf *, n> &matrices)
+    {
+        int64_t floats = 0;
+        for (const Eigen::MatrixXf *m : matrices)
+            floats += m->size();
+        return floats;
+    }
+    template <size_t n>
+    static int64_t rowsSum(const std::array<int64_t, n> &rows)
+    {
+        return std::accumulate(rows.begin(), rows.end(), int64_t(0));
+    }
 
     const MambaModel &m_model;
 };

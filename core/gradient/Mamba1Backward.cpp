@@ -58,15 +58,15 @@ void Mamba1Backward::beginChunk(int64_t T)
     m_threadBc.resize(size_t(m_threads) * size_t(T * 2 * m_n * kLanes));
 }
 
+std::array<int64_t, 5> Mamba1Backward::recordedRows() const
+{
+    return {m_d, 2 * m_e, m_e, m_r + 2 * m_n, m_e};
+}
+
 void Mamba1Backward::beginRecording(int64_t T)
 {
-    for (Recording &r : m_layers) {
-        r.input.resize(m_d, T);
-        r.xz.resize(2 * m_e, T);
-        r.xc.resize(m_e, T);
-        r.xdbl.resize(m_r + 2 * m_n, T);
-        r.delta.resize(m_e, T);
-    }
+    for (Recording &r : m_layers)
+        resizeRecorded(Recording::matrices(r), recordedRows(), T);
 }
 
 void Mamba1Backward::record(const LayerActivations &a)
@@ -81,12 +81,12 @@ void Mamba1Backward::record(const LayerActivations &a)
 
 int64_t Mamba1Backward::floats(const Recording &r)
 {
-    return r.input.size() + r.xz.size() + r.xc.size() + r.xdbl.size() + r.delta.size();
+    return recordedFloats(Recording::matrices(r));
 }
 
 int64_t Mamba1Backward::recordedFloatsPerToken() const
 {
-    return int64_t(m_layers.size()) * (m_d + 2 * m_e + m_e + (m_r + 2 * m_n) + m_e);
+    return int64_t(m_layers.size()) * rowsSum(recordedRows());
 }
 
 int64_t Mamba1Backward::bytes() const

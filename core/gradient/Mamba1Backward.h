@@ -37,12 +37,20 @@ private:
 
     struct Recording
     {
-        Eigen::MatrixXf input;  // [D, T]
-        Eigen::MatrixXf xz;     // [2E, T]
-        Eigen::MatrixXf xc;     // [E, T]
-        Eigen::MatrixXf xdbl;   // [R + 2N, T]
-        Eigen::MatrixXf delta;  // [E, T]
+        Eigen::MatrixXf input;  // the layer's input
+        Eigen::MatrixXf xz;     // in_proj's output x | z
+        Eigen::MatrixXf xc;     // x'' = silu(conv(x))
+        Eigen::MatrixXf xdbl;   // x_proj's output dt_raw | B | C
+        Eigen::MatrixXf delta;  // Δ
+        // The matrices in recordedRows()' order.
+        template <typename Self>
+        static auto matrices(Self &r)
+        {
+            return std::array{&r.input, &r.xz, &r.xc, &r.xdbl, &r.delta};
+        }
     };
+    // The rows of each recorded matrix (a column a token), in Recording::matrices' order.
+    std::array<int64_t, 5> recordedRows() const;
     int64_t m_d = 0, m_e = 0, m_n = 0, m_r = 0, m_k = 0, m_tokens = 0;
     int m_threads = 1;
     std::vector<Recording> m_layers;

@@ -58,14 +58,15 @@ void Mamba2Backward::beginChunk(int64_t T)
     m_threadBc.resize(size_t(m_threads) * size_t(T * 2 * m_groups * m_n));
 }
 
+std::array<int64_t, 4> Mamba2Backward::recordedRows() const
+{
+    return {m_d, m_projRows, m_convChannels, m_heads};
+}
+
 void Mamba2Backward::beginRecording(int64_t T)
 {
-    for (Recording &r : m_layers) {
-        r.input.resize(m_d, T);
-        r.proj.resize(m_projRows, T);
-        r.xbc.resize(m_convChannels, T);
-        r.delta.resize(m_heads, T);
-    }
+    for (Recording &r : m_layers)
+        resizeRecorded(Recording::matrices(r), recordedRows(), T);
 }
 
 void Mamba2Backward::record(const LayerActivations &a)
@@ -79,12 +80,12 @@ void Mamba2Backward::record(const LayerActivations &a)
 
 int64_t Mamba2Backward::floats(const Recording &r)
 {
-    return r.input.size() + r.proj.size() + r.xbc.size() + r.delta.size();
+    return recordedFloats(Recording::matrices(r));
 }
 
 int64_t Mamba2Backward::recordedFloatsPerToken() const
 {
-    return int64_t(m_layers.size()) * (m_d + m_projRows + m_convChannels + m_heads);
+    return int64_t(m_layers.size()) * rowsSum(recordedRows());
 }
 
 int64_t Mamba2Backward::bytes() const

@@ -40,11 +40,19 @@ private:
 
     struct Recording
     {
-        Eigen::MatrixXf input;  // [D, T]
-        Eigen::MatrixXf proj;   // [E + C + H, T] z | x B C | dt
-        Eigen::MatrixXf xbc;    // [C, T] silu(conv(x B C))
-        Eigen::MatrixXf delta;  // [H, T]
+        Eigen::MatrixXf input;  // the layer's input
+        Eigen::MatrixXf proj;   // in_proj's output z | x B C | dt
+        Eigen::MatrixXf xbc;    // silu(conv(x B C))
+        Eigen::MatrixXf delta;  // Δ per head
+        // The matrices in recordedRows()' order.
+        template <typename Self>
+        static auto matrices(Self &r)
+        {
+            return std::array{&r.input, &r.proj, &r.xbc, &r.delta};
+        }
     };
+    // The rows of each recorded matrix (a column a token), in Recording::matrices' order.
+    std::array<int64_t, 4> recordedRows() const;
     int64_t m_d = 0, m_e = 0, m_n = 0, m_heads = 0, m_headDim = 0, m_groups = 0, m_k = 0;
     int64_t m_convChannels = 0, m_projRows = 0, m_tokens = 0;
     int m_threads = 1;
