@@ -11,9 +11,9 @@
 #include "model/MambaModel.h"
 #include "modulation/DecayParameters.h"
 #include "modulation/Modulation.h"
+#include "support/Error.h"
 #include "tasks/PasskeyTask.h"
 #include "tasks/Sampler.h"
-#include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
 #include "tokenizer/GgufTokenizer.h"
 
@@ -364,7 +364,7 @@ class FieldReader
 {
 public:
     explicit FieldReader(const QByteArray &bytes) : m_bytes(bytes) {}
-    template<typename T>
+    template <typename T>
     T next()
     {
         unsigned char raw[sizeof(T)] = {};
@@ -449,14 +449,14 @@ void taskArguments(const QByteArray &bytes)
     require(prompt.ids.front() == 0, QStringLiteral("the prompt does not start with BOS"));
     require(prompt.answer == task.answer(key), QStringLiteral("the answer is not \" {key}\""));
     const std::vector<int32_t> sentence = task.keySentence(key);
-    require(prompt.keySentenceLength == int64_t(sentence.size()) &&
-                std::equal(sentence.begin(), sentence.end(),
-                           prompt.ids.begin() + prompt.keyPosition),
-            QStringLiteral("the key sentence is not at the key position"));
+    require(
+        prompt.keySentenceLength == int64_t(sentence.size()) &&
+            std::equal(sentence.begin(), sentence.end(), prompt.ids.begin() + prompt.keyPosition),
+        QStringLiteral("the key sentence is not at the key position"));
     const std::vector<int64_t> boundaries = task.boundaries(prompt.fillerLength);
-    require(std::binary_search(boundaries.begin(), boundaries.end(), prompt.keyOffset),
-            QStringLiteral("the key sits inside a filler sentence (offset %1)")
-                .arg(prompt.keyOffset));
+    require(
+        std::binary_search(boundaries.begin(), boundaries.end(), prompt.keyOffset),
+        QStringLiteral("the key sits inside a filler sentence (offset %1)").arg(prompt.keyOffset));
     const double wanted = std::floor(depth * double(prompt.fillerLength) + 0.5);
     for (const int64_t b : boundaries)
         require(std::abs(double(b) - wanted) >= std::abs(double(prompt.keyOffset) - wanted),

@@ -4,8 +4,8 @@
 #include "ChartStyle.h"
 
 #include <QAbstractAxis>
-#include <QFontMetricsF>
 #include <QChart>
+#include <QFontMetricsF>
 #include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>

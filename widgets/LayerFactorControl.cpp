@@ -7,8 +7,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
-#include <QSlider>
 #include <QPainter>
+#include <QSlider>
 #include <QStyleOptionSlider>
 #include <QVBoxLayout>
 #include <algorithm>

@@ -108,9 +108,9 @@ QSize SpectrumPanel::minimumSizeHint() const
     // taller than 640.
     QSize size = QWidget::minimumSizeHint();
     if (!m_layerChart->isHidden())
-        size.rheight() -= m_layerChart->minimumSizeHint().expandedTo(m_layerChart->minimumSize())
-                              .height() +
-                          m_split->handleWidth();
+        size.rheight() -=
+            m_layerChart->minimumSizeHint().expandedTo(m_layerChart->minimumSize()).height() +
+            m_split->handleWidth();
     return size;
 }
 

@@ -241,8 +241,8 @@ QString StateNormChart::readoutText(const QPointF &value, const QPointF &) const
         if (std::fabs(std::log(double(p)) - std::log(x)) <
             std::fabs(std::log(double(best)) - std::log(x)))
             best = p;
-    QString text = tr("<b>after %1 tokens</b> (as loaded → scaled)")
-                       .arg(ChartStyle::tokenCount(double(best)));
+    QString text =
+        tr("<b>after %1 tokens</b> (as loaded → scaled)").arg(ChartStyle::tokenCount(double(best)));
     int shown = 0;
     for (int l = 0; l < int(m_layers.size()); ++l) {
         if (!m_layers[size_t(l)].visible)

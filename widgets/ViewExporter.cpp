@@ -55,8 +55,7 @@ void commit(ExportBuffer &file)
 }
 
 // The caption block: plain text wrapped to the figure's width, in a smaller font.
-std::unique_ptr<QTextDocument> captionDocument(const QString &caption, int width,
-                                               const QFont &font)
+std::unique_ptr<QTextDocument> captionDocument(const QString &caption, int width, const QFont &font)
 {
     if (caption.trimmed().isEmpty())
         return nullptr;
@@ -71,8 +70,7 @@ std::unique_ptr<QTextDocument> captionDocument(const QString &caption, int width
 }
 
 // Paints the figure and its caption over (0, 0, size.width, size.height + caption height).
-void paintFigure(QPainter &painter, ExportableView *view, const QSize &size,
-                 QTextDocument *caption)
+void paintFigure(QPainter &painter, ExportableView *view, const QSize &size, QTextDocument *caption)
 {
     painter.setRenderHint(QPainter::Antialiasing);
     painter.save();
@@ -106,8 +104,9 @@ QImage ViewExporter::figureImage(ExportableView *view, const QString &caption, d
     const auto doc = captionDocument(caption, size.width(), view->exportWidget()->font());
     const int captionHeight = doc ? int(std::ceil(doc->size().height())) : 0;
     const QSize total(size.width(), size.height() + captionHeight);
-    QImage image(QSize(int(std::ceil(total.width() * scale)), int(std::ceil(total.height() * scale))),
-                 QImage::Format_ARGB32_Premultiplied);
+    QImage image(
+        QSize(int(std::ceil(total.width() * scale)), int(std::ceil(total.height() * scale))),
+        QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);
     image.fill(Qt::white);
     QPainter painter(&image);
@@ -148,8 +147,8 @@ void ViewExporter::saveFigure(ExportableView *view, const QString &path, const Q
         writer.setTitle(view->exportName());
         writer.setResolution(96);  // one logical pixel = 1/96 inch, as on screen
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        writer.setPageSize(QPageSize(QSizeF(total) * 72.0 / 96.0, QPageSize::Point,
-                                     QString(), QPageSize::ExactMatch));
+        writer.setPageSize(QPageSize(QSizeF(total) * 72.0 / 96.0, QPageSize::Point, QString(),
+                                     QPageSize::ExactMatch));
         QPainter painter(&writer);
         paintFigure(painter, view, size, doc.get());
     } else {

@@ -270,8 +270,7 @@ int BenchCommands::synth(const QStringList &args)
     else if (dtype == QLatin1String("bf16"))
         type = StorageType::BF16;
     else if (!dtype.isEmpty() && dtype != QLatin1String("f32"))
-        throw Error({},
-                        QStringLiteral("--dtype must be f32, f16 or bf16 (got '%1')").arg(dtype));
+        throw Error({}, QStringLiteral("--dtype must be f32, f16 or bf16 (got '%1')").arg(dtype));
     const uint64_t seed = CliSupport::seedOption(parser, QStringLiteral("seed"));
     const QString out = parser.value(QStringLiteral("out"));
 
@@ -351,14 +350,14 @@ int BenchCommands::bench(const QStringList &args)
     // The soak streams ten million tokens (minutes): only when asked for.
     const bool wantSoak = sections.removeAll(QStringLiteral("soak")) > 0;
     const bool onlyTasks = !defaultSections && sections.isEmpty();
-    const QStringList allSections{QStringLiteral("sgemm"), QStringLiteral("tokenizer"),
-                                  QStringLiteral("fixed"), QStringLiteral("stream"),
-                                  QStringLiteral("scan"),  QStringLiteral("lmhead"),
+    const QStringList allSections{QStringLiteral("sgemm"),   QStringLiteral("tokenizer"),
+                                  QStringLiteral("fixed"),   QStringLiteral("stream"),
+                                  QStringLiteral("scan"),    QStringLiteral("lmhead"),
                                   QStringLiteral("gradient")};
     for (const QString &s : sections)
         if (!allSections.contains(s))
             throw Error({}, QStringLiteral("unknown section '%1' (known: %2)")
-                                    .arg(s, allSections.join(QStringLiteral(", "))));
+                                .arg(s, allSections.join(QStringLiteral(", "))));
     if (sections.isEmpty() && !onlyTasks)
         sections = allSections;
     auto want = [&](const char *s) { return sections.contains(QLatin1String(s)); };
@@ -471,7 +470,7 @@ int BenchCommands::bench(const QStringList &args)
             files = defaultTexts();
         if (files.isEmpty())
             throw Error(Error::Kind::File, {},
-                            QStringLiteral("no demo texts found; pass --text or --random-tokens"));
+                        QStringLiteral("no demo texts found; pass --text or --random-tokens"));
         const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
         std::vector<QByteArray> texts;
         qint64 bytes = 0;
@@ -626,11 +625,10 @@ int BenchCommands::bench(const QStringList &args)
     // Decoding, one stream: tokens/s against the bound read bandwidth / weight bytes per token.
     if (wantDecode)
         out.insert(QStringLiteral("decode"),
-                   taskbench::decode(
-                       model,
-                       CliSupport::intOption(parser, QStringLiteral("decode-tokens"), 1, 1 << 20,
-                                             256),
-                       repeats));
+                   taskbench::decode(model,
+                                     CliSupport::intOption(parser, QStringLiteral("decode-tokens"),
+                                                           1, 1 << 20, 256),
+                                     repeats));
     // The passkey grid (9 lengths x 5 depths x 5 keys by default), once.
     if (wantPasskey) {
         const auto tokenizer = CliSupport::loadTokenizer(parser, model->directory());
@@ -800,8 +798,9 @@ int BenchCommands::bench(const QStringList &args)
                                                       .toDouble());
     // "(N% of bound)" only where sgemm was measured.
     auto ofBound = [&](const char *key) {
-        return want("sgemm") ? QStringLiteral(" (%1% of bound)").arg(100.0 * fraction(key), 0, 'f', 0)
-                             : QString();
+        return want("sgemm")
+                   ? QStringLiteral(" (%1% of bound)").arg(100.0 * fraction(key), 0, 'f', 0)
+                   : QString();
     };
     if (out.contains(QStringLiteral("prefill_fixed")))
         std::printf("fixed W=%-6d %.0f tokens/s%s\n", window, rate("prefill_fixed"),
@@ -819,32 +818,34 @@ int BenchCommands::bench(const QStringList &args)
         std::printf("lm_head only   %.0f tokens/s\n", rate("lm_head_only"));
     if (out.contains(QStringLiteral("decode"))) {
         const QJsonObject g = out.value(QStringLiteral("decode")).toObject();
-        std::printf("decode         %.0f tokens/s, one stream (%.0f%% of the bandwidth bound: "
-                    "%.1f GB/s over %.1f MiB of weights); first run %.0f tokens/s\n",
-                    rate("decode"),
-                    100.0 * g.value(QStringLiteral("fraction_of_bandwidth_bound")).toDouble(),
-                    g.value(QStringLiteral("read_bandwidth_gbs")).toDouble(),
-                    mib(qint64(g.value(QStringLiteral("weight_bytes_per_token")).toDouble())),
-                    g.value(QStringLiteral("first_run_tokens_per_second")).toDouble());
+        std::printf(
+            "decode         %.0f tokens/s, one stream (%.0f%% of the bandwidth bound: "
+            "%.1f GB/s over %.1f MiB of weights); first run %.0f tokens/s\n",
+            rate("decode"),
+            100.0 * g.value(QStringLiteral("fraction_of_bandwidth_bound")).toDouble(),
+            g.value(QStringLiteral("read_bandwidth_gbs")).toDouble(),
+            mib(qint64(g.value(QStringLiteral("weight_bytes_per_token")).toDouble())),
+            g.value(QStringLiteral("first_run_tokens_per_second")).toDouble());
     }
     if (out.contains(QStringLiteral("passkey"))) {
         const QJsonObject g = out.value(QStringLiteral("passkey")).toObject();
-        std::printf("passkey grid   %.1f s for %d cells (%.0f tokens processed, %.0f without "
-                    "sharing)\n",
-                    g.value(QStringLiteral("seconds")).toDouble(),
-                    g.value(QStringLiteral("cells")).toInt(),
-                    g.value(QStringLiteral("tokens_processed")).toDouble(),
-                    g.value(QStringLiteral("tokens_without_sharing")).toDouble());
+        std::printf(
+            "passkey grid   %.1f s for %d cells (%.0f tokens processed, %.0f without "
+            "sharing)\n",
+            g.value(QStringLiteral("seconds")).toDouble(), g.value(QStringLiteral("cells")).toInt(),
+            g.value(QStringLiteral("tokens_processed")).toDouble(),
+            g.value(QStringLiteral("tokens_without_sharing")).toDouble());
     }
     if (out.contains(QStringLiteral("gradient"))) {
         const QJsonObject g = out.value(QStringLiteral("gradient")).toObject();
-        std::printf("gradient       %.0f tokens/s, %.2fx a forward pass (the first: %.2fx), %.0f "
-                    "MiB held (%d of %d chunks kept from the first forward pass)\n",
-                    rate("gradient"), g.value(QStringLiteral("ratio_to_forward")).toDouble(),
-                    g.value(QStringLiteral("first_ratio_to_forward")).toDouble(),
-                    g.value(QStringLiteral("working_mib")).toDouble(),
-                    g.value(QStringLiteral("kept_chunks")).toInt(),
-                    g.value(QStringLiteral("chunks")).toInt());
+        std::printf(
+            "gradient       %.0f tokens/s, %.2fx a forward pass (the first: %.2fx), %.0f "
+            "MiB held (%d of %d chunks kept from the first forward pass)\n",
+            rate("gradient"), g.value(QStringLiteral("ratio_to_forward")).toDouble(),
+            g.value(QStringLiteral("first_ratio_to_forward")).toDouble(),
+            g.value(QStringLiteral("working_mib")).toDouble(),
+            g.value(QStringLiteral("kept_chunks")).toInt(),
+            g.value(QStringLiteral("chunks")).toInt());
     }
     std::printf("peak RSS       %.1f MiB (%.1f MiB above the loaded weights)\n", mib(peak),
                 mib(peak - rssLoaded));

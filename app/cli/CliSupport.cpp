@@ -54,8 +54,8 @@ void ProgressBar::update(double fraction, const QString &what)
         const int width = 30;
         const int filled = int(fraction * width);
         const QString bar = QString(filled, QChar(u'#')) + QString(width - filled, QChar(u'.'));
-        std::fprintf(stderr, "\r%s [%s] %3d%% %6.1fs %s\033[K", qPrintable(m_label), qPrintable(bar),
-                     int(fraction * 100), secs, qPrintable(what));
+        std::fprintf(stderr, "\r%s [%s] %3d%% %6.1fs %s\033[K", qPrintable(m_label),
+                     qPrintable(bar), int(fraction * 100), secs, qPrintable(what));
         std::fflush(stderr);
     } else {
         const int decile = int(fraction * 10);
@@ -152,10 +152,10 @@ int CliSupport::intOption(const QCommandLineParser &parser, const QString &name,
     const qlonglong v = parser.value(name).toLongLong(&ok);
     if (!ok || v < min || v > max)
         throw Error({}, QStringLiteral("--%1 must be an integer between %2 and %3 (got '%4')")
-                                .arg(name)
-                                .arg(min)
-                                .arg(max)
-                                .arg(parser.value(name)));
+                            .arg(name)
+                            .arg(min)
+                            .arg(max)
+                            .arg(parser.value(name)));
     return int(v);
 }
 
@@ -187,8 +187,8 @@ std::unique_ptr<BpeTokenizer> CliSupport::loadTokenizer(const QCommandLineParser
 {
     // optionNames(): unlike isSet(), no warning for commands that have no --tokenizer option.
     const bool given = parser.optionNames().contains(QStringLiteral("tokenizer"));
-    return ModelFolder::loadTokenizer(modelDir,
-                                      given ? parser.value(QStringLiteral("tokenizer")) : QString());
+    return ModelFolder::loadTokenizer(
+        modelDir, given ? parser.value(QStringLiteral("tokenizer")) : QString());
 }
 
 void CliSupport::printJson(const QJsonDocument &doc)
@@ -357,7 +357,7 @@ void CliSupport::refuseCalibrationOverlap(const ModulationSet &modulation,
     for (const QString &f : evalFiles) {
         if (modulation.calibrationTextHashes.contains(GuardedFile::sha256(f)))
             throw Error(f, QStringLiteral("the modulation was calibrated on this text; "
-                                              "evaluate on texts kept apart from calibration"));
+                                          "evaluate on texts kept apart from calibration"));
     }
 }
 

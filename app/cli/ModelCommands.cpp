@@ -61,8 +61,9 @@ std::vector<int32_t> tokensAsLlamaCpp(const BpeTokenizer &tokenizer, const QStri
 int ModelCommands::info(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Architecture, shapes, parameter count, storage "
-                                                    "type and vocabulary of a model."));
+    parser.setApplicationDescription(
+        QStringLiteral("Architecture, shapes, parameter count, storage "
+                       "type and vocabulary of a model."));
     CliSupport::addModelOptions(parser);
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     CliSupport::parse(parser, args);
@@ -107,8 +108,9 @@ int ModelCommands::tokenize(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Token ids of a UTF-8 text file."));
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Model directory whose tokenizer.json "
-                                                              "to use (default: the demo model)."),
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("Model directory whose tokenizer.json "
+                                     "to use (default: the demo model)."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("tokenizer"), QStringLiteral("A tokenizer.json to use."),
                       QStringLiteral("FILE")});
@@ -117,8 +119,8 @@ int ModelCommands::tokenize(const QStringList &args)
     CliSupport::parse(parser, args);
     if (parser.positionalArguments().size() != 1)
         throw Error({}, QStringLiteral("tokenize takes exactly one FILE"));
-    const QString dir = parser.isSet(QStringLiteral("tokenizer")) ? QString()
-                                                                  : CliSupport::modelDir(parser);
+    const QString dir =
+        parser.isSet(QStringLiteral("tokenizer")) ? QString() : CliSupport::modelDir(parser);
     const auto tokenizer = CliSupport::loadTokenizer(parser, dir);
     const auto ids = tokenizer->encodeFile(parser.positionalArguments().first());
     QJsonArray a;
@@ -134,8 +136,9 @@ int ModelCommands::score(const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "Per-position next-token NLL of a token-id sequence, with the final SSM state norms."));
     CliSupport::addModelOptions(parser);
-    parser.addOption({QStringLiteral("ids"), QStringLiteral("JSON file: a list of token ids, or "
-                                                            "{\"ids\": [...]}."),
+    parser.addOption({QStringLiteral("ids"),
+                      QStringLiteral("JSON file: a list of token ids, or "
+                                     "{\"ids\": [...]}."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("logits-last"),
                       QStringLiteral("Also print the logits of the last K positions (K <= %1).")
@@ -265,21 +268,24 @@ int ModelCommands::eval(const QStringList &args)
     parser.addOption({QStringLiteral("first"),
                       QStringLiteral("Use only the first N tokens of each file."),
                       QStringLiteral("N")});
-    parser.addOption({QStringLiteral("stream"), QStringLiteral("Streaming, position-wise protocol.")});
+    parser.addOption(
+        {QStringLiteral("stream"), QStringLiteral("Streaming, position-wise protocol.")});
     parser.addOption({QStringLiteral("chunked"),
                       QStringLiteral("llama.cpp's perplexity protocol: chunks of C tokens from a "
                                      "fresh state, the second half of each scored."),
                       QStringLiteral("C")});
-    parser.addOption({QStringLiteral("bos"),
-                      QStringLiteral("Start every window with BOS (--chunked: BOS overwrites each "
-                                     "chunk's first token, as llama.cpp does with add_bos_token).")});
+    parser.addOption(
+        {QStringLiteral("bos"),
+         QStringLiteral("Start every window with BOS (--chunked: BOS overwrites each "
+                        "chunk's first token, as llama.cpp does with add_bos_token).")});
     parser.addOption({QStringLiteral("buckets-per-octave"),
                       QStringLiteral("Position buckets per doubling of the context (default 1; "
                                      "the workbench's curves use 2)."),
                       QStringLiteral("K")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (default).")});
-    parser.addPositionalArgument(QStringLiteral("FILE..."),
-                                 QStringLiteral("UTF-8 text files (default: the demo test books)."));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE..."),
+        QStringLiteral("UTF-8 text files (default: the demo test books)."));
     CliSupport::addModulationOptions(parser);
     CliSupport::parse(parser, args);
     const bool stream = parser.isSet(QStringLiteral("stream"));
@@ -373,8 +379,8 @@ int ModelCommands::eval(const QStringList &args)
              {QStringLiteral("windows"), double(docs.size())},
              {QStringLiteral("buckets"), buckets.toJson()}};
     } else {
-        const FixedWindowResult r = evaluator.fixedWindows(docs, window, first,
-                                                           parser.isSet(QStringLiteral("bos")), &job);
+        const FixedWindowResult r =
+            evaluator.fixedWindows(docs, window, first, parser.isSet(QStringLiteral("bos")), &job);
         o = {{QStringLiteral("protocol"), QStringLiteral("fixed")},
              {QStringLiteral("window"), window},
              {QStringLiteral("ppl"), r.perplexity()},
@@ -428,7 +434,8 @@ int ModelCommands::demo(const QStringList &args)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
     CliSupport::parse(parser, args);
-    const int64_t first = CliSupport::intOption(parser, QStringLiteral("first"), 16, 1 << 30, 16384);
+    const int64_t first =
+        CliSupport::intOption(parser, QStringLiteral("first"), 16, 1 << 30, 16384);
     QStringList texts = parser.values(QStringLiteral("text"));
     if (texts.isEmpty()) {
         for (const QString &f : ResourceLocator::demoTexts())
@@ -457,11 +464,11 @@ int ModelCommands::demo(const QStringList &args)
     if (parser.isSet(QStringLiteral("modulate")) || parser.isSet(QStringLiteral("modulation"))) {
         configs.push_back({QStringLiteral("modulated"), CliSupport::modulationFor(*model, parser)});
     } else {
-        configs.push_back({QStringLiteral("power 0.45"),
-                           ModulationSet::fromShorthand(QStringLiteral("power:0.45"),
-                                                        model->config().nLayer)});
-        ModulationSet cap = ModulationSet::fromShorthand(QStringLiteral("tau-cap:1"),
-                                                         model->config().nLayer);
+        configs.push_back(
+            {QStringLiteral("power 0.45"),
+             ModulationSet::fromShorthand(QStringLiteral("power:0.45"), model->config().nLayer)});
+        ModulationSet cap =
+            ModulationSet::fromShorthand(QStringLiteral("tau-cap:1"), model->config().nLayer);
         cap.trainingLength = trainLength;
         cap.deltaStatistics = std::make_shared<DeltaStatistics>(CliSupport::measureDeltaStatistics(
             *model, parser, ResourceLocator::calibrationText(), trainLength));
@@ -494,18 +501,19 @@ int ModelCommands::demo(const QStringList &args)
         QJsonObject curves;
         for (size_t i = 0; i < configs.size(); ++i)
             curves.insert(configs[i].name, results[i].toJson());
-        CliSupport::printJson(QJsonDocument(QJsonObject{
-            {QStringLiteral("texts"), QJsonArray::fromStringList(texts)},
-            {QStringLiteral("tokens_per_text"), double(longest)},
-            {QStringLiteral("training_length"), trainLength},
-            {QStringLiteral("protocol"), QStringLiteral("stream")},
-            {QStringLiteral("curves"), curves}}));
+        CliSupport::printJson(
+            QJsonDocument(QJsonObject{{QStringLiteral("texts"), QJsonArray::fromStringList(texts)},
+                                      {QStringLiteral("tokens_per_text"), double(longest)},
+                                      {QStringLiteral("training_length"), trainLength},
+                                      {QStringLiteral("protocol"), QStringLiteral("stream")},
+                                      {QStringLiteral("curves"), curves}}));
         return 0;
     }
-    std::printf("MambaScope demo: %s, trained on %d-token contexts, streaming the first %lld "
-                "tokens of %s\n",
-                qPrintable(QFileInfo(model->directory()).fileName()), trainLength,
-                (long long)longest, qPrintable(names.join(QStringLiteral(", "))));
+    std::printf(
+        "MambaScope demo: %s, trained on %d-token contexts, streaming the first %lld "
+        "tokens of %s\n",
+        qPrintable(QFileInfo(model->directory()).fileName()), trainLength, (long long)longest,
+        qPrintable(names.join(QStringLiteral(", "))));
     std::printf("Perplexity of the next token by position (streaming protocol):\n\n");
     std::printf("%-18s", "positions");
     for (const Config &c : configs)
@@ -521,9 +529,10 @@ int ModelCommands::demo(const QStringList &args)
             std::printf(" %12.2f", r.buckets()[b].perplexity());
         std::printf("\n");
     }
-    std::printf("\n* past the training length. The baseline climbs there: slow modes of A keep "
-                "accumulating\n  state the model never saw in training. Spectrum scaling keeps the "
-                "curve flat.\n");
+    std::printf(
+        "\n* past the training length. The baseline climbs there: slow modes of A keep "
+        "accumulating\n  state the model never saw in training. Spectrum scaling keeps the "
+        "curve flat.\n");
     return 0;
 }
 

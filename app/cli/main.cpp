@@ -36,17 +36,36 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("info"), {ModelCommands::info, "architecture, shapes and size of a model"}},
         {QStringLiteral("tokenize"), {ModelCommands::tokenize, "token ids of a text file"}},
         {QStringLiteral("score"), {ModelCommands::score, "per-position NLL of a token-id list"}},
-        {QStringLiteral("eval"), {ModelCommands::eval, "perplexity of text files (fixed windows, streaming or llama.cpp's chunks)"}},
-        {QStringLiteral("demo"), {ModelCommands::demo, "the bundled demo: failure past 256 tokens and its repair"}},
-        {QStringLiteral("spectrum"), {ModulationCommands::spectrum, "per-layer decay spectrum (alpha, lambda, tau) before and after a modulation"}},
-        {QStringLiteral("trace"), {ModulationCommands::trace, "state norms per layer at log-spaced positions of a long text"}},
-        {QStringLiteral("calibrate"), {ModulationCommands::calibrate, "choose modulation factors for a target length (SPSA, coordinate search, Adam; 1-D for tau-cap, winsorize)"}},
-        {QStringLiteral("gradient"), {ModulationCommands::gradient, "an objective's gradient with respect to modulation factors (per layer, channel or state)"}},
-        {QStringLiteral("bake"), {ModulationCommands::bake, "write a modulation into a new checkpoint or a GGUF file for llama.cpp"}},
-        {QStringLiteral("generate"), {TaskCommands::generate, "continue a prompt by recurrent decoding (greedy or sampled)"}},
-        {QStringLiteral("passkey"), {TaskCommands::passkey, "passkey retrieval accuracy and key NLL over lengths x depths"}},
-        {QStringLiteral("synth"), {BenchCommands::synth, "random-init checkpoint with the shapes of a public model"}},
-        {QStringLiteral("bench"), {BenchCommands::bench, "prefill speed against this machine's sgemm peak, memory"}},
+        {QStringLiteral("eval"),
+         {ModelCommands::eval,
+          "perplexity of text files (fixed windows, streaming or llama.cpp's chunks)"}},
+        {QStringLiteral("demo"),
+         {ModelCommands::demo, "the bundled demo: failure past 256 tokens and its repair"}},
+        {QStringLiteral("spectrum"),
+         {ModulationCommands::spectrum,
+          "per-layer decay spectrum (alpha, lambda, tau) before and after a modulation"}},
+        {QStringLiteral("trace"),
+         {ModulationCommands::trace,
+          "state norms per layer at log-spaced positions of a long text"}},
+        {QStringLiteral("calibrate"),
+         {ModulationCommands::calibrate,
+          "choose modulation factors for a target length (SPSA, coordinate search, Adam; 1-D for "
+          "tau-cap, winsorize)"}},
+        {QStringLiteral("gradient"),
+         {ModulationCommands::gradient,
+          "an objective's gradient with respect to modulation factors (per layer, channel or "
+          "state)"}},
+        {QStringLiteral("bake"),
+         {ModulationCommands::bake,
+          "write a modulation into a new checkpoint or a GGUF file for llama.cpp"}},
+        {QStringLiteral("generate"),
+         {TaskCommands::generate, "continue a prompt by recurrent decoding (greedy or sampled)"}},
+        {QStringLiteral("passkey"),
+         {TaskCommands::passkey, "passkey retrieval accuracy and key NLL over lengths x depths"}},
+        {QStringLiteral("synth"),
+         {BenchCommands::synth, "random-init checkpoint with the shapes of a public model"}},
+        {QStringLiteral("bench"),
+         {BenchCommands::bench, "prefill speed against this machine's sgemm peak, memory"}},
     };
     return table;
 }
@@ -116,7 +135,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("mambascope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MAMBASCOPE_VERSION));
     const QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+    if (args.isEmpty() || args.first() == QLatin1String("--help") ||
+        args.first() == QLatin1String("-h")) {
         printUsage(args.isEmpty() ? stderr : stdout);
         return finishStandardOutput(QStringLiteral("--help"), args.isEmpty() ? 2 : 0);
     }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AboutDialog.h"
 
-#include "io/ResourceLocator.h"
 #include "MainWindow.h"
+#include "io/ResourceLocator.h"
 #include "support/BlasRuntime.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QSettings>
+#include <QTextBrowser>
 #include <QThread>
 #include <QUrl>
-#include <QTextBrowser>
 #include <QVBoxLayout>
 
 namespace mscope {

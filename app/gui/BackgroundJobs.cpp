@@ -29,9 +29,8 @@ int BackgroundJobs::start(Task task)
             {id, task.label, -1.0, 0.0,
              task.cancellable ? std::function<void()>([control] { control->cancel(); }) : nullptr});
         emit changed();
-        control->setProgressCallback([this, id](double f, const QString &) {
-            post([this, id, f] { update(id, f); });
-        });
+        control->setProgressCallback(
+            [this, id](double f, const QString &) { post([this, id, f] { update(id, f); }); });
     }
     auto shared = std::make_shared<Task>(std::move(task));
     QThreadPool::globalInstance()->start([this, id, control, shared] {
@@ -46,8 +45,9 @@ int BackgroundJobs::start(Task task)
             reason = e.message();  // names the file already
         } catch (const std::bad_alloc &) {
             // The context of the translation this message had before the jobs moved here.
-            reason = QCoreApplication::translate("mscope::WorkbenchSession", "%1: not enough memory")
-                         .arg(shared->context);
+            reason =
+                QCoreApplication::translate("mscope::WorkbenchSession", "%1: not enough memory")
+                    .arg(shared->context);
         } catch (const std::exception &e) {
             reason = shared->context + QStringLiteral(": ") + QString::fromLocal8Bit(e.what());
         }

@@ -33,8 +33,8 @@ public:
 
     struct Task
     {
-        QString label;        // the status bar's text; empty: not listed
-        QString context;      // prefixes failure reasons that name no file ("Calibration: ...")
+        QString label;    // the status bar's text; empty: not listed
+        QString context;  // prefixes failure reasons that name no file ("Calibration: ...")
         bool cancellable = true;
         std::function<void(JobControl &job)> work;  // on a pool thread
         std::function<void()> done;                 // on the GUI thread, after work returned

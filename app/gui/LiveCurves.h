@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "eval/PositionBuckets.h"
 #include "LiveEvaluation.h"
 #include "StateNormHistory.h"
+#include "eval/PositionBuckets.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -25,8 +25,8 @@ struct LiveEvaluation::Worker
     std::unique_ptr<IncrementalEvaluator> evaluator;
     int generation = -1;
     enum class LastRun { None, Baseline, Current } lastRun = LastRun::None;
-    int lastModulatedFrom = 0;        // the last current pass's first modulated layer
-    int changedSinceCurrent = 0;      // first layer changed since the last current pass
+    int lastModulatedFrom = 0;    // the last current pass's first modulated layer
+    int changedSinceCurrent = 0;  // first layer changed since the last current pass
 
     void run(LiveEvaluation *owner, const Config &config, int generation, bool needBaseline,
              const ModulationSet &modulation, int firstChangedLayer,
@@ -36,9 +36,8 @@ struct LiveEvaluation::Worker
 };
 
 void LiveEvaluation::Worker::pass(LiveEvaluation *owner, Role role,
-                                  std::shared_ptr<const ScanParameters> scan,
-                                  int firstChangedLayer, const JobControl &job,
-                                  int64_t curveLength)
+                                  std::shared_ptr<const ScanParameters> scan, int firstChangedLayer,
+                                  const JobControl &job, int64_t curveLength)
 {
     const int first = evaluator->restartLayer(firstChangedLayer);
     QMetaObject::invokeMethod(

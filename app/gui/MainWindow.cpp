@@ -2,21 +2,18 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
-#include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
 #include "CalibrationDialog.h"
+#include "ChartStyle.h"
 #include "ComparePanel.h"
 #include "DivergingHeatmap.h"
 #include "FactorScale.h"
 #include "FactorSweepChart.h"
 #include "GenerationPanel.h"
 #include "GuidedTour.h"
-#include "ChartStyle.h"
-#include "io/ResourceLocator.h"
 #include "JobStatusWidget.h"
 #include "LayerSpectrumChart.h"
 #include "LiveCurves.h"
-#include "model/MambaModel.h"
 #include "ModelPanel.h"
 #include "ModulationEditor.h"
 #include "PasskeyHeatmap.h"
@@ -31,34 +28,37 @@
 #include "StateNormChart.h"
 #include "StatePanel.h"
 #include "TextSpreadChart.h"
-#include "support/Error.h"
 #include "UiLanguage.h"
 #include "ViewExporter.h"
 #include "WorkbenchSession.h"
+#include "analysis/DeltaStatistics.h"
+#include "io/ResourceLocator.h"
+#include "model/MambaModel.h"
+#include "support/Error.h"
 
 #include <QActionGroup>
 #include <QApplication>
 #include <QBuffer>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDesktopServices>
-#include <QScreen>
-#include <QScrollArea>
-#include <QStyle>
-#include <QUrl>
-#include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QInputDialog>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QStyle>
 #include <QToolBar>
 #include <QUndoStack>
+#include <QUrl>
 #include <QWhatsThis>
 #include <algorithm>
 #include <cmath>
@@ -232,9 +232,8 @@ void MainWindow::createActions()
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsDialog);
     // The current curve only: the baseline stays (it depends on nothing the user changed).
     connect(m_recompute, &QAction::triggered, m_session, &WorkbenchSession::recomputeCurrent);
-    connect(m_ratio, &QAction::toggled, this, [this](bool on) {
-        m_perplexityPanel->chart()->setRatioToBaseline(on);
-    });
+    connect(m_ratio, &QAction::toggled, this,
+            [this](bool on) { m_perplexityPanel->chart()->setRatioToBaseline(on); });
     connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
     connect(m_report, &QAction::triggered, this, &MainWindow::reportDialog);
     connect(m_userGuide, &QAction::triggered, this, &MainWindow::openUserGuide);
@@ -485,8 +484,8 @@ void MainWindow::createMenus()
     for (const auto &[side, title] :
          {std::pair{RetrievalPanel::Side::Baseline, tr("Retrieval, as Loaded")},
           std::pair{RetrievalPanel::Side::Current, tr("Retrieval, under the Faders")}})
-        addExportActions(exports, m_retrievalPanel->heatmap(side),
-                         m_retrievalPanel->heatmap(side), title);
+        addExportActions(exports, m_retrievalPanel->heatmap(side), m_retrievalPanel->heatmap(side),
+                         title);
     if (QAction *png = action(QStringLiteral("actionExport-perplexity-vs-context-png")))
         png->setShortcut(QKeySequence(tr("Ctrl+E")));
     if (QAction *csv = action(QStringLiteral("actionExport-perplexity-vs-context-csv")))
@@ -783,16 +782,16 @@ void MainWindow::connectSession()
         if (!m_session->model())
             return;
         const FactorScale scale = FactorScale::forFamily(m_editor->family());
-        m_comparePanel->setStatus(tr("Sweeping %1 over %n factor(s)…", nullptr,
-                                     int(scale.sweepValues().size()))
-                                      .arg(modulationFamilyName(m_editor->family())));
+        m_comparePanel->setStatus(
+            tr("Sweeping %1 over %n factor(s)…", nullptr, int(scale.sweepValues().size()))
+                .arg(modulationFamilyName(m_editor->family())));
         m_session->startFactorSweep(scale.sweepValues());
     });
     connect(m_comparePanel, &ComparePanel::textsRequested, this, [this] {
         if (!m_session->model())
             return;
-        m_comparePanel->setStatus(tr("Computing %1 and the baseline on the test texts…")
-                                      .arg(m_editor->describe()));
+        m_comparePanel->setStatus(
+            tr("Computing %1 and the baseline on the test texts…").arg(m_editor->describe()));
         m_session->startTextComparison();
     });
     connect(s, &WorkbenchSession::factorSweepReady, this,
@@ -801,9 +800,9 @@ void MainWindow::connectSession()
                 FactorSweepChart *chart = m_comparePanel->sweepChart();
                 chart->setLengths(m_session->trainingLength(), m_session->targetLength());
                 chart->setSweep(factors, atTraining, atTarget, description);
-                const int best = int(std::find(factors.begin(), factors.end(),
-                                               chart->bestAtTarget()) -
-                                     factors.begin());
+                const int best =
+                    int(std::find(factors.begin(), factors.end(), chart->bestAtTarget()) -
+                        factors.begin());
                 m_comparePanel->setStatus(
                     tr("%1: lowest at the target length with All = %2 (%3; %4 at the training "
                        "length).")
@@ -1032,8 +1031,9 @@ void MainWindow::updateActions()
     const bool exportable = model && (m_editor->isIdentity() || bakeable);
     m_exportGguf->setEnabled(exportable);
     m_exportGguf->setToolTip(
-        exportable ? tr("Write one GGUF file that llama.cpp runs, the current scaling folded into A")
-                   : tr("Needs a scaling that can be folded into A (not Δ scaling)"));
+        exportable
+            ? tr("Write one GGUF file that llama.cpp runs, the current scaling folded into A")
+            : tr("Needs a scaling that can be folded into A (not Δ scaling)"));
     m_calibrate->setEnabled(model && !calibrating);
     m_stopCalibration->setEnabled(calibrating);
     m_recompute->setEnabled(model);
@@ -1175,8 +1175,7 @@ void MainWindow::onCalibrationStep(const CalibrationStep &step)
         tr("Calibrating: %1 of %2 forward passes · %3 · best %4 %5 (start %6)")
             .arg(step.forwardPasses)
             .arg(step.budget)
-            .arg(step.phase,
-                 step.objectiveName.isEmpty() ? tr("perplexity") : step.objectiveName)
+            .arg(step.phase, step.objectiveName.isEmpty() ? tr("perplexity") : step.objectiveName)
             .arg(step.bestObjective, 0, 'f', 2)
             .arg(m_calibrationStartObjective, 0, 'f', 2),
         m_stopCalibration);
@@ -1419,17 +1418,19 @@ QString MainWindow::saveReport(const QString &path)
         QBuffer buffer(&png);
         buffer.open(QIODevice::WriteOnly);
         ViewExporter::figureImage(view, QString(), 1.5).save(&buffer, "PNG");
-        return QStringLiteral("<figure><img alt=\"%1\" style=\"max-width:100%\" "
-                              "src=\"data:image/png;base64,%2\"></figure>\n")
+        return QStringLiteral(
+                   "<figure><img alt=\"%1\" style=\"max-width:100%\" "
+                   "src=\"data:image/png;base64,%2\"></figure>\n")
             .arg(alt.toHtmlEscaped(), QString::fromLatin1(png.toBase64()));
     };
     const PositionBuckets &b = m_curves->baseline();
     const PositionBuckets &c = m_curves->current();
-    QString html = QStringLiteral(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-        "td,th{padding:2px 10px;text-align:left}figure{margin:1em 0}</style></head><body>\n")
-                       .arg(tr("MambaScope session report").toHtmlEscaped());
+    QString html =
+        QStringLiteral(
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
+            "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+            "td,th{padding:2px 10px;text-align:left}figure{margin:1em 0}</style></head><body>\n")
+            .arg(tr("MambaScope session report").toHtmlEscaped());
     html += QStringLiteral("<h1>%1</h1>\n<p>%2</p>\n")
                 .arg(tr("MambaScope session report").toHtmlEscaped(),
                      QDateTime::currentDateTime().toString(Qt::ISODate));

@@ -71,8 +71,9 @@ SettingsDialog::SettingsDialog(QWidget *parent) : QDialog(parent)
     row(tr("Layer &cache:"), m_cache);
     row(QString(), m_bos);
     layout->addLayout(form);
-    auto *note = new QLabel(tr("The curves are computed again with the new values when you press "
-                               "OK. The settings are kept for the next start."));
+    auto *note =
+        new QLabel(tr("The curves are computed again with the new values when you press "
+                      "OK. The settings are kept for the next start."));
     note->setWordWrap(true);
     layout->addWidget(note);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);

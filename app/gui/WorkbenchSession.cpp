@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "WorkbenchSession.h"
 
-#include "analysis/DeltaStatistics.h"
 #include "AppSettings.h"
+#include "analysis/DeltaStatistics.h"
 #include "calibration/CalibrationPrompts.h"
 #include "calibration/Calibrator.h"
 #include "eval/PerplexityEvaluator.h"
-#include "model/ForwardPass.h"
 #include "io/GuardedFile.h"
 #include "io/ResourceLocator.h"
 #include "io/TextFile.h"
+#include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "model/ModelFolder.h"
 #include "model/ScanParameters.h"
@@ -24,8 +24,8 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 
 namespace mscope {
 
@@ -205,7 +205,8 @@ void WorkbenchSession::tokenizeTexts()
             } catch (const Error &e) {
                 m_jobs->post([this, message = e.message()] { emit textFailed(message); });
             } catch (const std::bad_alloc &) {
-                m_jobs->post([this, path] { emit textFailed(tr("%1: not enough memory").arg(path)); });
+                m_jobs->post(
+                    [this, path] { emit textFailed(tr("%1: not enough memory").arg(path)); });
             }
             return nullptr;
         };
@@ -450,15 +451,15 @@ void WorkbenchSession::startFactorSweep(const std::vector<double> &factors)
             result->atTarget << octaveBelow(target);
         }
     };
-    const QString description = tr("%1 on %2, %3 tokens streamed")
-                                    .arg(modulationFamilyName(family),
-                                         QFileInfo(m_evaluationText).fileName())
-                                    .arg(length + 1);
+    const QString description =
+        tr("%1 on %2, %3 tokens streamed")
+            .arg(modulationFamilyName(family), QFileInfo(m_evaluationText).fileName())
+            .arg(length + 1);
     task.done = [this, result, factors, generation, description] {
         if (generation != m_modelGeneration)
             return;
-        emit factorSweepReady(QVector<double>(factors.begin(), factors.end()),
-                              result->atTraining, result->atTarget, description);
+        emit factorSweepReady(QVector<double>(factors.begin(), factors.end()), result->atTraining,
+                              result->atTarget, description);
     };
     task.failed = [this](const QString &reason, bool cancelled) {
         if (!cancelled)
@@ -657,9 +658,9 @@ void WorkbenchSession::requestSpectrum()
             // loaded.
         }
         // The lengths widen only the τ axis (they are tokens, not decay rates).
-        const std::vector<double> include =
-            q == SpectrumQuantity::Tau ? std::vector<double>{training, target}
-                                       : std::vector<double>{};
+        const std::vector<double> include = q == SpectrumQuantity::Tau
+                                                ? std::vector<double>{training, target}
+                                                : std::vector<double>{};
         const auto range =
             SpectrumDensity::axisRange({baseline.get(), scaled.get()}, stats.get(), q, include);
         const double threshold = q == SpectrumQuantity::Tau ? training : 0.0;
@@ -669,8 +670,8 @@ void WorkbenchSession::requestSpectrum()
             result->original = SpectrumDensity::compute(*baseline, stats.get(), q, range,
                                                         kSpectrumBins, threshold);
         if (scaled)
-            result->modulated = SpectrumDensity::compute(*scaled, stats.get(), q, range,
-                                                         kSpectrumBins, threshold);
+            result->modulated =
+                SpectrumDensity::compute(*scaled, stats.get(), q, range, kSpectrumBins, threshold);
     };
     task.done = finish;
     // Out of memory for the densities: nothing new to show.
@@ -793,8 +794,8 @@ void WorkbenchSession::startHeldOutEvaluation(const ModulationSet &before,
         }
         report->length = length;
         const std::vector<PasskeyPrompt> passkeys =
-            prompts > 0 ? CalibrationPrompts::passkey(*tokenizer, model->config().bosTokenId,
-                                                      docs, length, prompts, seed)
+            prompts > 0 ? CalibrationPrompts::passkey(*tokenizer, model->config().bosTokenId, docs,
+                                                      length, prompts, seed)
                         : std::vector<PasskeyPrompt>{};
         const PasskeyTask passkeyTask(*tokenizer, model->config().bosTokenId);
         report->prompts = int(passkeys.size());

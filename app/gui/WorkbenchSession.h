@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "analysis/SpectrumDensity.h"
 #include "BackgroundJobs.h"
-#include "calibration/CalibrationOptions.h"
-#include "eval/PositionBuckets.h"
 #include "HeldOutReport.h"
 #include "LiveEvaluation.h"
-#include "modulation/Modulation.h"
 #include "ModulationEditor.h"
+#include "analysis/SpectrumDensity.h"
+#include "calibration/CalibrationOptions.h"
+#include "eval/PositionBuckets.h"
+#include "modulation/Modulation.h"
 
 #include <QHash>
 #include <QObject>
@@ -101,8 +101,8 @@ public:
     /// The report of a calibration on the texts not used for it (HeldOutReport): `before` and
     /// `after` at fixed windows of `length` tokens (the first max-tokens of each text, at least
     /// one window) and on `prompts` passkey prompts of `length` tokens with those texts as filler.
-    void startHeldOutEvaluation(const ModulationSet &before, const ModulationSet &after,
-                                int length, int prompts);
+    void startHeldOutEvaluation(const ModulationSet &before, const ModulationSet &after, int length,
+                                int prompts);
     void bake(const QString &outDir);
     /// One GGUF file for llama.cpp (GgufExporter, as `bake --format gguf`): the scaling folded
     /// into A, the tokenizer embedded, matrices stored as `dtype` (f32, f16, bf16, q8_0). Reports

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // mambascope: the workbench window. Opens the model given on the command line, else the demo.
 #include "AppSettings.h"
-#include "io/ResourceLocator.h"
 #include "MainWindow.h"
-#include "support/BlasRuntime.h"
 #include "UiLanguage.h"
+#include "io/ResourceLocator.h"
+#include "support/BlasRuntime.h"
 
 #include <QApplication>
-#include <cstdio>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
+#include <cstdio>
 
 using namespace mscope;
 
@@ -62,9 +62,9 @@ int main(int argc, char **argv)
     // A language that is not there says so instead of silently showing English.
     if (parser.isSet(languageOption) && !UiLanguage::isKnown(parser.value(languageOption)))
         std::fprintf(stderr, "%s\n",
-                     qPrintable(QApplication::translate(
-                                    "main", "mambascope: no interface language \"%1\"; "
-                                            "available: %2. Using %3.")
+                     qPrintable(QApplication::translate("main",
+                                                        "mambascope: no interface language \"%1\"; "
+                                                        "available: %2. Using %3.")
                                     .arg(parser.value(languageOption),
                                          UiLanguage::available().join(QStringLiteral(", ")),
                                          UiLanguage::current())));

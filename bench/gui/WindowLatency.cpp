@@ -90,13 +90,13 @@ int WindowLatency::run(const Options &options)
         }
         seconds.push_back(t.elapsed() / 1000.0);
         curveSeconds.push_back(curveAt);
-        std::printf("  release at power %.2f: whole curve on screen after %.2f s, every panel "
-                    "settled after %.2f s%s\n",
-                    target / 100.0 + 0.01, curveAt, seconds.back(),
-                    busy.isEmpty()
-                        ? ""
-                        : qPrintable(QStringLiteral(" (still running at the curve: %1)")
-                                         .arg(busy.join(QStringLiteral(", ")))));
+        std::printf(
+            "  release at power %.2f: whole curve on screen after %.2f s, every panel "
+            "settled after %.2f s%s\n",
+            target / 100.0 + 0.01, curveAt, seconds.back(),
+            busy.isEmpty() ? ""
+                           : qPrintable(QStringLiteral(" (still running at the curve: %1)")
+                                            .arg(busy.join(QStringLiteral(", ")))));
     }
     std::sort(seconds.begin(), seconds.end());
     std::sort(curveSeconds.begin(), curveSeconds.end());
@@ -105,8 +105,8 @@ int WindowLatency::run(const Options &options)
         "(min %.2f, max %.2f, %d runs); every panel settled, median %.2f s (min %.2f, max "
         "%.2f); load %s\n",
         static_cast<long long>(options.maxTokens), curveSeconds[curveSeconds.size() / 2],
-        curveSeconds.front(), curveSeconds.back(),
-        int(curveSeconds.size()), seconds[seconds.size() / 2], seconds.front(), seconds.back(),
+        curveSeconds.front(), curveSeconds.back(), int(curveSeconds.size()),
+        seconds[seconds.size() / 2], seconds.front(), seconds.back(),
         qPrintable(bench::loadAverage()));
     return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// mambascope-gui-latency: slider-to-curve latency of the workbench, headless (bench/gui_latency.sh).
+// mambascope-gui-latency: slider-to-curve latency of the workbench, headless
+// (bench/gui_latency.sh).
 #include "GenerationLatency.h"
 #include "LatencyBenchmark.h"
 #include "WindowLatency.h"
@@ -21,8 +22,8 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("MambaScope-latency"));
     QApplication::setApplicationName(QStringLiteral("MambaScope"));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Measures the workbench's slider-to-curve latency headless, then exits."));
+    parser.setApplicationDescription(
+        QStringLiteral("Measures the workbench's slider-to-curve latency headless, then exits."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("model"),
                                  QStringLiteral("Model folder (default: the demo)."));
@@ -55,8 +56,9 @@ int main(int argc, char **argv)
         bool ok = false;
         const int v = parser.value(*option).toInt(&ok);
         if (!ok || v < min || v > max) {
-            std::fprintf(stderr, "mambascope-gui-latency: --%s must be an integer between %d and %d "
-                                 "(got '%s')\n",
+            std::fprintf(stderr,
+                         "mambascope-gui-latency: --%s must be an integer between %d and %d "
+                         "(got '%s')\n",
                          qPrintable(option->names().first()), min, max,
                          qPrintable(parser.value(*option)));
             return 2;

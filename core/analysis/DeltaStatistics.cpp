@@ -120,7 +120,7 @@ DeltaStatistics DeltaStatistics::fromJson(const QJsonObject &json, const QString
     const double window = json.value(QStringLiteral("window_length")).toDouble(-1.0);
     if (window < 1 || window != std::floor(window) || window > 1e9)
         throw Error(source, QStringLiteral("delta_statistics.window_length must be a positive "
-                                               "integer"));
+                                           "integer"));
     stats.windowLength = int(window);
     const double tokens = json.value(QStringLiteral("tokens")).toDouble(0.0);
     // Informative only; clamped, as converting a double beyond int64 is undefined.
@@ -128,19 +128,19 @@ DeltaStatistics DeltaStatistics::fromJson(const QJsonObject &json, const QString
     const QJsonValue mean = json.value(QStringLiteral("mean_delta"));
     if (!mean.isArray() || mean.toArray().isEmpty())
         throw Error(source, QStringLiteral("delta_statistics.mean_delta must be an array with "
-                                               "one array of channel values per layer"));
+                                           "one array of channel values per layer"));
     qsizetype channels = -1;
     for (const QJsonValue &layer : mean.toArray()) {
         if (!layer.isArray())
             throw Error(source, QStringLiteral("delta_statistics.mean_delta[%1] must be an "
-                                                   "array")
-                                        .arg(stats.meanDelta.size()));
+                                               "array")
+                                    .arg(stats.meanDelta.size()));
         const QJsonArray a = layer.toArray();
         if (channels >= 0 && a.size() != channels)
             throw Error(source, QStringLiteral("delta_statistics.mean_delta layers differ in "
-                                                   "length (%1 and %2)")
-                                        .arg(channels)
-                                        .arg(a.size()));
+                                               "length (%1 and %2)")
+                                    .arg(channels)
+                                    .arg(a.size()));
         channels = a.size();
         std::vector<float> values;
         values.reserve(size_t(a.size()));
@@ -150,8 +150,8 @@ DeltaStatistics DeltaStatistics::fromJson(const QJsonObject &json, const QString
             const double d = v.toDouble(-1.0);
             if (!v.isDouble() || !(float(d) > 0.0f) || !(d <= std::numeric_limits<float>::max()))
                 throw Error(source, QStringLiteral("delta_statistics.mean_delta[%1] has a "
-                                                       "value that is not a positive number")
-                                            .arg(stats.meanDelta.size()));
+                                                   "value that is not a positive number")
+                                        .arg(stats.meanDelta.size()));
             values.push_back(float(d));
         }
         stats.meanDelta.push_back(std::move(values));

@@ -70,18 +70,20 @@ std::vector<LayerSpectrum> SpectrumAnalysis::compute(const MambaModel &model,
     const int layers = model.config().nLayer;
     const int E = model.decayChannels(), N = model.decayStateSize();
     if (int(scan.layers.size()) != layers)
-        throw Error(Error::Kind::Model, {}, QStringLiteral("scan parameters for %1 layers, the model has %2")
-                                .arg(scan.layers.size())
-                                .arg(layers));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("scan parameters for %1 layers, the model has %2")
+                        .arg(scan.layers.size())
+                        .arg(layers));
     if (stats) {
         bool fits = int(stats->meanDelta.size()) == layers;
         for (size_t l = 0; fits && l < stats->meanDelta.size(); ++l)
             fits = int(stats->meanDelta[l].size()) == E;
         if (!fits)
-            throw Error(Error::Kind::Model, {}, QStringLiteral("the Δ statistics do not fit the model (%1 layers × "
-                                               "%2 channels expected)")
-                                    .arg(layers)
-                                    .arg(E));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("the Δ statistics do not fit the model (%1 layers × "
+                                       "%2 channels expected)")
+                            .arg(layers)
+                            .arg(E));
     }
     std::vector<LayerSpectrum> out(static_cast<size_t>(layers));
     for (int l = 0; l < layers; ++l) {

@@ -50,8 +50,8 @@ bool SpectrumDensity::available(SpectrumQuantity q, const DeltaStatistics *stats
     return q != SpectrumQuantity::Tau || (stats && !stats->meanDelta.empty());
 }
 
-float SpectrumDensity::meanStep(const ScanParameters &scan, const DeltaStatistics &stats,
-                                int layer, int channel)
+float SpectrumDensity::meanStep(const ScanParameters &scan, const DeltaStatistics &stats, int layer,
+                                int channel)
 {
     const auto &scale = scan.layers[size_t(layer)].deltaScale;
     return stats.meanDelta[size_t(layer)][size_t(channel)] *

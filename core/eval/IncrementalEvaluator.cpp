@@ -55,8 +55,7 @@ std::vector<std::vector<int32_t>> IncrementalEvaluator::fixedWindowSegments(
     const std::vector<int32_t> &ids, int window, int64_t maxTokens, std::optional<int32_t> bos)
 {
     if (window < 2)
-        throw Error({},
-                        QStringLiteral("window must be at least 2 tokens (got %1)").arg(window));
+        throw Error({}, QStringLiteral("window must be at least 2 tokens (got %1)").arg(window));
     const int64_t n =
         maxTokens > 0 ? std::min<int64_t>(maxTokens, int64_t(ids.size())) : int64_t(ids.size());
     const int64_t textPerWindow = bos ? window - 1 : window;
@@ -212,9 +211,10 @@ IncrementalEvaluator::RunStats IncrementalEvaluator::run(std::shared_ptr<const S
     if (!scan)
         scan = ScanParameters::fromModel(*m_model);
     if (int(scan->layers.size()) != m_layerCount)
-        throw Error(Error::Kind::Model, {}, QStringLiteral("scan parameters for %1 layers, the model has %2")
-                                .arg(scan->layers.size())
-                                .arg(m_layerCount));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("scan parameters for %1 layers, the model has %2")
+                        .arg(scan->layers.size())
+                        .arg(m_layerCount));
     QElapsedTimer timer;
     timer.start();
     firstChangedLayer = std::clamp(firstChangedLayer, 0, m_layerCount);

@@ -102,9 +102,9 @@ PerplexityEvaluator::PerplexityEvaluator(ForwardPass &forward, int chunkTokens)
     ChunkMemory::require(forward.model(), m_chunk);
 }
 
-FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vector<int32_t>> &documents,
-                                                    int window, int64_t firstTokens, bool prependBos,
-                                                    const JobControl *job)
+FixedWindowResult PerplexityEvaluator::fixedWindows(
+    const std::vector<std::vector<int32_t>> &documents, int window, int64_t firstTokens,
+    bool prependBos, const JobControl *job)
 {
     if (window < 2)
         throw Error({}, QStringLiteral("window must be at least 2 tokens (got %1)").arg(window));
@@ -158,8 +158,8 @@ FixedWindowResult PerplexityEvaluator::fixedWindows(const std::vector<std::vecto
             m_forward.runLayers(hidden, state);
             // Targets are the next tokens; the window's last position has none.
             const int scored = std::min(n, window - 1 - t0);
-            m_forward.scoreNextTokens(hidden, std::span(tokens).subspan(size_t(t0) + 1, size_t(scored)),
-                                      nll.data() + t0);
+            m_forward.scoreNextTokens(
+                hidden, std::span(tokens).subspan(size_t(t0) + 1, size_t(scored)), nll.data() + t0);
         }
         for (int i = 0; i < window - 1; ++i) {
             result.positionNllSum[size_t(i)] += nll[size_t(i)];
@@ -182,8 +182,8 @@ void PerplexityEvaluator::chunked(const std::vector<int32_t> &textTokens, int co
                                   ChunkedResult &into, const JobControl *job)
 {
     if (context < 4)
-        throw Error({}, QStringLiteral("the chunk length must be at least 4 tokens (got %1)")
-                            .arg(context));
+        throw Error(
+            {}, QStringLiteral("the chunk length must be at least 4 tokens (got %1)").arg(context));
     const MambaModel &model = m_forward.model();
     // llama.cpp tokenizes the whole text with BOS in front (when the model adds one) and cuts
     // that stream; each chunk's first token is then overwritten by BOS, so one text token per
@@ -222,9 +222,9 @@ void PerplexityEvaluator::chunked(const std::vector<int32_t> &textTokens, int co
             // Only the second half is scored; the logits before it are not needed.
             const int scored = std::min(len, context - 1 - t0);
             if (t0 + len > first && scored > 0)
-                m_forward.scoreNextTokens(
-                    hidden, std::span(window).subspan(size_t(t0) + 1, size_t(scored)),
-                    nll.data() + t0);
+                m_forward.scoreNextTokens(hidden,
+                                          std::span(window).subspan(size_t(t0) + 1, size_t(scored)),
+                                          nll.data() + t0);
         }
         for (int i = first; i < context - 1; ++i) {
             const double v = nll[size_t(i)];

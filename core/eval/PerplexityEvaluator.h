@@ -23,7 +23,7 @@ struct FixedWindowResult
     std::vector<double> positionNllSum;  // [W-1]: summed over windows, per position in the window
     std::vector<double> finalSsmNorm;    // per layer, mean over windows of the final state's L2
     double meanNll() const;
-    double perplexity() const;           // exp(mean NLL over every predicted token)
+    double perplexity() const;  // exp(mean NLL over every predicted token)
     PositionBuckets buckets(int bucketsPerOctave = 1) const;
 };
 
@@ -74,11 +74,12 @@ public:
     /// The chunked protocol over the tokens of one text (without BOS; `bos` adds it as llama.cpp
     /// does). Throws Error when the text has fewer than 2·context tokens (as llama.cpp refuses).
     /// Results of several texts add up with `into` (chunks, sums and running perplexities).
-    void chunked(const std::vector<int32_t> &textTokens, int context, bool bos,
-                 ChunkedResult &into, const JobControl *job = nullptr);
+    void chunked(const std::vector<int32_t> &textTokens, int context, bool bos, ChunkedResult &into,
+                 const JobControl *job = nullptr);
 
     /// Called after each chunk with the positions done so far and the NLL of the new positions.
-    using ChunkCallback = std::function<void(int64_t firstPosition, const float *nll, int64_t count)>;
+    using ChunkCallback =
+        std::function<void(int64_t firstPosition, const float *nll, int64_t count)>;
     StreamResult stream(const std::vector<int32_t> &ids, const JobControl *job = nullptr,
                         const ChunkCallback &onChunk = {});
 

@@ -42,8 +42,8 @@ std::vector<StateTracePoint> StateTrace::run(
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     if (wanted.empty())
-        throw Error(
-            {}, QStringLiteral("no trace position lies within the text's %1 tokens").arg(n));
+        throw Error({},
+                    QStringLiteral("no trace position lies within the text's %1 tokens").arg(n));
 
     constexpr int64_t kChunk = 512;
     const MambaModel &model = forward.model();

@@ -30,8 +30,8 @@ ObjectiveSpec ObjectiveSpec::parse(const QString &text)
         }
     }
     throw Error({}, QStringLiteral("unknown objective '%1' (ppl, passkey, or mixed:W with the "
-                                       "retrieval weight W in [0, 1])")
-                            .arg(text));
+                                   "retrieval weight W in [0, 1])")
+                        .arg(text));
 }
 
 QString ObjectiveSpec::name() const
@@ -42,8 +42,8 @@ QString ObjectiveSpec::name() const
         case Kind::Retrieval:
             return QStringLiteral("passkey");
         case Kind::Mixed:
-            return QStringLiteral("mixed:%1").arg(
-                QString::number(retrievalWeight, 'g', QLocale::FloatingPointShortest));
+            return QStringLiteral("mixed:%1")
+                .arg(QString::number(retrievalWeight, 'g', QLocale::FloatingPointShortest));
     }
     return {};
 }

@@ -39,8 +39,7 @@ public:
     static std::vector<std::vector<int32_t>> documentWindows(
         const std::vector<std::vector<int32_t>> &documents, int length, int count);
     /// How many pieces of `length` tokens the documents hold.
-    static int64_t availableWindows(const std::vector<std::vector<int32_t>> &documents,
-                                    int length);
+    static int64_t availableWindows(const std::vector<std::vector<int32_t>> &documents, int length);
     /// Perplexity windows: BOS in front when `bosId` >= 0, every predicted position weighed
     /// `weight` / (predicted positions of all windows), so that J is `weight` times the mean NLL.
     static std::vector<ScoredWindow> perplexity(const std::vector<std::vector<int32_t>> &windows,

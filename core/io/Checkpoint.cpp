@@ -62,8 +62,8 @@ Checkpoint::Checkpoint(const QString &modelDir) : m_dir(modelDir)
             dir.entryList({QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name);
         if (found.isEmpty()) {
             throw Error(modelDir, QStringLiteral("no model.safetensors or "
-                                                     "model.safetensors.index.json in this "
-                                                     "directory"));
+                                                 "model.safetensors.index.json in this "
+                                                 "directory"));
         }
         m_source = modelDir;
         QStringList paths;
@@ -81,10 +81,12 @@ void Checkpoint::addFiles(const QStringList &paths, const QString &blame)
         for (const QString &name : m_files.back()->tensorNames()) {
             const auto it = m_fileOfTensor.constFind(name);
             if (it != m_fileOfTensor.cend()) {
-                throw Error(blame, QStringLiteral("tensor %1 is in both %2 and %3")
-                                           .arg(SafetensorsFile::quoted(name),
-                                                SafetensorsFile::quoted(QFileInfo(m_files[*it]->path()).fileName()),
-                                                SafetensorsFile::quoted(QFileInfo(path).fileName())));
+                throw Error(
+                    blame,
+                    QStringLiteral("tensor %1 is in both %2 and %3")
+                        .arg(SafetensorsFile::quoted(name),
+                             SafetensorsFile::quoted(QFileInfo(m_files[*it]->path()).fileName()),
+                             SafetensorsFile::quoted(QFileInfo(path).fileName())));
             }
             m_fileOfTensor.insert(name, fileIndex);
         }
@@ -111,15 +113,15 @@ void Checkpoint::loadIndex(const QString &indexPath)
     for (auto it = map.begin(); it != map.end(); ++it) {
         const QString shard = it.value().toString();
         if (!it.value().isString() || shard.isEmpty()) {
-            throw Error(
-                indexPath,
-                QStringLiteral("weight_map entry %1 is not a file name").arg(SafetensorsFile::quoted(it.key())));
+            throw Error(indexPath, QStringLiteral("weight_map entry %1 is not a file name")
+                                       .arg(SafetensorsFile::quoted(it.key())));
         }
         // An index is data from elsewhere: it must not send us reading outside the model.
         if (QDir::isAbsolutePath(shard) || QDir::cleanPath(shard).startsWith(QLatin1String(".."))) {
             throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) is outside the "
-                                                      "model directory")
-                                           .arg(SafetensorsFile::quoted(shard), SafetensorsFile::quoted(it.key())));
+                                                  "model directory")
+                                       .arg(SafetensorsFile::quoted(shard),
+                                            SafetensorsFile::quoted(it.key())));
         }
         // One file however it is spelled ("a", "./a"), and found in constant time: an index may
         // list a million tensors.
@@ -127,7 +129,8 @@ void Checkpoint::loadIndex(const QString &indexPath)
         if (!shardSet.contains(file)) {
             if (!QFileInfo(dir.filePath(file)).isFile()) {
                 throw Error(indexPath, QStringLiteral("shard %1 (for tensor %2) is missing")
-                                               .arg(SafetensorsFile::quoted(shard), SafetensorsFile::quoted(it.key())));
+                                           .arg(SafetensorsFile::quoted(shard),
+                                                SafetensorsFile::quoted(it.key())));
             }
             // Nor through a symlinked folder or file: where the shard really is must be inside.
             const QString real = QFileInfo(dir.filePath(file)).canonicalFilePath();
@@ -155,9 +158,10 @@ void Checkpoint::loadIndex(const QString &indexPath)
     for (const auto &[tensor, shard] : shardOf) {
         const SafetensorsFile &file = *m_files[fileIndex.value(shard)];
         if (!file.contains(tensor)) {
-            throw Error(indexPath, QStringLiteral("tensor %1 is listed in shard %2 but absent "
-                                                      "from it")
-                                           .arg(SafetensorsFile::quoted(tensor), SafetensorsFile::quoted(shard)));
+            throw Error(indexPath,
+                        QStringLiteral("tensor %1 is listed in shard %2 but absent "
+                                       "from it")
+                            .arg(SafetensorsFile::quoted(tensor), SafetensorsFile::quoted(shard)));
         }
     }
 }
@@ -184,7 +188,8 @@ const TensorInfo &Checkpoint::tensor(const QString &name) const
 {
     const auto it = m_fileOfTensor.constFind(name);
     if (it == m_fileOfTensor.cend())
-        throw Error(m_source, QStringLiteral("missing tensor %1").arg(SafetensorsFile::quoted(name)));
+        throw Error(m_source,
+                    QStringLiteral("missing tensor %1").arg(SafetensorsFile::quoted(name)));
     return m_files[*it]->tensor(name);
 }
 
@@ -194,9 +199,10 @@ FloatTensor Checkpoint::floatTensor(const QString &name,
     const TensorInfo &info = tensor(name);
     if (!expectedShape.empty() && info.shape != expectedShape) {
         throw Error(fileOf(name),
-                        QStringLiteral("tensor %1 has shape %2, expected %3 from "
-                                       "config.json")
-                            .arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(info.shape), SafetensorsFile::shapeText(expectedShape)));
+                    QStringLiteral("tensor %1 has shape %2, expected %3 from "
+                                   "config.json")
+                        .arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(info.shape),
+                             SafetensorsFile::shapeText(expectedShape)));
     }
 
     FloatTensor result;

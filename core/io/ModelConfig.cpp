@@ -230,8 +230,7 @@ struct UnsupportedFamily
 };
 
 constexpr UnsupportedFamily kUnsupportedFamilies[] = {
-    {"jamba", "JambaForCausalLM", "Jamba (AI21)",
-     "attention, Mamba and mixture-of-experts layers"},
+    {"jamba", "JambaForCausalLM", "Jamba (AI21)", "attention, Mamba and mixture-of-experts layers"},
     {"zamba", "ZambaForCausalLM", "Zamba (Zyphra)", "Mamba layers with a shared attention block"},
     {"zamba2", "Zamba2ForCausalLM", "Zamba2 (Zyphra)",
      "Mamba-2 layers with shared attention blocks"},

@@ -46,7 +46,8 @@ QStringList ResourceLocator::demoTexts()
         return {};
     const QDir texts(base + QStringLiteral("/texts"));
     QStringList out;
-    for (const QString &f : texts.entryList({QStringLiteral("test_*.txt")}, QDir::Files, QDir::Name))
+    for (const QString &f :
+         texts.entryList({QStringLiteral("test_*.txt")}, QDir::Files, QDir::Name))
         out << texts.absoluteFilePath(f);
     for (const QString &f : texts.entryList({QStringLiteral("val_*.txt")}, QDir::Files, QDir::Name))
         out << texts.absoluteFilePath(f);

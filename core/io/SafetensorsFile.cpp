@@ -53,7 +53,6 @@ constexpr DtypeName kDtypes[] = {
     {"I64", {}},
 };
 
-
 // A JSON value as it was written, for messages about values of the wrong kind.
 QString jsonText(const QJsonValue &value)
 {
@@ -300,7 +299,8 @@ void SafetensorsFile::parse(const uchar *contents)
         int64_t needed = 0;
         if (!count ||
             __builtin_mul_overflow(*count, int64_t(storageTypeSize(tensor.type)), &needed))
-            failTensor(QStringLiteral("shape %1 is too large").arg(SafetensorsFile::shapeText(tensor.shape)));
+            failTensor(QStringLiteral("shape %1 is too large")
+                           .arg(SafetensorsFile::shapeText(tensor.shape)));
         if (needed != *end - *begin) {
             failTensor(QStringLiteral("shape %1 needs %2 bytes but data_offsets span %3")
                            .arg(SafetensorsFile::shapeText(tensor.shape))
@@ -371,8 +371,8 @@ void SafetensorsWriter::add(const QString &name, const std::vector<int64_t> &sha
     int64_t bytes = 0;
     if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; }) || !count ||
         __builtin_mul_overflow(*count, int64_t(storageTypeSize(storeAs)), &bytes)) {
-        throw Error(
-            {}, QStringLiteral("tensor %1: invalid shape %2").arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(shape)));
+        throw Error({}, QStringLiteral("tensor %1: invalid shape %2")
+                            .arg(SafetensorsFile::quoted(name), SafetensorsFile::shapeText(shape)));
     }
 
     Entry entry{name, shape, storeAs, QByteArray(qsizetype(bytes), Qt::Uninitialized)};

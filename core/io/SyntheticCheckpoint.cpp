@@ -183,7 +183,7 @@ ModelConfig SyntheticCheckpoint::configLike(const QString &name)
                      [&](const PublicShape &s) { return name == QLatin1String(s.name); });
     if (it == std::end(kPublicShapes))
         throw Error({}, QStringLiteral("unknown model shape '%1' (known: %2)")
-                                .arg(name, knownShapes().join(QStringLiteral(", "))));
+                            .arg(name, knownShapes().join(QStringLiteral(", "))));
     ModelConfig c;
     c.architecture = it->mamba2 ? Architecture::Mamba2 : Architecture::Mamba1;
     c.modelType = it->mamba2 ? QStringLiteral("mamba2") : QStringLiteral("mamba");
@@ -346,7 +346,7 @@ void SyntheticCheckpoint::write(const ModelConfig &config, const QString &dir, u
         QFile::remove(tokenizerOut);
         if (!QFile::copy(tokenizer, tokenizerOut))
             throw Error(tokenizerOut,
-                            QStringLiteral("cannot copy the tokenizer from %1").arg(tokenizer));
+                        QStringLiteral("cannot copy the tokenizer from %1").arg(tokenizer));
     }
     if (job)
         job->report(1.0, QStringLiteral("Written"));

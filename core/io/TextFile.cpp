@@ -59,8 +59,8 @@ void TextFile::validateUtf8(const QByteArray &bytes, const QString &sourceName)
         const unsigned char c = p[i];
         if (c == 0)
             throw Error(sourceName, QStringLiteral("contains NUL bytes (at byte %1): a binary "
-                                                       "file, not text")
-                                            .arg(i));
+                                                   "file, not text")
+                                        .arg(i));
         int len = 0;
         uint32_t cp = 0;
         if (c < 0x80) {
@@ -80,8 +80,8 @@ void TextFile::validateUtf8(const QByteArray &bytes, const QString &sourceName)
         }
         if (i + len > n)
             throw Error(sourceName, QStringLiteral("invalid UTF-8 at byte %1 (truncated "
-                                                       "sequence at the end)")
-                                            .arg(i));
+                                                   "sequence at the end)")
+                                        .arg(i));
         for (int k = 1; k < len; ++k) {
             if ((p[i + k] & 0xC0) != 0x80)
                 throw Error(sourceName, QStringLiteral("invalid UTF-8 at byte %1").arg(i));

@@ -56,8 +56,8 @@ protected:
     virtual LayerActivations activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
                                          int64_t end) const = 0;
     /// The scan over units [u0, u1) (channels or heads) and every token, by thread `thread`.
-    virtual void scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
-                      int64_t u0, int64_t u1, int thread) = 0;
+    virtual void scan(int l, RecurrentState::Layer &state, const ScanParameters &scan, int64_t u0,
+                      int64_t u1, int thread) = 0;
     /// From the scan output back into the residual stream (any gated norm, out_proj) for tokens
     /// [t0, t1); reads every unit of a token, so every thread's scan is done first.
     virtual void projectOut(int l, Eigen::MatrixXf &hidden, int64_t t0, int64_t t1) = 0;

@@ -44,8 +44,7 @@ void Mamba1Block::project(int l, const Eigen::MatrixXf &hidden, int64_t t0, int6
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     const int64_t D = m_d, E = m_e;
     rmsNorm(hidden, w.norm.data, m_model.config().normEps, m_u, t0, t1);
-    gemm(2 * E, t1 - t0, D, w.inProj.data, m_u.data() + t0 * D, D, m_xz.data() + t0 * 2 * E,
-         2 * E);
+    gemm(2 * E, t1 - t0, D, w.inProj.data, m_u.data() + t0 * D, D, m_xz.data() + t0 * 2 * E, 2 * E);
     if (const float *bias = w.inProjBias.data) {
         for (int64_t t = t0; t < t1; ++t) {
             float *col = m_xz.data() + t * 2 * E;
@@ -64,8 +63,7 @@ void Mamba1Block::prepareScan(int l, const RecurrentState::Layer &state, const S
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     const int64_t E = m_e, R = m_r, rows = R + 2 * m_n;
     m_conv[size_t(l)].convSilu(convInput(), state.conv.data(), m_xc.data(), E, t0, t1, 0, E);
-    gemm(rows, t1 - t0, E, w.xProj.data, m_xc.data() + t0 * E, E, m_xdbl.data() + t0 * rows,
-         rows);
+    gemm(rows, t1 - t0, E, w.xProj.data, m_xc.data() + t0 * E, E, m_xdbl.data() + t0 * rows, rows);
     if (m_model.config().dtBcRms) {
         // Falcon-Mamba: weightless RMS norms of dt_raw, B and C, each over its own length.
         const float eps = float(m_model.config().mixerRmsEps);
@@ -90,7 +88,7 @@ void Mamba1Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
 }
 
 LayerActivations Mamba1Block::activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
-                                         int64_t end) const
+                                          int64_t end) const
 {
     LayerActivations a;
     a.layer = l;
@@ -109,8 +107,8 @@ LayerActivations Mamba1Block::activations(int l, const Eigen::MatrixXf &hidden, 
     return a;
 }
 
-void Mamba1Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
-                       int64_t u0, int64_t u1, int)
+void Mamba1Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan, int64_t u0,
+                       int64_t u1, int)
 {
     // 6-7. Selective scan, then y ⊙ silu(z) (fused into the scan).
     const int64_t E = m_e, N = m_n, R = m_r;

@@ -39,12 +39,12 @@ private:
     int64_t m_d = 0, m_e = 0, m_n = 0, m_r = 0;
     std::vector<CausalConv> m_conv;  // per layer
     // Scratch, resized to the chunk length on demand. Column-major, one column per token.
-    Eigen::MatrixXf m_u;     // [D, T] normalized input
-    Eigen::MatrixXf m_xz;    // [2E, T] in_proj output: x on top, z below
-    Eigen::MatrixXf m_xc;    // [E, T] x'' = silu(conv(x))
-    Eigen::MatrixXf m_xdbl;  // [R + 2N, T] dt_raw | B | C
-    Eigen::MatrixXf m_delta; // [E, T] Δ
-    Eigen::MatrixXf m_y;     // [E, T] gated scan output
+    Eigen::MatrixXf m_u;      // [D, T] normalized input
+    Eigen::MatrixXf m_xz;     // [2E, T] in_proj output: x on top, z below
+    Eigen::MatrixXf m_xc;     // [E, T] x'' = silu(conv(x))
+    Eigen::MatrixXf m_xdbl;   // [R + 2N, T] dt_raw | B | C
+    Eigen::MatrixXf m_delta;  // [E, T] Δ
+    Eigen::MatrixXf m_y;      // [E, T] gated scan output
 };
 
 }  // namespace mscope

@@ -223,12 +223,12 @@ void Mamba2Block::project(int l, const Eigen::MatrixXf &hidden, int64_t t0, int6
     inProj(l, t0, t1);
 }
 
-void Mamba2Block::prepareScan(int l, const RecurrentState::Layer &state,
-                              const ScanParameters &scan, int64_t t0, int64_t t1)
+void Mamba2Block::prepareScan(int l, const RecurrentState::Layer &state, const ScanParameters &scan,
+                              int64_t t0, int64_t t1)
 {
     // Causal depthwise conv over [carried K-1 inputs | this chunk's x B C], then silu; Δ.
-    m_conv[size_t(l)].convSilu(convInput(), state.conv.data(), m_xbc.data(), m_convChannels, t0,
-                               t1, 0, m_convChannels);
+    m_conv[size_t(l)].convSilu(convInput(), state.conv.data(), m_xbc.data(), m_convChannels, t0, t1,
+                               0, m_convChannels);
     timeSteps(l, scan, t0, t1);
 }
 
@@ -238,7 +238,7 @@ void Mamba2Block::advanceConvState(RecurrentState::Layer &state, int64_t tokens)
 }
 
 LayerActivations Mamba2Block::activations(int l, const Eigen::MatrixXf &hidden, int64_t first,
-                                         int64_t end) const
+                                          int64_t end) const
 {
     LayerActivations a;
     a.layer = l;
@@ -255,8 +255,8 @@ LayerActivations Mamba2Block::activations(int l, const Eigen::MatrixXf &hidden, 
     return a;
 }
 
-void Mamba2Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan,
-                       int64_t h0, int64_t h1, int thread)
+void Mamba2Block::scan(int l, RecurrentState::Layer &state, const ScanParameters &scan, int64_t h0,
+                       int64_t h1, int thread)
 {
     if (m_ssd)
         scanHeadsSsd(l, state, scan, h0, h1,

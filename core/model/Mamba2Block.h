@@ -63,11 +63,11 @@ private:
     CausalConv::Input convInput() const { return {m_proj.data() + m_e, m_projRows}; }
 
     int64_t m_d = 0, m_e = 0, m_n = 0, m_heads = 0, m_headDim = 0, m_groups = 0, m_kernel = 0;
-    int64_t m_ssdBlock = 0;         // SSD: tokens per block (Q)
-    int64_t m_convChannels = 0;     // E + 2·G·N: x | B | C
-    int64_t m_projRows = 0;         // E + conv channels + H: z | x B C | dt
-    bool m_ssd = false;             // this chunk's scan form
-    std::vector<CausalConv> m_conv; // per layer
+    int64_t m_ssdBlock = 0;          // SSD: tokens per block (Q)
+    int64_t m_convChannels = 0;      // E + 2·G·N: x | B | C
+    int64_t m_projRows = 0;          // E + conv channels + H: z | x B C | dt
+    bool m_ssd = false;              // this chunk's scan form
+    std::vector<CausalConv> m_conv;  // per layer
     // Scratch, column-major, one column per token.
     Eigen::MatrixXf m_u;              // [D, T] normalized input
     Eigen::MatrixXf m_proj;           // [projRows, T] in_proj output

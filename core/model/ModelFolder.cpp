@@ -25,9 +25,14 @@ constexpr int kNeoxPaddedMax = 50304;
 
 // Keys of config.json that hold a training context length, most specific first. (Mamba's own
 // configs have none; some conversions and our demo models' do.)
-constexpr const char *kTrainingLengthKeys[] = {
-    "training_context_length", "training_length", "train_length", "max_seq_len",
-    "seq_length",              "seq_len",         "n_ctx",        "max_position_embeddings"};
+constexpr const char *kTrainingLengthKeys[] = {"training_context_length",
+                                               "training_length",
+                                               "train_length",
+                                               "max_seq_len",
+                                               "seq_length",
+                                               "seq_len",
+                                               "n_ctx",
+                                               "max_position_embeddings"};
 
 constexpr int kPublicCheckpointsLength = 2048;
 

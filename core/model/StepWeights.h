@@ -51,7 +51,7 @@ public:
     int64_t headBlocks() const { return m_headBlocks; }
 
     const PackedMatrix &inProj(int layer) const { return m_inProj[size_t(layer)]; }
-    const PackedMatrix &xProj(int layer) const { return m_xProj[size_t(layer)]; }  // Mamba-1
+    const PackedMatrix &xProj(int layer) const { return m_xProj[size_t(layer)]; }    // Mamba-1
     const PackedMatrix &dtProj(int layer) const { return m_dtProj[size_t(layer)]; }  // Mamba-1
     const PackedMatrix &outProj(int layer) const { return m_outProj[size_t(layer)]; }
     const PackedMatrix &head() const { return m_head; }

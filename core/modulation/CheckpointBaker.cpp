@@ -105,8 +105,8 @@ std::vector<float> roundTrip(std::vector<float> values, StorageType type)
     const QString prefix = QStringLiteral("cannot write (");
     if (reason.startsWith(prefix) && reason.endsWith(QLatin1Char(')')))
         reason = reason.mid(prefix.size()).chopped(1);
-    throw Error(
-        outDir, QStringLiteral("cannot write %1 (%2)").arg(QFileInfo(e.file()).fileName(), reason));
+    throw Error(outDir,
+                QStringLiteral("cannot write %1 (%2)").arg(QFileInfo(e.file()).fileName(), reason));
 }
 
 QByteArray modulationNote(const MambaModel &model, const ModulationSet &set)

@@ -64,17 +64,19 @@ void requireStatsFor(const DeltaStatistics *stats, int layers, int channels)
 {
     if (!stats)
         throw Error({}, QStringLiteral("the tau-cap modulation needs Δ statistics from a "
-                                           "calibration pass (mean Δ per channel)"));
+                                       "calibration pass (mean Δ per channel)"));
     if (int(stats->meanDelta.size()) != layers)
-        throw Error(Error::Kind::Model, {}, QStringLiteral("the Δ statistics have %1 layers, the model %2")
-                                .arg(stats->meanDelta.size())
-                                .arg(layers));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("the Δ statistics have %1 layers, the model %2")
+                        .arg(stats->meanDelta.size())
+                        .arg(layers));
     for (const auto &layer : stats->meanDelta) {
         if (int(layer.size()) != channels)
-            throw Error(Error::Kind::Model, {}, QStringLiteral("the Δ statistics have %1 channels per layer, the "
-                                               "model %2")
-                                    .arg(layer.size())
-                                    .arg(channels));
+            throw Error(Error::Kind::Model, {},
+                        QStringLiteral("the Δ statistics have %1 channels per layer, the "
+                                       "model %2")
+                            .arg(layer.size())
+                            .arg(channels));
     }
 }
 
@@ -202,58 +204,58 @@ void Modulation::validate(int layers, int channels, const QString &source, int s
     const QString name = modulationFamilyName(family);
     if (int(layerFactors.size()) != layers)
         throw Error(source, QStringLiteral("the %1 step has %2 layer factors, the model has %3 "
-                                               "layers")
-                                    .arg(name)
-                                    .arg(layerFactors.size())
-                                    .arg(layers));
+                                           "layers")
+                                .arg(name)
+                                .arg(layerFactors.size())
+                                .arg(layers));
     if (!channelFactors.empty()) {
         if (family != ModulationFamily::Power && family != ModulationFamily::Linear &&
             family != ModulationFamily::Delta)
             throw Error(source, QStringLiteral("per-channel factors are only defined for the "
-                                                   "power, linear and delta families, not for %1")
-                                        .arg(name));
+                                               "power, linear and delta families, not for %1")
+                                    .arg(name));
         if (int(channelFactors.size()) != layers)
             throw Error(source, QStringLiteral("the %1 step has channel factors for %2 "
-                                                   "layers, the model has %3 layers")
-                                        .arg(name)
-                                        .arg(channelFactors.size())
-                                        .arg(layers));
+                                               "layers, the model has %3 layers")
+                                    .arg(name)
+                                    .arg(channelFactors.size())
+                                    .arg(layers));
         for (size_t l = 0; l < channelFactors.size(); ++l) {
             const size_t n = channelFactors[l].size();
             if (n != 0 && channels >= 0 && int(n) != channels)
                 throw Error(source, QStringLiteral("layer %1 has %2 channel factors, the model "
-                                                       "has %3 channels (rows of A_log)")
-                                            .arg(l)
-                                            .arg(n)
-                                            .arg(channels));
+                                                   "has %3 channels (rows of A_log)")
+                                        .arg(l)
+                                        .arg(n)
+                                        .arg(channels));
         }
     }
     if (!stateFactors.empty()) {
         if (family != ModulationFamily::Power && family != ModulationFamily::Linear)
             throw Error(source, QStringLiteral("per-state factors are only defined for the "
-                                                   "power and linear families, not for %1")
-                                        .arg(name));
+                                               "power and linear families, not for %1")
+                                    .arg(name));
         if (int(stateFactors.size()) != layers)
             throw Error(source, QStringLiteral("the %1 step has state factors for %2 layers, "
-                                                   "the model has %3 layers")
-                                        .arg(name)
-                                        .arg(stateFactors.size())
-                                        .arg(layers));
+                                               "the model has %3 layers")
+                                    .arg(name)
+                                    .arg(stateFactors.size())
+                                    .arg(layers));
         if (states >= 0 && stateCount > 0 && stateCount != states)
             throw Error(source, QStringLiteral("the %1 step's state factors have %2 states per "
-                                                   "channel, the model %3")
-                                        .arg(name)
-                                        .arg(stateCount)
-                                        .arg(states));
+                                               "channel, the model %3")
+                                    .arg(name)
+                                    .arg(stateCount)
+                                    .arg(states));
         for (size_t l = 0; l < stateFactors.size(); ++l) {
             const size_t n = stateFactors[l].size();
             if (n != 0 && channels >= 0 && states >= 0 && int64_t(n) != int64_t(channels) * states)
                 throw Error(source, QStringLiteral("layer %1 has %2 state factors, the model "
-                                                       "has %3 × %4 entries of A_log")
-                                            .arg(l)
-                                            .arg(n)
-                                            .arg(channels)
-                                            .arg(states));
+                                                   "has %3 × %4 entries of A_log")
+                                        .arg(l)
+                                        .arg(n)
+                                        .arg(channels)
+                                        .arg(states));
         }
     }
     const auto check = [&](double v, int layer) {
@@ -282,11 +284,11 @@ void Modulation::validate(int layers, int channels, const QString &source, int s
         }
         if (!ok)
             throw Error(source, QStringLiteral("%1 factor %2 in layer %3 is out of range: "
-                                                   "expected %4")
-                                        .arg(name)
-                                        .arg(v)
-                                        .arg(layer)
-                                        .arg(range));
+                                               "expected %4")
+                                    .arg(name)
+                                    .arg(v)
+                                    .arg(layer)
+                                    .arg(range));
     };
     for (size_t l = 0; l < layerFactors.size(); ++l)
         check(layerFactors[l], int(l));
@@ -325,10 +327,11 @@ void Modulation::applyTo(DecayParameters &params, const MambaModel &model,
     const int layers = int(params.layers.size());
     const int E = params.channels, N = params.stateSize;
     if (layers != model.config().nLayer)
-        throw Error(Error::Kind::Model, {}, QStringLiteral("decay parameters for %1 layers applied to a model with "
-                                           "%2 layers")
-                                .arg(layers)
-                                .arg(model.config().nLayer));
+        throw Error(Error::Kind::Model, {},
+                    QStringLiteral("decay parameters for %1 layers applied to a model with "
+                                   "%2 layers")
+                        .arg(layers)
+                        .arg(model.config().nLayer));
     validate(layers, E, {}, N);
     if (isIdentity())
         return;
@@ -366,7 +369,7 @@ void Modulation::applyTo(DecayParameters &params, const MambaModel &model,
                                                            : stats->windowLength;
                 if (L <= 0)
                     throw Error({}, QStringLiteral("the tau-cap modulation needs the training "
-                                                       "length L_train"));
+                                                   "length L_train"));
                 // τ = 1/(α·Δ̄) <= c·L  <=>  α >= 1/(c·L·Δ̄): raise α to that floor where below it.
                 for (int e = 0; e < E; ++e) {
                     const double scale = p.deltaScale.empty() ? 1.0 : p.deltaScale[size_t(e)];

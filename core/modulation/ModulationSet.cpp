@@ -144,14 +144,14 @@ void ModulationSet::validateFor(const MambaModel &model, const QString &source) 
     if (deltaStatistics) {
         if (int(deltaStatistics->meanDelta.size()) != layers)
             throw Error(source, QStringLiteral("the Δ statistics have %1 layers, the model %2")
-                                        .arg(deltaStatistics->meanDelta.size())
-                                        .arg(layers));
+                                    .arg(deltaStatistics->meanDelta.size())
+                                    .arg(layers));
         for (const auto &l : deltaStatistics->meanDelta) {
             if (int(l.size()) != channels)
                 throw Error(source, QStringLiteral("the Δ statistics have %1 channels per "
-                                                       "layer, the model %2")
-                                            .arg(l.size())
-                                            .arg(channels));
+                                                   "layer, the model %2")
+                                        .arg(l.size())
+                                        .arg(channels));
         }
     }
 }
@@ -160,11 +160,11 @@ void ModulationSet::requireModel(const MambaModel &model, const QString &source)
 {
     if (!modelFingerprint.isEmpty() && modelFingerprint != model.fingerprint()) {
         throw Error(source,
-                        QStringLiteral("this modulation was made for model %1 (fingerprint %2), "
-                                       "not for %3 (fingerprint %4); calibrate it again for this "
-                                       "model")
-                            .arg(modelName.isEmpty() ? QStringLiteral("?") : modelName,
-                                 modelFingerprint, modelLabel(model), model.fingerprint()));
+                    QStringLiteral("this modulation was made for model %1 (fingerprint %2), "
+                                   "not for %3 (fingerprint %4); calibrate it again for this "
+                                   "model")
+                        .arg(modelName.isEmpty() ? QStringLiteral("?") : modelName,
+                             modelFingerprint, modelLabel(model), model.fingerprint()));
     }
     validateFor(model, source);
 }
@@ -209,13 +209,12 @@ ModulationSet ModulationSet::fromShorthand(const QString &spec, int layers)
     for (const QString &stepSpec : stepSpecs) {
         const qsizetype colon = stepSpec.indexOf(QLatin1Char(':'));
         if (colon < 0)
-            throw Error({},
-                            QStringLiteral("modulation '%1': %2").arg(stepSpec.trimmed(), help));
+            throw Error({}, QStringLiteral("modulation '%1': %2").arg(stepSpec.trimmed(), help));
         const QString familyText = stepSpec.left(colon).trimmed();
         const auto family = modulationFamilyFromName(familyText);
         if (!family)
             throw Error({}, QStringLiteral("modulation '%1': unknown family '%2'; %3")
-                                    .arg(stepSpec.trimmed(), familyText, help));
+                                .arg(stepSpec.trimmed(), familyText, help));
         const QStringList factorTexts = stepSpec.mid(colon + 1).split(QLatin1Char('/'));
         std::vector<double> factors;
         for (const QString &t : factorTexts) {
@@ -228,7 +227,7 @@ ModulationSet ModulationSet::fromShorthand(const QString &spec, int layers)
             }
             if (!ok)
                 throw Error({}, QStringLiteral("modulation '%1': '%2' is not a number; %3")
-                                        .arg(stepSpec.trimmed(), t.trimmed(), help));
+                                    .arg(stepSpec.trimmed(), t.trimmed(), help));
             factors.push_back(x);
         }
         Modulation m;
@@ -239,10 +238,10 @@ ModulationSet ModulationSet::fromShorthand(const QString &spec, int layers)
             m.layerFactors = factors;
         else
             throw Error({}, QStringLiteral("modulation '%1' gives %2 factors; the model has %3 "
-                                               "layers (give one factor, or one per layer)")
-                                    .arg(stepSpec.trimmed())
-                                    .arg(factors.size())
-                                    .arg(layers));
+                                           "layers (give one factor, or one per layer)")
+                                .arg(stepSpec.trimmed())
+                                .arg(factors.size())
+                                .arg(layers));
         m.validate(layers, -1, {});
         set.steps.push_back(std::move(m));
     }
@@ -296,9 +295,8 @@ QJsonObject ModulationSet::toJson() const
         {QStringLiteral("texts"), QJsonArray::fromStringList(calibrationTexts)},
         {QStringLiteral("text_sha256"), QJsonArray::fromStringList(calibrationTextHashes)},
         {QStringLiteral("objective"),
-         calibrationObjective.isEmpty()
-             ? QStringLiteral("fixed-window perplexity at target_length")
-             : calibrationObjective}};
+         calibrationObjective.isEmpty() ? QStringLiteral("fixed-window perplexity at target_length")
+                                        : calibrationObjective}};
     if (calibrationScore)
         calibration.insert(QStringLiteral("score"), *calibrationScore);
     o.insert(QStringLiteral("calibration"), calibration);
@@ -312,18 +310,17 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
     const QString format = json.value(QStringLiteral("format")).toString();
     if (format != kFormat)
         throw Error(source, QStringLiteral("not a MambaScope modulation preset (\"format\" is "
-                                               "'%1', expected '%2')")
-                                    .arg(format, kFormat));
+                                           "'%1', expected '%2')")
+                                .arg(format, kFormat));
     const QJsonValue versionValue = json.value(QStringLiteral("version"));
     const double version = versionValue.toDouble(-1.0);
     if (!versionValue.isDouble() || version != std::floor(version) || version < 1)
         throw Error(source, QStringLiteral("\"version\" must be a positive integer"));
     if (version > kVersion)
-        throw Error(source,
-                        QStringLiteral("written for preset format version %1; this "
-                                       "MambaScope reads version %2 (update MambaScope)")
-                            .arg(QString::number(version, 'g', QLocale::FloatingPointShortest))
-                            .arg(kVersion));
+        throw Error(source, QStringLiteral("written for preset format version %1; this "
+                                           "MambaScope reads version %2 (update MambaScope)")
+                                .arg(QString::number(version, 'g', QLocale::FloatingPointShortest))
+                                .arg(kVersion));
 
     ModulationSet set;
     const QJsonObject model = json.value(QStringLiteral("model")).toObject();
@@ -352,8 +349,8 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
         const auto family = modulationFamilyFromName(familyName);
         if (!family)
             throw Error(source, QStringLiteral("%1: unknown family '%2' (known: power, linear, "
-                                                   "delta, winsorize, tau-cap)")
-                                        .arg(where, familyName));
+                                               "delta, winsorize, tau-cap)")
+                                    .arg(where, familyName));
         Modulation m;
         m.family = *family;
         m.layerFactors = factorsFromJson(s.value(QStringLiteral("layer_factors")), source,
@@ -362,17 +359,17 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
             throw Error(source, QStringLiteral("%1.layer_factors is empty").arg(where));
         if (layers >= 0 && int(m.layerFactors.size()) != layers)
             throw Error(source, QStringLiteral("%1 has %2 layer factors, the first step %3: "
-                                                   "wrong layer count")
-                                        .arg(where)
-                                        .arg(m.layerFactors.size())
-                                        .arg(layers));
+                                               "wrong layer count")
+                                    .arg(where)
+                                    .arg(m.layerFactors.size())
+                                    .arg(layers));
         layers = int(m.layerFactors.size());
         const QJsonValue channels = s.value(QStringLiteral("channel_factors"));
         if (!channels.isUndefined() && !channels.isNull()) {
             if (!channels.isArray())
                 throw Error(source, QStringLiteral("%1.channel_factors must be an array of "
-                                                       "arrays")
-                                            .arg(where));
+                                                   "arrays")
+                                        .arg(where));
             const QJsonArray c = channels.toArray();
             for (qsizetype l = 0; l < c.size(); ++l)
                 m.channelFactors.push_back(factorsFromJson(
@@ -382,7 +379,7 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
         if (!stateValue.isUndefined() && !stateValue.isNull()) {
             if (!stateValue.isArray())
                 throw Error(source, QStringLiteral("%1.state_factors must be an array of "
-                                                       "[[per state] per channel] per layer")
+                                                   "[[per state] per channel] per layer")
                                         .arg(where));
             const QJsonArray perLayer = stateValue.toArray();
             int states = -1;
@@ -393,11 +390,11 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
                 std::vector<double> flat;
                 const QJsonArray rows = perLayer[l].toArray();
                 for (qsizetype e = 0; e < rows.size(); ++e) {
-                    const std::vector<double> row = factorsFromJson(
-                        rows[e], source, QStringLiteral("%1[%2]").arg(at).arg(e));
+                    const std::vector<double> row =
+                        factorsFromJson(rows[e], source, QStringLiteral("%1[%2]").arg(at).arg(e));
                     if (states >= 0 && int(row.size()) != states)
                         throw Error(source, QStringLiteral("%1[%2] has %3 states, other "
-                                                               "channels %4")
+                                                           "channels %4")
                                                 .arg(at)
                                                 .arg(e)
                                                 .arg(row.size())
@@ -433,9 +430,9 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
             std::make_shared<DeltaStatistics>(DeltaStatistics::fromJson(stats.toObject(), source));
         if (layers >= 0 && int(d->meanDelta.size()) != layers)
             throw Error(source, QStringLiteral("delta_statistics has %1 layers, the steps %2: "
-                                                   "wrong layer count")
-                                        .arg(d->meanDelta.size())
-                                        .arg(layers));
+                                               "wrong layer count")
+                                    .arg(d->meanDelta.size())
+                                    .arg(layers));
         set.deltaStatistics = std::move(d);
     } else if (!stats.isUndefined() && !stats.isNull()) {
         throw Error(source, QStringLiteral("\"delta_statistics\" must be an object"));
@@ -443,8 +440,8 @@ ModulationSet ModulationSet::fromJson(const QJsonObject &json, const QString &so
     for (const Modulation &m : set.steps) {
         if (m.family == ModulationFamily::TauCap && !m.isIdentity() && !set.deltaStatistics)
             throw Error(source, QStringLiteral("the tau-cap step needs the Δ statistics it was "
-                                                   "computed from (\"delta_statistics\"), which "
-                                                   "this preset lacks"));
+                                               "computed from (\"delta_statistics\"), which "
+                                               "this preset lacks"));
     }
     return set;
 }

@@ -8,7 +8,8 @@
 namespace mscope {
 
 /// Progress reporting and cooperative cancellation shared between a long job and whoever started it
-/// (the GUI, the CLI's progress bar, a test). Jobs call report() and throwIfCancelled() at safe points.
+/// (the GUI, the CLI's progress bar, a test). Jobs call report() and throwIfCancelled() at safe
+/// points.
 class JobControl
 {
 public:

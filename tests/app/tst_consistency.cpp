@@ -6,15 +6,15 @@
 // shares of modes beyond the training length, and the modulated decay rates. Both sides run on two
 // threads: the engine's numbers depend on the thread count in the last bits (OpenBLAS's kernels
 // for small products do), not on the program.
-#include "analysis/SpectrumDensity.h"
 #include "AppSettings.h"
+#include "LiveCurves.h"
+#include "WorkbenchSession.h"
+#include "analysis/SpectrumDensity.h"
 #include "cli/CliRunner.h"
 #include "io/ResourceLocator.h"
-#include "LiveCurves.h"
 #include "model/MambaModel.h"
 #include "model/ScanParameters.h"
 #include "widgets/GuiTestMain.h"
-#include "WorkbenchSession.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -82,17 +82,16 @@ void ConsistencyTest::initTestCase()
     m_session->applyModulation();
     QVERIFY(QTest::qWaitFor(
         [&] {
-            return finished && m_curves->currentComplete() && !m_session->liveEvaluation()->isRunning() &&
-                   !m_modulated.isEmpty();
+            return finished && m_curves->currentComplete() &&
+                   !m_session->liveEvaluation()->isRunning() && !m_modulated.isEmpty();
         },
         300000));
     QCOMPARE(m_original.quantity, SpectrumQuantity::Tau);
 
-    const CliRun r = runCli({QStringLiteral("spectrum"), QStringLiteral("--calib"),
-                             ResourceLocator::calibrationText(), QStringLiteral("--modulate"),
-                             QStringLiteral("tau-cap:1"), QStringLiteral("--values"),
-                             QStringLiteral("--threads"), QStringLiteral("2"),
-                             QStringLiteral("--json")});
+    const CliRun r = runCli(
+        {QStringLiteral("spectrum"), QStringLiteral("--calib"), ResourceLocator::calibrationText(),
+         QStringLiteral("--modulate"), QStringLiteral("tau-cap:1"), QStringLiteral("--values"),
+         QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     m_spectrum = r.json();
     QCOMPARE(m_spectrum[QStringLiteral("training_length")].toInt(), 256);
@@ -100,13 +99,12 @@ void ConsistencyTest::initTestCase()
 
 void ConsistencyTest::curveBucketsAreTheCliBuckets()
 {
-    const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--stream"),
-                             QStringLiteral("--first"), QString::number(kTokens),
-                             QStringLiteral("--buckets-per-octave"), QStringLiteral("2"),
-                             QStringLiteral("--modulate"), QStringLiteral("tau-cap:1"),
-                             QStringLiteral("--threads"), QStringLiteral("2"),
-                             QStringLiteral("--chunk"), QStringLiteral("512"),
-                             QStringLiteral("--json"), kText});
+    const CliRun r =
+        runCli({QStringLiteral("eval"), QStringLiteral("--stream"), QStringLiteral("--first"),
+                QString::number(kTokens), QStringLiteral("--buckets-per-octave"),
+                QStringLiteral("2"), QStringLiteral("--modulate"), QStringLiteral("tau-cap:1"),
+                QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--chunk"),
+                QStringLiteral("512"), QStringLiteral("--json"), kText});
     QCOMPARE(r.exitCode, 0);
     const QJsonArray cli = r.json()[QStringLiteral("buckets")].toArray();
     std::vector<PositionBucket> gui;
@@ -131,9 +129,11 @@ void ConsistencyTest::spectrumSharesAreTheCliShares()
     for (int l = 0; l < layers.size(); ++l) {
         const QJsonObject layer = layers[l].toObject();
         const double loaded =
-            layer[QStringLiteral("as_loaded")][QStringLiteral("share_tau_beyond_training")].toDouble();
+            layer[QStringLiteral("as_loaded")][QStringLiteral("share_tau_beyond_training")]
+                .toDouble();
         const double capped =
-            layer[QStringLiteral("modulated")][QStringLiteral("share_tau_beyond_training")].toDouble();
+            layer[QStringLiteral("modulated")][QStringLiteral("share_tau_beyond_training")]
+                .toDouble();
         QCOMPARE(m_original.shareAbove[size_t(l)], loaded);
         QCOMPARE(m_modulated.shareAbove[size_t(l)], capped);
         // The demo model's point: many slow modes as trained, none past the cap under it.

@@ -3,13 +3,10 @@
 // recomputes from that layer, power 0.45 everywhere repairs the long-context perplexity, a cancel
 // leaves everything consistent, presets round-trip, and the spectrum view draws.
 #include "AppSettings.h"
-#include "calibration/Calibrator.h"
-#include "io/SyntheticCheckpoint.h"
 #include "LayerFactorControl.h"
 #include "LiveCurves.h"
 #include "LiveEvaluation.h"
 #include "MainWindow.h"
-#include "model/MambaModel.h"
 #include "ModelPanel.h"
 #include "ModulationEditor.h"
 #include "PerplexityChart.h"
@@ -19,18 +16,21 @@
 #include "SpectrumPanel.h"
 #include "StateNormChart.h"
 #include "StatePanel.h"
-#include "widgets/GuiTestMain.h"
 #include "WorkbenchSession.h"
+#include "calibration/Calibrator.h"
+#include "io/SyntheticCheckpoint.h"
+#include "model/MambaModel.h"
+#include "widgets/GuiTestMain.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QDropEvent>
 #include <QElapsedTimer>
-#include <QMimeData>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
@@ -477,7 +477,8 @@ void WorkbenchTest::mamba2ModelNeedsNoSpecialCase()
     window.openModel(modelDir);
     QVERIFY(loaded.wait(120000));
     QCOMPARE(window.session()->model()->config().architecture, Architecture::Mamba2);
-    QVERIFY(window.modelPanel()->findChild<QLabel *>(QStringLiteral("modelShape"))
+    QVERIFY(window.modelPanel()
+                ->findChild<QLabel *>(QStringLiteral("modelShape"))
                 ->text()
                 .contains(QStringLiteral("4 heads")));
     // One mode per head: the spectrum has 4 per layer, and the strip has a fader per layer.
@@ -556,14 +557,14 @@ void WorkbenchTest::closingWhileBusyIsClean()
     auto window = std::make_unique<MainWindow>();
     bool closedWhileRunning = false;
     bool closed = false;
-    QObject::connect(window->session()->liveEvaluation(), &LiveEvaluation::passStarted, window.get(),
-            [&] {
-                if (closed)
-                    return;
-                closed = true;
-                closedWhileRunning = window->session()->liveEvaluation()->isRunning();
-                window->close();
-            });
+    QObject::connect(window->session()->liveEvaluation(), &LiveEvaluation::passStarted,
+                     window.get(), [&] {
+                         if (closed)
+                             return;
+                         closed = true;
+                         closedWhileRunning = window->session()->liveEvaluation()->isRunning();
+                         window->close();
+                     });
     window->show();
     window->openDemo();
     QVERIFY(QTest::qWaitFor([&] { return closed; }, 120000));

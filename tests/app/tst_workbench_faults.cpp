@@ -4,17 +4,17 @@
 // says why in a dialog while the window stays responsive and keeps what it had; a preset or an
 // export that cannot be written whole leaves the previous file as it was.
 #include "AppSettings.h"
-#include "calibration/Calibrator.h"
 #include "FileSizeLimit.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
+#include "ModulationEditor.h"
+#include "ViewExporter.h"
+#include "WorkbenchSession.h"
+#include "calibration/Calibrator.h"
 #include "model/MambaModel.h"
 #include "modulation/GgufExporter.h"
-#include "ModulationEditor.h"
 #include "support/Error.h"
-#include "ViewExporter.h"
 #include "widgets/GuiTestMain.h"
-#include "WorkbenchSession.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -245,10 +245,11 @@ void WorkbenchFaultsTest::hybridFamilyIsNamedAndGgufOpens()
     window->openModel(dir.path());
     QVERIFY(failed.wait(60000));
     const QString expected = dir.filePath(QStringLiteral("config.json")) +
-                             QStringLiteral(": Zamba2 (Zyphra) (model_type 'zamba2') is not "
-                                            "supported: it has Mamba-2 layers with shared "
-                                            "attention blocks; MambaScope runs pure Mamba-1, "
-                                            "Mamba-2 and Falcon-Mamba models");
+                             QStringLiteral(
+                                 ": Zamba2 (Zyphra) (model_type 'zamba2') is not "
+                                 "supported: it has Mamba-2 layers with shared "
+                                 "attention blocks; MambaScope runs pure Mamba-1, "
+                                 "Mamba-2 and Falcon-Mamba models");
     QCOMPARE(failed.first().first().toString(), expected);
     QCOMPARE(errorDialogs(window.get()), QStringList{expected});
     closeErrorDialogs(window.get());
@@ -323,7 +324,8 @@ void WorkbenchFaultsTest::exportAsGgufFoldsTheScaling()
         const MambaLayerWeights &w = written->layers()[layer];
         QCOMPARE(size_t(w.aLog.elementCount()), expected[layer].size());
         for (size_t i = 0; i < expected[layer].size(); ++i) {
-            const double got = w.negA.data ? double(w.negA.data[i]) : -std::exp(double(w.aLog.data[i]));
+            const double got =
+                w.negA.data ? double(w.negA.data[i]) : -std::exp(double(w.aLog.data[i]));
             // float32 storage of A, then exp/log back: within a few ulps.
             QVERIFY2(std::abs(got - double(expected[layer][i])) <=
                          1e-6 * std::abs(double(expected[layer][i])),

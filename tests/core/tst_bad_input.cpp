@@ -8,6 +8,7 @@
 // huge tensors), non-finite weights anywhere, weights that disagree with config.json, token ids
 // beyond the model, text files that are not text, presets for another model. The parsers' own
 // suites (tst_safetensors, tst_modelconfig, tst_tokenizer) go through every field in detail.
+#include "TestMain.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/Checkpoint.h"
 #include "io/ModelConfig.h"
@@ -18,7 +19,6 @@
 #include "modulation/Modulation.h"
 #include "support/Error.h"
 #include "support/SystemMemory.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <fcntl.h>
@@ -270,12 +270,15 @@ void BadInputTest::unknownModelType_data()
 {
     QTest::addColumn<QJsonValue>("modelType");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("llama") << QJsonValue(QStringLiteral("llama"))
-                           << "unknown model_type 'llama' (MambaScope reads mamba, mamba2 and falcon_mamba)";
-    QTest::newRow("empty") << QJsonValue(QString())
-                           << "unknown model_type '' (MambaScope reads mamba, mamba2 and falcon_mamba)";
-    QTest::newRow("not a string") << QJsonValue(3)
-                                  << "unknown model_type 3 (MambaScope reads mamba, mamba2 and falcon_mamba)";
+    QTest::newRow("llama")
+        << QJsonValue(QStringLiteral("llama"))
+        << "unknown model_type 'llama' (MambaScope reads mamba, mamba2 and falcon_mamba)";
+    QTest::newRow("empty")
+        << QJsonValue(QString())
+        << "unknown model_type '' (MambaScope reads mamba, mamba2 and falcon_mamba)";
+    QTest::newRow("not a string")
+        << QJsonValue(3)
+        << "unknown model_type 3 (MambaScope reads mamba, mamba2 and falcon_mamba)";
 }
 
 void BadInputTest::unknownModelType()

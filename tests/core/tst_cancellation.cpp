@@ -7,9 +7,10 @@
 // And failures while writing: a bake that fails half-way (a full disk, weights changed on disk)
 // leaves nothing behind, and a preset or safetensors file that cannot be written whole leaves the
 // previous version untouched (SECURITY.md, "No lost work").
+#include "FileSizeLimit.h"
+#include "TestMain.h"
 #include "calibration/Calibrator.h"
 #include "eval/PerplexityEvaluator.h"
-#include "FileSizeLimit.h"
 #include "io/SafetensorsFile.h"
 #include "io/TextFile.h"
 #include "model/ForwardPass.h"
@@ -18,7 +19,6 @@
 #include "modulation/Modulation.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QDir>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Mamba-1 forward pass against HuggingFace transformers outputs (tests/data), and its kernels
 // against straightforward reference loops.
+#include "TestJson.h"
+#include "TestMain.h"
 #include "eval/PerplexityEvaluator.h"
 #include "kernels/FastExp.h"
 #include "kernels/SelectiveScan.h"
@@ -8,8 +10,6 @@
 #include "model/MambaModel.h"
 #include "support/EngineThreads.h"
 #include "support/Error.h"
-#include "TestJson.h"
-#include "TestMain.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -142,9 +142,8 @@ void ForwardTest::demoModelMatchesTransformers()
 void ForwardTest::checkpointsMatchTransformers_data()
 {
     QTest::addColumn<QString>("name");
-    for (const char *c :
-         {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout", "m1_sharded",
-          "falcon_mamba_small"})
+    for (const char *c : {"m1_untied_bias_bf16", "m1_f16_noconvbias", "m1_original_layout",
+                          "m1_sharded", "falcon_mamba_small"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 

@@ -4,8 +4,8 @@
 // without libFuzzer: each input must be accepted or refused with a Error. Anything else (a
 // broken property, another exception, a crash or, in the sanitizer builds, a report) fails.
 #include "FuzzTargets.h"
-#include "support/Error.h"
 #include "TestMain.h"
+#include "support/Error.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // IncrementalEvaluator: restarting at the first changed layer must give what a full pass with the
 // new parameters gives, and a cancelled run must leave the cache usable.
+#include "TestMain.h"
 #include "eval/IncrementalEvaluator.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/TextFile.h"
@@ -9,7 +10,6 @@
 #include "model/ScanParameters.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QTest>

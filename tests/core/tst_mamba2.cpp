@@ -9,6 +9,8 @@
 // bounds leave a margin of more than 10x, while a bug in the SSM path moves the NLL by 2 to 5
 // nats per position on these models. Half-precision storage is widened exactly, so it needs no
 // looser bound.
+#include "TestJson.h"
+#include "TestMain.h"
 #include "analysis/DeltaStatistics.h"
 #include "analysis/SpectrumAnalysis.h"
 #include "calibration/Calibrator.h"
@@ -24,8 +26,6 @@
 #include "modulation/Modulation.h"
 #include "support/EngineThreads.h"
 #include "support/Error.h"
-#include "TestJson.h"
-#include "TestMain.h"
 
 #include <QDir>
 #include <QFile>

@@ -91,7 +91,8 @@ void ModelTest::loadsTheDemoModel()
 
 void ModelTest::refusesMissingDirectoryAndConfig()
 {
-    QVERIFY(loadError(QStringLiteral("/nonexistent/model")).contains(QStringLiteral("no such model directory")));
+    QVERIFY(loadError(QStringLiteral("/nonexistent/model"))
+                .contains(QStringLiteral("no such model directory")));
     QTemporaryDir dir;
     QVERIFY(loadError(dir.path()).contains(QStringLiteral("no config.json")));
     writeConfig(dir.path(), demoConfig());
@@ -119,8 +120,9 @@ void ModelTest::refusesShapeNotMatchingConfig()
     writeDemoWeights(dir.path(), [](const QString &, std::vector<float> &) { return true; });
     const QString err = loadError(dir.path());
     QVERIFY2(err.contains(QStringLiteral("model.safetensors")), qPrintable(err));
-    QVERIFY2(err.contains(QStringLiteral("expected")) && err.contains(QStringLiteral("config.json")),
-             qPrintable(err));
+    QVERIFY2(
+        err.contains(QStringLiteral("expected")) && err.contains(QStringLiteral("config.json")),
+        qPrintable(err));
 }
 
 void ModelTest::refusesNonFiniteSpectrum()
@@ -153,7 +155,8 @@ void ModelTest::refusesTruncatedWeights()
 {
     QTemporaryDir dir;
     writeConfig(dir.path(), demoConfig());
-    QFile::copy(kDemo + QStringLiteral("/model.safetensors"), dir.filePath(QStringLiteral("model.safetensors")));
+    QFile::copy(kDemo + QStringLiteral("/model.safetensors"),
+                dir.filePath(QStringLiteral("model.safetensors")));
     QFile f(dir.filePath(QStringLiteral("model.safetensors")));
     QVERIFY(f.open(QIODevice::ReadWrite));
     QVERIFY(f.resize(f.size() / 2));

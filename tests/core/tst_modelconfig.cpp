@@ -398,8 +398,8 @@ void TestModelConfig::hfJsonRoundTrip()
     QCOMPARE(hf.value(QStringLiteral("model_type")).toString(), original.modelType);
     QCOMPARE(hf.value(QStringLiteral("architectures")).toArray().first().toString(),
              original.architecture == Architecture::Mamba2 ? QStringLiteral("Mamba2ForCausalLM")
-             : original.dtBcRms                            ? QStringLiteral("FalconMambaForCausalLM")
-                                                           : QStringLiteral("MambaForCausalLM"));
+             : original.dtBcRms ? QStringLiteral("FalconMambaForCausalLM")
+                                : QStringLiteral("MambaForCausalLM"));
     QCOMPARE(hf.value(QStringLiteral("vocab_size")).toInt(), original.paddedVocabSize());
 
     // Through a file, as `bake` writes it and transformers or we read it back.

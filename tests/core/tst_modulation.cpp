@@ -2,6 +2,8 @@
 // Modulations (method.md §4) against their direct formulas, preset serialization and refusal,
 // Δ statistics and the spectrum against the demo recipe's numbers, state traces, and baking:
 // a baked checkpoint reloads to exactly the NLL of the on-the-fly modulation.
+#include "TestJson.h"
+#include "TestMain.h"
 #include "analysis/DeltaStatistics.h"
 #include "analysis/SpectrumAnalysis.h"
 #include "eval/StateTrace.h"
@@ -15,8 +17,6 @@
 #include "modulation/Modulation.h"
 #include "support/Error.h"
 #include "support/JobControl.h"
-#include "TestJson.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QDir>
@@ -40,7 +40,8 @@ int firstDifferingLayer(const ScanParameters &a, const ScanParameters &b)
 {
     const size_t n = std::min(a.layers.size(), b.layers.size());
     for (size_t l = 0; l < n; ++l)
-        if (a.layers[l].negA != b.layers[l].negA || a.layers[l].deltaScale != b.layers[l].deltaScale)
+        if (a.layers[l].negA != b.layers[l].negA ||
+            a.layers[l].deltaScale != b.layers[l].deltaScale)
             return int(l);
     return int(n);
 }

@@ -6,13 +6,13 @@
 // 65k tokens per configuration instead of the 1.3 M a full row takes (five configurations). Every
 // bucket's mean NLL must match within 0.005 nats (0.5% in perplexity). The full rows:
 // bench/reference_rows.sh.
+#include "TestMain.h"
 #include "analysis/DeltaStatistics.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "modulation/Modulation.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QElapsedTimer>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The demo model's baseline perplexity row of reference/demo/pytorch_eval.md (PyTorch, fp32),
 // reproduced with the fixed-window protocol on the first 65,536 tokens of the four test books.
+#include "TestMain.h"
 #include "eval/PerplexityEvaluator.h"
 #include "io/TextFile.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/EngineThreads.h"
-#include "TestMain.h"
 #include "tokenizer/BpeTokenizer.h"
 
 #include <QElapsedTimer>
@@ -39,7 +39,8 @@ void ReferenceTest::initTestCase()
     m_model = MambaModel::load(QStringLiteral(MAMBASCOPE_RESOURCES "/models/demo-mamba-3.7m"));
     const auto tokenizer = BpeTokenizer::fromFile(m_model->tokenizerPath());
     // Each book is tokenized whole, then cut to its first 65,536 tokens (the recipe's protocol).
-    for (const char *book : {"test_dracula", "test_frankenstein", "test_mobydick", "test_prideandprejudice"}) {
+    for (const char *book :
+         {"test_dracula", "test_frankenstein", "test_mobydick", "test_prideandprejudice"}) {
         const QString path = QStringLiteral(MAMBASCOPE_RESOURCES "/texts/") + QLatin1String(book) +
                              QStringLiteral(".txt");
         std::vector<int32_t> ids = tokenizer->encodeUtf8(TextFile::readUtf8(path), path);
@@ -81,7 +82,8 @@ void ReferenceTest::baselineRow()
     // The per-window final state norms too (mean over windows, rounded to 3 decimals there).
     const QJsonArray norms = row[QStringLiteral("final_state_norm_per_layer")].toArray();
     for (int l = 0; l < norms.size(); ++l)
-        QVERIFY(std::abs(r.finalSsmNorm[size_t(l)] - norms[l].toDouble()) < 2e-3 * norms[l].toDouble() + 1e-3);
+        QVERIFY(std::abs(r.finalSsmNorm[size_t(l)] - norms[l].toDouble()) <
+                2e-3 * norms[l].toDouble() + 1e-3);
 }
 
 MAMBASCOPE_TEST_MAIN(ReferenceTest)

@@ -166,8 +166,7 @@ void SynthTest::falconMamba7bShapes()
 
 void SynthTest::unknownShapeIsAnError()
 {
-    QVERIFY_THROWS_EXCEPTION(Error,
-                             SyntheticCheckpoint::configLike(QStringLiteral("mamba-7b")));
+    QVERIFY_THROWS_EXCEPTION(Error, SyntheticCheckpoint::configLike(QStringLiteral("mamba-7b")));
 }
 
 void SynthTest::tinyCheckpointLoadsAndRuns()

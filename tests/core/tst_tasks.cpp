@@ -506,10 +506,8 @@ void TasksTest::samplerMatchesPlainSampling()
         }
         const int32_t got = sampler.next(logits);
         if (got != expected) {
-            QFAIL(qPrintable(QStringLiteral("draw %1: %2, the plain way %3")
-                                 .arg(draw)
-                                 .arg(got)
-                                 .arg(expected)));
+            QFAIL(qPrintable(
+                QStringLiteral("draw %1: %2, the plain way %3").arg(draw).arg(got).arg(expected)));
         }
     }
 }

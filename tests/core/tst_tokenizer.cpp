@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // BpeTokenizer against HuggingFace: GPT-NeoX test vectors, the demo model's reference ids and its
 // training-time token counts of whole books, plus the ways a tokenizer.json can be wrong.
-#include "support/Error.h"
 #include "TestJson.h"
+#include "support/Error.h"
 #include "tokenizer/BpeTokenizer.h"
-#include "tokenizer/IncrementalDecoder.h"
 #include "tokenizer/ByteLevelPreTokenizer.h"
+#include "tokenizer/IncrementalDecoder.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -347,7 +347,8 @@ void TestTokenizer::pipelineVectors_data()
     QTest::addColumn<QJsonObject>("vector");
     for (const QString &style : {u"falcon_style"_s, u"llama_style"_s, u"llama_metaspace_style"_s}) {
         const QJsonArray vectors =
-            readJson(kTestData + u"/tokenizers/"_s + style + u"/vectors.json"_s)["vectors"].toArray();
+            readJson(kTestData + u"/tokenizers/"_s + style + u"/vectors.json"_s)["vectors"]
+                .toArray();
         QVERIFY(vectors.size() >= 40);
         for (qsizetype i = 0; i < vectors.size(); ++i) {
             QString name = vectors[i]["text"].toString().left(20);
@@ -368,7 +369,8 @@ void TestTokenizer::pipelineVectors()
     const std::vector<int32_t> ids = tokenizer->encode(text);
     QCOMPARE(ids, tokenIds(vector["ids"].toArray()));
     QCOMPARE(tokenizer->encodeUtf8(text.toUtf8()), ids);
-    QCOMPARE(tokenizer->withSpecialTokens(ids), tokenIds(vector["ids_with_special_tokens"].toArray()));
+    QCOMPARE(tokenizer->withSpecialTokens(ids),
+             tokenIds(vector["ids_with_special_tokens"].toArray()));
     // Decoding gives what HF gives, also where that is not the text (marked roundtrip false).
     QCOMPARE(tokenizer->decode(ids), vector["decoded_keep_special"].toString());
     QCOMPARE(tokenizer->decode(ids, true), vector["decoded"].toString());
@@ -389,12 +391,13 @@ void TestTokenizer::pipelineDecodeOnly_data()
     QTest::addColumn<QString>("style");
     QTest::addColumn<QJsonObject>("vector");
     for (const QString &style : {u"falcon_style"_s, u"llama_style"_s, u"llama_metaspace_style"_s}) {
-        const QJsonArray vectors = readJson(kTestData + u"/tokenizers/"_s + style +
-                                            u"/vectors.json"_s)["decode_only"]
-                                       .toArray();
+        const QJsonArray vectors =
+            readJson(kTestData + u"/tokenizers/"_s + style + u"/vectors.json"_s)["decode_only"]
+                .toArray();
         QVERIFY(!vectors.isEmpty());
         for (qsizetype i = 0; i < vectors.size(); ++i)
-            QTest::addRow("%s %lld", qPrintable(style), qlonglong(i)) << style << vectors[i].toObject();
+            QTest::addRow("%s %lld", qPrintable(style), qlonglong(i))
+                << style << vectors[i].toObject();
     }
 }
 
@@ -622,10 +625,10 @@ void TestTokenizer::badFiles_data()
         << variant("no-pre", [](QJsonObject &root) { root["pre_tokenizer"] = QJsonValue::Null; })
         << u"no ByteLevel pre-tokenizer, no byte_fallback and no unk_token"_s;
     QTest::newRow("BERT pre-tokenizer") << variant("bert", [](QJsonObject &root) {
-        root["pre_tokenizer"] = QJsonObject{
-            {"type", "Sequence"},
-            {"pretokenizers", QJsonArray{QJsonObject{{"type", "Punctuation"}},
-                                         QJsonObject{{"type", "BertPreTokenizer"}}}}};
+        root["pre_tokenizer"] =
+            QJsonObject{{"type", "Sequence"},
+                        {"pretokenizers", QJsonArray{QJsonObject{{"type", "Punctuation"}},
+                                                     QJsonObject{{"type", "BertPreTokenizer"}}}}};
     }) << u"unsupported pre-tokenizer 'BertPreTokenizer'"_s;
     QTest::newRow("split without pattern") << variant("split", [](QJsonObject &root) {
         root["pre_tokenizer"] = QJsonObject{{"type", "Split"}, {"behavior", "Isolated"}};
@@ -633,9 +636,9 @@ void TestTokenizer::badFiles_data()
     QTest::newRow("Roberta post-processor") << variant("roberta", [](QJsonObject &root) {
         root["post_processor"] = QJsonObject{{"type", "RobertaProcessing"}};
     }) << u"unsupported post-processor 'RobertaProcessing'"_s;
-    QTest::newRow("unknown unk_token") << variant("unk", [](QJsonObject &root) {
-        setInModel(root, u"unk_token"_s, u"<nope>"_s);
-    }) << u"model.unk_token '<nope>' is not in the vocabulary"_s;
+    QTest::newRow("unknown unk_token")
+        << variant("unk", [](QJsonObject &root) { setInModel(root, u"unk_token"_s, u"<nope>"_s); })
+        << u"model.unk_token '<nope>' is not in the vocabulary"_s;
     QTest::newRow("lowercase") << variant("lowercase", [](QJsonObject &root) {
         root["normalizer"] = QJsonObject{
             {"type", "Sequence"},

@@ -9,8 +9,8 @@
 #include "MainWindow.h"
 #include "SettingsDialog.h"
 #include "UiLanguage.h"
-#include "widgets/GuiTestMain.h"
 #include "WorkbenchSession.h"
+#include "widgets/GuiTestMain.h"
 
 #include <QAction>
 #include <QDockWidget>

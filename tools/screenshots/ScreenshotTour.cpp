@@ -3,7 +3,6 @@
 
 #include "CalibrationDialog.h"
 #include "GenerationPanel.h"
-#include "io/ResourceLocator.h"
 #include "JobStatusWidget.h"
 #include "LiveCurves.h"
 #include "MainWindow.h"
@@ -19,6 +18,7 @@
 #include "StateNormChart.h"
 #include "StatePanel.h"
 #include "WorkbenchSession.h"
+#include "io/ResourceLocator.h"
 #include "io/SaveFile.h"
 
 #include <QAction>
@@ -32,8 +32,8 @@
 #include <QPixmap>
 #include <QSaveFile>
 #include <algorithm>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <limits>
 
 namespace mscope {
@@ -152,8 +152,7 @@ bool save(QWidget *w, const QString &path, bool palette = false)
 // Past perplexity (docs/tasks.md), on the retrieval demo model with All = 0.45: the window with
 // the Retrieval tab on screen beside the perplexity chart (the trade-off at once), the Retrieval
 // panel and the Generation panel.
-bool taskPanels(MainWindow &window, const QString &images,
-                const std::function<bool(int)> &settle)
+bool taskPanels(MainWindow &window, const QString &images, const std::function<bool(int)> &settle)
 {
     const QString dir = ResourceLocator::retrievalModelDir();
     if (dir.isEmpty()) {
@@ -161,8 +160,8 @@ bool taskPanels(MainWindow &window, const QString &images,
         return false;
     }
     bool loaded = false;
-    const auto c = QObject::connect(window.session(), &WorkbenchSession::modelLoaded,
-                                    [&] { loaded = true; });
+    const auto c =
+        QObject::connect(window.session(), &WorkbenchSession::modelLoaded, [&] { loaded = true; });
     window.openModel(dir);
     waitFor([&] { return loaded; }, 120000);
     QObject::disconnect(c);
@@ -194,8 +193,8 @@ bool taskPanels(MainWindow &window, const QString &images,
     generation->setPromptText(QStringLiteral("The old miller lived at the edge of the village."));
     generation->setMaxNewTokens(80);
     bool generated = false;
-    const auto d = QObject::connect(generation, &GenerationPanel::finished,
-                                    [&] { generated = true; });
+    const auto d =
+        QObject::connect(generation, &GenerationPanel::finished, [&] { generated = true; });
     generation->generate();
     waitFor([&] { return generated; }, 120000);
     QObject::disconnect(d);
