@@ -10,7 +10,7 @@ packages=(
   libeigen3-dev libopenblas-openmp-dev
   xvfb xauth
   dpkg-dev appstream desktop-file-utils librsvg2-bin man-db
-  clang libclang-rt-14-dev libomp-14-dev
+  clang libclang-rt-14-dev libomp-14-dev clang-format
 )
 
 SUDO=""
