@@ -37,6 +37,19 @@ constexpr int64_t kFirstRowsLimitBytes = int64_t(32) << 20;
 // second's four parts one by one): 1.020 and 1.018 times as fast (8 and 10 alternating rounds).
 constexpr int64_t kOutGroupBlocks = 4;
 
+// Weights not packed (a model too large for a copy of them) are read from memory where they were
+// loaded, [out, in] row-major: a block's columns of out_proj would be 256 bytes of every row, 6
+// KiB apart for mamba-130m, which two threads read from memory at 34-37 GB/s against 55-57 for
+// whole rows (the same 516 MB, this VM). So out_proj then has a phase of its own after the
+// scan, cut into blocks of this many whole rows.
+constexpr int64_t kOutRowBlock = 64;
+
+// The steps of a layer's phases (PhasedWork): the blocks' first phase, (Mamba-1) the sum of their
+// x_proj parts or (Mamba-2) the scan, the blocks' last phase (the scan, or the gated norm, and the
+// blocks' columns of out_proj when packed), out_proj's row blocks (only when not packed) and the
+// residual update.
+constexpr int kScanStep = 2, kOutRowsStep = 3, kResidualStep = 4, kStepsPerLayer = 5;
+
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
 void rmsNormVector(const float *h, const float *weight, double eps, int64_t D, float *u)
 {
@@ -135,6 +148,7 @@ struct TokenStep::Shared
     CacheLineVector<float> xdblPart;                 // [blocks, R + 2N] (Mamba-1)
     CacheLineVector<float> xdblLocal;                // [slots, R + 2N] (Mamba-1)
     CacheLineVector<float> outPart;                  // [blocks, D]
+    CacheLineVector<float> outRows;                  // [D] out_proj · y by row blocks (not packed)
     CacheLineVector<float> normPart;                 // [blocks, groups] (Mamba-2)
     CacheLineVector<LogitBlockSummary> headSummary;  // [head blocks]
     // The sums of the out_proj parts of each group of kOutGroupBlocks blocks, made by the thread
@@ -219,6 +233,7 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
     s.conv.resize(size_t(s.convChannels));
     s.y.resize(size_t(s.E));
     s.outPart.resize(size_t(m_weights.blocks() * s.outStride()));
+    s.outRows.resize(size_t(s.D));
     s.outGroupSum.resize(size_t(s.outGroups(m_weights.blocks()) * s.outStride()));
     const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
@@ -276,23 +291,25 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     }
     const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
     // The phases of a token: the embedding; per layer the block phases (Mamba-1: with the sum of
-    // the blocks' shares of x_proj between them) and one that updates the residual stream; the
+    // the blocks' shares of x_proj between them), out_proj's row blocks when the weights are not
+    // packed (no task, and no wait, when they are) and one that updates the residual stream; the
     // LM head's row blocks. The embedding, that sum and the residual stream are every thread's
     // own copy (a few hundred floats, the same numbers on each): no thread waits for another to
     // make them, and each makes them once, not once per block.
-    const int perLayer = 4;
+    const int perLayer = kStepsPerLayer;
     const int L = int(m_model.layers().size());
     constexpr int everyThread = PhasedWork::kEveryThread;
+    const int blocks = int(m_weights.blocks());
+    const int outRowTasks = m_weights.packed() ? 0 : int((s.D + kOutRowBlock - 1) / kOutRowBlock);
     s.phases.clear();
     s.phases.push_back(everyThread);
     for (int l = 0; l < L; ++l) {
         if (mamba2)
-            s.phases.insert(s.phases.end(),
-                            {int(m_weights.blocks() + m_weights.bcBlocks()),
-                             int(m_weights.blocks()), int(m_weights.blocks()), everyThread});
+            s.phases.insert(s.phases.end(), {blocks + int(m_weights.bcBlocks()), blocks, blocks,
+                                             outRowTasks, everyThread});
         else
-            s.phases.insert(s.phases.end(), {int(m_weights.blocks()), everyThread,
-                                             int(m_weights.blocks()), everyThread});
+            s.phases.insert(s.phases.end(),
+                            {blocks, everyThread, blocks, outRowTasks, everyThread});
     }
     s.phases.push_back(logits ? int(m_weights.headBlocks()) : 0);
     auto task = [&](int phase, int index, int slot) {
@@ -308,8 +325,13 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
             return;
         }
         const int l = layerPhase / perLayer, step = layerPhase % perLayer;
-        if (step == perLayer - 1) {
+        if (step == kResidualStep) {
             residual(l, slot, logits != nullptr);
+            return;
+        }
+        if (step == kOutRowsStep) {
+            const int64_t r0 = index * kOutRowBlock, r1 = std::min(s.D, r0 + kOutRowBlock);
+            m_weights.outProj(l).rowsTimes(r0, r1, s.y.data(), s.outRows.data() + r0);
             return;
         }
         if (mamba2)
@@ -317,11 +339,12 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         else
             mamba1Task(l, step, index, slot, state, scan);
     };
-    // After the phase whose blocks write the out_proj parts (a layer's third), each thread sums
-    // the groups of parts its run holds whole, for every thread's residual().
+    // After the phase whose blocks write the out_proj parts (a layer's third, packed weights),
+    // each thread sums the groups of parts its run holds whole, for every thread's residual().
     auto ranDone = [&](int phase, int first, int end, int) {
         const int layerPhase = phase - 1;
-        if (layerPhase < 0 || layerPhase >= perLayer * L || layerPhase % perLayer != perLayer - 2)
+        if (!m_weights.packed() || layerPhase < 0 || layerPhase >= perLayer * L ||
+            layerPhase % perLayer != kScanStep)
             return;
         for (int64_t g0 = (first + kOutGroupBlocks - 1) / kOutGroupBlocks * kOutGroupBlocks;
              g0 < end; g0 += kOutGroupBlocks) {
@@ -427,7 +450,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
     a.state = st.ssm.data();
     a.y = y;
     selectiveScanStep(a, c0, c1);
-    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
+    if (m_weights.packed())
+        m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
 }
 
 void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState &state,
@@ -537,31 +561,41 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         }
         k0 = k1;
     }
-    m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
+    if (m_weights.packed())
+        m_weights.outProj(l).columnsTimes(c0, c1, y, s.outPart.data() + block * s.outStride());
 }
 
 void TokenStep::residual(int l, int slot, bool wantLogits)
 {
-    // h += Σ_g (Σ_{b in group g} block b's columns of out_proj), each sum in order (+ bias), then
-    // the next norm: this thread's copy. A group that one thread's run held whole is summed
-    // already (outGroupSum); the others are summed here from their blocks' parts, by the same
-    // call that ranDone makes.
+    // h += out_proj · y (+ bias), then the next norm: this thread's copy. Packed weights: out_proj
+    // · y is Σ_g (Σ_{b in group g} block b's columns of out_proj), each sum in order; a group that
+    // one thread's run held whole is summed already (outGroupSum), the others are summed here
+    // from their blocks' parts, by the same call that ranDone makes. Not packed: made whole, by
+    // row blocks (outRows).
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
-    const int blocks = int(m_weights.blocks());
-    const float *parts = s.outPart.data();
-    for (int64_t g0 = 0; g0 < blocks; g0 += kOutGroupBlocks) {
-        const int64_t g1 = std::min<int64_t>(g0 + kOutGroupBlocks, blocks);
-        const float *sum = s.outGroupSum.data() + g0 / kOutGroupBlocks * s.outStride();
-        if (!s.work->oneRun(int(g0), int(g1), blocks)) {
-            float *split = s.splitGroupSum.data() + slot * s.outStride();
-            sumInOrder(parts + g0 * s.outStride(), parts, s.outStride(), g0 + 1, g1, s.D, split);
-            sum = split;
-        }
+    const auto add = [&](const float *v) {
 #pragma omp simd
         for (int64_t i = 0; i < s.D; ++i)
-            h[i] += sum[i];
+            h[i] += v[i];
+    };
+    if (!m_weights.packed()) {
+        add(s.outRows.data());
+    } else {
+        const int blocks = int(m_weights.blocks());
+        const float *parts = s.outPart.data();
+        for (int64_t g0 = 0; g0 < blocks; g0 += kOutGroupBlocks) {
+            const int64_t g1 = std::min<int64_t>(g0 + kOutGroupBlocks, blocks);
+            const float *sum = s.outGroupSum.data() + g0 / kOutGroupBlocks * s.outStride();
+            if (!s.work->oneRun(int(g0), int(g1), blocks)) {
+                float *split = s.splitGroupSum.data() + slot * s.outStride();
+                sumInOrder(parts + g0 * s.outStride(), parts, s.outStride(), g0 + 1, g1, s.D,
+                           split);
+                sum = split;
+            }
+            add(sum);
+        }
     }
     addBias(w.outProjBias.data, h, 0, s.D);
     const int L = int(m_model.layers().size());

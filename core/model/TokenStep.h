@@ -23,7 +23,10 @@ struct ScanParameters;
 /// B | C rows): a block's rows of in_proj, its conv and scan channels, its columns of x_proj and
 /// out_proj, whose partial products are summed in block order; and blocks of the LM head's rows.
 /// The weights are read in StepWeights' layout (a transposed copy, one contiguous stream per
-/// block, for models small enough to live in the cache). A token is a sequence of phases of
+/// block, for models small enough to live in the cache); a model too large for that copy is read
+/// where it was loaded, and its out_proj then in blocks of whole rows, in a phase of its own after
+/// the scan (a block's columns would be short pieces of every row, which memory serves at about
+/// two thirds of the speed of whole rows). A token is a sequence of phases of
 /// blocks shared out among the engine's threads (PhasedWork: each thread a contiguous run of
 /// blocks, longer for a faster thread, so that a block's state mostly stays in one core's
 /// caches); the sums of the blocks' shares and the residual stream are every thread's own copy,
