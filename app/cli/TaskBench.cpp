@@ -159,9 +159,11 @@ double readBandwidth(int64_t bytes, int repeats)
     // Each thread reads its share again and again, back to back, with no fork or wait between
     // passes (a fork per pass, as this once did, cost more than a pass of a cache-sized buffer
     // and put the "bound" below what decoding reached); the time is the slowest thread's, as a
-    // step's. The fastest of six ways to read: one stream with no software prefetch, 1, 4 and 16
-    // KiB ahead, and eight streams side by side with none and 1 KiB ahead (with only the first,
-    // second and fourth, mamba-130m's decoding once read its weights faster than this "bound").
+    // step's. The fastest of eight ways to read: one stream with no software prefetch, 1, 4, 16
+    // and 64 KiB ahead, and eight streams side by side with none, 1 and 16 KiB ahead (with only
+    // the first, second and fourth, mamba-130m's decoding once read its weights faster than this
+    // "bound"; which way is fastest changes with the minute: 516 MB on this VM, 53-57 GB/s for
+    // the best three, 44-46 with no prefetch).
     const int64_t n = std::max<int64_t>(1024, bytes / int64_t(sizeof(float)));
     std::vector<float> buffer(size_t(n), 1.0f);
     volatile float sink = 0.0f;
@@ -184,8 +186,9 @@ double readBandwidth(int64_t bytes, int repeats)
     const int count = int(std::clamp(0.2 / perPass, 16.0, 1e6));
     double best = 1e30;
     for (int r = 0; r < std::max(1, repeats); ++r) {
-        for (const ReadWay way : {ReadWay{false, 0}, ReadWay{false, 256}, ReadWay{false, 1024},
-                                  ReadWay{false, 4096}, ReadWay{true, 0}, ReadWay{true, 256}}) {
+        for (const ReadWay way :
+             {ReadWay{false, 0}, ReadWay{false, 256}, ReadWay{false, 1024}, ReadWay{false, 4096},
+              ReadWay{false, 16384}, ReadWay{true, 0}, ReadWay{true, 256}, ReadWay{true, 4096}}) {
             t0 = ProcessClock::wallSeconds();
             passes(count, way);
             best = std::min(best, (ProcessClock::wallSeconds() - t0) / count);
