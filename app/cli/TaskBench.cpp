@@ -81,34 +81,9 @@ float sumAvx2(const float *v, int64_t n, int64_t ahead)
 // the best single stream and 47 for one without prefetch).
 constexpr int kStreams = 8;
 
-__attribute__((target("avx512f"))) float sumStreamsAvx512(const float *v, int64_t n, int64_t ahead)
-{
-    const int64_t part = n / kStreams / 16 * 16;
-    __m512 acc[kStreams];
-    for (__m512 &a : acc)
-        a = _mm512_setzero_ps();
-    for (int64_t i = 0; i < part; i += 16) {
-#pragma GCC unroll 8
-        for (int s = 0; s < kStreams; ++s) {
-            const float *p = v + s * part + i;
-            if (ahead)
-                _mm_prefetch(reinterpret_cast<const char *>(p + ahead), _MM_HINT_T0);
-            acc[s] = _mm512_add_ps(acc[s], _mm512_loadu_ps(p));
-        }
-    }
-    for (int s = 1; s < kStreams; ++s)
-        acc[0] = _mm512_add_ps(acc[0], acc[s]);
-    alignas(64) float lanes[16];
-    _mm512_store_ps(lanes, acc[0]);
-    float sum = 0.0f;
-    for (float l : lanes)
-        sum += l;
-    for (int64_t i = kStreams * part; i < n; ++i)
-        sum += v[i];
-    return sum;
-}
-
-float sumStreamsAvx2(const float *v, int64_t n, int64_t ahead)
+// 256-bit loads on every CPU, a cache line two of them: on this VM as fast as 512-bit loads from
+// memory (49 GB/s both, 516 MB) and faster from L3 (193-196 against 153-157 GB/s, 14 MB).
+float sumStreams(const float *v, int64_t n, int64_t ahead)
 {
     const int64_t part = n / kStreams / 16 * 16;
     __m256 acc[kStreams];
@@ -148,7 +123,7 @@ float sumOf(const float *v, int64_t n, ReadWay way)
 {
     static const bool avx512 = __builtin_cpu_supports("avx512f");
     if (way.streams)
-        return avx512 ? sumStreamsAvx512(v, n, way.ahead) : sumStreamsAvx2(v, n, way.ahead);
+        return sumStreams(v, n, way.ahead);
     return avx512 ? sumAvx512(v, n, way.ahead) : sumAvx2(v, n, way.ahead);
 }
 
