@@ -44,11 +44,11 @@ constexpr int64_t kOutGroupBlocks = 4;
 // scan, cut into blocks of this many whole rows.
 constexpr int64_t kOutRowBlock = 64;
 
-// The steps of a layer's phases (PhasedWork): the blocks' first phase, (Mamba-1) the sum of their
-// x_proj parts or (Mamba-2) the scan, the blocks' last phase (the scan, or the gated norm, and the
-// blocks' columns of out_proj when packed), out_proj's row blocks (only when not packed) and the
-// residual update.
-constexpr int kScanStep = 2, kOutRowsStep = 3, kResidualStep = 4, kStepsPerLayer = 5;
+// The steps of a layer's phases (PhasedWork): the blocks' first phase; (Mamba-1) the sum of their
+// x_proj parts or (Mamba-2) the scan; the blocks' last phase (Mamba-1 the scan, Mamba-2 the gated
+// norm; then, packed, each block's columns of out_proj: its part); out_proj's row blocks (only
+// when not packed); the residual update.
+constexpr int kOutPartsStep = 2, kOutRowsStep = 3, kResidualStep = 4, kStepsPerLayer = 5;
 
 // u = h / sqrt(mean(h²) + eps) · weight, as blockkernels::rmsNorm does for one column.
 void rmsNormVector(const float *h, const float *weight, double eps, int64_t D, float *u)
@@ -344,7 +344,7 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
     auto ranDone = [&](int phase, int first, int end, int) {
         const int layerPhase = phase - 1;
         if (!m_weights.packed() || layerPhase < 0 || layerPhase >= perLayer * L ||
-            layerPhase % perLayer != kScanStep)
+            layerPhase % perLayer != kOutPartsStep)
             return;
         for (int64_t g0 = (first + kOutGroupBlocks - 1) / kOutGroupBlocks * kOutGroupBlocks;
              g0 < end; g0 += kOutGroupBlocks) {
