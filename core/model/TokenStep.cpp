@@ -122,13 +122,14 @@ void sumInOrder(const float *start, const float *parts, int64_t stride, int64_t 
     }
 }
 
-void addBias(const float *bias, float *v, int64_t r0, int64_t r1)
+// v[r] += add[r] for r in [r0, r1); nothing when `add` is null (a bias the model does not have).
+void addInto(const float *add, float *v, int64_t r0, int64_t r1)
 {
-    if (!bias)
+    if (!add)
         return;
 #pragma omp simd
     for (int64_t r = r0; r < r1; ++r)
-        v[r] += bias[r];
+        v[r] += add[r];
 }
 
 }  // namespace
@@ -401,8 +402,8 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
             }
         }
         if (w.inProjBias.data) {
-            addBias(w.inProjBias.data, xz, c0, c1);
-            addBias(w.inProjBias.data, xz, E + c0, E + c1);
+            addInto(w.inProjBias.data, xz, c0, c1);
+            addInto(w.inProjBias.data, xz, E + c0, E + c1);
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, E, s.K, st.conv.data(), xz, xc,
                  c0, c1);
@@ -469,7 +470,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         const int64_t r0 = (block - m_weights.blocks()) * StepWeights::kBlockChannels,
                       r1 = std::min(m_weights.bcRows(), r0 + StepWeights::kBlockChannels);
         m_weights.inProj(l).rowsTimes(2 * E + r0, 2 * E + r1, s.normedOf(slot), proj + 2 * E + r0);
-        addBias(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
+        addInto(w.inProjBias.data, proj, 2 * E + r0, 2 * E + r1);
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, E + r0, E + r1);
         return;
@@ -482,7 +483,7 @@ void TokenStep::mamba2Task(int l, int step, int block, int slot, RecurrentState 
         const int64_t ranges[3][2] = {{c0, c1}, {E + c0, E + c1}, {E + C + h0, E + C + h1}};
         for (const auto &r : ranges) {
             m_weights.inProj(l).rowsTimes(r[0], r[1], s.normedOf(slot), proj + r[0]);
-            addBias(w.inProjBias.data, proj, r[0], r[1]);
+            addInto(w.inProjBias.data, proj, r[0], r[1]);
         }
         convStep(s.convWeightT[size_t(l)].data(), w.convBias.data, C, s.K, st.conv.data(), convIn,
                  xbc, c0, c1);
@@ -575,13 +576,8 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
     Shared &s = *d;
     const MambaLayerWeights &w = m_model.layers()[size_t(l)];
     float *h = s.hiddenOf(slot);
-    const auto add = [&](const float *v) {
-#pragma omp simd
-        for (int64_t i = 0; i < s.D; ++i)
-            h[i] += v[i];
-    };
     if (!m_weights.packed()) {
-        add(s.outRows.data());
+        addInto(s.outRows.data(), h, 0, s.D);
     } else {
         const int blocks = int(m_weights.blocks());
         const float *parts = s.outPart.data();
@@ -594,10 +590,10 @@ void TokenStep::residual(int l, int slot, bool wantLogits)
                            split);
                 sum = split;
             }
-            add(sum);
+            addInto(sum, h, 0, s.D);
         }
     }
-    addBias(w.outProjBias.data, h, 0, s.D);
+    addInto(w.outProjBias.data, h, 0, s.D);
     const int L = int(m_model.layers().size());
     if (l + 1 < L)
         rmsNormVector(h, m_model.layers()[size_t(l + 1)].norm.data, m_model.config().normEps, s.D,
