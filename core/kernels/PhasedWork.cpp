@@ -61,17 +61,19 @@ PhasedWork::~PhasedWork()
 }
 
 void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranFn, void *context,
-                          bool alone)
+                          bool alone, std::span<const uint8_t> claimed)
 {
     const int phases = int(taskCounts.size());
     m_alone = m_workers.empty() || alone;
+    m_claimed.assign(claimed.begin(), claimed.end());
+    m_claimed.resize(claimed.empty() ? 0 : size_t(phases), 0);
     if (m_alone) {
         for (int p = 0; p < phases; ++p) {
             const bool everyThread = taskCounts[p] == kEveryThread;
             const int count = everyThread ? 1 : taskCounts[p];
             for (int i = 0; i < count; ++i)
                 fn(context, p, i, 0);
-            if (!everyThread)
+            if (!everyThread && !isClaimed(p))
                 ranFn(context, p, 0, count, 0);
         }
         return;
@@ -81,6 +83,20 @@ void PhasedWork::runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranF
     // The plan and the counters, then the wake (release: a worker that sees the new generation
     // sees them); the workers were idle, as the last run waited for all of them.
     m_counts.assign(taskCounts.begin(), taskCounts.end());
+    if (!m_claimed.empty()) {
+        // A line's worth of counters between two slots' (the allocation is not line-aligned).
+        constexpr size_t kLineInts = 64 / sizeof(int);
+        const size_t stride = (size_t(phases) + kLineInts - 1) / kLineInts * kLineInts + kLineInts;
+        if (stride > m_nextTaskStride) {
+            m_nextTaskStride = stride;
+            m_nextTask = std::make_unique<std::atomic<int>[]>(size_t(threads()) * stride);
+        }
+        for (int p = 0; p < phases; ++p)
+            if (isClaimed(p) && m_counts[size_t(p)] > 0)
+                for (int slot = 0; slot < threads(); ++slot)
+                    nextTask(slot, p).store(runOf(slot, m_counts[size_t(p)]).first,
+                                            std::memory_order_relaxed);
+    }
     for (int slot = 0; slot < threads(); ++slot)
         m_progress[size_t(slot)].phases.store(0, std::memory_order_relaxed);
     m_fn = fn;
@@ -146,6 +162,22 @@ void PhasedWork::waitForAll(int phases) const
         });
 }
 
+void PhasedWork::runClaims(int phase, int count, int slot)
+{
+    // Each task is claimed once, by the fetch_add that returns it (relaxed: the counters were
+    // published with the run's plan, and what a task writes is published by its claimer's count
+    // of finished phases). A thread's own counter stays in its core's cache until another thread
+    // comes for what is left of its run.
+    const int n = threads();
+    for (int k = 0; k < n; ++k) {
+        const int owner = (slot + k) % n;
+        const int end = runOf(owner, count).second;
+        std::atomic<int> &next = nextTask(owner, phase);
+        for (int i; (i = next.fetch_add(1, std::memory_order_relaxed)) < end;)
+            m_fn(m_context, phase, i, slot);
+    }
+}
+
 void PhasedWork::work(int slot)
 {
     const int phases = int(m_counts.size());
@@ -155,7 +187,16 @@ void PhasedWork::work(int slot)
         const int count = m_counts[size_t(p)];
         const bool everyThread = count == kEveryThread;
         const auto [first, end] = everyThread ? std::pair(0, 1) : runOf(slot, count);
-        if (first < end) {
+        if (isClaimed(p)) {
+            // Every thread takes part, even with an empty run of its own.
+            if (count > 0) {
+                if (p > 0 && m_counts[size_t(p - 1)] != kEveryThread)
+                    waitForAll(p);
+                const uint64_t start = __rdtsc();
+                runClaims(p, count, slot);
+                busy += __rdtsc() - start;
+            }
+        } else if (first < end) {
             // What the phase before made, by every thread (unless each made its own).
             if (p > 0 && m_counts[size_t(p - 1)] != kEveryThread)
                 waitForAll(p);

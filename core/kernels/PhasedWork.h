@@ -24,6 +24,12 @@ namespace mscope {
 /// which replaces a phase of one task and the wait after it: nobody waits for it, as each thread
 /// only reads what it made.
 ///
+/// A phase may be marked claimed: its tasks then go to whichever thread takes them first, each
+/// thread taking the tasks of its own run one at a time and then what is left of the others'
+/// runs. Meant for tasks that stream memory no core keeps (weights read from memory): there the
+/// threads' runs end at different times from token to token, and the others would wait for the
+/// last (with mamba-130m's weights not packed, each thread waited 4-5% of a token).
+///
 /// Waiting is per thread: one counter of finished phases each, on its own cache line; a thread
 /// with no task in a phase does not wait for it. The results cannot depend on which thread ran
 /// which task, so tasks write to places that belong to them (and read what earlier phases
@@ -67,12 +73,17 @@ public:
     /// what it writes there, later phases read as they read the tasks' results. An empty run
     /// (first == end) is called too, without waiting for the phase before. Slot 0's run of a
     /// phase always starts at task 0.
+    ///
+    /// `claimed` (empty, or a flag per phase) marks the phases of shared tasks that are claimed
+    /// (see the class): their tasks may run on any thread, ranDone is not called for them, and
+    /// oneRun() says nothing of them.
     template <typename Task, typename RanDone>
-    void run(std::span<const int> taskCounts, Task &task, RanDone &ranDone, bool alone)
+    void run(std::span<const int> taskCounts, Task &task, RanDone &ranDone, bool alone,
+             std::span<const uint8_t> claimed = {})
     {
         Calls<Task, RanDone> calls{task, ranDone};
-        runTasks(taskCounts, &Calls<Task, RanDone>::call, &Calls<Task, RanDone>::ran, &calls,
-                 alone);
+        runTasks(taskCounts, &Calls<Task, RanDone>::call, &Calls<Task, RanDone>::ran, &calls, alone,
+                 claimed);
     }
 
 private:
@@ -100,7 +111,16 @@ private:
     };
 
     void runTasks(std::span<const int> taskCounts, TaskFn fn, RanFn ranFn, void *context,
-                  bool alone);
+                  bool alone, std::span<const uint8_t> claimed);
+    bool isClaimed(int phase) const { return !m_claimed.empty() && m_claimed[size_t(phase)]; }
+    // The next unclaimed task of thread `slot`'s run of a claimed phase.
+    std::atomic<int> &nextTask(int slot, int phase) const
+    {
+        return m_nextTask[size_t(slot) * m_nextTaskStride + size_t(phase)];
+    }
+    // Thread `slot` claims and runs tasks of a claimed phase of `count`: its own run's, then
+    // what is left of the others' runs.
+    void runClaims(int phase, int count, int slot);
     // Thread `slot`'s run [first, end) of a phase of `count` shared tasks.
     std::pair<int, int> runOf(int slot, int count) const;
     // Moves the shares towards equal busy times, from the run just finished.
@@ -118,7 +138,12 @@ private:
     TaskFn m_fn = nullptr;
     RanFn m_ranFn = nullptr;
     void *m_context = nullptr;
-    bool m_alone = false;  // the current run's
+    bool m_alone = false;            // the current run's
+    std::vector<uint8_t> m_claimed;  // the current run's, per phase (or empty: none)
+    // Per slot and phase, the next task of the slot's run not yet claimed; each slot's on cache
+    // lines of their own.
+    std::unique_ptr<std::atomic<int>[]> m_nextTask;
+    size_t m_nextTaskStride = 0;
 };
 
 }  // namespace mscope

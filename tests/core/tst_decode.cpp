@@ -94,6 +94,7 @@ private slots:
     void stepReusesFirstLayerRowsExactly();
     void phasedWorkRunsEveryTaskInPhaseOrder();
     void phasedWorkReportsEachThreadsRun();
+    void phasedWorkClaimedTasksGoToWhoeverIsFree();
     void phasedWorkSharesFollowSpeeds();
     void phasedWorkRunsBackToBack();
     void teamOrAloneStartsOnTheTeamThenProbes();
@@ -687,6 +688,77 @@ void DecodeTest::phasedWorkReportsEachThreadsRun()
                     QCOMPARE(oneRun[p].size(), size_t(counts[p] * (counts[p] + 1) / 2));
                 }
             }
+        }
+    }
+}
+
+void DecodeTest::phasedWorkClaimedTasksGoToWhoeverIsFree()
+{
+    // The tasks of a claimed phase run once each, on any thread, still after every task of the
+    // phases before; ranDone is not called for them (it still is for the other phases, once per
+    // thread). A thread that ends its own run early takes what is left of a slower thread's:
+    // here thread 0's tasks of phase 1 sleep, and the other threads run all but about one.
+    using namespace std::chrono_literals;
+    constexpr int every = PhasedWork::kEveryThread;
+    const std::vector<int> counts{every, 16, 8, every, 24, 0, 5};
+    const std::vector<uint8_t> claimed{0, 1, 0, 0, 1, 1, 0};
+    for (int threads : {1, 2, 3}) {
+        for (const bool alone : {false, true}) {
+            PhasedWork work(threads);
+            const int runners = alone ? 1 : threads;
+            int onThread0 = 0;  // phase 1's tasks
+            constexpr int kRounds = 20;
+            for (int round = 0; round < kRounds; ++round) {
+                std::vector<std::vector<std::atomic<int>>> done;
+                std::vector<std::vector<int>> ranOn;
+                for (int c : counts) {
+                    done.emplace_back(size_t(c == every ? threads : c));
+                    ranOn.emplace_back(size_t(c == every ? threads : c), -1);
+                }
+                std::vector<std::atomic<int>> reported(counts.size());
+                std::atomic<int> violations{0};
+                auto task = [&](int phase, int index, int slot) {
+                    for (int p = 0; p < phase; ++p) {
+                        if (counts[size_t(p)] == every) {
+                            if (done[size_t(p)][size_t(slot)].load() != 1)
+                                ++violations;
+                            continue;
+                        }
+                        for (const auto &d : done[size_t(p)])
+                            if (d.load() != 1)
+                                ++violations;
+                    }
+                    if (phase == 1 && slot == 0)
+                        std::this_thread::sleep_for(2ms);
+                    const size_t at = size_t(counts[size_t(phase)] == every ? slot : index);
+                    ranOn[size_t(phase)][at] = slot;
+                    done[size_t(phase)][at].fetch_add(1);
+                };
+                auto ranDone = [&](int phase, int, int, int) {
+                    if (claimed[size_t(phase)] || counts[size_t(phase)] == every)
+                        ++violations;
+                    reported[size_t(phase)].fetch_add(1);
+                };
+                work.run(std::span<const int>(counts), task, ranDone, alone,
+                         std::span<const uint8_t>(claimed));
+                QCOMPARE(violations.load(), 0);
+                for (size_t p = 0; p < counts.size(); ++p) {
+                    // Alone, a phase for every thread runs on thread 0 only.
+                    const size_t ran = counts[p] == every ? size_t(runners) : done[p].size();
+                    for (size_t i = 0; i < ran; ++i)
+                        QCOMPARE(done[p][i].load(), 1);
+                    if (counts[p] != every)
+                        QCOMPARE(reported[p].load(), claimed[p] ? 0 : runners);
+                }
+                onThread0 += int(std::count(ranOn[1].begin(), ranOn[1].end(), 0));
+            }
+            // Each thread's run holds at least 16 · 0.5 / threads tasks (the bounds of the
+            // shares): 4 for thread 0 of two, 2.7 of three. Claimed, thread 0 sleeps through its
+            // first task while the others take all the rest.
+            if (runners == 1)
+                QCOMPARE(onThread0, 16 * kRounds);
+            else
+                QVERIFY2(onThread0 < 2 * kRounds, qPrintable(QString::number(onThread0)));
         }
     }
 }
