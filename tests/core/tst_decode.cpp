@@ -45,6 +45,24 @@ std::vector<float> randomVector(size_t n, std::mt19937 &rng, float scale = 1.0f)
     return v;
 }
 
+// The tasks of the phases before `phase` that have not run exactly once, as `slot` sees them:
+// done[p][i] counts the runs of task i of phase p, or of slot i's own task of a phase for every
+// thread (of which `slot` may only read its own).
+int notDoneOnce(int phase, int slot, const std::vector<int> &counts,
+                const std::vector<std::vector<std::atomic<int>>> &done)
+{
+    int notDone = 0;
+    for (int p = 0; p < phase; ++p) {
+        if (counts[size_t(p)] == PhasedWork::kEveryThread) {
+            notDone += done[size_t(p)][size_t(slot)].load() != 1;
+            continue;
+        }
+        for (const auto &d : done[size_t(p)])
+            notDone += d.load() != 1;
+    }
+    return notDone;
+}
+
 // The logits of every position of `tokens` by the chunked pass (chunks of 512).
 std::vector<std::vector<float>> chunkedLogits(ForwardPass &forward,
                                               const std::vector<int32_t> &tokens)
@@ -595,16 +613,7 @@ void DecodeTest::phasedWorkRunsEveryTaskInPhaseOrder()
                 const bool everyThread = counts[size_t(phase)] == every;
                 if (everyThread && index != 0)
                     ++violations;
-                for (int p = 0; p < phase; ++p) {
-                    if (counts[size_t(p)] == every) {
-                        if (done[size_t(p)][size_t(slot)].load() != 1)
-                            ++violations;
-                        continue;
-                    }
-                    for (const auto &d : done[size_t(p)])
-                        if (d.load() != 1)
-                            ++violations;
-                }
+                violations += notDoneOnce(phase, slot, counts, done);
                 const size_t at = size_t(everyThread ? slot : index);
                 owner[size_t(phase)][at] = slot;
                 done[size_t(phase)][at].fetch_add(1);
@@ -718,16 +727,7 @@ void DecodeTest::phasedWorkClaimedTasksGoToWhoeverIsFree()
                 std::vector<std::atomic<int>> reported(counts.size());
                 std::atomic<int> violations{0};
                 auto task = [&](int phase, int index, int slot) {
-                    for (int p = 0; p < phase; ++p) {
-                        if (counts[size_t(p)] == every) {
-                            if (done[size_t(p)][size_t(slot)].load() != 1)
-                                ++violations;
-                            continue;
-                        }
-                        for (const auto &d : done[size_t(p)])
-                            if (d.load() != 1)
-                                ++violations;
-                    }
+                    violations += notDoneOnce(phase, slot, counts, done);
                     if (phase == 1 && slot == 0)
                         std::this_thread::sleep_for(2ms);
                     const size_t at = size_t(counts[size_t(phase)] == every ? slot : index);
