@@ -428,6 +428,7 @@ void TokenStep::mamba1Task(int l, int step, int block, int slot, RecurrentState 
         // What this block's second phase reads but does not stream, into this core's caches
         // while the other blocks' first phases run: the weights streamed since the last token
         // have pushed it out, and reading it when needed waits for it a few lines at a time.
+        // (Weights not packed: a block that another thread claimed warms that thread's core.)
         const auto [dtRows, dtFloats] = m_weights.dtProj(l).rowsSpan(c0, c1);
         prefetchRange(dtRows, dtFloats);
         prefetchRange(st.ssm.data() + c0 * N, (c1 - c0) * N);
