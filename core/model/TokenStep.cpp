@@ -173,7 +173,7 @@ struct TokenStep::Shared
     // Counted by the calling thread before a run (an atomic the blocks bumped moved its line
     // between the cores in every token).
     int64_t firstRowsReused = 0;
-    std::vector<int> phases;       // tasks per phase of a token
+    std::vector<int> phases;       // tasks per phase of a token (planned once)
     std::vector<uint8_t> claimed;  // per phase: PhasedWork's claimed phases (or empty: none)
     std::unique_ptr<PhasedWork> work;
     int32_t id = 0;
@@ -237,6 +237,41 @@ TokenStep::TokenStep(const MambaModel &model, const StepWeights &weights)
     s.outPart.resize(size_t(m_weights.blocks() * s.outStride()));
     s.outRows.resize(size_t(s.D));
     s.outGroupSum.resize(size_t(s.outGroups(m_weights.blocks()) * s.outStride()));
+    // The phases of a token: the embedding; per layer the block phases (Mamba-1: with the sum of
+    // the blocks' shares of x_proj between them), out_proj's row blocks when the weights are not
+    // packed (no task, and no wait, when they are) and one that updates the residual stream; the
+    // LM head's row blocks (none when a step wants no logits: run() sets that count). The
+    // embedding, that sum and the residual stream are every thread's own copy (a few hundred
+    // floats, the same numbers on each): no thread waits for another to make them, and each
+    // makes them once, not once per block.
+    const int L = int(model.layers().size());
+    constexpr int everyThread = PhasedWork::kEveryThread;
+    const int blocks = int(m_weights.blocks());
+    const int outRowTasks = m_weights.packed() ? 0 : int((s.D + kOutRowBlock - 1) / kOutRowBlock);
+    s.phases.push_back(everyThread);
+    for (int l = 0; l < L; ++l) {
+        if (c.architecture == Architecture::Mamba2)
+            s.phases.insert(s.phases.end(), {blocks + int(m_weights.bcBlocks()), blocks, blocks,
+                                             outRowTasks, everyThread});
+        else
+            s.phases.insert(s.phases.end(),
+                            {blocks, everyThread, blocks, outRowTasks, everyThread});
+    }
+    s.phases.push_back(int(m_weights.headBlocks()));
+    // Weights that are not packed stream from memory, and no core keeps what a block of them
+    // reads from token to token: those phases' blocks go to whichever thread claims them first
+    // (PhasedWork), so that a thread whose run ends early takes blocks of a slower one's instead
+    // of waiting for it (mamba-130m's shapes: 1.013 and 1.021 times as fast, the medians of two
+    // series of 12 alternating fresh runs of 400 tokens, 18 of the 24 above 1; the same ids).
+    // The scans' blocks keep their threads: their state stays in one core's caches.
+    if (!m_weights.packed()) {
+        s.claimed.assign(s.phases.size(), 0);
+        for (int l = 0; l < L; ++l) {
+            s.claimed[size_t(1 + l * kStepsPerLayer)] = 1;  // in_proj's rows (and conv, x_proj)
+            s.claimed[size_t(1 + l * kStepsPerLayer + kOutRowsStep)] = 1;
+        }
+        s.claimed.back() = 1;  // the LM head
+    }
     const int64_t C = s.convChannels, K = s.K;
     for (const MambaLayerWeights &w : model.layers()) {
         std::vector<float> t(size_t(K * C));
@@ -292,43 +327,10 @@ void TokenStep::run(int32_t id, RecurrentState &state, const ScanParameters &sca
         s.normed.resize(size_t(n * s.slotStride()));
     }
     const bool mamba2 = m_model.config().architecture == Architecture::Mamba2;
-    // The phases of a token: the embedding; per layer the block phases (Mamba-1: with the sum of
-    // the blocks' shares of x_proj between them), out_proj's row blocks when the weights are not
-    // packed (no task, and no wait, when they are) and one that updates the residual stream; the
-    // LM head's row blocks. The embedding, that sum and the residual stream are every thread's
-    // own copy (a few hundred floats, the same numbers on each): no thread waits for another to
-    // make them, and each makes them once, not once per block.
     const int perLayer = kStepsPerLayer;
     const int L = int(m_model.layers().size());
-    constexpr int everyThread = PhasedWork::kEveryThread;
-    const int blocks = int(m_weights.blocks());
-    const int outRowTasks = m_weights.packed() ? 0 : int((s.D + kOutRowBlock - 1) / kOutRowBlock);
-    s.phases.clear();
-    s.phases.push_back(everyThread);
-    for (int l = 0; l < L; ++l) {
-        if (mamba2)
-            s.phases.insert(s.phases.end(), {blocks + int(m_weights.bcBlocks()), blocks, blocks,
-                                             outRowTasks, everyThread});
-        else
-            s.phases.insert(s.phases.end(),
-                            {blocks, everyThread, blocks, outRowTasks, everyThread});
-    }
-    s.phases.push_back(logits ? int(m_weights.headBlocks()) : 0);
-    // Weights that are not packed stream from memory, and no core keeps what a block of them
-    // reads from token to token: those phases' blocks go to whichever thread claims them first
-    // (PhasedWork), so that a thread whose run ends early takes blocks of a slower one's instead
-    // of waiting for it (mamba-130m's shapes: 1.013 and 1.021 times as fast, the medians of two
-    // series of 12 alternating fresh runs of 400 tokens, 18 of the 24 above 1; the same ids).
-    // The scans' blocks keep their threads: their state stays in one core's caches.
-    s.claimed.clear();
-    if (!m_weights.packed()) {
-        s.claimed.assign(s.phases.size(), 0);
-        for (int l = 0; l < L; ++l) {
-            s.claimed[size_t(1 + l * perLayer)] = 1;  // in_proj's rows (and conv, x_proj)
-            s.claimed[size_t(1 + l * perLayer + kOutRowsStep)] = 1;
-        }
-        s.claimed.back() = 1;  // the LM head
-    }
+    // The plan is the constructor's; only the LM head's phase depends on the call.
+    s.phases.back() = logits ? int(m_weights.headBlocks()) : 0;
     auto task = [&](int phase, int index, int slot) {
         if (phase == 0) {
             std::copy_n(emb.data + int64_t(s.id) * s.D, s.D, s.hiddenOf(slot));
