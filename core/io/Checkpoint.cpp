@@ -193,8 +193,8 @@ const TensorInfo &Checkpoint::tensor(const QString &name) const
     return m_files[*it]->tensor(name);
 }
 
-FloatTensor Checkpoint::floatTensor(const QString &name,
-                                    const std::vector<int64_t> &expectedShape) const
+FloatTensor Checkpoint::floatTensor(const QString &name, const std::vector<int64_t> &expectedShape,
+                                    float *destination) const
 {
     const TensorInfo &info = tensor(name);
     if (!expectedShape.empty() && info.shape != expectedShape) {
@@ -209,33 +209,44 @@ FloatTensor Checkpoint::floatTensor(const QString &name,
     result.shape = info.shape;
     const auto count = std::size_t(info.elementCount());
     constexpr bool littleEndianHost = QSysInfo::ByteOrder == QSysInfo::LittleEndian;
-    if (info.type == StorageType::F32 && littleEndianHost &&
+    if (!destination && info.type == StorageType::F32 && littleEndianHost &&
         reinterpret_cast<std::uintptr_t>(info.data) % alignof(float) == 0) {
         result.data = reinterpret_cast<const float *>(info.data);
         return result;
     }
 
-    auto values = std::make_shared<std::vector<float>>(count);
+    const SafetensorsFile &file = *m_files[m_fileOfTensor.value(name)];
+    if (destination && info.type == StorageType::F32 && littleEndianHost) {
+        file.readBytes(info, destination);
+        result.data = destination;
+        return result;
+    }
+    std::shared_ptr<std::vector<float>> values;
+    float *out = destination;
+    if (!out) {
+        values = std::make_shared<std::vector<float>>(count);
+        out = values->data();
+    }
     switch (info.type) {
         case StorageType::F32:
             if constexpr (littleEndianHost) {
                 if (count > 0)  // an empty vector's data() may be null, even for 0 bytes
-                    std::memcpy(values->data(), info.data, count * sizeof(float));
+                    std::memcpy(out, info.data, count * sizeof(float));
             } else {
-                for (std::size_t i = 0; i < count; ++i) {
-                    (*values)[i] =
-                        std::bit_cast<float>(qFromLittleEndian<quint32>(info.data + 4 * i));
-                }
+                for (std::size_t i = 0; i < count; ++i)
+                    out[i] = std::bit_cast<float>(qFromLittleEndian<quint32>(info.data + 4 * i));
             }
             break;
         case StorageType::F16:
-            widenHalf(info.data, values->data(), count);
+            widenHalf(info.data, out, count);
             break;
         case StorageType::BF16:
-            widenBfloat16(info.data, values->data(), count);
+            widenBfloat16(info.data, out, count);
             break;
     }
-    result.data = values->data();
+    if (destination)
+        file.releasePages(info);
+    result.data = out;
     result.owned = std::move(values);
     return result;
 }

@@ -10,7 +10,8 @@
 namespace mscope {
 
 /// A tensor widened to fp32. When stored F32 (and 4-byte aligned) `data` points straight into the
-/// file mapping (zero copy); otherwise the converted values live in `owned`.
+/// file mapping (zero copy); otherwise the converted values live in `owned`, or in memory the
+/// caller gave (then `owned` is empty and the caller keeps that memory alive).
 struct FloatTensor
 {
     const float *data = nullptr;
@@ -39,9 +40,10 @@ public:
     /// The tensor as fp32. `expectedShape` (when not empty) must match exactly, else Error
     /// "tensor NAME has shape [a, b], expected [c, d] from config.json". Missing tensor: Error
     /// naming the checkpoint file(s). Trailing singleton dims are NOT squeezed: pass the real
-    /// shape.
-    FloatTensor floatTensor(const QString &name,
-                            const std::vector<int64_t> &expectedShape = {}) const;
+    /// shape. With a `destination` (room for the tensor's element count), the values are written
+    /// there whatever the storage, and the mapped pages they came from leave the resident set.
+    FloatTensor floatTensor(const QString &name, const std::vector<int64_t> &expectedShape = {},
+                            float *destination = nullptr) const;
 
     /// Total bytes of tensor data over all shards (for the memory check before loading).
     qint64 totalTensorBytes() const;

@@ -105,9 +105,12 @@ public:
     const GgufTensorInfo &tensor(const QString &name) const;
     /// The tensor as fp32 in PyTorch shape `expectedShape` (the same elements, ne reversed; a
     /// trailing or leading 1 may differ: [E, 1, K] is read from ne {K, E}). F32 tensors are used
-    /// in place when aligned; F16, BF16 and Q8_0 are widened. Throws Error for another shape or
-    /// a type MambaScope cannot read (naming it).
-    FloatTensor floatTensor(const QString &name, const std::vector<int64_t> &expectedShape) const;
+    /// in place when aligned; F16, BF16 and Q8_0 are widened. With a `destination` (room for the
+    /// element count), the values are written there whatever the type, and the mapped pages they
+    /// came from leave the resident set. Throws Error for another shape or a type MambaScope
+    /// cannot read (naming it).
+    FloatTensor floatTensor(const QString &name, const std::vector<int64_t> &expectedShape,
+                            float *destination = nullptr) const;
     /// The ggml type most tensor elements use.
     uint32_t dominantType() const;
 

@@ -8,6 +8,10 @@
 #include <QFileInfo>
 #include <QJsonParseError>
 
+#include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+
 namespace mscope {
 
 namespace {
@@ -60,6 +64,27 @@ QJsonObject GuardedFile::readJsonObject(const QString &path, qint64 maxBytes, co
     if (!doc.isObject())
         throw Error(path, QStringLiteral("not a JSON object"));
     return doc.object();
+}
+
+void GuardedFile::readAt(int descriptor, const QString &path, qint64 offset, qint64 bytes,
+                         void *out)
+{
+    auto *at = static_cast<char *>(out);
+    while (bytes > 0) {
+        const ssize_t got =
+            ::pread(descriptor, at, size_t(std::min<qint64>(bytes, 1 << 30)), off_t(offset));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw Error(path, QStringLiteral("cannot read (%1)").arg(qt_error_string(errno)));
+        if (got == 0)
+            throw Error(path, QStringLiteral("the file ends at byte %1, before the data it "
+                                             "declared (was it cut short while open?)")
+                                  .arg(offset));
+        at += got;
+        offset += got;
+        bytes -= got;
+    }
 }
 
 QString GuardedFile::sha256(const QString &path)

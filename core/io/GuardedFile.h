@@ -26,6 +26,10 @@ public:
     static QJsonObject readJsonObject(const QString &path, qint64 maxBytes, const QString &what);
     /// The SHA-256 of a regular file (hex), read in pieces.
     static QString sha256(const QString &path);
+    /// `bytes` bytes at `offset` of the open file `descriptor` (pread: no file position, and no
+    /// page faults as through a mapping), into `out`. Error naming `path` when the file ends
+    /// before (it was cut short after it was opened) or cannot be read.
+    static void readAt(int descriptor, const QString &path, qint64 offset, qint64 bytes, void *out);
 };
 
 }  // namespace mscope

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/SafetensorsFile.h"
 
+#include "io/GuardedFile.h"
 #include "io/HalfFloat.h"
 #include "io/SaveFile.h"
 #include "support/Error.h"
+#include "support/SystemMemory.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -12,6 +14,7 @@
 #include <QtEndian>
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -339,6 +342,23 @@ SafetensorsFile::~SafetensorsFile()
 {
     if (m_map)
         m_file.unmap(m_map);
+}
+
+void SafetensorsFile::readBytes(const TensorInfo &info, void *out) const
+{
+    if (!m_map) {
+        std::memcpy(out, info.data, size_t(info.byteSize));
+        return;
+    }
+    GuardedFile::readAt(m_file.handle(), m_path,
+                        qint64(info.data - reinterpret_cast<std::byte *>(m_map)), info.byteSize,
+                        out);
+}
+
+void SafetensorsFile::releasePages(const TensorInfo &info) const
+{
+    if (m_map)
+        SystemMemory::releaseMappedPages(info.data, info.byteSize);
 }
 
 QStringList SafetensorsFile::tensorNames() const

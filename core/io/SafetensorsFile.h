@@ -58,6 +58,12 @@ public:
     /// The optional "__metadata__" object of the header.
     QJsonObject metadata() const { return m_metadata; }
     qint64 fileSize() const { return m_fileSize; }
+    /// A tensor's bytes, copied to `out` from the file (read, not through the mapping: a tenth of
+    /// the page faults) or from the contents in memory.
+    void readBytes(const TensorInfo &info, void *out) const;
+    /// Once a tensor's values were copied out through the mapping: its pages leave this process's
+    /// resident set (nothing when the contents are in memory rather than mapped).
+    void releasePages(const TensorInfo &info) const;
 
 private:
     SafetensorsFile(const QString &name, const QByteArray &bytes);

@@ -3,6 +3,10 @@
 
 #include <QFile>
 
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cstdint>
+
 namespace mscope {
 
 namespace {
@@ -40,6 +44,16 @@ qint64 SystemMemory::peakResidentBytes()
 qint64 SystemMemory::residentBytes()
 {
     return procKilobytes("/proc/self/status", "VmRSS:");
+}
+
+void SystemMemory::releaseMappedPages(const void *begin, qint64 bytes)
+{
+    static const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
+    // Only pages wholly inside the range: the ones at its ends may hold a neighbour's bytes.
+    const uintptr_t first = (uintptr_t(begin) + page - 1) / page * page;
+    const uintptr_t end = (uintptr_t(begin) + uintptr_t(bytes)) / page * page;
+    if (bytes > 0 && end > first)
+        madvise(reinterpret_cast<void *>(first), end - first, MADV_DONTNEED);
 }
 
 }  // namespace mscope

@@ -16,6 +16,11 @@ public:
     static qint64 peakResidentBytes();
     /// Current resident set size (VmRSS), or -1 when unknown.
     static qint64 residentBytes();
+    /// Takes the whole pages of [begin, begin + bytes), which must lie in a read-only file
+    /// mapping, out of this process's resident set once their contents were copied: they stay in
+    /// the page cache and read back from the file if touched again. Never for anonymous memory,
+    /// which would read back as zeros.
+    static void releaseMappedPages(const void *begin, qint64 bytes);
 };
 
 }  // namespace mscope

@@ -145,6 +145,7 @@ private slots:
     void writerRoundTrip_data();
     void writerRoundTrip();
     void writerAlignsWideTensors();
+    void floatTensorIntoCallersMemory();
     void writerErrors();
     void zeroSizeTensors();
     void corruptFiles_data();
@@ -403,6 +404,42 @@ void TestSafetensors::writerAlignsWideTensors()
     QCOMPARE(h.elementCount(), int64_t(3));
     QCOMPARE(checkpoint.dominantStorageType(), StorageType::F32);  // a tie goes to F32
     QCOMPARE(checkpoint.totalTensorBytes(), qint64(3 * 2 + 3 * 4 + 2));
+}
+
+void TestSafetensors::floatTensorIntoCallersMemory()
+{
+    // A model's weights are copied into memory of its own (WeightMemory): every storage type
+    // lands in the caller's floats, read from the file rather than through its mapping, so a
+    // file cut short after it was opened is an Error naming it, not a SIGBUS.
+    const std::vector<float> values{1.5f, -2.0f, 3.25f, 0.5f};
+    SafetensorsWriter writer;
+    writer.add(QStringLiteral("a.float"), {4}, values.data(), StorageType::F32);
+    writer.add(QStringLiteral("b.half"), {2, 2}, values.data(), StorageType::F16);
+    writer.add(QStringLiteral("c.bf16"), {4}, values.data(), StorageType::BF16);
+    const QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("model.safetensors"));
+    writer.write(path);
+
+    const Checkpoint checkpoint(dir.path());
+    for (const QString &name : checkpoint.tensorNames()) {
+        std::vector<float> destination(4, -99.0f);
+        const FloatTensor t = checkpoint.floatTensor(name, {}, destination.data());
+        QVERIFY(t.data == destination.data());
+        QVERIFY(!t.owned);
+        QCOMPARE(t.shape, checkpoint.tensor(name).shape);
+        QCOMPARE(destination, values);  // all four values are exact in 16 bits too
+    }
+
+    // The fp32 tensor comes first in the data, which ends the file: cut the file in its middle.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.resize(file.size() - checkpoint.totalTensorBytes() + 8));
+    file.close();
+    std::vector<float> destination(4);
+    const QString err = errorOf(
+        [&] { checkpoint.floatTensor(QStringLiteral("a.float"), {4}, destination.data()); });
+    QVERIFY2(err.contains(path) && err.contains(QStringLiteral("the file ends at byte")),
+             qPrintable(err));
 }
 
 void TestSafetensors::writerErrors()
