@@ -9,10 +9,11 @@
 
 namespace mscope {
 
-/// An uninitialised array of floats aligned to `alignment` bytes (a power of two), for the
-/// decoding kernels' own copies of weights and tables. With `hugePages` the kernel is asked to
-/// back it with huge pages (madvise; ignored where there are none): a table filled a little at a
-/// time would otherwise take a page fault every few KiB, tens of microseconds each on a VM.
+/// An uninitialised array of floats aligned to `alignment` bytes (a power of two), for weights
+/// and the decoding kernels' tables. With `hugePages` the kernel is asked to back it with huge
+/// pages (madvise; ignored where there are none): a table filled a little at a time would
+/// otherwise take a page fault every few KiB, tens of microseconds each on a VM, and weights
+/// streamed from memory a TLB miss.
 /// Empty (data() null) when default-made. Throws std::bad_alloc.
 class AlignedFloats
 {

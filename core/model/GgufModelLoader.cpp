@@ -164,10 +164,10 @@ std::shared_ptr<const MambaModel> GgufModelLoader::load(const QString &path, con
 {
     if (job)
         job->report(0.0, QStringLiteral("Opening %1").arg(path));
-    auto gguf = std::make_unique<GgufFile>(path);
-    const GgufFile &file = *gguf;
+    const GgufFile file(path);
     std::shared_ptr<MambaModel> model(new MambaModel);
     model->m_dir = QFileInfo(path).absoluteFilePath();
+    model->m_fromGguf = true;
     model->m_config = config(file);
     const ModelConfig &c = model->m_config;
     if (file.contains(QStringLiteral("tokenizer.ggml.tokens")))
@@ -177,6 +177,8 @@ std::shared_ptr<const MambaModel> GgufModelLoader::load(const QString &path, con
     for (const GgufTensorInfo &t : file.tensors())
         widened += t.elementCount() * qint64(sizeof(float));
     MambaModel::refuseIfTooLarge(widened, path);
+    model->m_weightMemory =
+        WeightMemory(widened / qint64(sizeof(float)), qint64(file.tensors().size()));
     const uint32_t dominant = file.dominantType();
     model->m_storageName = ggmlTypeName(dominant);
     model->m_storageType = dominant == uint32_t(GgufType::F16)    ? StorageType::F16
@@ -185,7 +187,8 @@ std::shared_ptr<const MambaModel> GgufModelLoader::load(const QString &path, con
 
     qint64 params = 0;
     const auto tensor = [&](const QString &name, std::vector<int64_t> shape) {
-        FloatTensor t = file.floatTensor(name, shape);
+        FloatTensor t = file.floatTensor(
+            name, shape, model->m_weightMemory.take(file.tensor(name).elementCount()));
         MambaModel::requireFinite(t, path, name);
         params += t.elementCount();
         return t;
@@ -257,7 +260,6 @@ std::shared_ptr<const MambaModel> GgufModelLoader::load(const QString &path, con
         model->m_normBeforeGate = false;
         model->m_gatedNormEps = c.normEps;
     }
-    model->m_gguf = std::move(gguf);
     model->computeFingerprint();
     if (job)
         job->report(1.0, QStringLiteral("Model loaded"));

@@ -68,9 +68,8 @@ const StepWeights &MambaModel::stepWeights() const
 
 void MambaModel::refuseIfTooLarge(qint64 widenedBytes, const QString &path)
 {
-    // F16/BF16/Q8_0 tensors are widened into memory (too many would get us OOM-killed); F32 ones
-    // are mapped, but every token reads them all, so a model larger than memory would be read
-    // from disk again for each token (and a sparse file can declare terabytes).
+    // Every tensor is copied (F32) or widened (F16/BF16/Q8_0) into memory of our own (too much
+    // would get us OOM-killed; a sparse file can declare terabytes).
     const qint64 available = SystemMemory::availableBytes();
     if (available > 0 && widenedBytes > available)
         throw Error(Error::Kind::Resource, path,
@@ -114,14 +113,19 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
 
     if (job)
         job->report(0.0, QStringLiteral("Opening %1").arg(dir));
-    model->m_checkpoint = std::make_unique<Checkpoint>(dir);
-    const Checkpoint &ckpt = *model->m_checkpoint;
+    const Checkpoint ckpt(dir);
 
     // Refuse up front what would not fit as fp32.
     qint64 widened = 0;
-    for (const QString &name : ckpt.tensorNames())
+    const QStringList names = ckpt.tensorNames();
+    for (const QString &name : names)
         widened += ckpt.tensor(name).elementCount() * qint64(sizeof(float));
     refuseIfTooLarge(widened, dir);
+    model->m_weightMemory = WeightMemory(widened / qint64(sizeof(float)), names.size());
+    const auto copied = [&](const QString &key, const std::vector<int64_t> &shape) {
+        return ckpt.floatTensor(key, shape,
+                                model->m_weightMemory.take(ckpt.tensor(key).elementCount()));
+    };
     model->m_storageType = ckpt.dominantStorageType();
     model->m_storageName = storageTypeName(model->m_storageType);
 
@@ -129,7 +133,7 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     const QString embKey = ckpt.contains(QStringLiteral("backbone.embeddings.weight"))
                                ? QStringLiteral("backbone.embeddings.weight")
                                : QStringLiteral("backbone.embedding.weight");
-    model->m_embeddings = ckpt.floatTensor(embKey);
+    model->m_embeddings = copied(embKey, {});
     const auto &embShape = model->m_embeddings.shape;
     if (embShape.size() != 2 || embShape[1] != D ||
         (embShape[0] != c.vocabSize && embShape[0] != c.paddedVocabSize()))
@@ -149,7 +153,7 @@ std::shared_ptr<const MambaModel> MambaModel::load(const QString &dir, const Job
     qint64 params = V * D;
 
     auto tensor = [&](const QString &key, std::vector<int64_t> shape) {
-        FloatTensor t = ckpt.floatTensor(key, shape);
+        FloatTensor t = copied(key, shape);
         requireFinite(t, ckpt.fileOf(key), key);
         params += t.elementCount();
         return t;

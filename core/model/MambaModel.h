@@ -3,6 +3,7 @@
 
 #include "io/Checkpoint.h"
 #include "io/ModelConfig.h"
+#include "model/WeightMemory.h"
 
 #include <QString>
 #include <memory>
@@ -11,7 +12,6 @@
 
 namespace mscope {
 
-class GgufFile;
 class JobControl;
 class StepWeights;
 
@@ -56,7 +56,7 @@ public:
     /// The model folder, or the GGUF file the model was loaded from.
     QString directory() const { return m_dir; }
     /// Whether the model came from a GGUF file (then directory() is that file).
-    bool isGguf() const { return m_gguf != nullptr; }
+    bool isGguf() const { return m_fromGguf; }
     /// `tokenizer.json` beside the weights, the GGUF file (which holds its vocabulary), or empty
     /// when there is none.
     QString tokenizerPath() const { return m_tokenizerPath; }
@@ -105,8 +105,9 @@ private:
     QString m_dir;
     QString m_tokenizerPath;
     ModelConfig m_config;
-    std::unique_ptr<Checkpoint> m_checkpoint;
-    std::unique_ptr<GgufFile> m_gguf;
+    // Every weight, copied out of the file while loading (the file is closed after).
+    WeightMemory m_weightMemory;
+    bool m_fromGguf = false;
     StorageType m_storageType = StorageType::F32;
     QString m_storageName;
     std::vector<MambaLayerWeights> m_layers;

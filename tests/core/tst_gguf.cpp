@@ -4,6 +4,7 @@
 // key by key, the round trip HF -> GGUF -> MambaScope bit for bit (with a modulation folded into
 // A too), what cannot be exported refused, and `eval --chunked` against llama.cpp's perplexity
 // tool (tests/data/llamacpp/).
+#include "SameWeights.h"
 #include "TestJson.h"
 #include "TestMain.h"
 #include "eval/PerplexityEvaluator.h"
@@ -106,6 +107,7 @@ private slots:
     void exportRefusesWhatLlamaCppCannotRun();
     void badFiles_data();
     void badFiles();
+    void keepsItsWeightsWhenTheFileIsCutShort();
     void chunkedMatchesLlamaCpp_data();
     void chunkedMatchesLlamaCpp();
 
@@ -435,6 +437,22 @@ void GgufTest::badFiles()
         errorOf([&] { GgufFile::fromBytes(bytes, QStringLiteral("bad.gguf")); });
     QVERIFY2(message.startsWith(QStringLiteral("bad.gguf: ")) && message.contains(problem),
              qPrintable(message));
+}
+
+void GgufTest::keepsItsWeightsWhenTheFileIsCutShort()
+{
+    // As for safetensors (tst_model): the F32 tensors, once used in place from the mapping, are
+    // copied out, and the file is closed after loading; cutting it short changes nothing.
+    const QString source = kGgufData + QStringLiteral("/tiny-mamba-f32.gguf");
+    QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("model.gguf"));
+    QVERIFY(QFile::copy(source, copy));
+    const auto model = MambaModel::load(copy);
+    QFile f(copy);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.resize(0));
+    f.close();
+    QVERIFY(test::sameWeights(*model, *MambaModel::load(source)));
 }
 
 void GgufTest::chunkedMatchesLlamaCpp_data()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Loading whole models: what loads, and the exact error for each kind of broken model directory.
+#include "SameWeights.h"
 #include "io/SafetensorsFile.h"
 #include "model/MambaModel.h"
 #include "support/Error.h"
@@ -74,6 +75,7 @@ private slots:
     void refusesNonFiniteSpectrum();
     void refusesUnknownArchitecture();
     void refusesTruncatedWeights();
+    void keepsItsWeightsWhenTheFileIsCutShort();
 };
 
 void ModelTest::loadsTheDemoModel()
@@ -164,6 +166,22 @@ void ModelTest::refusesTruncatedWeights()
     const QString err = loadError(dir.path());
     QVERIFY2(err.contains(QStringLiteral("model.safetensors")), qPrintable(err));
     QVERIFY2(!err.isEmpty(), "a truncated file loaded");
+}
+
+void ModelTest::keepsItsWeightsWhenTheFileIsCutShort()
+{
+    // The weights are copied out while loading and the file is closed after: a file cut short
+    // (or rewritten in place) while the model is in use changes nothing, where weights still in
+    // the file's mapping would raise SIGBUS.
+    QTemporaryDir dir;
+    for (const QString &name : {QStringLiteral("config.json"), QStringLiteral("model.safetensors")})
+        QVERIFY(QFile::copy(kDemo + QLatin1Char('/') + name, dir.filePath(name)));
+    const auto model = MambaModel::load(dir.path());
+    QFile f(dir.filePath(QStringLiteral("model.safetensors")));
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.resize(0));
+    f.close();
+    QVERIFY(test::sameWeights(*model, *MambaModel::load(kDemo)));
 }
 
 QTEST_GUILESS_MAIN(ModelTest)
