@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TaskBench.h"
 
+#include "kernels/AlignedFloats.h"
 #include "model/ForwardPass.h"
 #include "model/MambaModel.h"
 #include "support/EngineThreads.h"
@@ -134,39 +135,43 @@ double readBandwidth(int64_t bytes, int repeats)
     // Each thread reads its share again and again, back to back, with no fork or wait between
     // passes (a fork per pass, as this once did, cost more than a pass of a cache-sized buffer
     // and put the "bound" below what decoding reached); the time is the slowest thread's, as a
-    // step's. The fastest of eight ways to read: one stream with no software prefetch, 1, 4, 16
+    // step's. The fastest of sixteen ways to read: one stream with no software prefetch, 1, 4, 16
     // and 64 KiB ahead, and eight streams side by side with none, 1 and 16 KiB ahead (with only
     // the first, second and fourth, mamba-130m's decoding once read its weights faster than this
     // "bound"; which way is fastest changes with the minute: 516 MB on this VM, 53-57 GB/s for
-    // the best three, 44-46 with no prefetch).
+    // the best three, 44-46 with no prefetch), each from 4 KiB pages and from huge pages (where
+    // a loaded model's weights live: WeightMemory; 0-15% faster for the same way on this VM).
     const int64_t n = std::max<int64_t>(1024, bytes / int64_t(sizeof(float)));
-    std::vector<float> buffer(size_t(n), 1.0f);
-    volatile float sink = 0.0f;
-    const auto passes = [&](int count, ReadWay way) {
-        float total = 0.0f;
-#pragma omp parallel reduction(+ : total)
-        {
-            const int t = omp_get_thread_num(), threads = omp_get_num_threads();
-            const int64_t first = n * t / threads, size = n * (t + 1) / threads - first;
-            for (int p = 0; p < count; ++p)
-                total += sumOf(buffer.data() + first, size, way);
-        }
-        sink = sink + total;
-    };
-    // Enough passes for about 0.2 s, from the time of a few.
-    passes(4, {});
-    double t0 = ProcessClock::wallSeconds();
-    passes(16, {});
-    const double perPass = std::max(1e-7, (ProcessClock::wallSeconds() - t0) / 16.0);
-    const int count = int(std::clamp(0.2 / perPass, 16.0, 1e6));
     double best = 1e30;
-    for (int r = 0; r < std::max(1, repeats); ++r) {
-        for (const ReadWay way :
-             {ReadWay{false, 0}, ReadWay{false, 256}, ReadWay{false, 1024}, ReadWay{false, 4096},
-              ReadWay{false, 16384}, ReadWay{true, 0}, ReadWay{true, 256}, ReadWay{true, 4096}}) {
-            t0 = ProcessClock::wallSeconds();
-            passes(count, way);
-            best = std::min(best, (ProcessClock::wallSeconds() - t0) / count);
+    for (const bool hugePages : {false, true}) {
+        const AlignedFloats buffer(n, size_t(2) << 20, hugePages);
+        std::fill(buffer.data(), buffer.data() + n, 1.0f);
+        volatile float sink = 0.0f;
+        const auto passes = [&](int count, ReadWay way) {
+            float total = 0.0f;
+#pragma omp parallel reduction(+ : total)
+            {
+                const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+                const int64_t first = n * t / threads, size = n * (t + 1) / threads - first;
+                for (int p = 0; p < count; ++p)
+                    total += sumOf(buffer.data() + first, size, way);
+            }
+            sink = sink + total;
+        };
+        // Enough passes for about 0.2 s, from the time of a few.
+        passes(4, {});
+        double t0 = ProcessClock::wallSeconds();
+        passes(16, {});
+        const double perPass = std::max(1e-7, (ProcessClock::wallSeconds() - t0) / 16.0);
+        const int count = int(std::clamp(0.2 / perPass, 16.0, 1e6));
+        for (int r = 0; r < std::max(1, repeats); ++r) {
+            for (const ReadWay way : {ReadWay{false, 0}, ReadWay{false, 256}, ReadWay{false, 1024},
+                                      ReadWay{false, 4096}, ReadWay{false, 16384}, ReadWay{true, 0},
+                                      ReadWay{true, 256}, ReadWay{true, 4096}}) {
+                t0 = ProcessClock::wallSeconds();
+                passes(count, way);
+                best = std::min(best, (ProcessClock::wallSeconds() - t0) / count);
+            }
         }
     }
     return double(n) * sizeof(float) / best / 1e9;
