@@ -8,10 +8,11 @@
 namespace mscope {
 
 /// The memory a loaded model's fp32 weights live in: one block, asked of the kernel in huge pages,
-/// handed out tensor by tensor. Every token of decoding streams all the weights from memory, and
-/// from 4 KiB pages of a file mapping that stream ran 8% slower (mamba-130m shapes on this
-/// project's 2-vCPU VM, bench/results/2026-12-07-decode-weight-memory.md): a TLB miss and a cold
-/// prefetcher every 4 KiB. Pages a model never touches are never backed.
+/// handed out tensor by tensor. Every token of decoding streams all the weights from memory; read
+/// from here, mamba-130m shapes decode 1.11 and 1.14 times as fast as from the 4 KiB pages of the
+/// file's mapping, where every 4 KiB cost a TLB miss and a cold prefetcher (medians of two series
+/// of 10 alternating runs on this project's 2-vCPU VM,
+/// bench/results/2026-12-07-decode-weight-memory.md).
 class WeightMemory
 {
 public:

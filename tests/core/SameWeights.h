@@ -25,10 +25,9 @@ inline bool sameWeights(const MambaModel &a, const MambaModel &b)
              {&MambaLayerWeights::norm, &MambaLayerWeights::inProj, &MambaLayerWeights::inProjBias,
               &MambaLayerWeights::convWeight, &MambaLayerWeights::convBias,
               &MambaLayerWeights::xProj, &MambaLayerWeights::dtProjWeight,
-              &MambaLayerWeights::dtProjBias, &MambaLayerWeights::dtBias,
-              &MambaLayerWeights::aLog, &MambaLayerWeights::d, &MambaLayerWeights::gateNorm,
-              &MambaLayerWeights::outProj, &MambaLayerWeights::outProjBias,
-              &MambaLayerWeights::negA})
+              &MambaLayerWeights::dtProjBias, &MambaLayerWeights::dtBias, &MambaLayerWeights::aLog,
+              &MambaLayerWeights::d, &MambaLayerWeights::gateNorm, &MambaLayerWeights::outProj,
+              &MambaLayerWeights::outProjBias, &MambaLayerWeights::negA})
             if (!same(x.*member, y.*member))
                 return false;
     }
