@@ -34,6 +34,17 @@ int64_t FloatTensor::elementCount() const
     return count;
 }
 
+float *FloatTensor::placeValues(std::size_t count, float *destination)
+{
+    if (!destination) {
+        auto values = std::make_shared<std::vector<float>>(count);
+        destination = values->data();
+        owned = std::move(values);
+    }
+    data = destination;
+    return destination;
+}
+
 Checkpoint::Checkpoint(const QString &modelDir) : m_dir(modelDir)
 {
     const QFileInfo info(modelDir);
@@ -221,12 +232,7 @@ FloatTensor Checkpoint::floatTensor(const QString &name, const std::vector<int64
         result.data = destination;
         return result;
     }
-    std::shared_ptr<std::vector<float>> values;
-    float *out = destination;
-    if (!out) {
-        values = std::make_shared<std::vector<float>>(count);
-        out = values->data();
-    }
+    float *out = result.placeValues(count, destination);
     switch (info.type) {
         case StorageType::F32:
             if constexpr (littleEndianHost) {
@@ -246,8 +252,6 @@ FloatTensor Checkpoint::floatTensor(const QString &name, const std::vector<int64
     }
     if (destination)
         file.releasePages(info);
-    result.data = out;
-    result.owned = std::move(values);
     return result;
 }
 

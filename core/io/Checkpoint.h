@@ -18,6 +18,9 @@ struct FloatTensor
     std::vector<int64_t> shape;
     std::shared_ptr<const std::vector<float>> owned;
     int64_t elementCount() const;
+    /// Points `data` at `destination`, or at a new vector of `count` floats the tensor owns when
+    /// there is none, and returns that place for a reader to write the values to.
+    float *placeValues(std::size_t count, float *destination);
 };
 
 /// The weights of a model directory: either one `model.safetensors` or the shards listed in

@@ -551,12 +551,7 @@ FloatTensor GgufFile::floatTensor(const QString &name, const std::vector<int64_t
         result.data = destination;
         return result;
     }
-    std::shared_ptr<std::vector<float>> values;
-    float *out = destination;
-    if (!out) {
-        values = std::make_shared<std::vector<float>>(count);
-        out = values->data();
-    }
+    float *out = result.placeValues(count, destination);
     switch (info.type) {
         case uint32_t(GgufType::F32):
             if (inPlace) {
@@ -583,8 +578,6 @@ FloatTensor GgufFile::floatTensor(const QString &name, const std::vector<int64_t
     }
     if (destination && m_map)
         SystemMemory::releaseMappedPages(info.data, info.byteSize);
-    result.data = out;
-    result.owned = std::move(values);
     return result;
 }
 
