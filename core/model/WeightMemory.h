@@ -20,7 +20,8 @@ public:
     /// Room for `floats` values over at most `tensors` tensors (each starts on a cache line).
     WeightMemory(int64_t floats, int64_t tensors);
 
-    /// The next `floats` values' place. Throws std::length_error past the room asked for (a bug).
+    /// The next `floats` values' place, its pages backed. Throws std::length_error past the room
+    /// asked for (a bug).
     float *take(int64_t floats);
 
 private:
