@@ -256,6 +256,8 @@ void DecodeTest::scanStepMatchesChunkScan_data()
     QTest::addColumn<int>("stateSize");
     QTest::addColumn<bool>("gate");
     QTest::newRow("E 64 N 16 gated") << 64 << 16 << true;
+    // Parts of 13 and 14 channels: the state-size-16 kernel's eights, then single channels.
+    QTest::newRow("E 27 N 16") << 27 << 16 << false;
     QTest::newRow("E 37 N 32") << 37 << 32 << false;
     QTest::newRow("E 20 N 8 gated") << 20 << 8 << true;
     QTest::newRow("E 5 N 3") << 5 << 3 << false;
