@@ -182,11 +182,11 @@ int64_t stepWeightBytes(const MambaModel &model)
     int64_t elements = model.finalNorm().elementCount() + model.lmHead().elementCount();
     if (!model.lmHeadTied())
         elements += model.config().dModel;  // the embedding's row of the token
+    // negA is left out: a layer's A is counted once, as aLog (the scan reads ScanParameters'
+    // copy of A, made from whichever of the two the file had).
     for (const MambaLayerWeights &w : model.layers())
-        for (const FloatTensor *t : {&w.norm, &w.inProj, &w.inProjBias, &w.convWeight, &w.convBias,
-                                     &w.xProj, &w.dtProjWeight, &w.dtProjBias, &w.dtBias, &w.aLog,
-                                     &w.d, &w.gateNorm, &w.outProj, &w.outProjBias})
-            if (t->data)
+        for (const FloatTensor *t : w.tensors())
+            if (t->data && t != &w.negA)
                 elements += t->elementCount();
     return elements * int64_t(sizeof(float));
 }

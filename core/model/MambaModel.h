@@ -6,6 +6,7 @@
 #include "model/WeightMemory.h"
 
 #include <QString>
+#include <array>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -37,6 +38,15 @@ struct MambaLayerWeights
     /// A as a GGUF file stores it (ssm_a), kept only when no float A_log gives it back exactly
     /// as -exp(A_log): the scan then uses it as it is (ScanParameters::fromModel).
     FloatTensor negA;
+
+    /// Every tensor above, in that order (absent ones with data == nullptr): for code that must
+    /// visit them all, so that a tensor added here is not forgotten there.
+    std::array<const FloatTensor *, 15> tensors() const
+    {
+        return {&norm,  &inProj,       &inProjBias, &convWeight,  &convBias,
+                &xProj, &dtProjWeight, &dtProjBias, &dtBias,      &aLog,
+                &d,     &gateNorm,     &outProj,    &outProjBias, &negA};
+    }
 };
 
 /// A loaded Mamba language model: config, tokenizer path and weights. Immutable once loaded, so

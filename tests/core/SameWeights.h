@@ -20,15 +20,9 @@ inline bool sameWeights(const MambaModel &a, const MambaModel &b)
         !same(a.finalNorm(), b.finalNorm()) || !same(a.lmHead(), b.lmHead()))
         return false;
     for (size_t l = 0; l < a.layers().size(); ++l) {
-        const MambaLayerWeights &x = a.layers()[l], &y = b.layers()[l];
-        for (const auto member :
-             {&MambaLayerWeights::norm, &MambaLayerWeights::inProj, &MambaLayerWeights::inProjBias,
-              &MambaLayerWeights::convWeight, &MambaLayerWeights::convBias,
-              &MambaLayerWeights::xProj, &MambaLayerWeights::dtProjWeight,
-              &MambaLayerWeights::dtProjBias, &MambaLayerWeights::dtBias, &MambaLayerWeights::aLog,
-              &MambaLayerWeights::d, &MambaLayerWeights::gateNorm, &MambaLayerWeights::outProj,
-              &MambaLayerWeights::outProjBias, &MambaLayerWeights::negA})
-            if (!same(x.*member, y.*member))
+        const auto x = a.layers()[l].tensors(), y = b.layers()[l].tensors();
+        for (size_t i = 0; i < x.size(); ++i)
+            if (!same(*x[i], *y[i]))
                 return false;
     }
     return true;
